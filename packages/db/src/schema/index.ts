@@ -1,0 +1,5 @@
+export * from "./auth";
+export * from "./campaigns";
+export * from "./enums";
+export * from "./messaging";
+export * from "./runtime";

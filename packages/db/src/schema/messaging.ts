@@ -1,0 +1,194 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { users } from "./auth";
+import { conversationStatus, messageDirection, messageStatus, providerKind } from "./enums";
+
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const contacts = pgTable(
+  "contacts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** E.164; null once the contact is erased (LGPD) or when only a hidden-number id is known. */
+    phone: text("phone"),
+    /** Canonical key: for Brazilian mobiles always the 9-digit form, so 8- and 9-digit inputs meet. */
+    phoneKey: text("phone_key"),
+    name: text("name"),
+    email: text("email"),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    customFields: jsonb("custom_fields").$type<Record<string, string>>().notNull().default({}),
+    /** Lower-cased, accent-free name/email/phone digits, maintained by the app for search. */
+    searchText: text("search_text").notNull().default(""),
+    optedOutAt: tz("opted_out_at"),
+    erasedAt: tz("erased_at"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("contacts_phone_key_idx").on(t.phoneKey),
+    index("contacts_tags_idx").using("gin", t.tags),
+    index("contacts_search_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
+  ],
+);
+
+/** Provider-side identities of a contact: Meta wa_id / business-scoped user_id, Evolution JID / @lid. */
+export const contactIdentities = pgTable(
+  "contact_identities",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    provider: providerKind("provider").notNull(),
+    kind: text("kind").$type<"wa_id" | "bsuid" | "jid" | "lid">().notNull(),
+    externalId: text("external_id").notNull(),
+  },
+  (t) => [
+    uniqueIndex("contact_identities_ext_idx").on(t.provider, t.kind, t.externalId),
+    index("contact_identities_contact_idx").on(t.contactId),
+  ],
+);
+
+export const serviceInstances = pgTable(
+  "service_instances",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    provider: providerKind("provider").notNull(),
+    /** Non-secret settings (phone number id, WABA id, base URL, instance name, Graph version). */
+    config: jsonb("config").$type<Record<string, string>>().notNull().default({}),
+    /** AES-256-GCM ciphertext of the secret settings (tokens, app secret, API key, webhook secret). */
+    secrets: text("secrets").notNull(),
+    /** Meta routing key: `phone_number_id` from webhooks. */
+    metaPhoneNumberId: text("meta_phone_number_id"),
+    connectionStatus: text("connection_status").notNull().default("unknown"),
+    qrCode: text("qr_code"),
+    sendRatePerSecond: integer("send_rate_per_second").notNull().default(80),
+    /** Cross-worker send pacing: the earliest time the next send may start (GCRA). */
+    nextSendAt: tz("next_send_at").notNull().defaultNow(),
+    active: boolean("active").notNull().default(true),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("service_instances_meta_pnid_idx").on(t.metaPhoneNumberId)],
+);
+
+export const tabulations = pgTable(
+  "tabulations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    active: boolean("active").notNull().default(true),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("tabulations_name_lower_idx").on(sql`lower(${t.name})`)],
+);
+
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    instanceId: uuid("instance_id")
+      .notNull()
+      .references(() => serviceInstances.id),
+    status: conversationStatus("status").notNull().default("WAITING"),
+    operatorId: uuid("operator_id").references(() => users.id),
+    tabulationId: uuid("tabulation_id").references(() => tabulations.id),
+    closeNote: text("close_note"),
+    campaignId: uuid("campaign_id"),
+    unreadCount: integer("unread_count").notNull().default(0),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    /** When it (re)entered the queue; the queue drains by this, oldest first. */
+    queuedAt: tz("queued_at").notNull().defaultNow(),
+    firstAssignedAt: tz("first_assigned_at"),
+    assignedAt: tz("assigned_at"),
+    firstResponseAt: tz("first_response_at"),
+    lastInboundAt: tz("last_inbound_at"),
+    lastMessageAt: tz("last_message_at"),
+    closedAt: tz("closed_at"),
+    closedById: uuid("closed_by_id").references(() => users.id),
+  },
+  (t) => [
+    uniqueIndex("conversations_one_active_idx")
+      .on(t.contactId, t.instanceId)
+      .where(sql`${t.status} in ('WAITING', 'OPEN')`),
+    index("conversations_queue_idx").on(t.queuedAt).where(sql`${t.status} = 'WAITING'`),
+    index("conversations_operator_idx").on(t.operatorId, t.status),
+    index("conversations_closed_idx").on(t.closedAt),
+    index("conversations_contact_idx").on(t.contactId),
+    index("conversations_last_message_idx").on(t.lastMessageAt),
+  ],
+);
+
+export type MessageMedia = {
+  storageKey?: string;
+  providerMediaId?: string;
+  url?: string;
+  mimeType?: string;
+  fileName?: string;
+  size?: number;
+  caption?: string;
+};
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    conversationId: uuid("conversation_id")
+      .notNull()
+      .references(() => conversations.id),
+    instanceId: uuid("instance_id")
+      .notNull()
+      .references(() => serviceInstances.id),
+    direction: messageDirection("direction").notNull(),
+    type: text("type").notNull(),
+    body: text("body"),
+    media: jsonb("media").$type<MessageMedia>(),
+    /** Extra structured content: location, reaction, template params, interactive reply. */
+    content: jsonb("content").$type<Record<string, unknown>>(),
+    providerMessageId: text("provider_message_id"),
+    replyToId: uuid("reply_to_id"),
+    status: messageStatus("status").notNull().default("QUEUED"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    authorId: uuid("author_id").references(() => users.id),
+    campaignRecipientId: integer("campaign_recipient_id"),
+    createdAt: tz("created_at").notNull().defaultNow(),
+    sentAt: tz("sent_at"),
+    deliveredAt: tz("delivered_at"),
+    readAt: tz("read_at"),
+  },
+  (t) => [
+    uniqueIndex("messages_provider_id_idx").on(t.instanceId, t.providerMessageId),
+    index("messages_conversation_idx").on(t.conversationId, t.createdAt),
+  ],
+);
+
+/** Raw inbound webhook bodies, stored before the 200 for durability, replay and audit. */
+export const webhookEvents = pgTable(
+  "webhook_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    instanceId: uuid("instance_id").references(() => serviceInstances.id),
+    provider: providerKind("provider").notNull(),
+    body: text("body").notNull(),
+    receivedAt: tz("received_at").notNull().defaultNow(),
+    processedAt: tz("processed_at"),
+    error: text("error"),
+  },
+  (t) => [index("webhook_events_received_idx").on(t.receivedAt)],
+);
