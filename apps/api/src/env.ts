@@ -1,0 +1,29 @@
+import { commonEnv, duration, parseEnv } from "@elsehu/core";
+import { z } from "zod";
+
+const list = z.string().transform((v) =>
+  v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+export const apiEnvSchema = commonEnv.extend({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: z.string().url().optional(),
+  CORS_ORIGINS: list.default([]),
+  ADMIN_EMAIL: z.string().email().default("admin@elsehu.local"),
+  ADMIN_PASSWORD: z.string().min(8, "must have at least 8 characters").optional(),
+  METRICS_TOKEN: z.string().min(8).optional(),
+  BODY_LIMIT_KB: z.coerce.number().int().min(1).default(1024),
+  UPLOAD_LIMIT_MB: z.coerce.number().int().min(1).default(50),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120000),
+  PRESENCE_GRACE: duration.default(15),
+  WEB_DIST: z.string().optional(),
+});
+export type ApiEnv = z.infer<typeof apiEnvSchema>;
+
+export const loadApiEnv = (source: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, source);

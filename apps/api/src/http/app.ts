@@ -1,0 +1,107 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { SharedRateLimiter } from "@elsehu/core";
+import { migrationsCurrent } from "@elsehu/db";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { trpcServer } from "@hono/trpc-server";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { Logger } from "pino";
+import { appRouter } from "../router";
+import { type ApiDeps, createContext } from "../trpc/context";
+import { createMetrics } from "./metrics";
+import { rateLimit } from "./rate-limit";
+import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
+
+export type AppOptions = {
+  deps: ApiDeps;
+  log: Logger;
+  corsOrigins: string[];
+  bodyLimitKb: number;
+  metricsToken?: string;
+  trustProxy: boolean;
+  limiters: { user: SharedRateLimiter; ip: SharedRateLimiter; webhook: SharedRateLimiter };
+  webDist?: string;
+  /** Extra routes (webhooks, uploads, downloads) mounted by later modules. */
+  mount?: (app: Hono<AppEnv>) => void;
+};
+
+export function createApp(opts: AppOptions) {
+  const app = new Hono<AppEnv>();
+  const metrics = createMetrics();
+
+  app.use("*", requestId());
+  app.use("*", async (c, next) => {
+    c.set("trustProxy", opts.trustProxy);
+    c.set("log", opts.log.child({ reqId: c.get("requestId") }));
+    await next();
+  });
+  app.use("*", metrics.middleware);
+  app.use("*", secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
+  app.use(
+    "/trpc/*",
+    cors({ origin: (o) => (opts.corsOrigins.includes(o) ? o : null), credentials: true, maxAge: 600 }),
+  );
+  app.onError((err, c) => {
+    c.get("log").error({ err }, "unhandled error");
+    return c.json({ error: "Internal error", requestId: c.get("requestId") }, 500);
+  });
+
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/readyz", async (c) => {
+    try {
+      const current = await migrationsCurrent(opts.deps.core.sql);
+      if (!current) return c.json({ ok: false, reason: "migrations pending" }, 503);
+      return c.json({ ok: true });
+    } catch {
+      return c.json({ ok: false, reason: "database unreachable" }, 503);
+    }
+  });
+  app.get("/metrics", async (c) => {
+    if (opts.metricsToken && c.req.header("authorization") !== `Bearer ${opts.metricsToken}`) {
+      return c.json({ error: "Metrics token required" }, 401);
+    }
+    return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
+  });
+
+  app.use("/trpc/*", rateLimit(opts.limiters));
+  app.use(
+    "/trpc/*",
+    bodyLimit({
+      maxSize: opts.bodyLimitKb * 1024,
+      onError: (c) => c.json({ error: `Request body larger than ${opts.bodyLimitKb} KB` }, 413),
+    }),
+  );
+  app.use(
+    "/trpc/*",
+    trpcServer({
+      router: appRouter,
+      endpoint: "/trpc",
+      createContext: (fetchOpts, c) =>
+        createContext(opts.deps, {
+          token: tokenFromRequest(c),
+          via: authVia(c),
+          ip: clientIp(c),
+          userAgent: c.req.header("user-agent"),
+          resHeaders: fetchOpts.resHeaders,
+          origin: c.req.header("origin"),
+          host: c.req.header("host"),
+        }),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") opts.log.error({ err: error.cause ?? error, path }, "trpc error");
+      },
+    }),
+  );
+
+  opts.mount?.(app);
+
+  const dist = opts.webDist ? resolve(opts.webDist) : undefined;
+  if (dist && existsSync(resolve(dist, "index.html"))) {
+    app.use("/*", serveStatic({ root: dist }));
+    app.get("*", serveStatic({ path: resolve(dist, "index.html") }));
+  }
+  return app;
+}

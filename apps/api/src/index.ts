@@ -1,0 +1,5 @@
+export { type ApiEnv, apiEnvSchema, loadApiEnv } from "./env";
+export { createLogger, REDACT } from "./logger";
+export type { AppRouter } from "./router";
+export { appRouter } from "./router";
+export { type ApiHandle, type StartApiOptions, startApi } from "./server";

@@ -1,0 +1,148 @@
+import {
+  type Actor,
+  type CoreContext,
+  canSee,
+  EVENTS_CHANNEL,
+  loadEventsAfter,
+  loadEventsByIds,
+  type StoredEvent,
+} from "@elsehu/core";
+import type { Sql } from "@elsehu/db";
+
+type Listener = (event: StoredEvent) => void;
+
+/**
+ * One per API process: LISTENs on the events channel, loads the rows the
+ * NOTIFYs name (batched), and fans them out to in-process subscribers.
+ * After a reconnect of the LISTEN connection it reloads what it may have missed.
+ */
+export class RealtimeHub {
+  private listeners = new Set<Listener>();
+  private pending: number[] = [];
+  private flushing = false;
+  private lastId = 0;
+  private unlisten: (() => Promise<void>) | null = null;
+
+  constructor(
+    private core: CoreContext,
+    private listenSql: Sql,
+  ) {}
+
+  async start(): Promise<void> {
+    const [row] = await this.listenSql<{ id: number }[]>`select coalesce(max(id), 0)::int as id from events`;
+    this.lastId = row?.id ?? 0;
+    let first = true;
+    const sub = await this.listenSql.listen(
+      EVENTS_CHANNEL,
+      (payload) => this.enqueue(Number(payload)),
+      () => {
+        if (!first) void this.catchUp();
+        first = false;
+      },
+    );
+    this.unlisten = sub.unlisten;
+  }
+
+  async stop(): Promise<void> {
+    await this.unlisten?.().catch(() => {});
+    this.listeners.clear();
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Delivers an event raised in this process only (e.g. a session found expired). */
+  emitLocal(event: StoredEvent): void {
+    for (const fn of this.listeners) fn(event);
+  }
+
+  private enqueue(id: number) {
+    if (!Number.isFinite(id)) return;
+    this.pending.push(id);
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  private async flush() {
+    try {
+      while (this.pending.length > 0) {
+        const ids = this.pending.splice(0, 500);
+        const rows = await loadEventsByIds(this.core, ids);
+        this.dispatch(rows);
+      }
+    } catch (err) {
+      this.core.log.error({ err }, "realtime flush failed");
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async catchUp() {
+    try {
+      const rows = await loadEventsAfter(this.core, this.lastId, 10_000);
+      this.dispatch(rows);
+    } catch (err) {
+      this.core.log.error({ err }, "realtime catch-up failed");
+    }
+  }
+
+  private dispatch(rows: StoredEvent[]) {
+    for (const e of rows) {
+      if (e.id > this.lastId) this.lastId = e.id;
+      for (const fn of this.listeners) fn(e);
+    }
+  }
+}
+
+/**
+ * The events `viewer` may see, as an async stream: live events are buffered
+ * from before the backlog is read, so nothing falls between backlog and live.
+ */
+export async function* streamEvents(
+  hub: RealtimeHub,
+  core: CoreContext,
+  viewer: Actor,
+  opts: { lastEventId?: number | null; signal?: AbortSignal; filter?: (e: StoredEvent) => boolean },
+): AsyncGenerator<StoredEvent> {
+  const queue: StoredEvent[] = [];
+  let wake: (() => void) | null = null;
+  const accept = (e: StoredEvent) => canSee(viewer, e) && (!opts.filter || opts.filter(e));
+  const off = hub.subscribe((e) => {
+    if (!accept(e)) return;
+    queue.push(e);
+    wake?.();
+  });
+  const onAbort = () => wake?.();
+  opts.signal?.addEventListener("abort", onAbort);
+  try {
+    let last = opts.lastEventId ?? 0;
+    if (opts.lastEventId != null) {
+      for (const e of await loadEventsAfter(core, opts.lastEventId, 10_000)) {
+        if (!accept(e)) continue;
+        last = Math.max(last, e.id);
+        yield e;
+      }
+    }
+    while (!opts.signal?.aborted) {
+      const e = queue.shift();
+      if (!e) {
+        await new Promise<void>((r) => {
+          wake = r;
+        });
+        wake = null;
+        continue;
+      }
+      // Local events (negative ids) are never replayed from the backlog.
+      if (e.id > 0 && e.id <= last) continue;
+      if (e.id > 0) last = e.id;
+      yield e;
+    }
+  } finally {
+    off();
+    opts.signal?.removeEventListener("abort", onAbort);
+  }
+}

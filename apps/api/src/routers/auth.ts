@@ -1,0 +1,59 @@
+import {
+  ChangePasswordInput,
+  changePassword,
+  LoginInput,
+  listSessions,
+  login,
+  logout,
+  revokeSession,
+  SESSION_ENDED,
+} from "@elsehu/core";
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { streamEvents } from "../realtime/hub";
+import { clearedCookie, sessionCookie } from "../trpc/context";
+import { publicProcedure, router, userProcedure } from "../trpc/init";
+
+export const authRouter = router({
+  login: publicProcedure.input(LoginInput).mutation(async ({ ctx, input }) => {
+    const result = await login(ctx.core, input, { ip: ctx.ip, userAgent: ctx.userAgent });
+    ctx.resHeaders?.append("set-cookie", sessionCookie(ctx, result.token));
+    return result;
+  }),
+
+  logout: userProcedure.mutation(async ({ ctx }) => {
+    await logout(ctx.core, ctx.user.id, ctx.session.id);
+    ctx.resHeaders?.append("set-cookie", clearedCookie);
+    return { ok: true };
+  }),
+
+  me: userProcedure.query(({ ctx }) => ({ ...ctx.user, sessionExpiresAt: ctx.session.expiresAt })),
+
+  sessions: userProcedure.query(({ ctx }) => listSessions(ctx.core, ctx.user.id, ctx.session.id)),
+
+  revokeSession: userProcedure.input(z.object({ id: z.string().min(4).max(100) })).mutation(async ({ ctx, input }) => {
+    await revokeSession(ctx.core, ctx.user.id, input.id);
+    return { ok: true };
+  }),
+
+  changePassword: userProcedure.input(ChangePasswordInput).mutation(async ({ ctx, input }) => {
+    await changePassword(ctx.core, ctx.user.id, ctx.session.id, input);
+    return { ok: true };
+  }),
+
+  /** Fires once when this connection's session is revoked, expires, or its user is cut off. */
+  onSessionEnded: userProcedure.subscription(async function* ({ ctx, signal }) {
+    const sessionId = ctx.session.id;
+    for await (const e of streamEvents(ctx.hub, ctx.core, ctx.user, {
+      signal,
+      filter: (e) => {
+        if (e.kind !== SESSION_ENDED || e.userId !== ctx.user.id) return false;
+        const ids = e.payload.sessionIds;
+        return ids === "ALL" || (Array.isArray(ids) && ids.includes(sessionId));
+      },
+    })) {
+      yield tracked(String(e.id), { reason: String(e.payload.reason ?? "ended") });
+      return;
+    }
+  }),
+});

@@ -1,0 +1,41 @@
+import {
+  CreateUserInput,
+  createUser,
+  getUser,
+  ListUsersInput,
+  listUsers,
+  ResetPasswordInput,
+  resetPassword,
+  UpdateUserInput,
+  updateUser,
+} from "@elsehu/core";
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { adminProcedure, router, userProcedure } from "../trpc/init";
+
+export const usersRouter = router({
+  /** Supervisors and admins list everyone; an operator sees only himself. */
+  list: userProcedure.input(ListUsersInput).query(async ({ ctx, input }) => {
+    if (ctx.user.role === "OPERATOR") {
+      const me = await getUser(ctx.core, ctx.user.id);
+      return { items: [me], nextCursor: null };
+    }
+    return listUsers(ctx.core, input);
+  }),
+
+  get: userProcedure.input(z.object({ id: z.string().uuid() })).query(({ ctx, input }) => {
+    if (ctx.user.role === "OPERATOR" && input.id !== ctx.user.id) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "Operators can only read their own profile" });
+    }
+    return getUser(ctx.core, input.id);
+  }),
+
+  create: adminProcedure.input(CreateUserInput).mutation(({ ctx, input }) => createUser(ctx.core, ctx.user, input)),
+
+  update: adminProcedure.input(UpdateUserInput).mutation(({ ctx, input }) => updateUser(ctx.core, ctx.user, input)),
+
+  resetPassword: adminProcedure.input(ResetPasswordInput).mutation(async ({ ctx, input }) => {
+    await resetPassword(ctx.core, ctx.user, input);
+    return { ok: true };
+  }),
+});

@@ -1,0 +1,117 @@
+import type { AddressInfo } from "node:net";
+import { type CoreConfig, createCoreContext, SharedRateLimiter } from "@elsehu/core";
+import { connect } from "@elsehu/db";
+import { serve } from "@hono/node-server";
+import { applyWSSHandler } from "@trpc/server/adapters/ws";
+import type { Hono } from "hono";
+import type { Logger } from "pino";
+import { WebSocketServer } from "ws";
+import { createApp } from "./http/app";
+import type { AppEnv } from "./http/request-info";
+import { RealtimeHub } from "./realtime/hub";
+import { SocketRegistry } from "./realtime/sockets";
+import { appRouter } from "./router";
+import { type ApiDeps, createContext } from "./trpc/context";
+
+export type StartApiOptions = {
+  databaseUrl: string;
+  port: number;
+  host?: string;
+  log: Logger;
+  config: CoreConfig;
+  corsOrigins?: string[];
+  bodyLimitKb?: number;
+  metricsToken?: string;
+  trustProxy?: boolean;
+  secureCookie?: boolean;
+  rateLimits?: { userPerMinute: number; ipPerMinute: number; webhookPerMinute: number };
+  webDist?: string;
+  dbPoolMax?: number;
+  now?: () => Date;
+  sessionCheckMs?: number;
+  mount?: (app: Hono<AppEnv>, deps: ApiDeps) => void;
+};
+
+export type ApiHandle = { url: string; port: number; deps: ApiDeps; close: () => Promise<void> };
+
+/** Starts one API process: HTTP (Hono + tRPC) and tRPC WebSocket on the same port and path. */
+export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
+  const database = connect(opts.databaseUrl, { max: opts.dbPoolMax ?? 10, applicationName: "elsehu-api" });
+  const listenDb = connect(opts.databaseUrl, { max: 1, applicationName: "elsehu-api-listen" });
+  const core = createCoreContext(database, opts.log, opts.config, { now: opts.now, secureCookie: opts.secureCookie });
+  const hub = new RealtimeHub(core, listenDb.sql);
+  await hub.start();
+  const sockets = new SocketRegistry(core, hub, { checkEveryMs: opts.sessionCheckMs });
+  sockets.start();
+  const corsOrigins = opts.corsOrigins ?? [];
+  const deps: ApiDeps = { core, hub, sockets, secureCookie: opts.secureCookie ?? false, allowedOrigins: corsOrigins };
+  const limits = opts.rateLimits ?? { userPerMinute: 1200, ipPerMinute: 3000, webhookPerMinute: 120000 };
+  const limiters = {
+    user: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.userPerMinute }),
+    ip: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.ipPerMinute }),
+    webhook: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.webhookPerMinute }),
+  };
+  const app = createApp({
+    deps,
+    log: opts.log,
+    corsOrigins,
+    bodyLimitKb: opts.bodyLimitKb ?? 1024,
+    metricsToken: opts.metricsToken,
+    trustProxy: opts.trustProxy ?? false,
+    limiters,
+    webDist: opts.webDist,
+    mount: opts.mount ? (a) => opts.mount?.(a, deps) : undefined,
+  });
+
+  const server = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host ?? "127.0.0.1" });
+  await new Promise<void>((r) => (server.listening ? r() : server.once("listening", () => r())));
+
+  // Route upgrades ourselves: a ws server bound to the http server would answer 400 to other paths.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+    createContext: async ({ req, res, info }) => {
+      const token = info.connectionParams?.token;
+      const ctx = await createContext(deps, {
+        token: typeof token === "string" ? token : undefined,
+        via: "ws",
+        ip: req.socket.remoteAddress ?? "unknown",
+        userAgent: req.headers["user-agent"],
+      });
+      if (ctx.user && ctx.session) sockets.track(res, ctx.user.id, ctx.session.id);
+      return ctx;
+    },
+  });
+  server.on("upgrade", (req, socket, head) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (path !== "/trpc" && path !== "/trpc/") {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+
+  const port = (server.address() as AddressInfo).port;
+  let closed = false;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    deps,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // Tell clients to reconnect (to another process), then stop taking work.
+      wsHandler.broadcastReconnectNotification();
+      for (const l of Object.values(limiters)) l.stop();
+      sockets.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      await hub.stop();
+      await listenDb.close();
+      await database.close();
+    },
+  };
+}

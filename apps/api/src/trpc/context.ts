@@ -1,0 +1,85 @@
+import type { CoreContext, SessionUser } from "@elsehu/core";
+import type { RealtimeHub } from "../realtime/hub";
+import type { SocketRegistry } from "../realtime/sockets";
+
+export type ApiDeps = {
+  core: CoreContext;
+  hub: RealtimeHub;
+  sockets: SocketRegistry;
+  secureCookie: boolean;
+  allowedOrigins: string[];
+};
+
+export type Context = ApiDeps & {
+  user: SessionUser | null;
+  session: { id: string; expiresAt: Date } | null;
+  ip: string;
+  userAgent: string | undefined;
+  /** Only on HTTP: lets login/logout set the session cookie. */
+  resHeaders: Headers | null;
+  /** How the request proved who it is; cookie-authenticated mutations are checked for cross-site origin. */
+  authVia: "cookie" | "bearer" | "ws" | null;
+  origin: string | undefined;
+  host: string | undefined;
+};
+
+export const COOKIE_NAME = "elsehu_session";
+
+export function readCookie(header: string | null | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return undefined;
+}
+
+/**
+ * The one context builder behind HTTP, WebSocket and tests: resolves the
+ * session token (bearer, cookie or connectionParams) to a user.
+ */
+export async function createContext(
+  deps: ApiDeps,
+  req: {
+    token?: string;
+    via: Context["authVia"];
+    ip: string;
+    userAgent?: string;
+    resHeaders?: Headers;
+    origin?: string;
+    host?: string;
+  },
+): Promise<Context> {
+  let user: SessionUser | null = null;
+  let session: Context["session"] = null;
+  if (req.token && req.token.length < 200) {
+    const result = await deps.core.auth.validateSession(req.token);
+    if (result.session && result.user) {
+      session = { id: result.session.id, expiresAt: result.session.expiresAt };
+      const a = result.user;
+      user = { id: a.id, name: a.name, email: a.email, role: a.role };
+      if (result.session.fresh && req.via === "cookie" && req.resHeaders) {
+        req.resHeaders.append("set-cookie", sessionCookie(deps, result.session.id));
+      }
+    }
+  }
+  return {
+    ...deps,
+    user,
+    session,
+    ip: req.ip,
+    userAgent: req.userAgent,
+    resHeaders: req.resHeaders ?? null,
+    authVia: user ? req.via : null,
+    origin: req.origin,
+    host: req.host,
+  };
+}
+
+export function sessionCookie(deps: Pick<ApiDeps, "secureCookie" | "core">, token: string): string {
+  const maxAge = deps.core.config.sessionIdleTimeoutSeconds;
+  const secure = deps.secureCookie ? "; Secure" : "";
+  return `${COOKIE_NAME}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`;
+}
+
+export const clearedCookie = `${COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`;

@@ -1,0 +1,87 @@
+import { DomainError } from "@elsehu/core";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
+import type { Context } from "./context";
+
+const CODES = {
+  NOT_FOUND: "NOT_FOUND",
+  FORBIDDEN: "FORBIDDEN",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  CONFLICT: "CONFLICT",
+  VALIDATION: "BAD_REQUEST",
+  PRECONDITION_FAILED: "PRECONDITION_FAILED",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+} as const;
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const zod =
+      cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null;
+    return {
+      ...shape,
+      message: zod ? zod.map((z) => `${z.path || "input"}: ${z.message}`).join("; ") : shape.message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        zodIssues: zod,
+        details: cause instanceof DomainError ? cause.details : undefined,
+      },
+    };
+  },
+});
+
+/** Maps core's DomainError (and zod errors thrown by core parsing) to tRPC codes, in one place. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof DomainError) {
+      throw new TRPCError({ code: CODES[cause.code], message: cause.message, cause });
+    }
+    if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid input", cause });
+  }
+  return result;
+});
+
+const base = t.procedure.use(mapErrors);
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Open to anyone, signed in or not. Only `auth.login` uses it. */
+export const publicProcedure = base;
+
+const requireUser = base.use(({ ctx, next, type }) => {
+  if (!ctx.user || !ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  // Cookies are sent by browsers on cross-site requests: refuse mutations from foreign origins.
+  if (type === "mutation" && ctx.authVia === "cookie" && !sameOrigin(ctx)) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Cross-site request refused" });
+  }
+  return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
+});
+
+function sameOrigin(ctx: Context): boolean {
+  if (!ctx.origin) return false;
+  if (ctx.allowedOrigins.includes(ctx.origin)) return true;
+  try {
+    return new URL(ctx.origin).host === ctx.host;
+  } catch {
+    return false;
+  }
+}
+
+function requireRole(...roles: Array<"ADMIN" | "SUPERVISOR" | "OPERATOR">) {
+  return requireUser.use(({ ctx, next }) => {
+    if (!roles.includes(ctx.user.role)) throw new TRPCError({ code: "FORBIDDEN", message: "Your role cannot do this" });
+    return next();
+  });
+}
+
+/** Any signed-in user (operators included). */
+export const userProcedure = requireRole("ADMIN", "SUPERVISOR", "OPERATOR");
+/** Supervisors and admins. */
+export const staffProcedure = requireRole("ADMIN", "SUPERVISOR");
+/** Admins only. */
+export const adminProcedure = requireRole("ADMIN");

@@ -1,0 +1,10 @@
+import { commonEnv, parseEnv } from "@elsehu/core";
+import { z } from "zod";
+
+export const workerEnvSchema = commonEnv.extend({
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  WORKER_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+});
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+
+export const loadWorkerEnv = (source: NodeJS.ProcessEnv = process.env): WorkerEnv => parseEnv(workerEnvSchema, source);

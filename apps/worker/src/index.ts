@@ -1,0 +1,3 @@
+export { loadWorkerEnv, type WorkerEnv, workerEnvSchema } from "./env";
+export { CRON, TASKS } from "./tasks/catalog";
+export { type StartWorkerOptions, startWorker, type WorkerHandle } from "./worker";

@@ -1,0 +1,33 @@
+import { coreConfigFromEnv, resolveDatabase } from "@elsehu/core";
+import { migrate } from "@elsehu/db";
+import pino from "pino";
+import { loadWorkerEnv } from "./env";
+import { startWorker } from "./worker";
+
+async function main() {
+  const env = loadWorkerEnv();
+  const log = pino({ name: "worker", level: env.LOG_LEVEL });
+  const db = await resolveDatabase(env);
+  await migrate(db.url);
+  const worker = await startWorker({
+    databaseUrl: db.url,
+    log,
+    concurrency: env.WORKER_CONCURRENCY,
+    pollIntervalMs: env.WORKER_POLL_MS,
+    config: coreConfigFromEnv(env),
+  });
+  log.info("worker started");
+  const shutdown = async () => {
+    log.info("shutting down worker");
+    await worker.stop();
+    await db.stop?.();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown());
+  process.once("SIGINT", () => void shutdown());
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import { auditLog } from "@elsehu/db";
+import type { Tx } from "../shared/context";
+
+export type AuditInput = {
+  actorId: string | null;
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  data?: Record<string, unknown>;
+};
+
+/** Appends to the audit log; secrets must never be passed in `data`. */
+export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
+  await tx.insert(auditLog).values({
+    actorId: input.actorId,
+    action: input.action,
+    targetType: input.targetType,
+    targetId: input.targetId ?? null,
+    data: input.data ?? {},
+  });
+}

@@ -1,0 +1,18 @@
+import { events, loginAttempts, rateLimitBuckets, sessions } from "@elsehu/db";
+import { lt } from "drizzle-orm";
+import { EVENT_RETENTION_MS } from "../events/load";
+import type { CoreContext } from "../shared/context";
+import { THROTTLE } from "./throttle";
+
+/** Hourly housekeeping: expired sessions, old login attempts, old rate-limit windows and events. */
+export async function purgeExpired(ctx: Pick<CoreContext, "db" | "now">) {
+  const now = ctx.now().getTime();
+  const s = await ctx.db
+    .delete(sessions)
+    .where(lt(sessions.expiresAt, new Date(now)))
+    .returning({ id: sessions.id });
+  await ctx.db.delete(loginAttempts).where(lt(loginAttempts.createdAt, new Date(now - THROTTLE.windowMs * 4)));
+  await ctx.db.delete(rateLimitBuckets).where(lt(rateLimitBuckets.windowStart, new Date(now - 3600_000)));
+  await ctx.db.delete(events).where(lt(events.createdAt, new Date(now - EVENT_RETENTION_MS)));
+  return { sessions: s.length };
+}

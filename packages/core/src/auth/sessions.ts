@@ -1,0 +1,94 @@
+import { sessions, users } from "@elsehu/db";
+import { and, desc, eq, gt, inArray, ne } from "drizzle-orm";
+import { z } from "zod";
+import { publishEvent } from "../events/publish";
+import type { CoreContext, Tx } from "../shared/context";
+import { DomainError, notFound } from "../shared/errors";
+import { hashPassword, verifyPassword } from "./password";
+
+export const SESSION_ENDED = "session.ended";
+
+/** Tells the user's open sockets that these sessions are over (delivered at commit). */
+export async function announceSessionsEnded(tx: Tx, userId: string, sessionIds: string[] | "ALL", reason: string) {
+  await publishEvent(tx, {
+    kind: SESSION_ENDED,
+    audience: { to: "USER", userId },
+    payload: { userId, sessionIds, reason },
+  });
+}
+
+export async function listSessions(ctx: CoreContext, userId: string, currentId: string) {
+  const rows = await ctx.db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, ctx.now())))
+    .orderBy(desc(sessions.createdAt));
+  return rows.map((s) => ({
+    id: s.id.slice(0, 8),
+    sessionId: s.id === currentId ? s.id : undefined,
+    current: s.id === currentId,
+    createdAt: s.createdAt,
+    expiresAt: s.expiresAt,
+    ip: s.ip,
+    userAgent: s.userAgent,
+  }));
+}
+
+/** Ends one of the user's own sessions, found by the short id `listSessions` shows. */
+export async function revokeSession(ctx: CoreContext, userId: string, shortId: string) {
+  await ctx.db.transaction(async (tx) => {
+    const rows = await tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
+    const match = rows.filter((r) => r.id.startsWith(shortId));
+    if (match.length !== 1 || !match[0]) throw notFound("Session");
+    await tx.delete(sessions).where(eq(sessions.id, match[0].id));
+    await announceSessionsEnded(tx, userId, [match[0].id], "revoked");
+  });
+}
+
+export async function logout(ctx: CoreContext, userId: string, sessionId: string) {
+  await ctx.db.transaction(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.id, sessionId));
+    await announceSessionsEnded(tx, userId, [sessionId], "logout");
+  });
+}
+
+export const ChangePasswordInput = z.object({
+  currentPassword: z.string().min(1).max(256),
+  newPassword: z.string().min(8, "The new password must have at least 8 characters").max(256),
+});
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
+
+/** Changes the password and ends every other session of the user. */
+export async function changePassword(ctx: CoreContext, userId: string, sessionId: string, input: ChangePasswordInput) {
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
+  if (!user) throw notFound("User");
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new DomainError("VALIDATION", "The current password is wrong", { field: "currentPassword" });
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await ctx.db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash, updatedAt: ctx.now() }).where(eq(users.id, userId));
+    const ended = await tx
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), ne(sessions.id, sessionId)))
+      .returning({ id: sessions.id });
+    if (ended.length > 0) {
+      await announceSessionsEnded(
+        tx,
+        userId,
+        ended.map((s) => s.id),
+        "password_changed",
+      );
+    }
+  });
+}
+
+/** Which of these session ids are still valid (not expired, not deleted). */
+export async function aliveSessionIds(ctx: Pick<CoreContext, "db" | "now">, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await ctx.db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(and(inArray(sessions.id, ids), gt(sessions.expiresAt, ctx.now())));
+  return new Set(rows.map((r) => r.id));
+}

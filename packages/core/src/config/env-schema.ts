@@ -1,0 +1,99 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
+
+/** "90", "90s", "30m", "8h", "1d" -> seconds. */
+export const duration = z
+  .string()
+  .regex(/^\d+(s|m|h|d)?$/, "expected a duration such as 900, 30m, 8h or 1d")
+  .transform((v) => {
+    const n = Number.parseInt(v, 10);
+    const unit = v.replace(/^\d+/, "") || "s";
+    return n * { s: 1, m: 60, h: 3600, d: 86400 }[unit as "s" | "m" | "h" | "d"];
+  });
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+/** Settings every process shares; each app's env.ts extends this and is the only reader of process.env. */
+export const commonEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default(".data"),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  STORAGE_PATH: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SESSION_IDLE_TIMEOUT: duration.default(8 * 3600),
+  CONVERSATION_TTL: duration.default(24 * 3600),
+  APP_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => decodeKey(v) !== null, "must be 32 bytes as 64 hex characters or base64")
+    .optional(),
+  DEFAULT_REGION: z.string().length(2).default("BR"),
+  TIMEZONE: z.string().default("America/Sao_Paulo"),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DEV_INSECURE: bool.default(false),
+});
+export type CommonEnv = z.infer<typeof commonEnv>;
+
+function decodeKey(v: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, "hex");
+  const b = Buffer.from(v, "base64");
+  return b.length === 32 ? b : null;
+}
+
+/**
+ * The key that encrypts provider secrets. Production must set it; in
+ * development it is generated once and kept under the data directory.
+ */
+export function resolveEncryptionKey(env: CommonEnv): Buffer {
+  if (env.APP_ENCRYPTION_KEY) {
+    const key = decodeKey(env.APP_ENCRYPTION_KEY);
+    if (key) return key;
+  }
+  if (env.NODE_ENV === "production") {
+    throw new ConfigError("APP_ENCRYPTION_KEY", "is required in production (32 bytes, hex or base64)");
+  }
+  const file = join(resolve(env.DATA_DIR), "encryption.key");
+  if (existsSync(file)) {
+    const key = decodeKey(readFileSync(file, "utf8").trim());
+    if (key) return key;
+  }
+  mkdirSync(dirname(file), { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString("hex"), { mode: 0o600 });
+  return key;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+/** Parses the environment with `schema`; on failure throws one error naming every bad variable. */
+export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.infer<S> {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  throw new ConfigError(problems.map((p) => p.split(":")[0]).join(", "), `— ${problems.join("; ")}`);
+}
+
+export function storagePath(env: CommonEnv): string {
+  return resolve(env.STORAGE_PATH ?? join(env.DATA_DIR, "storage"));
+}
+
+export function coreConfigFromEnv(env: CommonEnv) {
+  return {
+    sessionIdleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT,
+    encryptionKey: resolveEncryptionKey(env),
+    storagePath: storagePath(env),
+    conversationTtlSeconds: env.CONVERSATION_TTL,
+    defaultRegion: env.DEFAULT_REGION,
+    timezone: env.TIMEZONE,
+  };
+}

@@ -1,0 +1,27 @@
+import { events } from "@elsehu/db";
+import { and, asc, gt, gte, inArray } from "drizzle-orm";
+import type { CoreContext } from "../shared/context";
+import type { StoredEvent } from "./visibility";
+
+/** Events are kept this long for reconnect catch-up. */
+export const EVENT_RETENTION_MS = 24 * 3600 * 1000;
+
+export async function loadEventsByIds(ctx: Pick<CoreContext, "db">, ids: number[]): Promise<StoredEvent[]> {
+  if (ids.length === 0) return [];
+  return ctx.db.select().from(events).where(inArray(events.id, ids)).orderBy(asc(events.id));
+}
+
+/** Backlog after `afterId`, oldest first, within the retention window. */
+export async function loadEventsAfter(
+  ctx: Pick<CoreContext, "db" | "now">,
+  afterId: number,
+  limit = 1000,
+): Promise<StoredEvent[]> {
+  const since = new Date(ctx.now().getTime() - EVENT_RETENTION_MS);
+  return ctx.db
+    .select()
+    .from(events)
+    .where(and(gt(events.id, afterId), gte(events.createdAt, since)))
+    .orderBy(asc(events.id))
+    .limit(limit);
+}

@@ -1,0 +1,17 @@
+import type { Actor } from "../shared/context";
+
+export type StoredEvent = {
+  id: number;
+  kind: string;
+  audience: "ALL" | "STAFF" | "USER";
+  userId: string | null;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+};
+
+/** Whether `viewer` may receive `event`. The single rule every subscription goes through. */
+export function canSee(viewer: Actor, event: StoredEvent): boolean {
+  if (event.audience === "ALL") return true;
+  if (viewer.role === "ADMIN" || viewer.role === "SUPERVISOR") return true;
+  return event.audience === "USER" && event.userId === viewer.id;
+}

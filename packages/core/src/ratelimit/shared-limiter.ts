@@ -1,0 +1,67 @@
+import type { Sql } from "@elsehu/db";
+
+type Bucket = { window: number; synced: number; pending: number };
+
+/**
+ * Fixed-window rate limiter shared by every API process: each process counts
+ * locally and, every `syncMs`, adds its counts to `rate_limit_buckets` and reads
+ * back the totals. A decision is therefore at most one sync behind the cluster,
+ * and costs no database round trip on the request path.
+ */
+export class SharedRateLimiter {
+  private buckets = new Map<string, Bucket>();
+  private timer: NodeJS.Timeout;
+
+  constructor(
+    private sql: Sql,
+    private opts: { windowMs: number; limit: number; syncMs?: number },
+  ) {
+    this.timer = setInterval(() => void this.sync().catch(() => {}), opts.syncMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /** Counts one request for `key`; returns how long to wait when over the limit. */
+  hit(key: string, now = Date.now()): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+    const window = Math.floor(now / this.opts.windowMs) * this.opts.windowMs;
+    let b = this.buckets.get(key);
+    if (!b || b.window !== window) {
+      b = { window, synced: 0, pending: 0 };
+      this.buckets.set(key, b);
+    }
+    if (b.synced + b.pending >= this.opts.limit) {
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window + this.opts.windowMs - now) / 1000)) };
+    }
+    b.pending++;
+    return { allowed: true };
+  }
+
+  async sync(now = Date.now()): Promise<void> {
+    const current = Math.floor(now / this.opts.windowMs) * this.opts.windowMs;
+    const rows: { key: string; window_start: string; count: number }[] = [];
+    for (const [key, b] of this.buckets) {
+      if (b.window < current) {
+        if (b.pending === 0) this.buckets.delete(key);
+        continue;
+      }
+      rows.push({ key, window_start: new Date(b.window).toISOString(), count: b.pending });
+    }
+    if (rows.length === 0) return;
+    const sent = new Map(rows.map((r) => [r.key, r.count]));
+    const totals = await this.sql<{ key: string; count: number }[]>`
+      insert into rate_limit_buckets (key, window_start, count)
+      select * from unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.window_start)}::timestamptz[],
+        ${rows.map((r) => r.count)}::int[])
+      on conflict (key, window_start) do update set count = rate_limit_buckets.count + excluded.count
+      returning key, count`;
+    for (const t of totals) {
+      const b = this.buckets.get(t.key);
+      if (!b) continue;
+      b.pending -= sent.get(t.key) ?? 0;
+      b.synced = t.count;
+    }
+  }
+
+  stop() {
+    clearInterval(this.timer);
+  }
+}

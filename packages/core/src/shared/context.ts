@@ -1,0 +1,30 @@
+import type { Db, DbOrTx, Sql } from "@elsehu/db";
+import type { Logger } from "pino";
+import type { Auth } from "../auth/lucia";
+
+/**
+ * What every core verb receives. Routers, tasks and tests build one; nothing in
+ * core reads process.env or module-level singletons.
+ */
+export type CoreContext = {
+  db: Db;
+  sql: Sql;
+  log: Logger;
+  /** Injected so tests and benchmarks can control time. */
+  now: () => Date;
+  config: CoreConfig;
+  auth: Auth;
+};
+
+export type CoreConfig = {
+  sessionIdleTimeoutSeconds: number;
+  encryptionKey: Buffer;
+  storagePath: string;
+  conversationTtlSeconds: number;
+  defaultRegion: string;
+  timezone: string;
+};
+
+export type Tx = DbOrTx;
+
+export type Actor = { id: string; role: "ADMIN" | "SUPERVISOR" | "OPERATOR"; name: string };

@@ -1,0 +1,9 @@
+import { loadApiEnv } from "@elsehu/api";
+import { resolveDatabase } from "@elsehu/core";
+import { migrate } from "@elsehu/db";
+
+const env = loadApiEnv();
+const db = await resolveDatabase(env);
+await migrate(db.url);
+console.log("Migrations applied");
+await db.stop?.();
