@@ -7,6 +7,8 @@ export * from "./auth/sessions";
 export * from "./auth/throttle";
 export * from "./config/database";
 export * from "./config/env-schema";
+export * from "./conversations/audience";
+export * from "./conversations/find-or-open";
 export * from "./events/load";
 export * from "./events/publish";
 export * from "./events/visibility";

@@ -1,0 +1,62 @@
+import { conversations } from "@elsehu/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { publishEvent } from "../events/publish";
+import { addJob } from "../jobs/add-job";
+import type { Tx } from "../shared/context";
+import { conversationAudience } from "./audience";
+
+export type ConversationRow = typeof conversations.$inferSelect;
+
+/** Job that drains the queue; see conversations/assign. */
+export const ASSIGN_JOB = "conversations/assign_waiting";
+
+/**
+ * The active (WAITING or OPEN) conversation of a contact on an instance, or a
+ * new WAITING one. The partial unique index makes concurrent callers converge
+ * on one row; the creator publishes `conversation.created` and requests assignment.
+ */
+export async function findOrOpenConversation(
+  tx: Tx,
+  input: { contactId: string; instanceId: string; now: Date; campaignId?: string | null },
+): Promise<{ conversation: ConversationRow; created: boolean }> {
+  const active = () =>
+    tx
+      .select()
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.contactId, input.contactId),
+          eq(conversations.instanceId, input.instanceId),
+          inArray(conversations.status, ["WAITING", "OPEN"]),
+        ),
+      );
+  const [existing] = await active();
+  if (existing) return { conversation: existing, created: false };
+  const [inserted] = await tx
+    .insert(conversations)
+    .values({
+      contactId: input.contactId,
+      instanceId: input.instanceId,
+      status: "WAITING",
+      campaignId: input.campaignId ?? null,
+      createdAt: input.now,
+      queuedAt: input.now,
+    })
+    .onConflictDoNothing({
+      target: [conversations.contactId, conversations.instanceId],
+      where: sql`status in ('WAITING', 'OPEN')`,
+    })
+    .returning();
+  if (!inserted) {
+    const [winner] = await active();
+    if (!winner) throw new Error("conversation vanished after a conflicting insert");
+    return { conversation: winner, created: false };
+  }
+  await publishEvent(tx, {
+    kind: "conversation.created",
+    audience: conversationAudience(null),
+    payload: { conversationId: inserted.id, status: inserted.status },
+  });
+  await addJob(tx, ASSIGN_JOB, { reason: "created", conversationId: inserted.id });
+  return { conversation: inserted, created: true };
+}
