@@ -106,9 +106,12 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       wsHandler.broadcastReconnectNotification();
       for (const l of Object.values(limiters)) l.stop();
       sockets.stop();
-      await new Promise<void>((r) => server.close(() => r()));
       for (const ws of wss.clients) ws.terminate();
       wss.close();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        if ("closeIdleConnections" in server) server.closeIdleConnections();
+      });
       await hub.stop();
       await listenDb.close();
       await database.close();

@@ -1,0 +1,61 @@
+import { addJob } from "@elsehu/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack, userWithToken } from "../../api/test/harness";
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ worker: true });
+});
+afterAll(async () => {
+  await stack.close();
+});
+
+async function until<T>(fn: () => Promise<T | undefined | false>, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("worker", () => {
+  it("purges expired sessions when the purge job runs", async () => {
+    const u = await userWithToken(stack, "OPERATOR");
+    await stack.core.sql`update sessions set expires_at = now() - interval '1 minute' where id = ${u.token}`;
+    await stack.db.db.transaction((tx) => addJob(tx, "auth/purge_expired", {}));
+    await until(async () => {
+      const rows = await stack.core.sql`select 1 from sessions where id = ${u.token}`;
+      return rows.length === 0;
+    });
+  });
+
+  it("unlocks and runs a job held by a worker that stopped beating", async () => {
+    const u = await userWithToken(stack, "OPERATOR");
+    await stack.core.sql`update sessions set expires_at = now() - interval '1 minute' where id = ${u.token}`;
+    // A job taken by a worker that died two minutes ago: graphile-worker alone would wait ~4 hours.
+    await stack.core.sql`select graphile_worker.add_job('auth/purge_expired', '{}'::json)`;
+    await stack.core.sql`
+      update graphile_worker._private_jobs
+      set locked_by = 'dead-worker-1', locked_at = now() - interval '2 minutes'`;
+    const { startHeartbeat } = await import("../src/heartbeat");
+    const { makeWorkerUtils } = await import("graphile-worker");
+    const utils = await makeWorkerUtils({ connectionString: stack.databaseUrl });
+    const hb = startHeartbeat(stack.core, utils, () => [], { everyMs: 60_000, staleMs: 60_000 });
+    await hb.beat();
+    hb.stop();
+    await utils.release();
+    await until(async () => {
+      const rows = await stack.core.sql`select 1 from sessions where id = ${u.token}`;
+      return rows.length === 0;
+    });
+  });
+
+  it("registers a stable crontab", async () => {
+    const { CRON, TASKS } = await import("../src/tasks/catalog");
+    const ids = new Set(TASKS.map((t) => t.identifier));
+    for (const c of CRON) expect(ids.has(c.task)).toBe(true);
+    expect(new Set(CRON.map((c) => c.identifier)).size).toBe(CRON.length);
+  });
+});
