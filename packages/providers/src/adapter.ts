@@ -100,6 +100,7 @@ export interface CreateInstanceInput {
   token?: string;
   qrcode?: boolean;
   webhook?: WebhookConfig & { base64?: boolean };
-  settings?: Partial<Record<"rejectCall" | "groupsIgnore" | "alwaysOnline" | "readMessages" | "readStatus" | "syncFullHistory", boolean>>;
+  settings?: Partial<
+    Record<"rejectCall" | "groupsIgnore" | "alwaysOnline" | "readMessages" | "readStatus" | "syncFullHistory", boolean>
+  >;
 }
-

@@ -56,5 +56,9 @@ export function classifyEvolutionError(httpStatus: number, body: unknown, retryA
       retryAfterMs: parseRetryAfter(retryAfter ?? null),
     });
   }
-  return new ProviderError({ ...base, code: httpStatus === 400 ? "BAD_REQUEST" : `HTTP_${httpStatus}`, retryable: false });
+  return new ProviderError({
+    ...base,
+    code: httpStatus === 400 ? "BAD_REQUEST" : `HTTP_${httpStatus}`,
+    retryable: false,
+  });
 }

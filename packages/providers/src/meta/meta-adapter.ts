@@ -79,7 +79,11 @@ export class MetaAdapter implements ProviderAdapter {
   }
 
   async markRead(providerMessageId: string, options?: MarkReadOptions): Promise<void> {
-    await this.request("POST", `${this.config.phoneNumberId}/messages`, metaReadBody(providerMessageId, options?.typingIndicator));
+    await this.request(
+      "POST",
+      `${this.config.phoneNumberId}/messages`,
+      metaReadBody(providerMessageId, options?.typingIndicator),
+    );
   }
 
   /** Multipart upload; the returned id is valid for 30 days. */
@@ -88,7 +92,9 @@ export class MetaAdapter implements ProviderAdapter {
     form.set("messaging_product", "whatsapp");
     form.set("type", mimeType);
     form.set("file", new Blob([bytes], { type: mimeType }), fileName);
-    const body = (await this.request("POST", `${this.config.phoneNumberId}/media`, form)) as { id?: unknown } | undefined;
+    const body = (await this.request("POST", `${this.config.phoneNumberId}/media`, form)) as
+      | { id?: unknown }
+      | undefined;
     if (typeof body?.id !== "string") throw badResponse("upload response without id");
     return body.id;
   }

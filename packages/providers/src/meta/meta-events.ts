@@ -3,7 +3,16 @@ import type { DeliveryStatus, InboundMessage, InboundMessageType, MessageSender,
 import type { MetaContact, MetaMessage, MetaStatus } from "./meta-webhook-schema";
 
 const KNOWN_TYPES = new Set<string>([
-  "text", "image", "audio", "video", "document", "sticker", "location", "reaction", "interactive", "button",
+  "text",
+  "image",
+  "audio",
+  "video",
+  "document",
+  "sticker",
+  "location",
+  "reaction",
+  "interactive",
+  "button",
 ]);
 const STATUSES = new Set<string>(["sent", "delivered", "read", "failed", "played"]);
 
@@ -14,8 +23,9 @@ export function fromSeconds(value: string | number): Date {
 function sender(message: MetaMessage, contacts: MetaContact[]): MessageSender {
   // Batched webhooks list one contact per sender; match on wa_id or BSUID.
   const contact =
-    contacts.find((c) => (message.from && c.wa_id === message.from) || (message.from_user_id && c.user_id === message.from_user_id)) ??
-    (contacts.length === 1 ? contacts[0] : undefined);
+    contacts.find(
+      (c) => (message.from && c.wa_id === message.from) || (message.from_user_id && c.user_id === message.from_user_id),
+    ) ?? (contacts.length === 1 ? contacts[0] : undefined);
   const waId = message.from ?? contact?.wa_id;
   const from: MessageSender = {};
   if (waId) {
@@ -92,7 +102,10 @@ export function toStatusUpdate(status: MetaStatus): StatusUpdate | null {
   if (error) {
     const title = error.title ?? error.message ?? "failed";
     const details = error.error_data?.details;
-    event.error = { code: String(error.code), message: details && details !== title ? `${title.replace(/\.$/, "")}: ${details}` : title };
+    event.error = {
+      code: String(error.code),
+      message: details && details !== title ? `${title.replace(/\.$/, "")}: ${details}` : title,
+    };
   }
   return event;
 }
