@@ -14,7 +14,8 @@ export function inboundKeyId(): string {
 }
 
 export function metaMediaId(): string {
-  return String(randomInt(1e15, 9e15));
+  // 16 digits like real media ids (randomInt caps its range at 2^48).
+  return `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`;
 }
 
 export function uuid(): string {
