@@ -11,6 +11,7 @@ import type {
 } from "../adapter";
 import { ProviderError } from "../errors";
 import { callProvider, DEFAULT_TIMEOUT_MS } from "../http";
+import { toEvolutionNumber } from "../phone";
 import type { ConnectionUpdate } from "../types";
 import { classifyEvolutionError } from "./evolution-errors";
 import {
@@ -136,6 +137,23 @@ export class EvolutionAdapter implements ProviderAdapter {
       | undefined;
     const state = response?.instance?.state;
     return state === "open" || state === "connecting" ? state : "close";
+  }
+
+  /** Which numbers have WhatsApp, and under which JID (BR numbers may lack the ninth digit). */
+  async checkNumbers(numbers: string[]): Promise<Array<{ number: string; exists: boolean; jid: string }>> {
+    const body = { numbers: numbers.map((n) => toEvolutionNumber(n)) };
+    const response = await this.request("POST", `chat/whatsappNumbers/${this.instance}`, body);
+    if (!Array.isArray(response)) throw invalid("BAD_RESPONSE", "whatsappNumbers did not return a list");
+    return response.map((item: { number?: unknown; exists?: unknown; jid?: unknown }) => ({
+      number: String(item.number ?? ""),
+      exists: item.exists === true,
+      jid: String(item.jid ?? ""),
+    }));
+  }
+
+  /** Removes the instance on the Evolution server (logs out first when needed). */
+  async deleteInstance(): Promise<void> {
+    await this.request("DELETE", `instance/delete/${this.instance}`);
   }
 
   async logout(): Promise<void> {

@@ -10,7 +10,7 @@ import type {
 import { ProviderError } from "../errors";
 import { callProvider, DEFAULT_TIMEOUT_MS, downloadBytes } from "../http";
 import { classifyMetaError } from "./meta-errors";
-import { metaMediaBody, metaReadBody, metaTemplateBody, metaTextBody } from "./meta-payloads";
+import { metaButtonsBody, metaMediaBody, metaReadBody, metaTemplateBody, metaTextBody } from "./meta-payloads";
 
 export interface MetaConfig {
   phoneNumberId: string;
@@ -76,6 +76,16 @@ export class MetaAdapter implements ProviderAdapter {
 
   sendTemplate(to: string, template: TemplateInput, options?: SendOptions): Promise<SendResult> {
     return this.send(metaTemplateBody(to, template, options));
+  }
+
+  /** Up to 3 reply buttons; the customer's choice comes back as an `interactive` message. */
+  sendButtons(
+    to: string,
+    text: string,
+    buttons: Array<{ id: string; title: string }>,
+    options?: SendOptions,
+  ): Promise<SendResult> {
+    return this.send(metaButtonsBody(to, text, buttons, options));
   }
 
   async markRead(providerMessageId: string, options?: MarkReadOptions): Promise<void> {

@@ -50,3 +50,14 @@ export function metaReadBody(providerMessageId: string, typingIndicator?: boolea
   if (typingIndicator) body.typing_indicator = { type: "text" };
   return body;
 }
+
+export function metaButtonsBody(
+  to: string,
+  text: string,
+  buttons: Array<{ id: string; title: string }>,
+  options?: SendOptions,
+): Body {
+  const action = { buttons: buttons.map((reply) => ({ type: "reply", reply: { id: reply.id, title: reply.title } })) };
+  const interactive = { type: "button", body: { text }, action };
+  return withCallback({ ...envelope(to, options), type: "interactive", interactive }, options);
+}
