@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { classifyEvolutionError, classifyMetaError, MetaAdapter } from "../src";
 import { fixture, fixtureNames } from "./helpers";
 
-const wrapped = (provider: "meta" | "evolution", name: string) => fixture(provider, name) as { _http_status: number; body: unknown };
+const wrapped = (provider: "meta" | "evolution", name: string) =>
+  fixture(provider, name) as { _http_status: number; body: unknown };
 
 const META: Record<string, { retryable: boolean; code: string }> = {
   error_100_invalid_parameter: { retryable: false, code: "100" },
@@ -54,19 +55,33 @@ describe("error classification", () => {
     expect(classifyMetaError(503, { error: { code: 131016 } }).retryable).toBe(true);
     expect(classifyMetaError(429, "Too Many Requests").retryable).toBe(true);
     expect(classifyMetaError(502, "<html>").code).toBe("HTTP_502");
-    expect(classifyEvolutionError(500, { status: 500, error: "Internal Server Error", response: { message: ["boom"] } }).retryable).toBe(true);
+    expect(
+      classifyEvolutionError(500, { status: 500, error: "Internal Server Error", response: { message: ["boom"] } })
+        .retryable,
+    ).toBe(true);
     expect(classifyEvolutionError(429, {}, "2").retryAfterMs).toBe(2000);
   });
 
   it("turns network failures and timeouts into retryable errors", async () => {
-    const dead = new MetaAdapter({ phoneNumberId: "1", accessToken: "t", appSecret: "s", baseUrl: "http://127.0.0.1:1" });
+    const dead = new MetaAdapter({
+      phoneNumberId: "1",
+      accessToken: "t",
+      appSecret: "s",
+      baseUrl: "http://127.0.0.1:1",
+    });
     await expect(dead.sendText("+5511987654321", "oi")).rejects.toMatchObject({ code: "NETWORK", retryable: true });
 
     // A server that accepts the request and never answers.
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const { port } = silent.address() as AddressInfo;
-    const hang = new MetaAdapter({ phoneNumberId: "1", accessToken: "t", appSecret: "s", baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 50 });
+    const hang = new MetaAdapter({
+      phoneNumberId: "1",
+      accessToken: "t",
+      appSecret: "s",
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 50,
+    });
     await expect(hang.sendText("+5511987654321", "oi")).rejects.toMatchObject({ code: "TIMEOUT", retryable: true });
     silent.closeAllConnections();
     silent.close();

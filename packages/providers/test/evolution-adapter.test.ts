@@ -23,7 +23,11 @@ const webhookHeaders = { authorization: "Bearer s3cr3t-shared-with-evolution" };
 const calls: Array<[string, (e: EvolutionAdapter) => Promise<unknown>]> = [
   [
     "send_text_request",
-    (e) => e.sendText("+55 11 98765-4321", "Olá Maria! Seu pedido #4521 saiu para entrega.", { delayMs: 1200, previewUrl: false }),
+    (e) =>
+      e.sendText("+55 11 98765-4321", "Olá Maria! Seu pedido #4521 saiu para entrega.", {
+        delayMs: 1200,
+        previewUrl: false,
+      }),
   ],
   [
     "send_text_quoted_request",
@@ -65,15 +69,28 @@ const calls: Array<[string, (e: EvolutionAdapter) => Promise<unknown>]> = [
   ],
   ["mark_message_as_read_request", (e) => e.markRead("3A5F0C2B9E7D41A8B6C3", { chat: "+5511987654321" })],
   ["get_base64_from_media_request", (e) => e.fetchMedia("3A1D2E3F4A5B6C7D8E9F").catch(() => undefined)],
-  ["webhook_set_request", (e) => e.setWebhook("https://app.example.com.br/webhooks/evolution/loja-centro", events, webhookHeaders)],
-  ["whatsapp_numbers_request", (e) => e.checkNumbers(["5511987654321", "5531988887777", "5511900000000"]).catch(() => [])],
+  [
+    "webhook_set_request",
+    (e) => e.setWebhook("https://app.example.com.br/webhooks/evolution/loja-centro", events, webhookHeaders),
+  ],
+  [
+    "whatsapp_numbers_request",
+    (e) => e.checkNumbers(["5511987654321", "5531988887777", "5511900000000"]).catch(() => []),
+  ],
   [
     "instance_create_request",
     (e) =>
       e.createInstance({
         token: KEY,
         qrcode: true,
-        settings: { rejectCall: false, groupsIgnore: true, alwaysOnline: false, readMessages: false, readStatus: false, syncFullHistory: false },
+        settings: {
+          rejectCall: false,
+          groupsIgnore: true,
+          alwaysOnline: false,
+          readMessages: false,
+          readStatus: false,
+          syncFullHistory: false,
+        },
         webhook: {
           url: "https://app.example.com.br/webhooks/evolution/loja-centro",
           base64: true,
@@ -116,12 +133,18 @@ describe("Evolution adapter requests", () => {
   it("reads QR codes, connection state, instance token and number checks from the fixture responses", async () => {
     server.respond(200, bodyOf("evolution", "instance_connect_response"));
     const qr = await evolution.connect();
-    expect(qr).toMatchObject({ qrBase64: expect.stringMatching(/^data:image\/png;base64,/), code: expect.stringMatching(/^2@/) });
+    expect(qr).toMatchObject({
+      qrBase64: expect.stringMatching(/^data:image\/png;base64,/),
+      code: expect.stringMatching(/^2@/),
+    });
     server.respond(200, bodyOf("evolution", "instance_connection_state_response"));
     expect(await evolution.connectionState()).toBe("open");
     expect(await evolution.connect()).toEqual({ kind: "connection", state: "open" });
     server.respond(201, bodyOf("evolution", "instance_create_response"));
-    expect(await evolution.createInstance()).toMatchObject({ instanceId: "c2a7f3e1-5b4d-4e8a-9f21-3d6b7a8c9e10", token: KEY });
+    expect(await evolution.createInstance()).toMatchObject({
+      instanceId: "c2a7f3e1-5b4d-4e8a-9f21-3d6b7a8c9e10",
+      token: KEY,
+    });
     server.respond(200, bodyOf("evolution", "whatsapp_numbers_response"));
     const numbers = await evolution.checkNumbers(["5531988887777"]);
     expect(numbers[1]).toEqual({ number: "5531988887777", exists: true, jid: "553188887777@s.whatsapp.net" });
@@ -134,7 +157,11 @@ describe("Evolution adapter requests", () => {
   });
 
   it("sends a template as its rendered text, and refuses one that was not rendered", async () => {
-    await evolution.sendTemplate("5511987654321", { name: "boas_vindas", language: "pt_BR", renderedBody: "Olá Maria" });
+    await evolution.sendTemplate("5511987654321", {
+      name: "boas_vindas",
+      language: "pt_BR",
+      renderedBody: "Olá Maria",
+    });
     expect(server.requests[0]?.json).toEqual({ number: "5511987654321", text: "Olá Maria" });
     await expect(evolution.sendTemplate("5511987654321", { name: "x", language: "pt_BR" })).rejects.toMatchObject({
       code: "TEMPLATE_NOT_RENDERED",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEvolutionWebhook, WebhookParseError, type WebhookEvent } from "../src";
+import { parseEvolutionWebhook, type WebhookEvent, WebhookParseError } from "../src";
 import { fixture, fixtureNames } from "./helpers";
 
 function only(name: string, override?: (body: Record<string, unknown>) => void): WebhookEvent {
@@ -32,15 +32,27 @@ describe("parseEvolutionWebhook", () => {
       providerMessageId: "3A5F0C2B9E7D41A8B6C3",
       timestamp: new Date(1761058325 * 1000),
     });
-    expect(only("webhook_messages_upsert_text_quoted_reply")).toMatchObject({ replyToProviderMessageId: "3EB0C4A1F2D3E4B5A6C7D8" });
+    expect(only("webhook_messages_upsert_text_quoted_reply")).toMatchObject({
+      replyToProviderMessageId: "3EB0C4A1F2D3E4B5A6C7D8",
+    });
     expect(only("webhook_messages_upsert_image")).toMatchObject({
       type: "image",
       body: "Segue o comprovante",
-      media: { providerMediaId: "3A1D2E3F4A5B6C7D8E9F", mimeType: "image/jpeg", base64: expect.stringMatching(/^\/9j\//) },
+      media: {
+        providerMediaId: "3A1D2E3F4A5B6C7D8E9F",
+        mimeType: "image/jpeg",
+        base64: expect.stringMatching(/^\/9j\//),
+      },
     });
     expect(only("webhook_messages_upsert_audio_ptt")).toMatchObject({ type: "audio", media: { voice: true } });
-    expect(only("webhook_messages_upsert_document")).toMatchObject({ type: "document", media: { fileName: "nota-fiscal.pdf" } });
-    expect(only("webhook_messages_upsert_location")).toMatchObject({ type: "location", location: { longitude: -46.6333094 } });
+    expect(only("webhook_messages_upsert_document")).toMatchObject({
+      type: "document",
+      media: { fileName: "nota-fiscal.pdf" },
+    });
+    expect(only("webhook_messages_upsert_location")).toMatchObject({
+      type: "location",
+      location: { longitude: -46.6333094 },
+    });
     expect(only("webhook_messages_upsert_reaction")).toMatchObject({
       type: "reaction",
       reaction: { emoji: "👍", targetProviderMessageId: "3EB0C4A1F2D3E4B5A6C7D8" },
@@ -70,10 +82,23 @@ describe("parseEvolutionWebhook", () => {
   });
 
   it("maps connection updates and QR codes", () => {
-    expect(only("webhook_connection_update_open")).toEqual({ kind: "connection", state: "open", phone: "+5511940001234", profileName: "Loja Centro" });
+    expect(only("webhook_connection_update_open")).toEqual({
+      kind: "connection",
+      state: "open",
+      phone: "+5511940001234",
+      profileName: "Loja Centro",
+    });
     expect(only("webhook_connection_update_connecting")).toMatchObject({ state: "connecting" });
-    expect(only("webhook_connection_update_close_logged_out")).toEqual({ kind: "connection", state: "close", reason: "401" });
-    expect(only("webhook_qrcode_updated")).toMatchObject({ kind: "qr", qrBase64: expect.stringMatching(/^data:image\/png/), code: expect.stringMatching(/^2@/) });
+    expect(only("webhook_connection_update_close_logged_out")).toEqual({
+      kind: "connection",
+      state: "close",
+      reason: "401",
+    });
+    expect(only("webhook_qrcode_updated")).toMatchObject({
+      kind: "qr",
+      qrBase64: expect.stringMatching(/^data:image\/png/),
+      code: expect.stringMatching(/^2@/),
+    });
   });
 
   it("accepts UPPER_SNAKE and byEvents event names", () => {
@@ -91,7 +116,9 @@ describe("parseEvolutionWebhook", () => {
         id: "3AFF",
       };
     });
-    expect(event).toMatchObject({ from: { lid: "139874512345678@lid", jid: "553188887777@s.whatsapp.net", phone: "+5531988887777" } });
+    expect(event).toMatchObject({
+      from: { lid: "139874512345678@lid", jid: "553188887777@s.whatsapp.net", phone: "+5531988887777" },
+    });
     const lidOnly = only("webhook_messages_upsert_text", (body) => {
       (body.data as { key: unknown }).key = { remoteJid: "139874512345678@lid", fromMe: false, id: "3AFE" };
     });
@@ -108,6 +135,8 @@ describe("parseEvolutionWebhook", () => {
   it("throws WebhookParseError on malformed bodies", () => {
     expect(() => parseEvolutionWebhook(null)).toThrow(WebhookParseError);
     expect(() => parseEvolutionWebhook({ event: "messages.upsert" })).toThrow(/instance/);
-    expect(() => parseEvolutionWebhook({ event: "messages.upsert", instance: "x", data: { key: {} } })).toThrow(WebhookParseError);
+    expect(() => parseEvolutionWebhook({ event: "messages.upsert", instance: "x", data: { key: {} } })).toThrow(
+      WebhookParseError,
+    );
   });
 });

@@ -9,7 +9,12 @@ let meta: MetaAdapter;
 
 beforeAll(async () => {
   server = await startTestServer();
-  meta = new MetaAdapter({ phoneNumberId: "109876543210987", accessToken: "EAAG-test", appSecret: "s", baseUrl: server.url });
+  meta = new MetaAdapter({
+    phoneNumberId: "109876543210987",
+    accessToken: "EAAG-test",
+    appSecret: "s",
+    baseUrl: server.url,
+  });
 });
 afterAll(() => server.close());
 beforeEach(() => {
@@ -18,7 +23,9 @@ beforeEach(() => {
 });
 
 function templateOf(name: string): { name: string; language: string; components: unknown[] } {
-  const body = bodyOf("meta", name) as { template: { name: string; language: { code: string }; components: unknown[] } };
+  const body = bodyOf("meta", name) as {
+    template: { name: string; language: { code: string }; components: unknown[] };
+  };
   return { name: body.template.name, language: body.template.language.code, components: body.template.components };
 }
 
@@ -36,9 +43,17 @@ const sends: Array<[string, (m: MetaAdapter) => Promise<unknown>]> = [
   ["send_template_named_params_request", (m) => m.sendTemplate(TO, templateOf("send_template_named_params_request"))],
   [
     "send_image_link_request",
-    (m) => m.sendMedia(TO, { kind: "image", link: "https://cdn.example.com.br/img/cardapio.jpg", caption: "Cardápio de hoje" }),
+    (m) =>
+      m.sendMedia(TO, {
+        kind: "image",
+        link: "https://cdn.example.com.br/img/cardapio.jpg",
+        caption: "Cardápio de hoje",
+      }),
   ],
-  ["send_image_id_request", (m) => m.sendMedia(TO, { kind: "image", mediaId: "1037543291543636", caption: "Comprovante" })],
+  [
+    "send_image_id_request",
+    (m) => m.sendMedia(TO, { kind: "image", mediaId: "1037543291543636", caption: "Comprovante" }),
+  ],
   [
     "send_document_link_request",
     (m) =>
@@ -49,12 +64,23 @@ const sends: Array<[string, (m: MetaAdapter) => Promise<unknown>]> = [
         caption: "Nota fiscal do pedido #4521",
       }),
   ],
-  ["send_document_id_request", (m) => m.sendMedia(TO, { kind: "document", mediaId: "1184422993355778", fileName: "boleto-4521.pdf" })],
+  [
+    "send_document_id_request",
+    (m) => m.sendMedia(TO, { kind: "document", mediaId: "1184422993355778", fileName: "boleto-4521.pdf" }),
+  ],
   ["send_audio_id_request", (m) => m.sendMedia(TO, { kind: "audio", mediaId: "2009873451123344" })],
-  ["send_audio_link_request", (m) => m.sendMedia(TO, { kind: "audio", link: "https://cdn.example.com.br/audio/boas-vindas.mp3" })],
+  [
+    "send_audio_link_request",
+    (m) => m.sendMedia(TO, { kind: "audio", link: "https://cdn.example.com.br/audio/boas-vindas.mp3" }),
+  ],
   [
     "send_video_link_request",
-    (m) => m.sendMedia(TO, { kind: "video", link: "https://cdn.example.com.br/video/tutorial.mp4", caption: "Como rastrear seu pedido" }),
+    (m) =>
+      m.sendMedia(TO, {
+        kind: "video",
+        link: "https://cdn.example.com.br/video/tutorial.mp4",
+        caption: "Como rastrear seu pedido",
+      }),
   ],
   [
     "send_interactive_buttons_request",
@@ -92,7 +118,7 @@ describe("Meta adapter requests", () => {
 
   it("normalises a national number to + and country code", async () => {
     await meta.sendText("(11) 98765-4321", "oi");
-    expect((server.requests[0]?.json as { to: string }).to).toBe(TO);
+    expect(server.requests[0]?.json).toMatchObject({ to: TO });
   });
 
   it("uploads media as multipart with the fixture's fields and returns the id", async () => {

@@ -40,12 +40,24 @@ describe("parseMetaWebhook", () => {
       body: "Segue o comprovante",
       media: { providerMediaId: "1234567890123456", mimeType: "image/jpeg", caption: "Segue o comprovante" },
     });
-    expect(only("webhook_inbound_audio_voice")).toMatchObject({ type: "audio", media: { voice: true, providerMediaId: "2233445566778899" } });
-    expect(only("webhook_inbound_document")).toMatchObject({ type: "document", media: { fileName: "nota-fiscal.pdf" } });
-    expect(only("webhook_inbound_location")).toMatchObject({ type: "location", location: { latitude: -23.5505199, name: "Praça da Sé" } });
+    expect(only("webhook_inbound_audio_voice")).toMatchObject({
+      type: "audio",
+      media: { voice: true, providerMediaId: "2233445566778899" },
+    });
+    expect(only("webhook_inbound_document")).toMatchObject({
+      type: "document",
+      media: { fileName: "nota-fiscal.pdf" },
+    });
+    expect(only("webhook_inbound_location")).toMatchObject({
+      type: "location",
+      location: { latitude: -23.5505199, name: "Praça da Sé" },
+    });
     expect(only("webhook_inbound_reaction")).toMatchObject({
       type: "reaction",
-      reaction: { emoji: "👍", targetProviderMessageId: "wamid.HBgNNTUxMTk4NzY1NDMyMRUCABEYEjRGRTdBMjE5QzNEMDhFMUI1QQA=" },
+      reaction: {
+        emoji: "👍",
+        targetProviderMessageId: "wamid.HBgNNTUxMTk4NzY1NDMyMRUCABEYEjRGRTdBMjE5QzNEMDhFMUI1QQA=",
+      },
     });
     expect(only("webhook_inbound_interactive_button_reply")).toMatchObject({
       type: "interactive",
@@ -67,16 +79,24 @@ describe("parseMetaWebhook", () => {
   });
 
   it("maps statuses, callback data and failure reasons", () => {
-    expect(only("webhook_status_sent")).toMatchObject({ status: "sent", recipient: "5511987654321", callbackData: "conv:8812|msg:55120" });
+    expect(only("webhook_status_sent")).toMatchObject({
+      status: "sent",
+      recipient: "5511987654321",
+      callbackData: "conv:8812|msg:55120",
+    });
     expect(only("webhook_status_delivered")).toMatchObject({ status: "delivered" });
     expect(only("webhook_status_read")).toMatchObject({ status: "read", recipientBsuid: "BR.1502576394655843" });
     expect(only("webhook_status_failed_131047")).toMatchObject({ status: "failed", error: { code: "131047" } });
-    expect(only("webhook_status_failed_131026")).toMatchObject({ error: { code: "131026", message: expect.stringContaining("undeliverable") } });
+    expect(only("webhook_status_failed_131026")).toMatchObject({
+      error: { code: "131026", message: expect.stringContaining("undeliverable") },
+    });
     expect(only("webhook_status_failed_131049")).toMatchObject({ error: { code: "131049" } });
   });
 
   it("flattens batched entries, changes, messages and statuses", () => {
-    const text = fixture("meta", "webhook_inbound_text") as { entry: Array<{ changes: Array<{ value: Record<string, unknown> }> }> };
+    const text = fixture("meta", "webhook_inbound_text") as {
+      entry: Array<{ changes: Array<{ value: Record<string, unknown> }> }>;
+    };
     const status = fixture("meta", "webhook_status_read") as typeof text;
     const textValue = text.entry[0]?.changes[0]?.value ?? {};
     const statusValue = status.entry[0]?.changes[0]?.value ?? {};
@@ -84,8 +104,22 @@ describe("parseMetaWebhook", () => {
     const batched = {
       object: "whatsapp_business_account",
       entry: [
-        { id: "1", changes: [{ field: "messages", value: { ...textValue, messages: [...messages, ...messages], statuses: statusValue.statuses } }] },
-        { id: "2", changes: [{ field: "account_update", value: { whatever: true } }, { field: "messages", value: statusValue }] },
+        {
+          id: "1",
+          changes: [
+            {
+              field: "messages",
+              value: { ...textValue, messages: [...messages, ...messages], statuses: statusValue.statuses },
+            },
+          ],
+        },
+        {
+          id: "2",
+          changes: [
+            { field: "account_update", value: { whatever: true } },
+            { field: "messages", value: statusValue },
+          ],
+        },
       ],
     };
     const batches = parseMetaWebhook(batched);
@@ -96,7 +130,9 @@ describe("parseMetaWebhook", () => {
   });
 
   it("accepts users known only by BSUID and unknown message types", () => {
-    const body = fixture("meta", "webhook_inbound_text") as { entry: Array<{ changes: Array<{ value: Record<string, unknown> }> }> };
+    const body = fixture("meta", "webhook_inbound_text") as {
+      entry: Array<{ changes: Array<{ value: Record<string, unknown> }> }>;
+    };
     const value = body.entry[0]?.changes[0]?.value ?? {};
     value.contacts = [{ profile: { name: "Anônimo" }, user_id: "BR.99" }];
     value.messages = [{ from_user_id: "BR.99", id: "wamid.X", timestamp: "1761058325", type: "unsupported", extra: 1 }];
@@ -108,7 +144,10 @@ describe("parseMetaWebhook", () => {
   it("throws WebhookParseError on malformed bodies", () => {
     expect(() => parseMetaWebhook("nope")).toThrow(WebhookParseError);
     expect(() => parseMetaWebhook({ object: "page", entry: [] })).toThrow(WebhookParseError);
-    const broken = { object: "whatsapp_business_account", entry: [{ id: "1", changes: [{ field: "messages", value: { metadata: {} } }] }] };
+    const broken = {
+      object: "whatsapp_business_account",
+      entry: [{ id: "1", changes: [{ field: "messages", value: { metadata: {} } }] }],
+    };
     expect(() => parseMetaWebhook(broken)).toThrow(/phone_number_id/);
   });
 });

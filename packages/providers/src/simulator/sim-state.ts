@@ -97,13 +97,18 @@ export class SimulatorState {
 
   /** Resolves after `ms`, or early (false) when the simulator closes. */
   sleep(ms: number): Promise<boolean> {
+    const { signal } = this.closing;
     return new Promise((resolve) => {
-      if (this.closing.signal.aborted) return resolve(false);
-      const timer = setTimeout(() => resolve(true), ms);
-      this.closing.signal.addEventListener("abort", () => {
+      if (signal.aborted) return resolve(false);
+      const onAbort = (): void => {
         clearTimeout(timer);
         resolve(false);
-      });
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(true);
+      }, ms);
+      signal.addEventListener("abort", onAbort, { once: true });
     });
   }
 }
