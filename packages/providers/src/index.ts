@@ -1,1 +1,33 @@
-export {};
+export * from "./adapter";
+export { networkError, ProviderError, type ProviderErrorInit, WebhookParseError } from "./errors";
+export { EvolutionAdapter, type EvolutionConfig } from "./evolution/evolution-adapter";
+export { classifyEvolutionError } from "./evolution/evolution-errors";
+export {
+  type EvolutionWebhookBatch,
+  normalizeEventName,
+  parseEvolutionWebhook,
+} from "./evolution/parse-evolution-webhook";
+export { MetaAdapter, type MetaConfig } from "./meta/meta-adapter";
+export { classifyMetaError, isRetryableMetaCode } from "./meta/meta-errors";
+export {
+  type MetaChallengeQuery,
+  signMetaBody,
+  verifyMetaChallenge,
+  verifyMetaSignature,
+} from "./meta/meta-signature";
+export { type MetaWebhookBatch, parseMetaWebhook } from "./meta/parse-meta-webhook";
+export { type NormalizedPhone, normalizePhone, phoneFromJid, toEvolutionNumber, toMetaRecipient } from "./phone";
+export { createProvider, type ProviderConfig, type SendLimits, sendLimits } from "./registry";
+export type { WebhookTarget } from "./simulator/inject-inbound";
+export type {
+  FailKind,
+  FailRule,
+  InboundInput,
+  InboundType,
+  ReceivedRequest,
+  SentMessage,
+  SimulatorOptions,
+  WebhookDelivery,
+} from "./simulator/sim-types";
+export { type Simulator, startSimulator } from "./simulator/start-simulator";
+export * from "./types";

@@ -1,0 +1,106 @@
+import type { ConnectionUpdate, ProviderKind } from "./types";
+
+/** What every send returns. Keep `waId`: Meta may have rewritten the number (BR ninth digit). */
+export interface SendResult {
+  providerMessageId: string;
+  waId?: string;
+  /** Evolution: the JID WhatsApp actually used (may differ from the number sent). */
+  remoteJid?: string;
+}
+
+/** A message being quoted. Evolution needs the chat JID and direction to quote; Meta only the id. */
+export interface ReplyTarget {
+  providerMessageId: string;
+  remoteJid?: string;
+  fromMe?: boolean;
+  /** Text of the quoted message; Evolution shows it in the quote bubble. */
+  body?: string;
+}
+
+export interface SendOptions {
+  replyTo?: string | ReplyTarget;
+  /** Meta `text.preview_url` / Evolution `linkPreview`; omitted from the request when undefined. */
+  previewUrl?: boolean;
+  /** Meta `biz_opaque_callback_data`, echoed back in status webhooks. */
+  callbackData?: string;
+  /** Evolution `delay` in ms (shows "typing…" first). */
+  delayMs?: number;
+}
+
+export type MediaKind = "image" | "audio" | "video" | "document";
+
+/** Exactly one of link / mediaId (Meta upload) / base64 (Evolution) must be given. */
+export interface MediaInput {
+  kind: MediaKind;
+  link?: string;
+  mediaId?: string;
+  base64?: string;
+  mimeType?: string;
+  caption?: string;
+  fileName?: string;
+}
+
+export interface TemplateInput {
+  name: string;
+  /** e.g. "pt_BR" */
+  language: string;
+  /** Meta components, sent as-is. */
+  components?: unknown[];
+  /** Already-rendered text: what Evolution (no templates) sends instead. */
+  renderedBody?: string;
+}
+
+export interface FetchedMedia {
+  bytes: Uint8Array;
+  mimeType: string;
+  fileName?: string;
+}
+
+export interface MarkReadOptions {
+  /** Chat of the message (phone or JID): Evolution needs it, Meta ignores it. */
+  chat?: string;
+  /** Meta: also show "typing…" to the customer. */
+  typingIndicator?: boolean;
+}
+
+export interface QrCode {
+  qrBase64?: string;
+  code?: string;
+  pairingCode?: string;
+}
+
+export interface WebhookConfig {
+  url: string;
+  /** UPPER_SNAKE Evolution event names; [] means all. */
+  events: string[];
+  headers?: Record<string, string>;
+}
+
+/**
+ * The provider port: the union of capabilities. Evolution-only lifecycle methods are
+ * optional, so callers check for them (`adapter.connect?.()`).
+ */
+export interface ProviderAdapter {
+  readonly kind: ProviderKind;
+  sendText(to: string, body: string, options?: SendOptions): Promise<SendResult>;
+  sendMedia(to: string, media: MediaInput, options?: SendOptions): Promise<SendResult>;
+  sendTemplate(to: string, template: TemplateInput, options?: SendOptions): Promise<SendResult>;
+  markRead(providerMessageId: string, options?: MarkReadOptions): Promise<void>;
+  fetchMedia(providerMediaId: string): Promise<FetchedMedia>;
+  uploadMedia?(bytes: Uint8Array, mimeType: string, fileName: string): Promise<string>;
+  sendAudio?(to: string, audio: { link?: string; base64?: string }, options?: SendOptions): Promise<SendResult>;
+  createInstance?(input: CreateInstanceInput): Promise<{ instanceId?: string; token?: string; qr?: QrCode }>;
+  connect?(): Promise<QrCode | ConnectionUpdate>;
+  connectionState?(): Promise<ConnectionUpdate["state"]>;
+  logout?(): Promise<void>;
+  setWebhook?(url: string, events: string[], headers?: Record<string, string>): Promise<void>;
+}
+
+export interface CreateInstanceInput {
+  token?: string;
+  qrcode?: boolean;
+  webhook?: WebhookConfig & { base64?: boolean };
+  settings?: Partial<
+    Record<"rejectCall" | "groupsIgnore" | "alwaysOnline" | "readMessages" | "readStatus" | "syncFullHistory", boolean>
+  >;
+}

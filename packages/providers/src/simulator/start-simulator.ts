@@ -1,0 +1,82 @@
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import type { ProviderKind } from "../types";
+import { registerControlRoutes } from "./control-routes";
+import { registerEvolutionRoutes } from "./evolution-routes";
+import { injectInbound, setWebhookTarget, type WebhookTarget } from "./inject-inbound";
+import { registerMetaRoutes } from "./meta-routes";
+import { recordRequests } from "./record-requests";
+import { SimulatorState } from "./sim-state";
+import type {
+  FailRule,
+  InboundInput,
+  ReceivedRequest,
+  SentMessage,
+  SimulatorOptions,
+  WebhookDelivery,
+} from "./sim-types";
+
+export interface Simulator {
+  url: string;
+  port: number;
+  /** Live list of provider-API requests received (credentials stripped). */
+  readonly received: ReceivedRequest[];
+  sentMessages(): SentMessage[];
+  /** Every webhook the simulator posted, with the receiver's status. */
+  webhooks(): WebhookDelivery[];
+  fail(rule: FailRule): void;
+  injectInbound(provider: ProviderKind, input: InboundInput): Promise<number>;
+  setWebhookTarget(provider: ProviderKind, target: WebhookTarget): void;
+  /** Resolves when every scheduled status webhook has been posted. */
+  settled(): Promise<void>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a fake Meta Graph + Evolution API on one port. Adapters point their baseUrl
+ * at `url`; webhooks go to the configured targets. State is in memory only.
+ */
+export async function startSimulator(options: SimulatorOptions & { hostname?: string } = {}): Promise<Simulator> {
+  const state = new SimulatorState(options);
+  const app = new Hono();
+  app.use("*", recordRequests(state));
+  registerControlRoutes(app, state);
+  registerEvolutionRoutes(app, state);
+  registerMetaRoutes(app, state);
+
+  const hostname = options.hostname ?? "127.0.0.1";
+  let server: Server | undefined;
+  const port = await new Promise<number>((resolve, reject) => {
+    server = serve({ fetch: app.fetch, port: options.port ?? 0, hostname }, (info) => resolve(info.port)) as Server;
+    server.once("error", reject);
+  });
+  state.url = `http://${hostname === "0.0.0.0" ? "127.0.0.1" : hostname}:${port}`;
+
+  return {
+    url: state.url,
+    port,
+    get received() {
+      return state.received;
+    },
+    sentMessages: () => [...state.sent],
+    webhooks: () => [...state.deliveries],
+    fail: (rule) => {
+      state.rules.push({ ...rule });
+    },
+    injectInbound: (provider, input) => injectInbound(state, provider, input),
+    setWebhookTarget: (provider, target) => setWebhookTarget(state, provider, target),
+    settled: () => state.settled(),
+    reset: () => state.reset(),
+    close: async () => {
+      state.closing.abort();
+      await state.settled();
+      await new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
