@@ -7,6 +7,7 @@ import {
   logout,
   revokeSession,
   SESSION_ENDED,
+  sessionState,
 } from "@elsehu/core";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
@@ -44,16 +45,25 @@ export const authRouter = router({
   /** Fires once when this connection's session is revoked, expires, or its user is cut off. */
   onSessionEnded: userProcedure.subscription(async function* ({ ctx, signal }) {
     const sessionId = ctx.session.id;
-    for await (const e of streamEvents(ctx.hub, ctx.core, ctx.user, {
+    const events = streamEvents(ctx.hub, ctx.core, ctx.user, {
       signal,
       filter: (e) => {
         if (e.kind !== SESSION_ENDED || e.userId !== ctx.user.id) return false;
         const ids = e.payload.sessionIds;
         return ids === "ALL" || (Array.isArray(ids) && ids.includes(sessionId));
       },
-    })) {
-      yield tracked(String(e.id), { reason: String(e.payload.reason ?? "ended") });
+    });
+    // The first next() subscribes to the hub synchronously; only then check the session,
+    // so an end that happened before the subscription is not missed.
+    const first = events.next();
+    const state = await sessionState(ctx.core, sessionId);
+    if (state !== "alive") {
+      await events.return(undefined);
+      yield tracked("0", { reason: state === "expired" ? "expired" : "ended" });
       return;
     }
+    const e = await first;
+    if (!e.done) yield tracked(String(e.value.id), { reason: String(e.value.payload.reason ?? "ended") });
+    await events.return(undefined);
   }),
 });

@@ -92,3 +92,10 @@ export async function aliveSessionIds(ctx: Pick<CoreContext, "db" | "now">, ids:
     .where(and(inArray(sessions.id, ids), gt(sessions.expiresAt, ctx.now())));
   return new Set(rows.map((r) => r.id));
 }
+
+/** "alive", "expired" (row still there, past its expiry) or "gone" (revoked, logged out, user cut off). */
+export async function sessionState(ctx: Pick<CoreContext, "db" | "now">, id: string) {
+  const [row] = await ctx.db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.id, id));
+  if (!row) return "gone" as const;
+  return row.expiresAt > ctx.now() ? ("alive" as const) : ("expired" as const);
+}
