@@ -2,6 +2,8 @@
  * `pnpm start`: one process that boots the database (embedded when no
  * DATABASE_URL), migrates, seeds the admin, and runs one API and one worker.
  */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { createLogger, loadApiEnv, startApi } from "@elsehu/api";
 import { coreConfigFromEnv, resolveDatabase } from "@elsehu/core";
@@ -9,8 +11,18 @@ import { migrate } from "@elsehu/db";
 import { startWorker } from "@elsehu/worker";
 import { seed } from "./seed-lib";
 
+/** The console is served from apps/web/dist: build it once if it is missing. */
+function ensureWebBuilt(dist: string) {
+  if (existsSync(resolve(dist, "index.html")) || !existsSync("apps/web/package.json")) return;
+  console.log("Building the web console (first start only)...");
+  const r = spawnSync("pnpm", ["--filter", "@elsehu/web", "build"], { stdio: "inherit", shell: true });
+  if (r.status !== 0) console.warn("Web console build failed: the API still runs; see the output above.");
+}
+
 async function main() {
   const env = loadApiEnv();
+  const webDist = env.WEB_DIST ?? resolve("apps/web/dist");
+  if (!process.argv.includes("--no-web")) ensureWebBuilt(webDist);
   const log = createLogger(env.LOG_LEVEL, "elsehu");
   const db = await resolveDatabase(env);
   await migrate(db.url);
@@ -32,7 +44,7 @@ async function main() {
       ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
       webhookPerMinute: env.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     },
-    webDist: env.WEB_DIST ?? resolve("apps/web/dist"),
+    webDist,
   });
   const url = env.PUBLIC_URL ?? `http://localhost:${api.port}`;
   console.log(`\nElsehu Atendimento is running at ${url}`);
