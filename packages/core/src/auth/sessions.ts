@@ -83,14 +83,17 @@ export async function changePassword(ctx: CoreContext, userId: string, sessionId
   });
 }
 
-/** Which of these session ids are still valid (not expired, not deleted). */
-export async function aliveSessionIds(ctx: Pick<CoreContext, "db" | "now">, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
+/** The state of each of these sessions: alive, expired (row past its expiry) or gone (row deleted). */
+export async function sessionStates(ctx: Pick<CoreContext, "db" | "now">, ids: string[]) {
+  const states = new Map<string, "alive" | "expired" | "gone">(ids.map((id) => [id, "gone"]));
+  if (ids.length === 0) return states;
   const rows = await ctx.db
-    .select({ id: sessions.id })
+    .select({ id: sessions.id, expiresAt: sessions.expiresAt })
     .from(sessions)
-    .where(and(inArray(sessions.id, ids), gt(sessions.expiresAt, ctx.now())));
-  return new Set(rows.map((r) => r.id));
+    .where(inArray(sessions.id, ids));
+  const now = ctx.now();
+  for (const r of rows) states.set(r.id, r.expiresAt > now ? "alive" : "expired");
+  return states;
 }
 
 /** "alive", "expired" (row still there, past its expiry) or "gone" (revoked, logged out, user cut off). */
