@@ -2,6 +2,7 @@
  * `pnpm start`: one process that boots the database (embedded when no
  * DATABASE_URL), migrates, seeds the admin, and runs one API and one worker.
  */
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { createLogger, loadApiEnv, startApi } from "@elsehu/api";
 import { coreConfigFromEnv, resolveDatabase } from "@elsehu/core";
@@ -16,6 +17,8 @@ async function main() {
   await migrate(db.url);
   const config = coreConfigFromEnv(env);
   const seeded = await seed(db.url, log, config, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
+  const webDist = env.WEB_DIST ?? resolve("apps/web/dist");
+  await ensureWebBuilt(webDist, log);
   const worker = await startWorker({ databaseUrl: db.url, log: log.child({ name: "worker" }), config });
   const api = await startApi({
     databaseUrl: db.url,
@@ -32,7 +35,7 @@ async function main() {
       ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
       webhookPerMinute: env.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     },
-    webDist: env.WEB_DIST ?? resolve("apps/web/dist"),
+    webDist,
   });
   const url = env.PUBLIC_URL ?? `http://localhost:${api.port}`;
   console.log(`\nElsehu Atendimento is running at ${url}`);
@@ -47,6 +50,14 @@ async function main() {
   };
   process.once("SIGTERM", () => void shutdown());
   process.once("SIGINT", () => void shutdown());
+}
+
+/** A fresh clone has no console build yet: build it once so the printed URL opens the console. */
+async function ensureWebBuilt(webDist: string, log: { info: (msg: string) => void }) {
+  if (existsSync(resolve(webDist, "index.html")) || process.env.WEB_DIST) return;
+  log.info("building the web console (first start)");
+  const { build } = await import("vite");
+  await build({ root: resolve("apps/web"), configFile: resolve("apps/web/vite.config.ts"), logLevel: "warn" });
 }
 
 main().catch((err) => {

@@ -1,5 +1,6 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppRouter } from "../src/router";
 import { httpClient, type Stack, startStack, userWithToken } from "./harness";
 
 let stack: Stack;
@@ -63,8 +64,8 @@ describe("login", () => {
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(TRPCClientError);
-      expect((err as TRPCClientError<never>).message).toMatch(/email/);
-      expect((err as TRPCClientError<never>).data?.code).toBe("BAD_REQUEST");
+      expect((err as TRPCClientError<AppRouter>).message).toMatch(/email/);
+      expect((err as TRPCClientError<AppRouter>).data?.code).toBe("BAD_REQUEST");
     }
   });
 
@@ -76,7 +77,7 @@ describe("login", () => {
       await anon.auth.login.mutate({ email: u.email, password: u.password });
       expect.unreachable();
     } catch (err) {
-      const e = err as TRPCClientError<never>;
+      const e = err as TRPCClientError<AppRouter>;
       expect(e.data?.code).toBe("TOO_MANY_REQUESTS");
       expect(e.message).toMatch(/Try again in \d+ seconds/);
     }
