@@ -13,6 +13,10 @@ export function LoginPage({ notice }: { notice?: string }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (!email.trim() || !password) {
+      setError("Informe o e-mail e a senha.");
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -52,7 +56,7 @@ export function LoginPage({ notice }: { notice?: string }) {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <button type="submit" className="btn btn-primary btn-block" disabled={busy || !email || !password}>
+        <button type="submit" className="btn btn-primary btn-block" disabled={busy}>
           {busy ? "Entrando…" : "Entrar"}
         </button>
         <p className="hint">Esqueceu a senha? Peça a um administrador para redefini-la.</p>

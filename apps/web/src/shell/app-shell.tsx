@@ -28,6 +28,13 @@ export function AppShell() {
     if (path === "/" || path === "/login") navigate(homeFor(me.role), { replace: true });
   }, [path, me.role]);
 
+  // Right after login the address may be another role's page (left by the previous user, or
+  // a link): land on this role's home instead of an error. Later unknown paths show "not found".
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only at sign-in (the shell is keyed by user)
+  useEffect(() => {
+    if (path !== ACCOUNT_PATH && !current) navigate(homeFor(me.role), { replace: true });
+  }, []);
+
   const title = path === ACCOUNT_PATH ? "Minha conta" : current?.label;
   useEffect(() => {
     document.title = title ? `${title} · Elsehu Atendimento` : "Elsehu Atendimento";
