@@ -1,6 +1,6 @@
-import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from "react";
-import { type ApiClient, createApi, errorCode } from "../lib/api";
+import { type ApiClient, createApi, errorCode, type RealtimeConnection } from "../lib/api";
 import { setToken } from "../lib/token";
 
 export type Me = Awaited<ReturnType<ApiClient["auth"]["me"]["query"]>>;
@@ -9,6 +9,8 @@ type State = { status: "loading" } | { status: "signed-out"; notice?: string } |
 type Session = {
   state: State;
   api: ApiClient;
+  /** State of the subscriptions' WebSocket (idle, connecting with the last error, pending = open). */
+  connection: RealtimeConnection;
   signIn: (email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
   /** The server ended the session (revoked, expired, deactivated...): back to login with a notice. */
@@ -28,26 +30,25 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   stateRef.current = state;
   const endedRef = useRef<(notice: string) => void>(() => {});
   const [api, setApi] = useState(() => createApi());
-  const queryClient = useMemo(
-    () =>
-      new QueryClient({
-        queryCache: new QueryCache({
-          onError: (err) => {
-            if (errorCode(err) === "UNAUTHORIZED") endedRef.current(SESSION_ENDED_NOTICE);
-          },
-        }),
-        defaultOptions: {
-          queries: {
-            staleTime: 15_000,
-            refetchOnWindowFocus: false,
-            // Retry only what may be transient: network errors and 5xx.
-            retry: (count, err) =>
-              count < 2 && (errorCode(err) ?? "NETWORK").match(/NETWORK|INTERNAL|UNAVAILABLE/) !== null,
-          },
+  const queryClient = useMemo(() => {
+    // Any request answered UNAUTHORIZED means the session is gone (expired, revoked while offline).
+    const onAnyError = (err: unknown) => {
+      if (errorCode(err) === "UNAUTHORIZED") endedRef.current(SESSION_ENDED_NOTICE);
+    };
+    return new QueryClient({
+      queryCache: new QueryCache({ onError: onAnyError }),
+      mutationCache: new MutationCache({ onError: onAnyError }),
+      defaultOptions: {
+        queries: {
+          staleTime: 15_000,
+          refetchOnWindowFocus: false,
+          // Retry only what may be transient: network errors and 5xx.
+          retry: (count, err) =>
+            count < 2 && (errorCode(err) ?? "NETWORK").match(/NETWORK|INTERNAL|UNAVAILABLE/) !== null,
         },
-      }),
-    [],
-  );
+      },
+    });
+  }, []);
 
   /** Drops the socket, the token and every cached query, and starts over with a fresh client. */
   const reset = useCallback(
@@ -97,7 +98,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [api]);
 
   const value = useMemo<Session>(
-    () => ({ state, api: api.client, signIn, signOut, ended, restore }),
+    () => ({ state, api: api.client, connection: api.connection, signIn, signOut, ended, restore }),
     [state, api, signIn, signOut, ended, restore],
   );
   return (

@@ -4,6 +4,7 @@ import { getToken } from "./token";
 
 export type ApiClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 export type ApiError = TRPCClientError<AppRouter>;
+export type RealtimeConnection = ReturnType<typeof createApi>["connection"];
 
 function wsUrl(): string {
   const { protocol, host } = window.location;
@@ -44,7 +45,7 @@ export function createApi(opts: { onSocketClosed?: (code: number | undefined) =>
       }),
     ],
   });
-  return { client, close: () => ws.close() };
+  return { client, connection: ws.connectionState, close: () => ws.close() };
 }
 
 export function isApiError(err: unknown): err is ApiError {

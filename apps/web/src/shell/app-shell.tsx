@@ -4,6 +4,7 @@ import { ROLE_LABEL } from "../lib/format";
 import { Link, navigate, useLocation } from "../lib/router";
 import { useTrackedSubscription } from "../lib/use-tracked-subscription";
 import { EmptyState, Loading } from "../ui/feedback";
+import { ConnectionBanner } from "./connection-banner";
 import { PlannedPage } from "./planned-page";
 import { ACCOUNT_PATH, homeFor, type RouteDef, routesFor } from "./routes";
 
@@ -82,6 +83,7 @@ export function AppShell() {
         ))}
       </nav>
       <main id="main" className="content" tabIndex={-1}>
+        <ConnectionBanner />
         <Suspense fallback={<Loading />}>
           {path === ACCOUNT_PATH ? <AccountPage /> : <RoutePage route={current} path={path} />}
         </Suspense>
