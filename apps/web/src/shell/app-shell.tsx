@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from "react";
+import { lazy, Suspense, useEffect, useRef } from "react";
 import { sessionEndedNotice, useApi, useMe, useSession } from "../auth/session";
 import { ROLE_LABEL } from "../lib/format";
 import { Link, navigate, useLocation } from "../lib/router";
@@ -35,6 +35,17 @@ export function AppShell() {
   useEffect(() => {
     if (path !== ACCOUNT_PATH && !current) navigate(homeFor(me.role), { replace: true });
   }, []);
+
+  // After an in-app navigation, move focus to the page so keyboard and screen-reader users start there.
+  const firstRender = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each path change by design
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    document.getElementById("main")?.focus();
+  }, [path]);
 
   const title = path === ACCOUNT_PATH ? "Minha conta" : current?.label;
   useEffect(() => {
