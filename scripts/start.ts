@@ -15,7 +15,12 @@ import { seed } from "./seed-lib";
 function ensureWebBuilt(dist: string) {
   if (existsSync(resolve(dist, "index.html")) || !existsSync("apps/web/package.json")) return;
   console.log("Building the web console (first start only)...");
-  const r = spawnSync("pnpm", ["--filter", "@elsehu/web", "build"], { stdio: "inherit", shell: true });
+  // pnpm may not be on PATH (`npx pnpm start`): reuse the pnpm that launched us.
+  const pnpm = process.env.npm_execpath;
+  const args = ["--filter", "@elsehu/web", "build"];
+  const r = pnpm?.includes("pnpm")
+    ? spawnSync(process.execPath, [pnpm, ...args], { stdio: "inherit" })
+    : spawnSync("npx", ["-y", "pnpm@10.34.8", ...args], { stdio: "inherit" });
   if (r.status !== 0) console.warn("Web console build failed: the API still runs; see the output above.");
 }
 

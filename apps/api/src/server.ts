@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CoreConfig, createCoreContext, SharedRateLimiter } from "@elsehu/core";
 import { connect } from "@elsehu/db";
@@ -11,7 +12,7 @@ import type { AppEnv } from "./http/request-info";
 import { RealtimeHub } from "./realtime/hub";
 import { SocketRegistry } from "./realtime/sockets";
 import { appRouter } from "./router";
-import { type ApiDeps, createContext } from "./trpc/context";
+import { type ApiDeps, COOKIE_NAME, createContext, readCookie } from "./trpc/context";
 
 export type StartApiOptions = {
   databaseUrl: string;
@@ -73,9 +74,10 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     router: appRouter,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
     createContext: async ({ req, res, info }) => {
-      const token = info.connectionParams?.token;
+      const param = info.connectionParams?.token;
+      const token = typeof param === "string" ? param : wsCookieToken(req, corsOrigins);
       const ctx = await createContext(deps, {
-        token: typeof token === "string" ? token : undefined,
+        token,
         via: "ws",
         ip: req.socket.remoteAddress ?? "unknown",
         userAgent: req.headers["user-agent"],
@@ -117,4 +119,22 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       await database.close();
     },
   };
+}
+
+/**
+ * A console tab opened without the token (new tab, sessionStorage is per tab)
+ * still has the HttpOnly cookie: accept it on the WebSocket, but only from our
+ * own origin, since browsers send cookies on cross-site WebSocket handshakes.
+ */
+function wsCookieToken(req: IncomingMessage, allowedOrigins: string[]): string | undefined {
+  const origin = req.headers.origin;
+  if (!origin) return undefined;
+  let sameHost = false;
+  try {
+    sameHost = new URL(origin).host === req.headers.host;
+  } catch {
+    return undefined;
+  }
+  if (!sameHost && !allowedOrigins.includes(origin)) return undefined;
+  return readCookie(req.headers.cookie, COOKIE_NAME);
 }

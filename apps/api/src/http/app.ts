@@ -1,8 +1,5 @@
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import type { SharedRateLimiter } from "@elsehu/core";
 import { migrationsCurrent } from "@elsehu/db";
-import { serveStatic } from "@hono/node-server/serve-static";
 import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -15,6 +12,7 @@ import { type ApiDeps, createContext } from "../trpc/context";
 import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
+import { serveWebApp } from "./web-app";
 
 export type AppOptions = {
   deps: ApiDeps;
@@ -98,10 +96,8 @@ export function createApp(opts: AppOptions) {
 
   opts.mount?.(app);
 
-  const dist = opts.webDist ? resolve(opts.webDist) : undefined;
-  if (dist && existsSync(resolve(dist, "index.html"))) {
-    app.use("/*", serveStatic({ root: dist }));
-    app.get("*", serveStatic({ path: resolve(dist, "index.html") }));
+  if (opts.webDist && !serveWebApp(app, opts.webDist)) {
+    opts.log.warn({ webDist: opts.webDist }, "web console not built (run `pnpm build`); serving the API only");
   }
   return app;
 }

@@ -1,0 +1,113 @@
+import { type ComponentType, type LazyExoticComponent, lazy } from "react";
+import type { Role } from "../lib/format";
+
+/**
+ * Every screen of the console, in navigation order. To add a screen: write
+ * `pages/<area>/<name>-page.tsx` with a default export and point `page` at it
+ * (lazy, so it stays out of the initial bundle). `planned` renders a clean
+ * placeholder until the screen's router lands.
+ */
+export type RouteDef = {
+  path: string;
+  label: string;
+  group: "Atendimento" | "Supervisão" | "Administração";
+  roles: readonly Role[];
+  page?: LazyExoticComponent<ComponentType>;
+  planned?: string;
+};
+
+const STAFF = ["SUPERVISOR", "ADMIN"] as const;
+const ADMIN = ["ADMIN"] as const;
+
+export const ROUTES: RouteDef[] = [
+  {
+    path: "/atendimentos",
+    label: "Atendimentos",
+    group: "Atendimento",
+    roles: ["OPERATOR"],
+    planned: "Suas conversas, o chat com o cliente e o seu status (online, pausa, offline) aparecerão aqui.",
+  },
+  {
+    path: "/supervisao/fila",
+    label: "Fila",
+    group: "Supervisão",
+    roles: STAFF,
+    planned: "A fila de espera ao vivo, com o tempo de cada cliente aguardando.",
+  },
+  {
+    path: "/supervisao/operadores",
+    label: "Operadores",
+    group: "Supervisão",
+    roles: STAFF,
+    planned: "O painel dos operadores: status, atendimentos abertos e tempo ocioso.",
+  },
+  {
+    path: "/supervisao/conversas",
+    label: "Conversas",
+    group: "Supervisão",
+    roles: STAFF,
+    planned: "Todas as conversas, com filtros, atribuição e transferência.",
+  },
+  {
+    path: "/supervisao/relatorios",
+    label: "Relatórios",
+    group: "Supervisão",
+    roles: STAFF,
+    planned: "Gráficos por dia, por operador e por tabulação, com exportação CSV.",
+  },
+  {
+    path: "/admin/usuarios",
+    label: "Usuários",
+    group: "Administração",
+    roles: ADMIN,
+    page: lazy(() => import("../pages/admin/users-page")),
+  },
+  {
+    path: "/admin/numeros",
+    label: "Números",
+    group: "Administração",
+    roles: ADMIN,
+    planned: "Os números de WhatsApp (instâncias Meta e Evolution), com pareamento por QR code.",
+  },
+  {
+    path: "/admin/modelos",
+    label: "Modelos",
+    group: "Administração",
+    roles: ADMIN,
+    planned: "Modelos de mensagem com variáveis e pré-visualização.",
+  },
+  {
+    path: "/admin/tabulacoes",
+    label: "Tabulações",
+    group: "Administração",
+    roles: ADMIN,
+    planned: "As categorias usadas para encerrar um atendimento.",
+  },
+  {
+    path: "/admin/contatos",
+    label: "Contatos",
+    group: "Administração",
+    roles: ADMIN,
+    planned: "Busca de contatos e importação por CSV com relatório de erros.",
+  },
+  {
+    path: "/admin/campanhas",
+    label: "Campanhas",
+    group: "Administração",
+    roles: ADMIN,
+    planned: "Campanhas a partir de CSV ou etiquetas, com progresso ao vivo.",
+  },
+];
+
+export const ACCOUNT_PATH = "/conta";
+
+export function routesFor(role: Role): RouteDef[] {
+  return ROUTES.filter((r) => r.roles.includes(role));
+}
+
+/** Where a role lands after login or on "/". */
+export function homeFor(role: Role): string {
+  if (role === "OPERATOR") return "/atendimentos";
+  if (role === "ADMIN") return "/admin/usuarios";
+  return "/supervisao/fila";
+}

@@ -1,0 +1,40 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { repoRoot } from "./build-web";
+
+export const screensDir = join(repoRoot, "test-artifacts", "screens");
+
+/** Debian's chromium (installed by .ci/run), headless and quiet. */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screensDir, { recursive: true });
+  await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
+}
+
+export async function login(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel("E-mail", { exact: true }).fill(email);
+  await page.getByLabel("Senha", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Entrar" }).click();
+}
+
+/** The labels of the main navigation, once it is shown. */
+export async function navLabels(page: Page): Promise<string[]> {
+  const nav = page.getByRole("navigation", { name: "Navegação principal" });
+  await nav.waitFor();
+  return nav.getByRole("link").allTextContents();
+}
