@@ -14,6 +14,7 @@ import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
 import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
+import { mountReportsExport } from "./reports-export";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
 
 export type AppOptions = {
@@ -96,6 +97,7 @@ export function createApp(opts: AppOptions) {
     }),
   );
 
+  mountReportsExport(app, opts.deps);
   opts.mount?.(app);
 
   const dist = opts.webDist ? resolve(opts.webDist) : undefined;
