@@ -108,6 +108,8 @@ async function baseline(sql: ReturnType<typeof connect>["sql"], from: string, to
     .map((c) => `avg(${c}) ${c}_avg, percentile_cont(array[0.5, 0.9]) within group (order by ${c}) ${c}_pct`)
     .join(", ");
   const t = performance.now();
+  // Same session settings as the reports get (see reportTx), so the ratio compares the SQL only.
+  await sql.unsafe("begin; set local work_mem = '128MB'; set local jit = off");
   await sql.unsafe(
     `with f as materialized (select status, closed_at, ${m} from conversations
        where status in ('CLOSED', 'EXPIRED') and closed_at >= $1 and closed_at < $2)
@@ -120,6 +122,7 @@ async function baseline(sql: ReturnType<typeof connect>["sql"], from: string, to
            where status in ('WAITING', 'OPEN') group by 1) o) open_now`,
     [lo.toISOString(), hi.toISOString()],
   );
+  await sql.unsafe("commit");
   return performance.now() - t;
 }
 
@@ -153,7 +156,7 @@ async function main() {
   // --db URL: reuse a database (generated on first use, kept afterwards) to iterate on queries.
   const reuse = arg("db");
   const dbUrl = reuse ?? (await createTemplateDatabase(serverUrl));
-  const database = connect(dbUrl, { max: 2 });
+  const database = connect(dbUrl, { max: 1 });
   let child: ChildProcess | undefined;
   try {
     log(`generating ${N} conversations, ${5 * N} messages, ${OPERATORS} operators, ${DAYS} days`);

@@ -1,5 +1,5 @@
 import type { Actor, CoreContext } from "../shared/context";
-import { dimensionWhere, finishedWhere, parseOrThrow, ReportFilter, scopeFilter } from "./filter";
+import { dimensionWhere, finishedWhere, parseOrThrow, ReportFilter, reportTx, scopeFilter } from "./filter";
 import { metricAggregates, metricSelect, readMetrics } from "./metrics";
 
 export const ByOperatorInput = ReportFilter;
@@ -13,17 +13,22 @@ export type ByOperatorInput = ReportFilter;
  */
 export async function reportByOperator(ctx: Pick<CoreContext, "sql" | "config">, viewer: Actor, raw: ByOperatorInput) {
   const f = scopeFilter(viewer, parseOrThrow(ByOperatorInput, raw));
-  const { sql } = ctx;
   const tz = ctx.config.timezone;
   const [finished, open] = await Promise.all([
-    sql`select operator_id, status::text as status, count(*)::int as n, ${metricAggregates(sql)}
+    reportTx(
+      ctx.sql,
+      (sql) => sql`select operator_id, status::text as status, count(*)::int as n, ${metricAggregates(sql)}
       from (select c.operator_id, c.status, ${metricSelect(sql)}
             from conversations c where ${finishedWhere(sql, f, tz)}) x
       group by operator_id, status`,
+    ),
     f.tabulationId
       ? Promise.resolve([])
-      : sql`select c.operator_id, count(*)::int as n from conversations c
-          where c.status = 'OPEN' ${dimensionWhere(sql, f)} group by 1`,
+      : reportTx(
+          ctx.sql,
+          (sql) => sql`select c.operator_id, count(*)::int as n from conversations c
+            where c.status = 'OPEN' ${dimensionWhere(sql, f)} group by 1`,
+        ),
   ]);
   const key = (id: unknown) => (typeof id === "string" ? id : null);
   const ids = new Set<string | null>([...finished, ...open].map((r) => key(r.operator_id)));

@@ -1,5 +1,5 @@
 import type { Actor, CoreContext } from "../shared/context";
-import { finishedWhere, parseOrThrow, ReportFilter, scopeFilter } from "./filter";
+import { finishedWhere, parseOrThrow, ReportFilter, reportTx, scopeFilter } from "./filter";
 
 export const ByTabulationInput = ReportFilter;
 export type ByTabulationInput = ReportFilter;
@@ -16,12 +16,14 @@ export async function reportByTabulation(
   raw: ByTabulationInput,
 ) {
   const f = scopeFilter(viewer, parseOrThrow(ByTabulationInput, raw));
-  const { sql } = ctx;
-  const rows = await sql`select x.tabulation_id, x.status, x.n, t.name
+  const rows = await reportTx(
+    ctx.sql,
+    (sql) => sql`select x.tabulation_id, x.status, x.n, t.name
     from (select c.tabulation_id, c.status::text as status, count(*)::int as n
           from conversations c where ${finishedWhere(sql, f, ctx.config.timezone)}
           group by 1, 2) x
-    left join tabulations t on t.id = x.tabulation_id`;
+    left join tabulations t on t.id = x.tabulation_id`,
+  );
   const closed = rows.filter((r) => r.status === "CLOSED");
   const total = closed.reduce((s, r) => s + Number(r.n), 0);
   return {

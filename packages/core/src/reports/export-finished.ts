@@ -1,8 +1,9 @@
+import type postgres from "postgres";
 import { z } from "zod";
 import type { Actor, CoreContext } from "../shared/context";
 import { parseOrThrow, scopeFilter } from "./filter";
 import { FinishedFilter, finishedFrom } from "./finished-query";
-import { metricSelect } from "./metrics";
+import { metricColumns } from "./metrics";
 
 export const ExportFinishedInput = FinishedFilter.and(z.object({ excel: z.boolean().default(false) }));
 export type ExportFinishedInput = z.input<typeof ExportFinishedInput>;
@@ -43,24 +44,25 @@ const HEADER = {
     "Duração (min)",
   ],
 };
-const STATUS_PT: Record<string, string> = { CLOSED: "Encerrada", EXPIRED: "Expirada" };
 const DATE_COLS = ["created_at", "first_assigned_at", "first_response_at", "closed_at"] as const;
-const MIN_COLS = ["waiting", "handling", "first_response", "duration"] as const;
 
-/** Quotes when needed; text cells starting like a formula are prefixed with ' so Excel never evaluates them. */
-function cell(v: unknown, sep: string, text = false): string {
-  if (v === null || v === undefined) return "";
-  let s = String(v);
-  if (text && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  if (s.includes(sep) || s.includes('"') || s.includes("\n") || s.includes("\r")) s = `"${s.replaceAll('"', '""')}"`;
-  return s;
+/**
+ * One CSV cell of free text: quoted when it holds the separator, a quote or a
+ * line break; prefixed with ' when it starts like a formula, so a spreadsheet
+ * never evaluates it. Built in SQL, like the whole line, so the API only
+ * concatenates strings while Postgres works on its own core.
+ */
+function textCell(x: string, sep: string): string {
+  const guarded = `(case when left(${x}, 1) in ('=', '+', '-', '@', E'\\t', E'\\r') then '''' || ${x} else ${x} end)`;
+  return `coalesce(case when ${x} ~ '[${sep}"\\r\\n]' then '"' || replace(${guarded}, '"', '""') || '"' else ${guarded} end, '')`;
 }
 
 /**
- * The finished-conversations list as CSV text chunks (one per 1,000 rows),
- * read through a server-side cursor so memory stays flat whatever the size.
- * Plain: comma, ISO-8601 UTC dates, minutes with a dot. Excel (pt-BR):
- * semicolon, UTF-8 BOM, `dd/mm/yyyy HH:MM` in the report timezone, decimal comma.
+ * The finished-conversations list as CSV text chunks (one per 2,000 rows),
+ * read through a server-side cursor on a reserved connection so memory stays
+ * flat whatever the size. Plain: comma, ISO-8601 UTC dates, minutes with a
+ * dot. Excel (pt-BR): semicolon, UTF-8 BOM, `dd/mm/yyyy HH:MM` in the report
+ * timezone, decimal comma.
  */
 export async function* exportFinishedCsv(
   ctx: Pick<CoreContext, "sql" | "config">,
@@ -72,38 +74,38 @@ export async function* exportFinishedCsv(
   const tz = ctx.config.timezone;
   const excel = input.excel;
   const sep = excel ? ";" : ",";
-  const fmt = (col: string) =>
+  const u = (s: string) => sql.unsafe(s);
+  const m = metricColumns(sql);
+  const date = (col: string) =>
     excel
-      ? sql`to_char(c.${sql(col)} at time zone ${tz}, 'DD/MM/YYYY HH24:MI') as ${sql(col)}`
-      : sql`to_char(c.${sql(col)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as ${sql(col)}`;
-  const query = sql`select c.id, c.status::text as status, ct.name as contact_name, ct.phone as contact_phone,
-      u.name as operator_name, t.name as tabulation_name, i.name as instance_name,
-      ${fmt("created_at")}, ${fmt("first_assigned_at")}, ${fmt("first_response_at")}, ${fmt("closed_at")},
-      ${metricSelect(sql)}
-    ${finishedFrom(sql, input, tz, { order: "asc" })}`;
-  yield (excel ? "\uFEFF" : "") + (excel ? HEADER.excel : HEADER.plain).join(sep) + "\r\n";
-  for await (const rows of query.cursor(1000)) {
-    let out = "";
-    for (const r of rows) {
-      const cells = [
-        r.id,
-        excel ? STATUS_PT[String(r.status)] : r.status,
-        cell(r.contact_name, sep, true),
-        cell(r.contact_phone, sep),
-        cell(r.operator_name, sep, true),
-        cell(r.tabulation_name, sep, true),
-        cell(r.instance_name, sep, true),
-        ...DATE_COLS.map((c) => r[c] ?? ""),
-        ...MIN_COLS.map((c) => minutes(r[c], excel)),
-      ];
-      out += `${cells.join(sep)}\r\n`;
+      ? sql`coalesce(to_char(c.${sql(col)} at time zone ${tz}, 'DD/MM/YYYY HH24:MI'), '')`
+      : u(`coalesce(to_char(c.${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')`);
+  const minutes = (metric: postgres.Fragment) => {
+    const v = sql`to_char(round((${metric} / 60)::numeric, 2), 'FM9999999990.00')`;
+    return sql`coalesce(${excel ? sql`replace(${v}, '.', ',')` : v}, '')`;
+  };
+  const cells = [
+    u("c.id::text"),
+    u(excel ? "case c.status when 'CLOSED' then 'Encerrada' else 'Expirada' end" : "c.status::text"),
+    u(textCell("ct.name", sep)),
+    u("coalesce(ct.phone, '')"),
+    u(textCell("u.name", sep)),
+    u(textCell("t.name", sep)),
+    u(textCell("i.name", sep)),
+    ...DATE_COLS.map(date),
+    ...[m.waiting, m.handling, m.firstResponse, m.duration].map(minutes),
+  ];
+  const line = cells.reduce((acc, cell) => sql`${acc} || ${u(`'${sep}'`)} || ${cell}`);
+  yield `${excel ? "\uFEFF" : ""}${(excel ? HEADER.excel : HEADER.plain).join(sep)}\r\n`;
+  const conn = await sql.reserve();
+  try {
+    const query = conn`select ${line} as line ${finishedFrom(conn, input, tz, { order: "asc" })}`;
+    for await (const rows of query.cursor(2000)) {
+      let out = "";
+      for (const r of rows) out += `${r.line}\r\n`;
+      yield out;
     }
-    yield out;
+  } finally {
+    conn.release();
   }
-}
-
-function minutes(v: unknown, excel: boolean): string {
-  if (v === null || v === undefined) return "";
-  const s = (Number(v) / 60).toFixed(2);
-  return excel ? s.replace(".", ",") : s;
 }

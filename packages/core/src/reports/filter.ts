@@ -87,3 +87,25 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown): z.ou
   const issues = r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
   throw new DomainError("VALIDATION", issues.map((i) => `${i.path || "input"}: ${i.message}`).join("; "), { issues });
 }
+
+/**
+ * Runs report statements on one reserved connection inside a transaction with
+ * settings fit for them: percentiles sort hundreds of thousands of values,
+ * which spill to disk under the default 4 MB work_mem, and JIT compilation
+ * costs more than it saves on these plans. `set local` scopes both to the
+ * transaction; callers run several of these at once to use several backends.
+ */
+export async function reportTx<T>(sql: postgres.Sql, fn: (conn: postgres.Sql) => Promise<T>): Promise<T> {
+  const conn = await sql.reserve();
+  try {
+    await conn.unsafe("begin; set local work_mem = '128MB'; set local jit = off");
+    const value = await fn(conn);
+    await conn.unsafe("commit");
+    return value;
+  } catch (err) {
+    await conn.unsafe("rollback").catch(() => {});
+    throw err;
+  } finally {
+    conn.release();
+  }
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Actor, CoreContext } from "../shared/context";
-import { parseOrThrow, scopeFilter } from "./filter";
+import { parseOrThrow, reportTx, scopeFilter } from "./filter";
 import { encodeCursor, FinishedFilter, finishedFrom } from "./finished-query";
 import { metricSelect } from "./metrics";
 
@@ -18,14 +18,16 @@ const secs = (v: unknown) => (v === null || v === undefined ? null : Math.round(
  */
 export async function listFinished(ctx: Pick<CoreContext, "sql" | "config">, viewer: Actor, raw: ListFinishedInput) {
   const input = scopeFilter(viewer, parseOrThrow(ListFinishedInput, raw));
-  const { sql } = ctx;
-  const rows = await sql`select c.id, c.status::text as status, c.closed_at::text as cursor_at,
+  const rows = await reportTx(
+    ctx.sql,
+    (sql) => sql`select c.id, c.status::text as status, c.closed_at::text as cursor_at,
       c.created_at, c.queued_at, c.first_assigned_at, c.first_response_at, c.closed_at,
       ct.id as contact_id, ct.name as contact_name, ct.phone as contact_phone,
       u.id as operator_id, u.name as operator_name, t.id as tabulation_id, t.name as tabulation_name,
       i.id as instance_id, i.name as instance_name, ${metricSelect(sql)}
     ${finishedFrom(sql, input, ctx.config.timezone, { cursor: input.cursor, order: "desc" })}
-    limit ${input.limit + 1}`;
+    limit ${input.limit + 1}`,
+  );
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
   return {

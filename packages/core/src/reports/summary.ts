@@ -1,5 +1,5 @@
 import type { Actor, CoreContext } from "../shared/context";
-import { dimensionWhere, finishedWhere, parseOrThrow, periodDays, ReportFilter, scopeFilter } from "./filter";
+import { dimensionWhere, finishedWhere, parseOrThrow, periodDays, ReportFilter, reportTx, scopeFilter } from "./filter";
 import { type Metrics, metricAggregates, metricColumns, metricSelect, readMetrics } from "./metrics";
 
 export const SummaryInput = ReportFilter;
@@ -23,26 +23,34 @@ const round = (v: unknown) => (v === null || v === undefined ? null : Math.round
  */
 export async function reportSummary(ctx: Pick<CoreContext, "sql" | "config">, viewer: Actor, raw: SummaryInput) {
   const f = scopeFilter(viewer, parseOrThrow(SummaryInput, raw));
-  const { sql } = ctx;
   const tz = ctx.config.timezone;
-  const m = metricColumns(sql);
+  // Three statements on three pooled connections, so Postgres works on them in parallel.
   const [groups, series, open] = await Promise.all([
-    sql`select status::text as status, count(*)::int as n, ${metricAggregates(sql)}
+    reportTx(
+      ctx.sql,
+      (sql) => sql`select status::text as status, count(*)::int as n, ${metricAggregates(sql)}
       from (select c.status, ${metricSelect(sql)} from conversations c where ${finishedWhere(sql, f, tz)}) x
       group by status`,
-    sql`select to_char(date_trunc('day', c.closed_at at time zone ${tz}), 'YYYY-MM-DD') as day,
+    ),
+    reportTx(ctx.sql, (sql) => {
+      const m = metricColumns(sql);
+      return sql`select to_char(date_trunc('day', c.closed_at at time zone ${tz}), 'YYYY-MM-DD') as day,
         count(*) filter (where c.status = 'CLOSED')::int as closed,
         count(*) filter (where c.status = 'EXPIRED')::int as expired,
         avg(${m.waiting}) filter (where c.status = 'CLOSED') as waiting,
         avg(${m.handling}) filter (where c.status = 'CLOSED') as handling,
         avg(${m.firstResponse}) filter (where c.status = 'CLOSED') as first_response
       from conversations c where ${finishedWhere(sql, f, tz)}
-      group by 1`,
+      group by 1`;
+    }),
     // Open conversations have no tabulation yet: with a tabulation filter there are none.
     f.tabulationId
       ? Promise.resolve([])
-      : sql`select c.status::text as status, count(*)::int as n from conversations c
-          where c.status in ('WAITING', 'OPEN') ${dimensionWhere(sql, f)} group by 1`,
+      : reportTx(
+          ctx.sql,
+          (sql) => sql`select c.status::text as status, count(*)::int as n from conversations c
+            where c.status in ('WAITING', 'OPEN') ${dimensionWhere(sql, f)} group by 1`,
+        ),
   ]);
   const byStatus = (rows: readonly Record<string, unknown>[], s: string) => rows.find((r) => r.status === s);
   const closed = byStatus(groups, "CLOSED");
