@@ -11,6 +11,7 @@ import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
 import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
+import { mountReportsExport } from "./reports-export";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
 import { serveWebApp } from "./web-app";
 
@@ -94,6 +95,7 @@ export function createApp(opts: AppOptions) {
     }),
   );
 
+  mountReportsExport(app, opts.deps);
   opts.mount?.(app);
 
   if (opts.webDist && !serveWebApp(app, opts.webDist)) {

@@ -1,0 +1,111 @@
+import type postgres from "postgres";
+import { z } from "zod";
+import type { Actor } from "../shared/context";
+import { DomainError, forbidden } from "../shared/errors";
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MAX_DAYS = 366;
+
+/** A calendar day in the report timezone, `YYYY-MM-DD`; rejects impossible dates such as 2025-02-30. */
+const Day = z
+  .string()
+  .regex(DAY, "expected a date as YYYY-MM-DD")
+  .refine((s) => {
+    // zod runs refinements even after the regex failed: guard before building a Date.
+    if (!DAY.test(s)) return true;
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
+  }, "not a valid calendar date");
+
+/**
+ * Which conversations a report covers. The period is whole days `from`..`to`
+ * (both inclusive) in the configured timezone; finished conversations are
+ * selected by the day of `closed_at` there.
+ */
+export const ReportFilter = z
+  .object({
+    from: Day,
+    to: Day,
+    operatorId: z.string().uuid().optional(),
+    tabulationId: z.string().uuid().optional(),
+    instanceId: z.string().uuid().optional(),
+  })
+  .refine((f) => f.from <= f.to, { path: ["to"], message: "must be on or after from" })
+  .refine((f) => daysBetween(f.from, f.to) < MAX_DAYS, {
+    path: ["to"],
+    message: `period longer than ${MAX_DAYS} days`,
+  });
+export type ReportFilter = z.input<typeof ReportFilter>;
+export type ParsedFilter = z.output<typeof ReportFilter>;
+
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Every day of the period, so charts get zero-filled series. */
+export function periodDays(f: ParsedFilter): string[] {
+  const out: string[] = [];
+  const start = Date.parse(`${f.from}T00:00:00Z`);
+  const n = daysBetween(f.from, f.to);
+  for (let i = 0; i <= n; i++) out.push(new Date(start + i * 86_400_000).toISOString().slice(0, 10));
+  return out;
+}
+
+/**
+ * Isolation rule shared by every report: an OPERATOR's reports are forced to
+ * his own conversations; asking for another operator is FORBIDDEN.
+ */
+export function scopeFilter<T extends { operatorId?: string }>(viewer: Actor, f: T): T {
+  if (viewer.role !== "OPERATOR") return f;
+  if (f.operatorId && f.operatorId !== viewer.id) throw forbidden("Operators can only see their own numbers");
+  return { ...f, operatorId: viewer.id };
+}
+
+/**
+ * `closed_at` within the period. Day boundaries are computed by Postgres
+ * (`day::timestamp at time zone tz`) so daylight-saving rules come from tzdata,
+ * and the expressions stay index-friendly on `closed_at`.
+ */
+export function finishedWhere(sql: postgres.Sql, f: ParsedFilter, tz: string): postgres.Fragment {
+  return sql`c.status in ('CLOSED', 'EXPIRED')
+    and c.closed_at >= (${f.from}::date)::timestamp at time zone ${tz}
+    and c.closed_at < (${f.to}::date + 1)::timestamp at time zone ${tz}
+    ${dimensionWhere(sql, f)}`;
+}
+
+/** Operator, tabulation and instance filters (also applied to open conversations). */
+export function dimensionWhere(sql: postgres.Sql, f: Omit<ParsedFilter, "from" | "to">): postgres.Fragment {
+  return sql`${f.operatorId ? sql`and c.operator_id = ${f.operatorId}` : sql``}
+    ${f.tabulationId ? sql`and c.tabulation_id = ${f.tabulationId}` : sql``}
+    ${f.instanceId ? sql`and c.instance_id = ${f.instanceId}` : sql``}`;
+}
+
+/** Parses with a VALIDATION DomainError naming the field, for callers outside tRPC (the CSV route). */
+export function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+  throw new DomainError("VALIDATION", issues.map((i) => `${i.path || "input"}: ${i.message}`).join("; "), { issues });
+}
+
+/**
+ * Runs report statements on one reserved connection inside a transaction with
+ * settings fit for them: percentiles sort hundreds of thousands of values,
+ * which spill to disk under the default 4 MB work_mem, and JIT compilation
+ * costs more than it saves on these plans. `set local` scopes both to the
+ * transaction; callers run several of these at once to use several backends.
+ */
+export async function reportTx<T>(sql: postgres.Sql, fn: (conn: postgres.Sql) => Promise<T>): Promise<T> {
+  const conn = await sql.reserve();
+  try {
+    await conn.unsafe("begin; set local work_mem = '128MB'; set local jit = off");
+    const value = await fn(conn);
+    await conn.unsafe("commit");
+    return value;
+  } catch (err) {
+    await conn.unsafe("rollback").catch(() => {});
+    throw err;
+  } finally {
+    conn.release();
+  }
+}

@@ -1,0 +1,101 @@
+import type postgres from "postgres";
+
+/**
+ * The four report times, in seconds. See docs/metrics.md; the pt-BR texts are
+ * the console's tooltips, so the definition shown is the one computed here.
+ */
+export const METRICS = {
+  waiting: {
+    label: "Tempo de espera (TME)",
+    tooltip: "Da entrada na fila até a primeira atribuição a um atendente.",
+  },
+  handling: {
+    label: "Tempo de atendimento (TMA)",
+    tooltip: "Da primeira atribuição a um atendente até o encerramento. Conversas expiradas ficam de fora.",
+  },
+  firstResponse: {
+    label: "Tempo até a primeira resposta",
+    tooltip: "Da primeira atribuição até a primeira mensagem enviada por um atendente (não automática).",
+  },
+  duration: {
+    label: "Duração",
+    tooltip: "Da criação da conversa até o encerramento.",
+  },
+} as const;
+export type MetricName = keyof typeof METRICS;
+export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];
+/** Column alias of each metric in report queries. */
+const COL: Record<MetricName, string> = {
+  waiting: "waiting",
+  handling: "handling",
+  firstResponse: "first_response",
+  duration: "duration",
+};
+
+/** Seconds between two timestamptz columns, as float8 (`date_part` avoids numeric arithmetic). */
+const secs = (sql: postgres.Sql, to: string, from: string) =>
+  sql.unsafe(`(date_part('epoch', ${to}) - date_part('epoch', ${from}))`);
+
+/**
+ * Per-row expressions over alias `c` (conversations). The queue entry is
+ * `queued_at`, unless the conversation was re-queued after its first
+ * assignment (then `created_at`, its first entry). A reply sent before the
+ * assignment (a supervisor answering from the queue) counts as 0 s.
+ */
+export function metricColumns(sql: postgres.Sql): Record<MetricName, postgres.Fragment> {
+  return {
+    waiting: secs(
+      sql,
+      "c.first_assigned_at",
+      "case when c.queued_at <= c.first_assigned_at then c.queued_at else c.created_at end",
+    ),
+    handling: secs(sql, "c.closed_at", "c.first_assigned_at"),
+    // greatest() skips nulls, so keep "no reply yet" null explicitly.
+    firstResponse: sql`case when c.first_response_at is not null
+      then greatest(${secs(sql, "c.first_response_at", "c.first_assigned_at")}, 0) end`,
+    duration: secs(sql, "c.closed_at", "c.created_at"),
+  };
+}
+
+/** The four per-row metrics as select-list items aliased by their column names. */
+export function metricSelect(sql: postgres.Sql): postgres.Fragment {
+  const m = metricColumns(sql);
+  return sql`${m.waiting} as waiting, ${m.handling} as handling,
+    ${m.firstResponse} as first_response, ${m.duration} as duration`;
+}
+
+/** `<name>_n, <name>_avg, <name>_pct` (median and p90 in one sort) over column `name` of the inner query. */
+export function metricAggregates(sql: postgres.Sql, names: readonly MetricName[] = METRIC_NAMES): postgres.Fragment {
+  return sql.unsafe(
+    names
+      .map((n) => COL[n])
+      .map(
+        (c) =>
+          `count(${c})::int as ${c}_n, avg(${c}) as ${c}_avg, ` +
+          `percentile_cont(array[0.5, 0.9]) within group (order by ${c}) as ${c}_pct`,
+      )
+      .join(", "),
+  );
+}
+
+export type MetricStats = { count: number; avg: number | null; median: number | null; p90: number | null };
+export type Metrics = Record<MetricName, MetricStats>;
+
+const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 10) / 10);
+
+/** Shapes one aggregate row (from `metricAggregates`) into `{ waiting: { count, avg, median, p90 }, ... }`. */
+export function readMetrics(row: Record<string, unknown> | undefined): Metrics {
+  const out = {} as Metrics;
+  for (const n of METRIC_NAMES) {
+    const c = COL[n];
+    const pct = row?.[`${c}_pct`];
+    const [median, p90] = Array.isArray(pct) ? pct : [null, null];
+    out[n] = {
+      count: Number(row?.[`${c}_n`] ?? 0),
+      avg: round(row?.[`${c}_avg`]),
+      median: round(median),
+      p90: round(p90),
+    };
+  }
+  return out;
+}
