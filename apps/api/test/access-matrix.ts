@@ -16,4 +16,10 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "users.create": "admin",
   "users.update": "admin",
   "users.resetPassword": "admin",
+  // Operators get their own numbers only (enforced in core).
+  "reports.definitions": "user",
+  "reports.finished": "user",
+  "reports.summary": "user",
+  "reports.byOperator": "user",
+  "reports.byTabulation": "user",
 };
