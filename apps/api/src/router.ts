@@ -1,10 +1,20 @@
 import { authRouter } from "./routers/auth";
+import { conversationsRouter } from "./routers/conversations";
+import { eventsRouter } from "./routers/events";
+import { messagesRouter } from "./routers/messages";
+import { presenceRouter } from "./routers/presence";
+import { tabulationsRouter } from "./routers/tabulations";
 import { usersRouter } from "./routers/users";
 import { router } from "./trpc/init";
 
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
+  tabulations: tabulationsRouter,
+  conversations: conversationsRouter,
+  messages: messagesRouter,
+  presence: presenceRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;
