@@ -71,6 +71,7 @@ export async function assignWaiting(ctx: CoreContext, raw: AssignWaitingInput = 
     if (waiting.length === 0) return none;
 
     const now = ctx.now();
+    const at = now.toISOString();
     const plan: Array<{ conversationId: string; operatorId: string }> = [];
     for (const w of waiting) {
       const best = pickOperator(candidates);
@@ -80,14 +81,14 @@ export async function assignWaiting(ctx: CoreContext, raw: AssignWaitingInput = 
       best.lastAssignedAt = now.getTime();
     }
     const rows = await tx.execute<{ id: string; operator_id: string; contact_id: string; instance_id: string }>(sql`
-      update conversations c set status = 'OPEN', operator_id = v.op, assigned_at = ${now},
-        first_assigned_at = coalesce(c.first_assigned_at, ${now})
+      update conversations c set status = 'OPEN', operator_id = v.op, assigned_at = ${at}::timestamptz,
+        first_assigned_at = coalesce(c.first_assigned_at, ${at}::timestamptz)
       from unnest(${uuidArray(plan.map((p) => p.conversationId))}::uuid[],
                   ${uuidArray(plan.map((p) => p.operatorId))}::uuid[]) as v(id, op)
       where c.id = v.id and c.status = 'WAITING'
       returning c.id, c.operator_id, c.contact_id, c.instance_id`);
     const used = [...new Set(rows.map((r) => r.operator_id))];
-    await tx.execute(sql`update users set last_assigned_at = ${now} where id = any(${uuidArray(used)}::uuid[])`);
+    await tx.execute(sql`update users set last_assigned_at = ${at}::timestamptz where id = any(${uuidArray(used)}::uuid[])`);
     await publishEvents(
       tx,
       rows.flatMap((r) =>

@@ -25,9 +25,9 @@ export async function expireIdleConversations(ctx: CoreContext, opts: { batch?: 
         with idle as (
           select id from conversations
           where status in ('WAITING', 'OPEN')
-            and greatest(created_at, last_inbound_at, assigned_at) < ${cutoff}
+            and greatest(created_at, last_inbound_at, assigned_at) < ${cutoff.toISOString()}::timestamptz
           order by created_at limit ${opts.batch ?? 500} for update skip locked)
-        update conversations c set status = 'EXPIRED', closed_at = ${ctx.now()}
+        update conversations c set status = 'EXPIRED', closed_at = ${ctx.now().toISOString()}::timestamptz
         from idle where c.id = idle.id
         returning c.id, c.operator_id, c.contact_id, c.instance_id`);
       if (rows.length === 0) return 0;
