@@ -13,8 +13,8 @@ export async function onInboundMessage(tx: Tx, conversation: ConversationRef, at
   await tx
     .update(conversations)
     .set({
-      lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${at})`,
-      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at})`,
+      lastInboundAt: sql`greatest(${conversations.lastInboundAt}, ${at.toISOString()}::timestamptz)`,
+      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at.toISOString()}::timestamptz)`,
       unreadCount: sql`${conversations.unreadCount} + 1`,
     })
     .where(eq(conversations.id, conversation.id));
@@ -28,8 +28,8 @@ export async function onOutboundHumanMessage(tx: Tx, conversation: ConversationR
   await tx
     .update(conversations)
     .set({
-      firstResponseAt: sql`coalesce(${conversations.firstResponseAt}, ${at})`,
-      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at})`,
+      firstResponseAt: sql`coalesce(${conversations.firstResponseAt}, ${at.toISOString()}::timestamptz)`,
+      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at.toISOString()}::timestamptz)`,
     })
     .where(eq(conversations.id, conversation.id));
 }
