@@ -121,11 +121,12 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       if (closed) return;
       closed = true;
       await presence.stopWithoutRetiring();
+      const closedServer = new Promise<void>((r) => server.close(() => r()));
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       sockets.stop();
       for (const l of Object.values(limiters)) l.stop();
-      await new Promise<void>((r) => server.close(() => r()));
+      await closedServer;
       await hub.stop();
       await listenDb.close();
       await database.close();
@@ -137,8 +138,10 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       wsHandler.broadcastReconnectNotification();
       for (const l of Object.values(limiters)) l.stop();
       sockets.stop();
-      await new Promise<void>((r) => server.close(() => r()));
+      // Stop accepting first, then drop the sockets: server.close waits for upgraded connections.
+      const closedServer = new Promise<void>((r) => server.close(() => r()));
       for (const ws of wss.clients) ws.terminate();
+      await closedServer;
       await presence.stop();
       wss.close();
       await hub.stop();

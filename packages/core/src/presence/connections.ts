@@ -14,16 +14,17 @@ export async function openConnection(
   conn: { id: string; userId: string; nodeId: string },
 ): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`
-      insert into presence_connections (id, user_id, node_id) values (${conn.id}, ${conn.userId}, ${conn.nodeId})
-      on conflict (id) do nothing`);
     const changed = await tx.execute<PresenceChange & { old_presence: string }>(sql`
       update users u set last_seen_at = now(),
         presence = case when o.old_presence = 'OFFLINE' then 'ONLINE'::presence_status else u.presence end,
         presence_changed_at = case when o.old_presence = 'OFFLINE' then now() else u.presence_changed_at end
-      from (select id, presence as old_presence from users where id = ${conn.userId} for update) o
+      from (select id, presence as old_presence from users where id = ${conn.userId} for no key update) o
       where u.id = o.id
       returning u.id, u.presence, u.pause_reason, u.presence_changed_at, o.old_presence`);
+    // After the user row: the FK check's KEY SHARE lock must not come first, or two sockets deadlock.
+    await tx.execute(sql`
+      insert into presence_connections (id, user_id, node_id) values (${conn.id}, ${conn.userId}, ${conn.nodeId})
+      on conflict (id) do nothing`);
     const became = changed.filter((c) => c.old_presence === "OFFLINE");
     if (became.length > 0) {
       await publishPresenceChanges(tx, became);
@@ -57,6 +58,12 @@ export async function beatNode(
     const gone = await tx.execute<{ user_id: string }>(sql`
       delete from presence_connections where node_id = ${nodeId} and not (id = any(${`{${ids.map((i) => `"${i}"`).join(",")}}`}::text[]))
       returning user_id`);
+    if (live.length > 0) {
+      await tx.execute(sql`
+        insert into presence_connections (id, user_id, node_id)
+        select unnest(${`{${ids.join(",")}}`}::text[]), unnest(${`{${live.map((c) => c.userId).join(",")}}`}::uuid[]), ${nodeId}
+        on conflict (id) do nothing`);
+    }
     if (gone.length > 0) {
       const users = [...new Set(gone.map((g) => g.user_id))];
       await tx.execute(
