@@ -65,7 +65,14 @@ await sql`
 await sql`insert into presence_connections (id, user_id, node_id) select gen_random_uuid()::text, id, 'bench-node' from users`;
 const contactIds = await makeContacts("+5511", size);
 
-const worker = await startWorker({ databaseUrl: db.url, log, config, concurrency: 4, pollIntervalMs: 1000, cron: false });
+const worker = await startWorker({
+  databaseUrl: db.url,
+  log,
+  config,
+  concurrency: 4,
+  pollIntervalMs: 1000,
+  cron: false,
+});
 const t0 = Date.now();
 await arrive(contactIds);
 for (;;) {
@@ -89,7 +96,8 @@ const [twice] = await sql<{ n: number }[]>`
 const [spread] = await sql<{ lo: number; hi: number }[]>`
   select min(n)::int as lo, max(n)::int as hi from (select u.id, count(c.id) as n from users u
   left join conversations c on c.operator_id = u.id and c.status = 'OPEN' group by u.id) t`;
-const invariantsOk = rows.length === size && over?.n === 0 && twice?.n === 0 && (spread?.hi ?? 0) - (spread?.lo ?? 0) <= 1;
+const invariantsOk =
+  rows.length === size && over?.n === 0 && twice?.n === 0 && (spread?.hi ?? 0) - (spread?.lo ?? 0) <= 1;
 
 await worker.stop();
 await database.close();

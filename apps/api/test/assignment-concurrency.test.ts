@@ -20,7 +20,13 @@ const extraDbs: Database[] = [];
 let extraWorker: WorkerHandle;
 beforeAll(async () => {
   stack = await startStack();
-  extraWorker = await startWorker({ databaseUrl: stack.databaseUrl, log: silentLog, config: stack.config, cron: false, pollIntervalMs: 200 });
+  extraWorker = await startWorker({
+    databaseUrl: stack.databaseUrl,
+    log: silentLog,
+    config: stack.config,
+    cron: false,
+    pollIntervalMs: 200,
+  });
 });
 afterAll(async () => {
   await extraWorker.stop();
@@ -54,7 +60,9 @@ describe("assignment under concurrency", () => {
     const tab = await createTabulation(core, { id: admin.id, role: "ADMIN", name: admin.name }, { name: "Fim" });
     const inst = await makeInstance(core);
     const node = await fakeNode(core);
-    const ops = await Promise.all(Array.from({ length: 12 }, (_, i) => makeOperator(core, { maxConcurrent: 1 + (i % 3) })));
+    const ops = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => makeOperator(core, { maxConcurrent: 1 + (i % 3) })),
+    );
     const conns = new Map<string, string[]>();
     const connectOp = async (ctx: CoreContext, id: string) => {
       const connId = crypto.randomUUID();
@@ -128,8 +136,12 @@ describe("assignment under concurrency", () => {
       where kind = 'conversation.assigned' group by 1 having count(*) > 1`;
     expect(twice).toEqual([]);
     const settled = async () => {
-      const [waiting] = await core.sql<{ n: number }[]>`select count(*)::int as n from conversations where status = 'WAITING'`;
-      const online = await core.sql<{ id: string }[]>`select id from users where role = 'OPERATOR' and presence = 'ONLINE'`;
+      const [waiting] = await core.sql<
+        { n: number }[]
+      >`select count(*)::int as n from conversations where status = 'WAITING'`;
+      const online = await core.sql<
+        { id: string }[]
+      >`select id from users where role = 'OPERATOR' and presence = 'ONLINE'`;
       const eligible = (await loads(core)).filter((l) => l.open < l.max && online.some((o) => o.id === l.id));
       return waiting?.n === 0 || eligible.length === 0;
     };

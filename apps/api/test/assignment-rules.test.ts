@@ -66,7 +66,11 @@ describe("automatic assignment rules", () => {
     await core.sql`update users set last_assigned_at = now() - make_interval(secs => 7200) where id = ${busy.id}`;
     // busy already has one open conversation.
     const [pre] = await waitingConversations(1);
-    await transferConversation(core, { id: busy.id, role: "SUPERVISOR", name: "s" }, { id: pre?.id ?? "", operatorId: busy.id });
+    await transferConversation(
+      core,
+      { id: busy.id, role: "SUPERVISOR", name: "s" },
+      { id: pre?.id ?? "", operatorId: busy.id },
+    );
 
     const [first, second, third] = await waitingConversations(3);
     await drainQueue(core);
@@ -124,7 +128,11 @@ describe("automatic assignment rules", () => {
     const [c] = await waitingConversations(1);
     await drainQueue(core);
     const first = (await conversationRow(core, c?.id ?? "")).firstAssignedAt;
-    await transferConversation(core, { id: op.id, role: "OPERATOR", name: op.name }, { id: c?.id ?? "", operatorId: null });
+    await transferConversation(
+      core,
+      { id: op.id, role: "OPERATOR", name: op.name },
+      { id: c?.id ?? "", operatorId: null },
+    );
     expect((await conversationRow(core, c?.id ?? "")).status).toBe("WAITING");
     await drainQueue(core);
     const again = await conversationRow(core, c?.id ?? "");

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beatNode, type CoreContext, findOrOpenConversation, openConnection } from "@elsehu/core";
-import { type conversations, contacts, messages, serviceInstances, users } from "@elsehu/db";
+import { contacts, type conversations, messages, serviceInstances, users } from "@elsehu/db";
 
 /** Test data made directly in the database: instances, contacts, waiting conversations, fake sockets. */
 export async function makeInstance(core: CoreContext, name = `inst-${randomUUID().slice(0, 6)}`) {

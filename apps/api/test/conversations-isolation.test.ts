@@ -36,7 +36,9 @@ describe("operator isolation", () => {
     await waitFor(async () => (await userRow(stack.core, a.user.id)).presence === "ONLINE");
     const inst = await makeInstance(stack.core);
     const x = (await arrive(stack.core, (await makeContact(stack.core, "Segredo")).id, inst.id)).conversation;
-    await waitFor(async () => (await userRow(stack.core, a.user.id)) && (await a.client.conversations.mine.query()).length === 1);
+    await waitFor(
+      async () => (await userRow(stack.core, a.user.id)) && (await a.client.conversations.mine.query()).length === 1,
+    );
     await insertMessage(stack.core, x, { body: "dado sensível" });
     await stack.core.db.transaction((tx) =>
       publishEvent(tx, {
@@ -81,7 +83,8 @@ describe("operator isolation", () => {
         {
           onData: (d) => {
             const p = d.data.payload;
-            if (p.conversationId === x.id || p.operatorId === a.user.id || p.userId === a.user.id) leaks.push(`${name}:${d.data.kind}`);
+            if (p.conversationId === x.id || p.operatorId === a.user.id || p.userId === a.user.id)
+              leaks.push(`${name}:${d.data.kind}`);
           },
         },
       );
@@ -94,7 +97,10 @@ describe("operator isolation", () => {
     const sws = wsClient(stack.url, sup.token);
     closers.push(() => sws.ws.close());
     const supSeen: string[] = [];
-    const supSub = sws.client.events.onConversation.subscribe({ lastEventId: 0 }, { onData: (d) => supSeen.push(d.data.kind) });
+    const supSub = sws.client.events.onConversation.subscribe(
+      { lastEventId: 0 },
+      { onData: (d) => supSeen.push(d.data.kind) },
+    );
     await waitFor(async () => supSeen.includes("conversation.closed"));
     await new Promise((r) => setTimeout(r, 500));
     for (const s of subs) s.unsubscribe();

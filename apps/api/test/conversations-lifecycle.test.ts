@@ -54,7 +54,10 @@ describe("tabulations", () => {
     expect((await op.client.tabulations.list.query()).map((x) => x.id)).not.toContain(t.id);
     expect((await admin.client.tabulations.list.query({ includeInactive: true })).map((x) => x.id)).toContain(t.id);
     const unused = await admin.client.tabulations.create.mutate({ name: "Nunca usada" });
-    expect(await admin.client.tabulations.remove.mutate({ id: unused.id })).toEqual({ deleted: true, deactivated: false });
+    expect(await admin.client.tabulations.remove.mutate({ id: unused.id })).toEqual({
+      deleted: true,
+      deactivated: false,
+    });
   });
 });
 
@@ -89,28 +92,45 @@ describe("conversation lifecycle", () => {
     expect(row.lastInboundAt?.getTime()).toBe(t0.getTime() + 2000);
     expect(row.firstResponseAt?.getTime()).toBe(r1.getTime());
     expect(row.lastMessageAt?.getTime()).toBe(t0.getTime() + 6000);
-    expect((await op.client.conversations.unreadCounts.query()).find((u) => u.conversationId === conversation.id)?.unreadCount).toBe(4);
+    expect(
+      (await op.client.conversations.unreadCounts.query()).find((u) => u.conversationId === conversation.id)
+        ?.unreadCount,
+    ).toBe(4);
     await op.client.conversations.markRead.mutate({ id: conversation.id });
     expect((await op.client.conversations.get.query({ id: conversation.id })).unreadCount).toBe(0);
 
     // messages.list: newest first, cursor pagination.
     const page1 = await op.client.messages.list.query({ conversationId: conversation.id, limit: 2 });
     expect(page1.items.map((m) => m.body)).toEqual(["m2", "m1"]);
-    const page2 = await op.client.messages.list.query({ conversationId: conversation.id, limit: 2, cursor: page1.nextCursor ?? undefined });
+    const page2 = await op.client.messages.list.query({
+      conversationId: conversation.id,
+      limit: 2,
+      cursor: page1.nextCursor ?? undefined,
+    });
     expect(page2.items.map((m) => m.body)).toEqual(["m0"]);
     expect(page2.nextCursor).toBeNull();
 
     // Close: a tabulation is required and must be active.
-    expect(await codeOf(op.client.conversations.close.mutate({ id: conversation.id, tabulationId: "not-a-uuid" }))).toBe("BAD_REQUEST");
+    expect(
+      await codeOf(op.client.conversations.close.mutate({ id: conversation.id, tabulationId: "not-a-uuid" })),
+    ).toBe("BAD_REQUEST");
     const off = await admin.client.tabulations.create.mutate({ name: `Inativa ${Date.now()}` });
     await admin.client.tabulations.setActive.mutate({ id: off.id, active: false });
-    expect(await codeOf(op.client.conversations.close.mutate({ id: conversation.id, tabulationId: off.id }))).toBe("BAD_REQUEST");
-    await op.client.conversations.close.mutate({ id: conversation.id, tabulationId: tab.id, note: "cliente satisfeito" });
+    expect(await codeOf(op.client.conversations.close.mutate({ id: conversation.id, tabulationId: off.id }))).toBe(
+      "BAD_REQUEST",
+    );
+    await op.client.conversations.close.mutate({
+      id: conversation.id,
+      tabulationId: tab.id,
+      note: "cliente satisfeito",
+    });
     const closed = await conversationRow(stack.core, conversation.id);
     expect(closed.status).toBe("CLOSED");
     expect(closed.closeNote).toBe("cliente satisfeito");
     expect(closed.closedById).toBe(op.user.id);
-    expect(await codeOf(op.client.conversations.close.mutate({ id: conversation.id, tabulationId: tab.id }))).toBe("PRECONDITION_FAILED");
+    expect(await codeOf(op.client.conversations.close.mutate({ id: conversation.id, tabulationId: tab.id }))).toBe(
+      "PRECONDITION_FAILED",
+    );
     // The used tabulation cannot be deleted, only deactivated.
     expect(await admin.client.tabulations.remove.mutate({ id: tab.id })).toEqual({ deleted: false, deactivated: true });
 
@@ -143,11 +163,17 @@ describe("conversation lifecycle", () => {
     await waitFor(async () => (await conversationRow(stack.core, c2.id)).operatorId === other.user.id);
 
     // Operators cannot hand over to someone at capacity, nor force it, nor touch others' conversations.
-    expect(await codeOf(owner.client.conversations.transfer.mutate({ id: c1.id, operatorId: other.user.id }))).toBe("PRECONDITION_FAILED");
-    expect(await codeOf(owner.client.conversations.transfer.mutate({ id: c1.id, operatorId: other.user.id, force: true }))).toBe("FORBIDDEN");
+    expect(await codeOf(owner.client.conversations.transfer.mutate({ id: c1.id, operatorId: other.user.id }))).toBe(
+      "PRECONDITION_FAILED",
+    );
+    expect(
+      await codeOf(owner.client.conversations.transfer.mutate({ id: c1.id, operatorId: other.user.id, force: true })),
+    ).toBe("FORBIDDEN");
     expect(await codeOf(owner.client.conversations.transfer.mutate({ id: c2.id, operatorId: null }))).toBe("FORBIDDEN");
     // The supervisor may, with the explicit flag.
-    expect(await codeOf(sup.client.conversations.transfer.mutate({ id: c1.id, operatorId: other.user.id }))).toBe("PRECONDITION_FAILED");
+    expect(await codeOf(sup.client.conversations.transfer.mutate({ id: c1.id, operatorId: other.user.id }))).toBe(
+      "PRECONDITION_FAILED",
+    );
     await sup.client.conversations.transfer.mutate({ id: c1.id, operatorId: other.user.id, force: true });
     expect((await other.client.conversations.mine.query()).map((c) => c.id).sort()).toEqual([c1.id, c2.id].sort());
     // The other operator sends one back to the queue: it goes to the free operator.
@@ -182,7 +208,8 @@ describe("conversation lifecycle", () => {
     // 23h later nothing expires; 25h later the first (assigned at creation) does, the second is younger.
     const at = (h: number) => ({ ...stack.core, now: () => new Date(Date.now() + h * 3600_000) });
     expect(await expireIdleConversations(at(23))).toBe(0);
-    await stack.core.sql`update conversations set created_at = created_at - interval '2 hours', assigned_at = assigned_at - interval '2 hours', last_inbound_at = last_inbound_at - interval '2 hours' where id = ${old.id}`;
+    await stack.core
+      .sql`update conversations set created_at = created_at - interval '2 hours', assigned_at = assigned_at - interval '2 hours', last_inbound_at = last_inbound_at - interval '2 hours' where id = ${old.id}`;
     expect(await expireIdleConversations(at(23))).toBe(1);
     const expired = await conversationRow(stack.core, old.id);
     expect(expired.status).toBe("EXPIRED");

@@ -21,13 +21,15 @@ describe("presence", () => {
     const s2 = wsClient(stack.url, op.token);
     await waitFor(async () => (await presenceOf(op.user.id)) === "ONLINE");
     await waitFor(async () => {
-      const [r] = await stack.core.sql<{ n: number }[]>`select count(*)::int as n from presence_connections where user_id = ${op.user.id}`;
+      const [r] = await stack.core.sql<
+        { n: number }[]
+      >`select count(*)::int as n from presence_connections where user_id = ${op.user.id}`;
       return r?.n === 2;
     });
-    s1.ws.close();
+    void s1.ws.close();
     await new Promise((r) => setTimeout(r, 1500));
     expect(await presenceOf(op.user.id)).toBe("ONLINE");
-    s2.ws.close();
+    void s2.ws.close();
     await waitFor(async () => (await presenceOf(op.user.id)) === "OFFLINE");
   });
 
@@ -41,7 +43,9 @@ describe("presence", () => {
       { onData: (d) => seen.push({ userId: d.data.payload.userId, presence: d.data.payload.presence }) },
     );
     // Before connecting, a status change is refused.
-    await expect(op.client.presence.setStatus.mutate({ status: "PAUSED", reason: "almoço" })).rejects.toThrow(/Connect/);
+    await expect(op.client.presence.setStatus.mutate({ status: "PAUSED", reason: "almoço" })).rejects.toThrow(
+      /Connect/,
+    );
     const opWs = wsClient(stack.url, op.token);
     await waitFor(async () => (await presenceOf(op.user.id)) === "ONLINE");
     await expect(op.client.presence.setStatus.mutate({ status: "PAUSED" })).rejects.toThrow(/reason/);
@@ -58,8 +62,8 @@ describe("presence", () => {
       ["ONLINE", "PAUSED", "ONLINE"].every((p, i) => seen.filter((s) => s.userId === op.user.id)[i]?.presence === p),
     );
     sub.unsubscribe();
-    opWs.ws.close();
-    supWs.ws.close();
+    void opWs.ws.close();
+    void supWs.ws.close();
   });
 
   it("stops counting the sockets of an API process that died once its heartbeat is stale", async () => {
@@ -75,9 +79,10 @@ describe("presence", () => {
     const s = wsClient(other.url, op.token);
     await waitFor(async () => (await presenceOf(op.user.id)) === "ONLINE");
     await other.kill();
-    s.ws.close();
+    void s.ws.close();
     // The connection row is still there, but the node stops beating: make it look 60 s old.
-    await stack.core.sql`update api_nodes set heartbeat_at = now() - interval '60 seconds' where id = ${other.presence.nodeId}`;
+    await stack.core
+      .sql`update api_nodes set heartbeat_at = now() - interval '60 seconds' where id = ${other.presence.nodeId}`;
     await stack.core.sql`update users set last_seen_at = now() - interval '60 seconds' where id = ${op.user.id}`;
     await waitFor(async () => (await presenceOf(op.user.id)) === "OFFLINE");
   });

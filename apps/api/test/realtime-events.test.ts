@@ -25,12 +25,14 @@ describe("realtime events", () => {
     const mine = (e: Ev) => typeof e.payload.waiting === "number" && e.payload.waiting > 100;
     const sub = s1.client.events.onQueue.subscribe({}, { onData: (d) => mine(d.data) && got.push(d.data) });
     const raise = (n: number) =>
-      stack.core.db.transaction((tx) => publishEvent(tx, { kind: "queue.changed", audience: { to: "ALL" }, payload: { waiting: 100 + n } }));
+      stack.core.db.transaction((tx) =>
+        publishEvent(tx, { kind: "queue.changed", audience: { to: "ALL" }, payload: { waiting: 100 + n } }),
+      );
     await new Promise((r) => setTimeout(r, 300));
     await raise(1);
     await waitFor(async () => got.length === 1);
     sub.unsubscribe();
-    s1.ws.close();
+    void s1.ws.close();
     // While disconnected.
     await raise(2);
     await raise(3);
@@ -68,7 +70,10 @@ describe("realtime events", () => {
     const b = await userWithToken(stack, "OPERATOR");
     const aws = wsClient(stack.url, a.token);
     const bws = wsClient(stack.url, b.token);
-    closers.push(() => aws.ws.close(), () => bws.ws.close());
+    closers.push(
+      () => aws.ws.close(),
+      () => bws.ws.close(),
+    );
     const gotA: Ev[] = [];
     const gotB: Ev[] = [];
     aws.client.events.onConversation.subscribe({}, { onData: (d) => gotA.push(d.data) });

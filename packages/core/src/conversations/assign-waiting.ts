@@ -88,7 +88,9 @@ export async function assignWaiting(ctx: CoreContext, raw: AssignWaitingInput = 
       where c.id = v.id and c.status = 'WAITING'
       returning c.id, c.operator_id, c.contact_id, c.instance_id`);
     const used = [...new Set(rows.map((r) => r.operator_id))];
-    await tx.execute(sql`update users set last_assigned_at = ${at}::timestamptz where id = any(${uuidArray(used)}::uuid[])`);
+    await tx.execute(
+      sql`update users set last_assigned_at = ${at}::timestamptz where id = any(${uuidArray(used)}::uuid[])`,
+    );
     await publishEvents(
       tx,
       rows.flatMap((r) =>
