@@ -28,6 +28,7 @@ async function main() {
     },
     webDist: env.WEB_DIST ?? resolve("apps/web/dist"),
     dbPoolMax: env.DB_POOL_MAX,
+    presence: { graceSeconds: env.PRESENCE_GRACE },
   });
   log.info({ url: api.url }, "api listening");
   const shutdown = async () => {

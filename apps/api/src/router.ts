@@ -1,5 +1,10 @@
 import { authRouter } from "./routers/auth";
+import { conversationsRouter } from "./routers/conversations";
+import { eventsRouter } from "./routers/events";
+import { messagesRouter } from "./routers/messages";
+import { presenceRouter } from "./routers/presence";
 import { reportsRouter } from "./routers/reports";
+import { tabulationsRouter } from "./routers/tabulations";
 import { usersRouter } from "./routers/users";
 import { router } from "./trpc/init";
 
@@ -7,6 +12,11 @@ export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
   reports: reportsRouter,
+  tabulations: tabulationsRouter,
+  conversations: conversationsRouter,
+  messages: messagesRouter,
+  presence: presenceRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

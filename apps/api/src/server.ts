@@ -10,6 +10,7 @@ import { WebSocketServer } from "ws";
 import { createApp } from "./http/app";
 import type { AppEnv } from "./http/request-info";
 import { RealtimeHub } from "./realtime/hub";
+import { PresenceTracker } from "./realtime/presence";
 import { SocketRegistry } from "./realtime/sockets";
 import { appRouter } from "./router";
 import { type ApiDeps, COOKIE_NAME, createContext, readCookie } from "./trpc/context";
@@ -30,10 +31,20 @@ export type StartApiOptions = {
   dbPoolMax?: number;
   now?: () => Date;
   sessionCheckMs?: number;
+  /** Presence: grace before OFFLINE (PRESENCE_GRACE), heartbeat and sweep periods. */
+  presence?: { graceSeconds?: number; heartbeatMs?: number; sweepMs?: number };
   mount?: (app: Hono<AppEnv>, deps: ApiDeps) => void;
 };
 
-export type ApiHandle = { url: string; port: number; deps: ApiDeps; close: () => Promise<void> };
+export type ApiHandle = {
+  url: string;
+  port: number;
+  deps: ApiDeps;
+  presence: PresenceTracker;
+  close: () => Promise<void>;
+  /** Simulates a crash for tests: stops beating and drops sockets without telling the database. */
+  kill: () => Promise<void>;
+};
 
 /** Starts one API process: HTTP (Hono + tRPC) and tRPC WebSocket on the same port and path. */
 export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
@@ -44,6 +55,12 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
   await hub.start();
   const sockets = new SocketRegistry(core, hub, { checkEveryMs: opts.sessionCheckMs });
   sockets.start();
+  const presence = new PresenceTracker(core, sockets, {
+    graceSeconds: opts.presence?.graceSeconds ?? 15,
+    heartbeatMs: opts.presence?.heartbeatMs,
+    sweepMs: opts.presence?.sweepMs,
+  });
+  await presence.start();
   const corsOrigins = opts.corsOrigins ?? [];
   const deps: ApiDeps = { core, hub, sockets, secureCookie: opts.secureCookie ?? false, allowedOrigins: corsOrigins };
   const limits = opts.rateLimits ?? { userPerMinute: 1200, ipPerMinute: 3000, webhookPerMinute: 120000 };
@@ -101,6 +118,21 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     url: `http://127.0.0.1:${port}`,
     port,
     deps,
+    presence,
+    kill: async () => {
+      if (closed) return;
+      closed = true;
+      await presence.stopWithoutRetiring();
+      const closedServer = new Promise<void>((r) => server.close(() => r()));
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      sockets.stop();
+      for (const l of Object.values(limiters)) l.stop();
+      await closedServer;
+      await hub.stop();
+      await listenDb.close();
+      await database.close();
+    },
     close: async () => {
       if (closed) return;
       closed = true;
@@ -108,12 +140,13 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       wsHandler.broadcastReconnectNotification();
       for (const l of Object.values(limiters)) l.stop();
       sockets.stop();
+      // Stop accepting first, then drop the sockets: server.close waits for upgraded connections.
+      const closedServer = new Promise<void>((r) => server.close(() => r()));
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
       for (const ws of wss.clients) ws.terminate();
+      await closedServer;
+      await presence.stop();
       wss.close();
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        if ("closeIdleConnections" in server) server.closeIdleConnections();
-      });
       await hub.stop();
       await listenDb.close();
       await database.close();

@@ -8,7 +8,7 @@ import { startWorker, type WorkerHandle } from "@elsehu/worker";
 import { createTRPCClient, createWSClient, httpBatchLink, httpLink, wsLink } from "@trpc/client";
 import pino from "pino";
 import { inject } from "vitest";
-import WebSocket from "ws";
+import { WebSocket as NodeWebSocket } from "ws";
 import type { AppRouter } from "../src/router";
 import { type ApiHandle, type StartApiOptions, startApi } from "../src/server";
 
@@ -93,7 +93,7 @@ export function wsClient(url: string, token?: string) {
     connectionParams: () => (token ? { token } : {}),
     retryDelayMs: () => 100,
     // Node 20 has no global WebSocket.
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocket: (globalThis.WebSocket ?? NodeWebSocket) as unknown as typeof WebSocket,
   });
   return { client: createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] }), ws };
 }

@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { type CoreContext, SESSION_ENDED, type StoredEvent, sessionStates } from "@elsehu/core";
 import type { WebSocket } from "ws";
 import type { RealtimeHub } from "./hub";
 
-type Tracked = { ws: WebSocket; userId: string; sessionId: string };
+export type Tracked = { id: string; ws: WebSocket; userId: string; sessionId: string };
 
 /**
  * Authenticated sockets of this process. Ends sockets whose session is revoked
@@ -15,6 +16,9 @@ export class SocketRegistry {
   private timer: NodeJS.Timeout | null = null;
   private off: (() => void) | null = null;
   onChange: ((userId: string) => void) | null = null;
+  /** Per-socket hooks (presence records one row per socket). */
+  onOpen: ((s: Tracked) => void) | null = null;
+  onClose: ((s: Tracked) => void) | null = null;
 
   constructor(
     private core: CoreContext,
@@ -34,11 +38,13 @@ export class SocketRegistry {
   }
 
   track(ws: WebSocket, userId: string, sessionId: string) {
-    const entry = { ws, userId, sessionId };
+    const entry = { id: randomUUID(), ws, userId, sessionId };
     this.sockets.add(entry);
+    this.onOpen?.(entry);
     this.onChange?.(userId);
     ws.once("close", () => {
       this.sockets.delete(entry);
+      this.onClose?.(entry);
       this.onChange?.(userId);
     });
   }

@@ -1,13 +1,31 @@
 import type { CronItem, TaskList } from "graphile-worker";
 import { purgeExpiredTask } from "./auth/purge-expired";
+import { assignWaitingTask } from "./conversations/assign-waiting";
+import { expireIdleTask } from "./conversations/expire-idle";
 import type { TaskDef, TaskDeps } from "./define";
+import { sweepPresenceTask } from "./presence/sweep-presence";
 
 /** Every task the worker runs. */
-export const TASKS: TaskDef[] = [purgeExpiredTask];
+export const TASKS: TaskDef[] = [purgeExpiredTask, assignWaitingTask, expireIdleTask, sweepPresenceTask];
 
 /** Recurring jobs, with stable identifiers so restarts and several workers never double-schedule. */
 export const CRON: CronItem[] = [
   { task: "auth/purge_expired", match: "7 * * * *", identifier: "auth_purge_expired", options: { backfillPeriod: 0 } },
+  // Safety net: drains the queue even if a trigger was lost.
+  {
+    task: "conversations/assign_waiting",
+    match: "* * * * *",
+    identifier: "conversations_assign_waiting",
+    options: { backfillPeriod: 0 },
+    payload: { reason: "cron" },
+  },
+  {
+    task: "conversations/expire_idle",
+    match: "* * * * *",
+    identifier: "conversations_expire_idle",
+    options: { backfillPeriod: 0 },
+  },
+  { task: "presence/sweep", match: "* * * * *", identifier: "presence_sweep", options: { backfillPeriod: 0 } },
 ];
 
 export function buildTaskList(deps: TaskDeps): TaskList {

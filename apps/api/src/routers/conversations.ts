@@ -1,0 +1,54 @@
+import {
+  CloseConversationInput,
+  closeConversation,
+  getConversation,
+  ListConversationsInput,
+  listConversations,
+  listQueue,
+  markConversationRead,
+  myConversations,
+  QueueInput,
+  ReopenConversationInput,
+  reopenConversation,
+  TransferConversationInput,
+  transferConversation,
+  unreadCounts,
+} from "@elsehu/core";
+import { z } from "zod";
+import { router, staffProcedure, userProcedure } from "../trpc/init";
+
+const ById = z.object({ id: z.string().uuid() });
+
+/** Conversation reads and actions; isolation (an operator only touches his own) is enforced in core. */
+export const conversationsRouter = router({
+  list: userProcedure
+    .input(ListConversationsInput)
+    .query(({ ctx, input }) => listConversations(ctx.core, ctx.user, input)),
+
+  get: userProcedure.input(ById).query(({ ctx, input }) => getConversation(ctx.core, ctx.user, input.id)),
+
+  /** The queue's contents are for staff; everyone gets its size through `events.onQueue`. */
+  queue: staffProcedure.input(QueueInput.default({ limit: 100 })).query(({ ctx, input }) => listQueue(ctx.core, input)),
+
+  mine: userProcedure.query(({ ctx }) => myConversations(ctx.core, ctx.user)),
+
+  unreadCounts: userProcedure.query(({ ctx }) => unreadCounts(ctx.core, ctx.user)),
+
+  markRead: userProcedure.input(ById).mutation(({ ctx, input }) => markConversationRead(ctx.core, ctx.user, input.id)),
+
+  /** Staff: assign/transfer to anyone (over capacity with `force`) or to the queue; operator: his own. */
+  transfer: userProcedure.input(TransferConversationInput).mutation(async ({ ctx, input }) => {
+    const after = await transferConversation(ctx.core, ctx.user, input);
+    return { id: after.id, status: after.status, operatorId: after.operatorId };
+  }),
+
+  close: userProcedure.input(CloseConversationInput).mutation(async ({ ctx, input }) => {
+    const after = await closeConversation(ctx.core, ctx.user, input);
+    return { id: after.id, status: after.status, tabulationId: after.tabulationId, closedAt: after.closedAt };
+  }),
+
+  reopen: staffProcedure.input(ReopenConversationInput).mutation(async ({ ctx, input }) => {
+    const after = await reopenConversation(ctx.core, ctx.user, input);
+    return { id: after.id, status: after.status, operatorId: after.operatorId };
+  }),
+});

@@ -1,0 +1,56 @@
+import type { StoredEvent } from "@elsehu/core";
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { streamEvents } from "../realtime/hub";
+import type { Context } from "../trpc/context";
+import { router, userProcedure } from "../trpc/init";
+
+/** tRPC puts the last tracked id (a string) back into the input on reconnect. */
+const Resume = z.object({ lastEventId: z.coerce.number().int().min(0).optional() }).default({});
+
+type Viewer = NonNullable<Context["user"]>;
+
+/**
+ * Streams the events of `kinds` the viewer may see (canSee), resuming after
+ * `lastEventId`. Staff skip the "previous operator" copies of transfer events:
+ * they already get the main one.
+ */
+async function* stream(
+  ctx: Context & { user: Viewer },
+  input: { lastEventId?: number },
+  signal: AbortSignal | undefined,
+  accept: (e: StoredEvent) => boolean,
+) {
+  const staff = ctx.user.role !== "OPERATOR";
+  for await (const e of streamEvents(ctx.hub, ctx.core, ctx.user, {
+    lastEventId: input.lastEventId ?? null,
+    signal,
+    filter: (ev) => accept(ev) && !(staff && ev.payload.copyFor === "previous"),
+  })) {
+    yield tracked(String(e.id), { id: e.id, kind: e.kind, payload: e.payload, at: e.createdAt.toISOString() });
+  }
+}
+
+const prefix = (p: string) => (e: StoredEvent) => e.kind.startsWith(p);
+
+export const eventsRouter = router({
+  /** conversation.created|assigned|transferred|closed|expired|reopened. */
+  onConversation: userProcedure
+    .input(Resume)
+    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, prefix("conversation."))),
+
+  /** message.created|status; payloads carry operatorId so the audience is exact. */
+  onMessage: userProcedure
+    .input(Resume)
+    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, prefix("message."))),
+
+  /** Queue size (`{ waiting }`): a number only, so everyone may follow it. */
+  onQueue: userProcedure
+    .input(Resume)
+    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, (e) => e.kind === "queue.changed")),
+
+  /** presence.changed: staff see everyone, an operator only himself. */
+  onPresence: userProcedure
+    .input(Resume)
+    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, (e) => e.kind === "presence.changed")),
+});

@@ -1,0 +1,114 @@
+import { publishEvent } from "@elsehu/core";
+import { TRPCClientError } from "@trpc/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appRouter } from "../src/router";
+import { arrive, insertMessage, makeContact, makeInstance, userRow, waitFor } from "./conversation-fixtures";
+import { type Stack, startStack, userWithToken, wsClient } from "./harness";
+
+let stack: Stack;
+const closers: Array<() => void> = [];
+beforeAll(async () => {
+  stack = await startStack({ api: { presence: { graceSeconds: 1, sweepMs: 200 } } });
+});
+afterAll(async () => {
+  for (const c of closers) c();
+  await stack.close();
+});
+
+async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+    return "OK";
+  } catch (err) {
+    if (err instanceof TRPCClientError) return (err.data as { code?: string } | undefined)?.code;
+    throw err;
+  }
+}
+
+describe("operator isolation", () => {
+  it("a second operator gets FORBIDDEN or nothing from every conversation/message procedure and subscription", async () => {
+    const a = await userWithToken(stack, "OPERATOR");
+    const b = await userWithToken(stack, "OPERATOR");
+    const admin = await userWithToken(stack, "ADMIN");
+    const tab = await admin.client.tabulations.create.mutate({ name: "Isolamento" });
+    const aws = wsClient(stack.url, a.token);
+    closers.push(() => aws.ws.close());
+    await waitFor(async () => (await userRow(stack.core, a.user.id)).presence === "ONLINE");
+    const inst = await makeInstance(stack.core);
+    const x = (await arrive(stack.core, (await makeContact(stack.core, "Segredo")).id, inst.id)).conversation;
+    await waitFor(
+      async () => (await userRow(stack.core, a.user.id)) && (await a.client.conversations.mine.query()).length === 1,
+    );
+    await insertMessage(stack.core, x, { body: "dado sensível" });
+    await stack.core.db.transaction((tx) =>
+      publishEvent(tx, {
+        kind: "message.created",
+        audience: { to: "USER", userId: a.user.id },
+        payload: { conversationId: x.id, operatorId: a.user.id },
+      }),
+    );
+
+    // B connects too (so he is a real, online operator with his own subscriptions).
+    const bws = wsClient(stack.url, b.token);
+    closers.push(() => bws.ws.close());
+    const walked = new Set<string>();
+    const expectDenied = async (path: string, p: Promise<unknown>) => {
+      walked.add(path);
+      expect([path, await codeOf(p)]).toEqual([path, "FORBIDDEN"]);
+    };
+    const c = b.client;
+    await expectDenied("conversations.get", c.conversations.get.query({ id: x.id }));
+    await expectDenied("conversations.queue", c.conversations.queue.query({ limit: 10 }));
+    await expectDenied("conversations.markRead", c.conversations.markRead.mutate({ id: x.id }));
+    await expectDenied("conversations.transfer", c.conversations.transfer.mutate({ id: x.id, operatorId: null }));
+    await expectDenied("conversations.close", c.conversations.close.mutate({ id: x.id, tabulationId: tab.id }));
+    await expectDenied("conversations.reopen", c.conversations.reopen.mutate({ id: x.id }));
+    await expectDenied("messages.list", c.messages.list.query({ conversationId: x.id }));
+    const emptyOf = (path: string, items: Array<{ id?: string; conversationId?: string }>) => {
+      walked.add(path);
+      expect([path, items.filter((i) => i.id === x.id || i.conversationId === x.id)]).toEqual([path, []]);
+    };
+    emptyOf("conversations.list", (await c.conversations.list.query({})).items);
+    emptyOf("conversations.list", (await c.conversations.list.query({ operatorId: a.user.id })).items);
+    emptyOf("conversations.list", (await c.conversations.list.query({ search: "segredo" })).items);
+    emptyOf("conversations.mine", await c.conversations.mine.query());
+    emptyOf("conversations.unreadCounts", await c.conversations.unreadCounts.query());
+
+    // Subscriptions, replaying everything from the first event: nothing about A or X reaches B.
+    const leaks: string[] = [];
+    const subs = (["onConversation", "onMessage", "onQueue", "onPresence"] as const).map((name) => {
+      walked.add(`events.${name}`);
+      return bws.client.events[name].subscribe(
+        { lastEventId: 0 },
+        {
+          onData: (d) => {
+            const p = d.data.payload;
+            if (p.conversationId === x.id || p.operatorId === a.user.id || p.userId === a.user.id)
+              leaks.push(`${name}:${d.data.kind}`);
+          },
+        },
+      );
+    });
+    // Meanwhile the conversation changes hands and A changes status: still nothing for B.
+    await a.client.presence.setStatus.mutate({ status: "PAUSED", reason: "café" });
+    await a.client.conversations.close.mutate({ id: x.id, tabulationId: tab.id });
+    // A supervisor watching gets those events, so the streams were live.
+    const sup = await userWithToken(stack, "SUPERVISOR");
+    const sws = wsClient(stack.url, sup.token);
+    closers.push(() => sws.ws.close());
+    const supSeen: string[] = [];
+    const supSub = sws.client.events.onConversation.subscribe(
+      { lastEventId: 0 },
+      { onData: (d) => supSeen.push(d.data.kind) },
+    );
+    await waitFor(async () => supSeen.includes("conversation.closed"));
+    await new Promise((r) => setTimeout(r, 500));
+    for (const s of subs) s.unsubscribe();
+    supSub.unsubscribe();
+    expect(leaks).toEqual([]);
+
+    // Every conversation/message procedure and every subscription was walked.
+    const all = Object.keys(appRouter._def.procedures).filter((k) => /^(conversations|messages|events)\./.test(k));
+    expect(all.filter((k) => !walked.has(k))).toEqual([]);
+  });
+});

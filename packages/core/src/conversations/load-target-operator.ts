@@ -1,0 +1,37 @@
+import { conversations, users } from "@elsehu/db";
+import { and, count, eq, sql } from "drizzle-orm";
+import type { Tx } from "../shared/context";
+import { DomainError } from "../shared/errors";
+import { ASSIGNMENT_LOCK } from "./request-assignment";
+
+/**
+ * Takes the assignment lock and row-locks the operator a conversation is being
+ * handed to, checking he is an active operator (online, if `mustBeOnline`) with
+ * room for one more unless `force`.
+ */
+export async function lockTargetOperator(
+  tx: Tx,
+  operatorId: string,
+  opts: { force: boolean; mustBeOnline: boolean },
+): Promise<{ id: string }> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`);
+  const [op] = await tx.select().from(users).where(eq(users.id, operatorId)).for("update");
+  if (!op || op.role !== "OPERATOR" || !op.active) {
+    throw new DomainError("VALIDATION", "operatorId: not an active operator", { field: "operatorId" });
+  }
+  if (opts.mustBeOnline && op.presence !== "ONLINE") {
+    throw new DomainError("PRECONDITION_FAILED", `${op.name} is not online`);
+  }
+  if (!opts.force) {
+    const [row] = await tx
+      .select({ n: count() })
+      .from(conversations)
+      .where(and(eq(conversations.operatorId, op.id), eq(conversations.status, "OPEN")));
+    if ((row?.n ?? 0) >= op.maxConcurrent) {
+      throw new DomainError("PRECONDITION_FAILED", `${op.name} is at capacity (${op.maxConcurrent} conversations)`, {
+        capacity: op.maxConcurrent,
+      });
+    }
+  }
+  return { id: op.id };
+}

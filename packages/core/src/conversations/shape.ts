@@ -1,0 +1,43 @@
+import { contacts, conversations, users } from "@elsehu/db";
+import type { ConversationRow } from "./find-or-open";
+
+/** Columns selected with every conversation read: the row, its contact and operator name. */
+export const conversationColumns = {
+  conversation: conversations,
+  contactName: contacts.name,
+  contactPhone: contacts.phone,
+  operatorName: users.name,
+};
+
+export type ConversationJoined = {
+  conversation: ConversationRow;
+  contactName: string | null;
+  contactPhone: string | null;
+  operatorName: string | null;
+};
+
+export function shapeConversation(r: ConversationJoined) {
+  const c = r.conversation;
+  return {
+    id: c.id,
+    status: c.status,
+    contact: { id: c.contactId, name: r.contactName, phone: r.contactPhone },
+    instanceId: c.instanceId,
+    operatorId: c.operatorId,
+    operatorName: r.operatorName,
+    tabulationId: c.tabulationId,
+    closeNote: c.closeNote,
+    campaignId: c.campaignId,
+    unreadCount: c.unreadCount,
+    createdAt: c.createdAt,
+    queuedAt: c.queuedAt,
+    firstAssignedAt: c.firstAssignedAt,
+    assignedAt: c.assignedAt,
+    firstResponseAt: c.firstResponseAt,
+    lastInboundAt: c.lastInboundAt,
+    lastMessageAt: c.lastMessageAt,
+    closedAt: c.closedAt,
+    closedById: c.closedById,
+  };
+}
+export type ConversationView = ReturnType<typeof shapeConversation>;

@@ -1,0 +1,55 @@
+import { messages } from "@elsehu/db";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { z } from "zod";
+import { getConversation } from "../conversations/read-conversations";
+import type { Actor, CoreContext } from "../shared/context";
+
+export const ListMessagesInput = z.object({
+  conversationId: z.string().uuid(),
+  /** `nextCursor` of the previous page (a message id). */
+  cursor: z.string().uuid().optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+export type ListMessagesInput = z.input<typeof ListMessagesInput>;
+
+/** Messages of a conversation `viewer` may read, newest first; `nextCursor` pages to older ones. */
+export async function listMessages(ctx: Pick<CoreContext, "db">, viewer: Actor, raw: ListMessagesInput) {
+  const input = ListMessagesInput.parse(raw);
+  await getConversation(ctx, viewer, input.conversationId);
+  const where: SQL[] = [eq(messages.conversationId, input.conversationId)];
+  if (input.cursor) {
+    // Compare against the stored row: timestamps have microseconds a JS Date would lose.
+    where.push(
+      sql`(${messages.createdAt}, ${messages.id}) < (select m2.created_at, m2.id from messages m2 where m2.id = ${input.cursor})`,
+    );
+  }
+  const rows = await ctx.db
+    .select()
+    .from(messages)
+    .where(and(...where))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(input.limit + 1);
+  const page = rows.slice(0, input.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((m) => ({
+      id: m.id,
+      conversationId: m.conversationId,
+      direction: m.direction,
+      type: m.type,
+      body: m.body,
+      media: m.media,
+      content: m.content,
+      status: m.status,
+      errorCode: m.errorCode,
+      errorMessage: m.errorMessage,
+      authorId: m.authorId,
+      replyToId: m.replyToId,
+      createdAt: m.createdAt,
+      sentAt: m.sentAt,
+      deliveredAt: m.deliveredAt,
+      readAt: m.readAt,
+    })),
+    nextCursor: rows.length > input.limit && last ? last.id : null,
+  };
+}
