@@ -12,6 +12,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
+import { registerCampaignFiles } from "./campaign-files";
 import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
@@ -96,6 +97,7 @@ export function createApp(opts: AppOptions) {
     }),
   );
 
+  registerCampaignFiles(app, opts.deps);
   opts.mount?.(app);
 
   const dist = opts.webDist ? resolve(opts.webDist) : undefined;

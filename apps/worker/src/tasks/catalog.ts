@@ -1,9 +1,11 @@
 import type { CronItem, TaskList } from "graphile-worker";
 import { purgeExpiredTask } from "./auth/purge-expired";
+import { ackOptOutTask } from "./campaigns/ack-opt-out";
+import { dispatchTickTask } from "./campaigns/dispatch-tick";
 import type { TaskDef, TaskDeps } from "./define";
 
 /** Every task the worker runs. */
-export const TASKS: TaskDef[] = [purgeExpiredTask];
+export const TASKS: TaskDef[] = [purgeExpiredTask, dispatchTickTask, ackOptOutTask];
 
 /** Recurring jobs, with stable identifiers so restarts and several workers never double-schedule. */
 export const CRON: CronItem[] = [
