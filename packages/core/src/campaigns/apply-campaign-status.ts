@@ -1,5 +1,6 @@
 import type { DeliveryStatus } from "@elsehu/providers";
 import type { CoreContext } from "../shared/context";
+import { iso } from "./sql-time";
 
 export type CampaignStatusInput = {
   instanceId: string;
@@ -39,9 +40,9 @@ export async function applyCampaignStatus(
     const status = target.toUpperCase();
     updated = await ctx.sql`
       update campaign_recipients set status = ${status}::recipient_status,
-        sent_at = coalesce(sent_at, ${now}),
-        delivered_at = case when ${rank} >= 2 then coalesce(delivered_at, ${now}) else delivered_at end,
-        read_at = case when ${rank} >= 3 then coalesce(read_at, ${now}) else read_at end,
+        sent_at = coalesce(sent_at, ${iso(now)}::timestamptz),
+        delivered_at = case when ${rank} >= 2 then coalesce(delivered_at, ${iso(now)}::timestamptz) else delivered_at end,
+        read_at = case when ${rank} >= 3 then coalesce(read_at, ${iso(now)}::timestamptz) else read_at end,
         reason = case when status = 'UNKNOWN' then null else reason end,
         error_code = case when status = 'UNKNOWN' then null else error_code end
       where id = any(${ids}::bigint[])

@@ -1,5 +1,6 @@
 import type { CoreContext } from "../shared/context";
 import { notFound } from "../shared/errors";
+import { iso } from "./sql-time";
 
 export type CampaignStats = {
   campaignId: string;
@@ -36,7 +37,7 @@ export async function campaignStats(ctx: CoreContext, campaignId: string): Promi
   const rows = await ctx.sql<{ status: string; n: number; replied: number; opted: number; recent: number }[]>`
     select status, count(*)::int as n, count(replied_at)::int as replied,
       count(*) filter (where reason = 'opted_out')::int as opted,
-      count(*) filter (where attempted_at > ${new Date(now.getTime() - 60_000)})::int as recent
+      count(*) filter (where attempted_at > ${iso(new Date(now.getTime() - 60_000))}::timestamptz)::int as recent
     from campaign_recipients where campaign_id = ${campaignId} group by status`;
   const [imports] = await ctx.sql<{ invalid: number }[]>`
     select coalesce(sum(invalid), 0)::int as invalid from imports where campaign_id = ${campaignId}`;

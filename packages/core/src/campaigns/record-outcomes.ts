@@ -1,5 +1,6 @@
 import type { CoreContext } from "../shared/context";
 import type { Outcome } from "./send-to-recipient";
+import { iso } from "./sql-time";
 
 /**
  * Writes the outcomes of one tick in a single statement. Only rows still SENDING
@@ -21,13 +22,13 @@ export async function recordOutcomes(ctx: CoreContext, campaignId: string, outco
       provider_message_id = coalesce(v.pmid, r.provider_message_id),
       error_code = v.code,
       reason = v.reason,
-      sent_at = case when v.status = 'SENT' then ${now}::timestamptz else r.sent_at end
+      sent_at = case when v.status = 'SENT' then ${iso(now)}::timestamptz else r.sent_at end
     from unnest(${ids}::bigint[], ${statuses}::text[], ${pmids}::text[], ${codes}::text[], ${reasons}::text[])
       as v(id, status, pmid, code, reason)
     where r.id = v.id and r.status in ('SENDING', 'UNKNOWN')`;
   const backoff = Math.max(0, ...outcomes.map((o) => (o.status === "PENDING" ? o.retryAfterMs : 0)));
   if (backoff > 0) {
-    await ctx.sql`update campaigns set next_send_at = greatest(next_send_at, ${new Date(now.getTime() + backoff)})
+    await ctx.sql`update campaigns set next_send_at = greatest(next_send_at, ${iso(new Date(now.getTime() + backoff))}::timestamptz)
       where id = ${campaignId}`;
   }
 }
