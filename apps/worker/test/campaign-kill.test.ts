@@ -99,7 +99,12 @@ describe("campaign dispatch survives a killed worker", () => {
     expect(unknown).toHaveLength(1);
     expect(unknown[0]?.reason).toBe(WORKER_DIED);
     // The orphan was never retried: the simulator accepted exactly the others, once each.
-    expect(sentTo.sort()).toEqual(rows.filter((r) => r.status === "SENT").map((r) => r.phone).sort());
+    expect(sentTo.sort()).toEqual(
+      rows
+        .filter((r) => r.status === "SENT")
+        .map((r) => r.phone)
+        .sort(),
+    );
     expect(sentTo.length + unknown.length).toBe(list.length);
   }, 90_000);
 });
