@@ -1,10 +1,12 @@
 import { authRouter } from "./routers/auth";
+import { campaignsRouter } from "./routers/campaigns";
 import { conversationsRouter } from "./routers/conversations";
 import { eventsRouter } from "./routers/events";
 import { messagesRouter } from "./routers/messages";
 import { presenceRouter } from "./routers/presence";
 import { reportsRouter } from "./routers/reports";
 import { tabulationsRouter } from "./routers/tabulations";
+import { templatesRouter } from "./routers/templates";
 import { usersRouter } from "./routers/users";
 import { router } from "./trpc/init";
 
@@ -17,6 +19,8 @@ export const appRouter = router({
   messages: messagesRouter,
   presence: presenceRouter,
   events: eventsRouter,
+  templates: templatesRouter,
+  campaigns: campaignsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -51,17 +51,30 @@ export type Stack = {
 
 /** A real API (port 0) and, unless disabled, a real graphile-worker on a private database. */
 export async function startStack(
-  opts: { worker?: boolean; api?: Partial<StartApiOptions>; config?: Partial<CoreConfig> } = {},
+  opts: {
+    worker?: boolean;
+    api?: Partial<StartApiOptions>;
+    config?: Partial<CoreConfig>;
+    /** A controllable clock for the API, the worker and `stack.core`. */
+    now?: () => Date;
+  } = {},
 ): Promise<Stack> {
   const clone = await testDatabase();
   const config = testConfig(opts.config);
-  const api = await startApi({ databaseUrl: clone.url, port: 0, log: silentLog, config, ...opts.api });
+  const api = await startApi({ databaseUrl: clone.url, port: 0, log: silentLog, config, now: opts.now, ...opts.api });
   const worker =
     opts.worker === false
       ? null
-      : await startWorker({ databaseUrl: clone.url, log: silentLog, config, pollIntervalMs: 200, cron: false });
+      : await startWorker({
+          databaseUrl: clone.url,
+          log: silentLog,
+          config,
+          pollIntervalMs: 200,
+          cron: false,
+          now: opts.now,
+        });
   const db = connect(clone.url, { max: 4 });
-  const core = createCoreContext(db, silentLog, config);
+  const core = createCoreContext(db, silentLog, config, { now: opts.now });
   return {
     url: api.url,
     databaseUrl: clone.url,

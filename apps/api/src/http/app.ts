@@ -9,6 +9,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
+import { registerCampaignFiles } from "./campaign-files";
 import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
 import { mountReportsExport } from "./reports-export";
@@ -96,6 +97,7 @@ export function createApp(opts: AppOptions) {
   );
 
   mountReportsExport(app, opts.deps);
+  registerCampaignFiles(app, opts.deps);
   opts.mount?.(app);
 
   if (opts.webDist && !serveWebApp(app, opts.webDist)) {

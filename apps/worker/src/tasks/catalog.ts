@@ -1,12 +1,21 @@
 import type { CronItem, TaskList } from "graphile-worker";
 import { purgeExpiredTask } from "./auth/purge-expired";
+import { ackOptOutTask } from "./campaigns/ack-opt-out";
+import { dispatchTickTask } from "./campaigns/dispatch-tick";
 import { assignWaitingTask } from "./conversations/assign-waiting";
 import { expireIdleTask } from "./conversations/expire-idle";
 import type { TaskDef, TaskDeps } from "./define";
 import { sweepPresenceTask } from "./presence/sweep-presence";
 
 /** Every task the worker runs. */
-export const TASKS: TaskDef[] = [purgeExpiredTask, assignWaitingTask, expireIdleTask, sweepPresenceTask];
+export const TASKS: TaskDef[] = [
+  purgeExpiredTask,
+  assignWaitingTask,
+  expireIdleTask,
+  sweepPresenceTask,
+  dispatchTickTask,
+  ackOptOutTask,
+];
 
 /** Recurring jobs, with stable identifiers so restarts and several workers never double-schedule. */
 export const CRON: CronItem[] = [

@@ -33,6 +33,8 @@ export const commonEnv = z.object({
   TIMEZONE: z.string().default("America/Sao_Paulo"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DEV_INSECURE: bool.default(false),
+  /** Comma-separated opt-out keywords; empty keeps the defaults. */
+  OPT_OUT_KEYWORDS: z.string().optional(),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
 
@@ -95,5 +97,8 @@ export function coreConfigFromEnv(env: CommonEnv) {
     conversationTtlSeconds: env.CONVERSATION_TTL,
     defaultRegion: env.DEFAULT_REGION,
     timezone: env.TIMEZONE,
+    optOutKeywords: env.OPT_OUT_KEYWORDS?.split(",")
+      .map((k) => k.trim())
+      .filter(Boolean),
   };
 }

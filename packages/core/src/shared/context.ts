@@ -23,6 +23,8 @@ export type CoreConfig = {
   conversationTtlSeconds: number;
   defaultRegion: string;
   timezone: string;
+  /** Inbound texts that opt a contact out of campaigns (default SAIR, PARAR, STOP, CANCELAR). */
+  optOutKeywords?: string[];
 };
 
 export type Tx = DbOrTx;

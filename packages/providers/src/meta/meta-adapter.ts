@@ -101,7 +101,8 @@ export class MetaAdapter implements ProviderAdapter {
     const form = new FormData();
     form.set("messaging_product", "whatsapp");
     form.set("type", mimeType);
-    form.set("file", new Blob([bytes], { type: mimeType }), fileName);
+    // Copy into a plain ArrayBuffer: Blob (DOM typings) does not take a SharedArrayBuffer-backed view.
+    form.set("file", new Blob([new Uint8Array(bytes)], { type: mimeType }), fileName);
     const body = (await this.request("POST", `${this.config.phoneNumberId}/media`, form)) as
       | { id?: unknown }
       | undefined;

@@ -1,0 +1,19 @@
+import { addJob } from "../jobs/add-job";
+import type { Tx } from "../shared/context";
+
+export const DISPATCH_TICK_JOB = "campaigns/dispatch_tick";
+
+/**
+ * (Re)schedules a campaign's dispatch tick. One job key per campaign keeps the
+ * queue to one waiting tick; a tick that runs twice anyway (graphile job keys
+ * allow it while one is running) is harmless: claiming is row-locked and the
+ * pace is enforced by the atomic `campaigns.next_send_at` update.
+ */
+export async function scheduleTick(tx: Tx, campaignId: string, runAt?: Date): Promise<void> {
+  await addJob(
+    tx,
+    DISPATCH_TICK_JOB,
+    { campaignId },
+    { jobKey: `campaign_tick:${campaignId}`, jobKeyMode: "replace", runAt, maxAttempts: 25 },
+  );
+}

@@ -1,0 +1,6 @@
+export * from "./create-template";
+export * from "./list-templates";
+export * from "./preview-template";
+export * from "./template-variables";
+export * from "./template-view";
+export * from "./update-template";
