@@ -10,6 +10,8 @@
  * Flags: --size N (requests per target per round; default: time-based)
  *        --duration S (seconds per target per round, default 5)
  *        --rounds R (default 2) --connections C (default 16)
+ *        --only api|baseline (load one target, e.g. while profiling the
+ *        server with BENCH_NODE_OPTIONS="--cpu-prof"; prints no ratio)
  */
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -33,6 +35,7 @@ async function main() {
   const rounds = args.number("rounds", 2);
   const requests = args.flags.has("size") ? args.number("size", 0) : undefined;
   const durationMs = requests ? undefined : args.number("duration", 5) * 1000;
+  const only = args.string("only", "");
 
   const child = fork(fileURLToPath(import.meta.url), [], {
     env: { ...process.env, BENCH_HTTP_ROLE: "server" },
@@ -50,14 +53,25 @@ async function main() {
     await runLoad({ ...api, connections, durationMs: 1500 });
     await runLoad({ ...base, connections, durationMs: 1500 });
 
+    if (only) {
+      const run = await runLoad({ ...(only === "api" ? api : base), connections, durationMs, requests });
+      console.log(
+        `${only}: ${Math.round(run.rps)} req/s  p50 ${run.latencyMs.p50.toFixed(2)} ms, errors ${run.errors}`,
+      );
+      return;
+    }
     const apiRuns: LoadResult[] = [];
     const baseRuns: LoadResult[] = [];
     for (let r = 0; r < rounds; r++) {
       baseRuns.push(await runLoad({ ...base, connections, durationMs, requests }));
       apiRuns.push(await runLoad({ ...api, connections, durationMs, requests }));
     }
-    const failed = [...apiRuns, ...baseRuns].find((r) => r.errors > 0);
-    if (failed) throw new Error(`requests failed: ${failed.errors} (first: ${failed.firstError})`);
+    // A few timeouts on an overloaded machine are reported; more than 1% means the figures are meaningless.
+    const errors = [...apiRuns, ...baseRuns].reduce((s, r) => s + r.errors, 0);
+    const firstError = [...apiRuns, ...baseRuns].find((r) => r.firstError)?.firstError;
+    const sent = [...apiRuns, ...baseRuns].reduce((s, r) => s + r.requests, 0);
+    if (errors > sent / 100) throw new Error(`${errors} of ${sent} requests failed (first: ${firstError})`);
+    if (errors > 0) console.log(`warning: ${errors} of ${sent} requests failed (first: ${firstError})`);
 
     const total = (runs: LoadResult[]) => ({
       rps: runs.reduce((s, r) => s + r.requests, 0) / runs.reduce((s, r) => s + r.seconds, 0),

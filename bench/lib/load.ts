@@ -14,6 +14,8 @@ export type LoadOptions = {
   requests?: number;
   /** Expected status; anything else counts as an error. */
   expectStatus?: number;
+  /** A request without an answer after this long counts as an error (default 10 s), so a stuck server ends the run. */
+  timeoutMs?: number;
 };
 
 export type LoadResult = {
@@ -69,6 +71,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
           });
         },
       );
+      req.setTimeout(opts.timeoutMs ?? 10_000, () => req.destroy(new Error("request timed out")));
       req.on("error", (err) => {
         errors++;
         firstError ??= err.message;
