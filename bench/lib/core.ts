@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "@elsehu/api";
@@ -10,10 +10,12 @@ export const benchLog = createLogger(process.env.BENCH_LOG_LEVEL ?? "silent", "b
 
 /** A core configuration for benchmarks: throwaway encryption key and storage directory. */
 export function benchConfig(over: Partial<CoreConfig> = {}): CoreConfig {
+  const storagePath = mkdtempSync(join(tmpdir(), "elsehu-bench-storage-"));
+  process.once("exit", () => rmSync(storagePath, { recursive: true, force: true }));
   return {
     sessionIdleTimeoutSeconds: 8 * 3600,
     encryptionKey: randomBytes(32),
-    storagePath: mkdtempSync(join(tmpdir(), "elsehu-bench-storage-")),
+    storagePath,
     conversationTtlSeconds: 24 * 3600,
     defaultRegion: "BR",
     timezone: "America/Sao_Paulo",
