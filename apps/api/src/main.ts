@@ -8,6 +8,8 @@ import { startApi } from "./server";
 /** Entry point of a production API process (`node --import tsx apps/api/src/main.ts`). */
 async function main() {
   const env = loadApiEnv();
+  // Resolve every setting before touching the database, so bad config fails fast and names the variable.
+  const config = coreConfigFromEnv(env);
   const log = createLogger(env.LOG_LEVEL);
   const db = await resolveDatabase(env);
   await migrate(db.url);
@@ -16,7 +18,7 @@ async function main() {
     port: env.PORT,
     host: env.HOST,
     log,
-    config: coreConfigFromEnv(env),
+    config,
     corsOrigins: env.CORS_ORIGINS,
     bodyLimitKb: env.BODY_LIMIT_KB,
     metricsToken: env.METRICS_TOKEN,

@@ -6,6 +6,7 @@ import type { WorkerUtils } from "graphile-worker";
  * process beats every `everyMs`; any process unlocks the jobs of workers whose
  * beat is older than `staleMs`, so a killed worker stalls nothing for long.
  */
+// Lists travel as one JSON parameter: postgres.js array parameters proved fragile under load.
 export function startHeartbeat(
   core: CoreContext,
   utils: WorkerUtils,
@@ -17,7 +18,7 @@ export function startHeartbeat(
     if (ids.length > 0) {
       await core.sql`
         insert into worker_heartbeats (worker_id, heartbeat_at)
-        select unnest(${ids}::text[]), now()
+        select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb), now()
         on conflict (worker_id) do update set heartbeat_at = now()`;
     }
     const staleSeconds = opts.staleMs / 1000;
@@ -29,7 +30,7 @@ export function startHeartbeat(
     if (stale.length > 0) {
       const dead = stale.map((r) => r.id);
       await utils.forceUnlockWorkers(dead);
-      await core.sql`delete from worker_heartbeats where worker_id = any(${dead}::text[])`;
+      await core.sql`delete from worker_heartbeats where worker_id in (select jsonb_array_elements_text(${JSON.stringify(dead)}::jsonb))`;
       core.log.warn({ workers: dead }, "unlocked jobs of dead workers");
     }
   };

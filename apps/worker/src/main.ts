@@ -6,6 +6,8 @@ import { startWorker } from "./worker";
 
 async function main() {
   const env = loadWorkerEnv();
+  // Resolve every setting before touching the database, so bad config fails fast and names the variable.
+  const config = coreConfigFromEnv(env);
   const log = pino({ name: "worker", level: env.LOG_LEVEL });
   const db = await resolveDatabase(env);
   await migrate(db.url);
@@ -14,7 +16,7 @@ async function main() {
     log,
     concurrency: env.WORKER_CONCURRENCY,
     pollIntervalMs: env.WORKER_POLL_MS,
-    config: coreConfigFromEnv(env),
+    config,
     heartbeat: { everyMs: env.WORKER_HEARTBEAT_MS, staleMs: env.WORKER_STALE_MS },
   });
   log.info("worker started");

@@ -1,5 +1,5 @@
 import { type Db, sessions, users } from "@elsehu/db";
-import { and, eq, lte } from "drizzle-orm";
+import { and, eq, lte, sql } from "drizzle-orm";
 import { type Adapter, type DatabaseSession, type DatabaseUser, Lucia, TimeSpan } from "lucia";
 
 type Role = "ADMIN" | "SUPERVISOR" | "OPERATOR";
@@ -7,13 +7,19 @@ type UserAttrs = { name: string; email: string; role: Role; active: boolean };
 
 /** Lucia adapter over our drizzle tables; inactive users have no valid session. */
 function adapter(db: Db): Adapter {
+  // Runs on every authenticated request: built once as a prepared statement, not per call.
+  const sessionAndUser = db
+    .select({
+      session: { id: sessions.id, userId: sessions.userId, expiresAt: sessions.expiresAt },
+      user: { id: users.id, name: users.name, email: users.email, role: users.role, active: users.active },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder("id")))
+    .prepare("auth_session_and_user");
   return {
     async getSessionAndUser(id): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-      const [row] = await db
-        .select({ session: sessions, user: users })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(eq(sessions.id, id));
+      const [row] = await sessionAndUser.execute({ id });
       if (!row?.user.active) return [null, null];
       const { user, session } = row;
       return [

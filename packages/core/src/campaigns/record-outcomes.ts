@@ -23,8 +23,8 @@ export async function recordOutcomes(ctx: CoreContext, campaignId: string, outco
       error_code = v.code,
       reason = v.reason,
       sent_at = case when v.status = 'SENT' then ${iso(now)}::timestamptz else r.sent_at end
-    from unnest(${ids}::bigint[], ${statuses}::text[], ${pmids}::text[], ${codes}::text[], ${reasons}::text[])
-      as v(id, status, pmid, code, reason)
+    from jsonb_to_recordset(${JSON.stringify(ids.map((id, i) => ({ id, status: statuses[i], pmid: pmids[i], code: codes[i], reason: reasons[i] })))}::jsonb)
+      as v(id bigint, status text, pmid text, code text, reason text)
     where r.id = v.id and r.status in ('SENDING', 'UNKNOWN')`;
   const backoff = Math.max(0, ...outcomes.map((o) => (o.status === "PENDING" ? o.retryAfterMs : 0)));
   if (backoff > 0) {

@@ -47,10 +47,13 @@ export class SharedRateLimiter {
     }
     if (rows.length === 0) return;
     const sent = new Map(rows.map((r) => [r.key, r.count]));
+    // One JSON text parameter rather than JS arrays: postgres.js can wedge a pooled connection when an
+    // array-typed statement is first described while other queries run (seen as a backend stuck in
+    // "active / ClientRead" and requests that never answer under load).
     const totals = await this.sql<{ key: string; count: number }[]>`
       insert into rate_limit_buckets (key, window_start, count)
-      select * from unnest(${rows.map((r) => r.key)}::text[], ${rows.map((r) => r.window_start)}::timestamptz[],
-        ${rows.map((r) => r.count)}::int[])
+      select r.key, r.window_start, r.count
+      from json_to_recordset(${JSON.stringify(rows)}::json) as r(key text, window_start timestamptz, count int)
       on conflict (key, window_start) do update set count = rate_limit_buckets.count + excluded.count
       returning key, count`;
     for (const t of totals) {
