@@ -5,10 +5,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { createLogger, loadApiEnv, startApi } from "@elsehu/api";
+import { apiOptionsFromEnv, createLogger, loadApiEnv, startApi } from "@elsehu/api";
 import { coreConfigFromEnv, resolveDatabase } from "@elsehu/core";
 import { migrate } from "@elsehu/db";
-import { startWorker } from "@elsehu/worker";
+import { loadWorkerEnv, startWorker, workerOptionsFromEnv } from "@elsehu/worker";
 import { seed } from "./seed-lib";
 
 /** The console is served from apps/web/dist: build it once if it is missing. */
@@ -33,24 +33,11 @@ async function main() {
   await migrate(db.url);
   const config = coreConfigFromEnv(env);
   const seeded = await seed(db.url, log, config, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
-  const worker = await startWorker({ databaseUrl: db.url, log: log.child({ name: "worker" }), config });
-  const api = await startApi({
-    databaseUrl: db.url,
-    port: env.PORT,
-    host: env.HOST,
-    log,
-    config,
-    corsOrigins: env.CORS_ORIGINS,
-    bodyLimitKb: env.BODY_LIMIT_KB,
-    metricsToken: env.METRICS_TOKEN,
-    secureCookie: env.NODE_ENV === "production" && !env.DEV_INSECURE,
-    rateLimits: {
-      userPerMinute: env.RATE_LIMIT_PER_MINUTE,
-      ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
-      webhookPerMinute: env.WEBHOOK_RATE_LIMIT_PER_MINUTE,
-    },
-    webDist,
-  });
+  const workerEnv = loadWorkerEnv();
+  const worker = await startWorker(
+    workerOptionsFromEnv(workerEnv, { databaseUrl: db.url, log: log.child({ name: "worker" }), config }),
+  );
+  const api = await startApi({ ...apiOptionsFromEnv(env, { databaseUrl: db.url, log, config }), webDist });
   const url = env.PUBLIC_URL ?? `http://localhost:${api.port}`;
   console.log(`\nElsehu Atendimento is running at ${url}`);
   console.log(`Admin: ${env.ADMIN_EMAIL}`);

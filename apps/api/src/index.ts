@@ -1,5 +1,6 @@
 export { type ApiEnv, apiEnvSchema, loadApiEnv } from "./env";
 export { createLogger, REDACT } from "./logger";
+export { apiOptionsFromEnv } from "./options";
 export type { AppRouter } from "./router";
 export { appRouter } from "./router";
 export { type ApiHandle, type StartApiOptions, startApi } from "./server";

@@ -1,3 +1,4 @@
 export { loadWorkerEnv, type WorkerEnv, workerEnvSchema } from "./env";
+export { workerOptionsFromEnv } from "./options";
 export { CRON, TASKS } from "./tasks/catalog";
 export { type StartWorkerOptions, startWorker, type WorkerHandle } from "./worker";

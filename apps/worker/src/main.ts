@@ -2,6 +2,7 @@ import { coreConfigFromEnv, resolveDatabase } from "@elsehu/core";
 import { migrate } from "@elsehu/db";
 import pino from "pino";
 import { loadWorkerEnv } from "./env";
+import { workerOptionsFromEnv } from "./options";
 import { startWorker } from "./worker";
 
 async function main() {
@@ -11,14 +12,7 @@ async function main() {
   const log = pino({ name: "worker", level: env.LOG_LEVEL });
   const db = await resolveDatabase(env);
   await migrate(db.url);
-  const worker = await startWorker({
-    databaseUrl: db.url,
-    log,
-    concurrency: env.WORKER_CONCURRENCY,
-    pollIntervalMs: env.WORKER_POLL_MS,
-    config,
-    heartbeat: { everyMs: env.WORKER_HEARTBEAT_MS, staleMs: env.WORKER_STALE_MS },
-  });
+  const worker = await startWorker(workerOptionsFromEnv(env, { databaseUrl: db.url, log, config }));
   log.info("worker started");
   const shutdown = async () => {
     log.info("shutting down worker");

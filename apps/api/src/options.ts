@@ -1,0 +1,29 @@
+import { resolve } from "node:path";
+import type { CoreConfig } from "@elsehu/core";
+import type { Logger } from "pino";
+import type { ApiEnv } from "./env";
+import type { StartApiOptions } from "./server";
+
+/** startApi options from the environment: one mapping shared by main.ts and `pnpm start`. */
+export function apiOptionsFromEnv(
+  env: ApiEnv,
+  deps: { databaseUrl: string; log: Logger; config: CoreConfig },
+): StartApiOptions {
+  return {
+    ...deps,
+    port: env.PORT,
+    host: env.HOST,
+    corsOrigins: env.CORS_ORIGINS,
+    bodyLimitKb: env.BODY_LIMIT_KB,
+    metricsToken: env.METRICS_TOKEN,
+    secureCookie: env.NODE_ENV === "production" && !env.DEV_INSECURE,
+    rateLimits: {
+      userPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+      webhookPerMinute: env.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+    },
+    webDist: env.WEB_DIST ?? resolve("apps/web/dist"),
+    dbPoolMax: env.DB_POOL_MAX,
+    presence: { graceSeconds: env.PRESENCE_GRACE },
+  };
+}
