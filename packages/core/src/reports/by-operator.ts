@@ -1,6 +1,6 @@
 import type { Actor, CoreContext } from "../shared/context";
 import { dimensionWhere, finishedWhere, parseOrThrow, ReportFilter, reportTx, scopeFilter } from "./filter";
-import { metricAggregates, metricSelect, readMetrics } from "./metrics";
+import { metricAggregates, readMetrics } from "./metrics";
 
 export const ByOperatorInput = ReportFilter;
 export type ByOperatorInput = ReportFilter;
@@ -14,13 +14,23 @@ export type ByOperatorInput = ReportFilter;
 export async function reportByOperator(ctx: Pick<CoreContext, "sql" | "config">, viewer: Actor, raw: ByOperatorInput) {
   const f = scopeFilter(viewer, parseOrThrow(ByOperatorInput, raw));
   const tz = ctx.config.timezone;
+  // One small index range per (user, status) on conversations_finished_operator_idx: rows come grouped,
+  // so each operator's percentiles sort only his own values instead of the period being sorted twice.
   const [finished, open] = await Promise.all([
     reportTx(
       ctx.sql,
-      (sql) => sql`select operator_id, status::text as status, count(*)::int as n, ${metricAggregates(sql)}
-      from (select c.operator_id, c.status, ${metricSelect(sql)}
-            from conversations c where ${finishedWhere(sql, f, tz)}) x
-      group by operator_id, status`,
+      (sql) => sql`select o.id as operator_id, s.status::text as status, x.*
+      from users o cross join (values ('CLOSED'::conversation_status), ('EXPIRED')) s(status)
+      cross join lateral (select count(*)::int as n, ${metricAggregates(sql)} from conversations c
+        where c.operator_id = o.id and c.status = s.status and ${finishedWhere(sql, f, tz)}) x
+      where x.n > 0 ${f.operatorId ? sql`and o.id = ${f.operatorId}` : sql``}
+      ${
+        f.operatorId
+          ? sql``
+          : sql`union all
+      select null, c.status::text, count(*)::int, ${metricAggregates(sql)} from conversations c
+        where c.operator_id is null and ${finishedWhere(sql, f, tz)} group by c.status`
+      }`,
     ),
     f.tabulationId
       ? Promise.resolve([])

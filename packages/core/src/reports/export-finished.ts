@@ -81,7 +81,7 @@ export async function* exportFinishedCsv(
       ? sql`coalesce(to_char(c.${sql(col)} at time zone ${tz}, 'DD/MM/YYYY HH24:MI'), '')`
       : u(`coalesce(to_char(c.${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')`);
   const minutes = (metric: postgres.Fragment) => {
-    const v = sql`to_char(round((${metric} / 60)::numeric, 2), 'FM9999999990.00')`;
+    const v = sql`to_char(round(${metric}::numeric / 60, 2), 'FM9999999990.00')`;
     return sql`coalesce(${excel ? sql`replace(${v}, '.', ',')` : v}, '')`;
   };
   const cells = [

@@ -67,8 +67,12 @@ export function scopeFilter<T extends { operatorId?: string }>(viewer: Actor, f:
  * and the expressions stay index-friendly on `closed_at`.
  */
 export function finishedWhere(sql: postgres.Sql, f: ParsedFilter, tz: string): postgres.Fragment {
-  return sql`c.status in ('CLOSED', 'EXPIRED')
-    and c.closed_at >= (${f.from}::date)::timestamp at time zone ${tz}
+  return sql`c.status in ('CLOSED', 'EXPIRED') and ${periodWhere(sql, f, tz)}`;
+}
+
+/** `closed_at` within the period and the dimension filters, for callers that pick the status themselves. */
+export function periodWhere(sql: postgres.Sql, f: ParsedFilter, tz: string): postgres.Fragment {
+  return sql`c.closed_at >= (${f.from}::date)::timestamp at time zone ${tz}
     and c.closed_at < (${f.to}::date + 1)::timestamp at time zone ${tz}
     ${dimensionWhere(sql, f)}`;
 }

@@ -1,6 +1,6 @@
 import type { Actor, CoreContext } from "../shared/context";
-import { dimensionWhere, finishedWhere, parseOrThrow, periodDays, ReportFilter, reportTx, scopeFilter } from "./filter";
-import { type Metrics, metricAggregates, metricColumns, metricSelect, readMetrics } from "./metrics";
+import { dimensionWhere, parseOrThrow, periodDays, periodWhere, ReportFilter, reportTx, scopeFilter } from "./filter";
+import { type MetricName, type Metrics, metricAggregates, readMetrics } from "./metrics";
 
 export const SummaryInput = ReportFilter;
 export type SummaryInput = ReportFilter;
@@ -24,25 +24,33 @@ const round = (v: unknown) => (v === null || v === undefined ? null : Math.round
 export async function reportSummary(ctx: Pick<CoreContext, "sql" | "config">, viewer: Actor, raw: SummaryInput) {
   const f = scopeFilter(viewer, parseOrThrow(SummaryInput, raw));
   const tz = ctx.config.timezone;
-  // Three statements on three pooled connections, so Postgres works on them in parallel.
-  const [groups, series, open] = await Promise.all([
+  // Each exact percentile is a sort of the period's values: the CLOSED ones are split over two
+  // statements, so two backends (cores) sort at once; every statement is an index-only scan.
+  const stats = (status: "CLOSED" | "EXPIRED", names: readonly MetricName[]) =>
     reportTx(
       ctx.sql,
-      (sql) => sql`select status::text as status, count(*)::int as n, ${metricAggregates(sql)}
-      from (select c.status, ${metricSelect(sql)} from conversations c where ${finishedWhere(sql, f, tz)}) x
-      group by status`,
-    ),
-    reportTx(ctx.sql, (sql) => {
-      const m = metricColumns(sql);
-      return sql`select to_char(date_trunc('day', c.closed_at at time zone ${tz}), 'YYYY-MM-DD') as day,
+      (sql) => sql`select count(*)::int as n, ${metricAggregates(sql, names)}
+        from conversations c where c.status = ${sql.unsafe(`'${status}'`)} and ${periodWhere(sql, f, tz)}`,
+    );
+  const [closedA, closedB, expiredAll, series, open] = await Promise.all([
+    stats("CLOSED", ["waiting", "handling"]),
+    stats("CLOSED", ["firstResponse", "duration"]),
+    stats("EXPIRED", ["waiting", "handling", "firstResponse", "duration"]),
+    // Local days as a sorted array of their starts: width_bucket() finds a row's day without a time zone
+    // conversion per row.
+    reportTx(
+      ctx.sql,
+      (sql) => sql`select width_bucket(c.closed_at, array(
+          select d::timestamp at time zone ${tz} from generate_series(${f.from}::date, ${f.to}::date, interval '1 day') d
+        )) as day,
         count(*) filter (where c.status = 'CLOSED')::int as closed,
         count(*) filter (where c.status = 'EXPIRED')::int as expired,
-        avg(${m.waiting}) filter (where c.status = 'CLOSED') as waiting,
-        avg(${m.handling}) filter (where c.status = 'CLOSED') as handling,
-        avg(${m.firstResponse}) filter (where c.status = 'CLOSED') as first_response
-      from conversations c where ${finishedWhere(sql, f, tz)}
-      group by 1`;
-    }),
+        avg(c.wait_s) filter (where c.status = 'CLOSED') as waiting,
+        avg(c.handle_s) filter (where c.status = 'CLOSED') as handling,
+        avg(c.first_response_s) filter (where c.status = 'CLOSED') as first_response
+      from conversations c where c.status in ('CLOSED', 'EXPIRED') and ${periodWhere(sql, f, tz)}
+      group by 1`,
+    ),
     // Open conversations have no tabulation yet: with a tabulation filter there are none.
     f.tabulationId
       ? Promise.resolve([])
@@ -52,21 +60,22 @@ export async function reportSummary(ctx: Pick<CoreContext, "sql" | "config">, vi
             where c.status in ('WAITING', 'OPEN') ${dimensionWhere(sql, f)} group by 1`,
         ),
   ]);
-  const byStatus = (rows: readonly Record<string, unknown>[], s: string) => rows.find((r) => r.status === s);
-  const closed = byStatus(groups, "CLOSED");
-  const expired = byStatus(groups, "EXPIRED");
-  const byDay = new Map(series.map((r) => [String(r.day), r]));
+  const closed = { ...closedA[0], ...closedB[0] };
+  const expired = expiredAll[0];
+  const days = periodDays(f);
+  const byDay = new Map(series.map((r) => [days[Number(r.day) - 1], r]));
+  const nowIn = (s: string) => Number(open.find((r) => r.status === s)?.n ?? 0);
   return {
     period: { from: f.from, to: f.to, timezone: tz },
     counts: {
-      closed: Number(closed?.n ?? 0),
+      closed: Number(closed.n ?? 0),
       expired: Number(expired?.n ?? 0),
-      waitingNow: Number(byStatus(open, "WAITING")?.n ?? 0),
-      openNow: Number(byStatus(open, "OPEN")?.n ?? 0),
+      waitingNow: nowIn("WAITING"),
+      openNow: nowIn("OPEN"),
     },
     closed: readMetrics(closed) satisfies Metrics,
     expired: readMetrics(expired) satisfies Metrics,
-    series: periodDays(f).map((day): DayPoint => {
+    series: days.map((day): DayPoint => {
       const r = byDay.get(day);
       return {
         day,

@@ -1,0 +1,7 @@
+DROP INDEX "conversations_closed_idx";--> statement-breakpoint
+ALTER TABLE "conversations" ADD COLUMN "wait_s" integer GENERATED ALWAYS AS (round(extract(epoch from first_assigned_at - case when queued_at <= first_assigned_at then queued_at else created_at end))::integer) STORED;--> statement-breakpoint
+ALTER TABLE "conversations" ADD COLUMN "handle_s" integer GENERATED ALWAYS AS (round(extract(epoch from closed_at - first_assigned_at))::integer) STORED;--> statement-breakpoint
+ALTER TABLE "conversations" ADD COLUMN "first_response_s" integer GENERATED ALWAYS AS (case when first_response_at is not null then greatest(round(extract(epoch from first_response_at - first_assigned_at))::integer, 0) end) STORED;--> statement-breakpoint
+ALTER TABLE "conversations" ADD COLUMN "duration_s" integer GENERATED ALWAYS AS (round(extract(epoch from closed_at - created_at))::integer) STORED;--> statement-breakpoint
+CREATE INDEX "conversations_finished_idx" ON "conversations" USING btree ("closed_at","status","operator_id","tabulation_id","instance_id","wait_s","handle_s","first_response_s","duration_s") WHERE "conversations"."status" in ('CLOSED', 'EXPIRED');--> statement-breakpoint
+CREATE INDEX "conversations_finished_operator_idx" ON "conversations" USING btree ("operator_id","status","closed_at","tabulation_id","instance_id","wait_s","handle_s","first_response_s","duration_s") WHERE "conversations"."status" in ('CLOSED', 'EXPIRED');
