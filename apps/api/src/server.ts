@@ -21,6 +21,7 @@ export type StartApiOptions = {
   config: CoreConfig;
   corsOrigins?: string[];
   bodyLimitKb?: number;
+  uploadLimitMb?: number;
   metricsToken?: string;
   trustProxy?: boolean;
   secureCookie?: boolean;
@@ -60,6 +61,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     trustProxy: opts.trustProxy ?? false,
     limiters,
     webDist: opts.webDist,
+    uploadLimitMb: opts.uploadLimitMb,
     mount: opts.mount ? (a) => opts.mount?.(a, deps) : undefined,
   });
 

@@ -15,6 +15,7 @@ async function main() {
     concurrency: env.WORKER_CONCURRENCY,
     pollIntervalMs: env.WORKER_POLL_MS,
     config: coreConfigFromEnv(env),
+    heartbeat: { everyMs: env.WORKER_HEARTBEAT_MS, staleMs: env.WORKER_STALE_MS },
   });
   log.info("worker started");
   const shutdown = async () => {

@@ -14,6 +14,7 @@ import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
 import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
+import { mountUploads } from "./uploads";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
 
 export type AppOptions = {
@@ -25,6 +26,8 @@ export type AppOptions = {
   trustProxy: boolean;
   limiters: { user: SharedRateLimiter; ip: SharedRateLimiter; webhook: SharedRateLimiter };
   webDist?: string;
+  /** Largest accepted upload (CSV imports), in MB. */
+  uploadLimitMb?: number;
   /** Extra routes (webhooks, uploads, downloads) mounted by later modules. */
   mount?: (app: Hono<AppEnv>) => void;
 };
@@ -96,6 +99,7 @@ export function createApp(opts: AppOptions) {
     }),
   );
 
+  mountUploads(app, opts.deps, { uploadLimitMb: opts.uploadLimitMb ?? 50 });
   opts.mount?.(app);
 
   const dist = opts.webDist ? resolve(opts.webDist) : undefined;

@@ -1,9 +1,10 @@
 import type { CronItem, TaskList } from "graphile-worker";
 import { purgeExpiredTask } from "./auth/purge-expired";
+import { importCsvTask } from "./contacts/import-csv";
 import type { TaskDef, TaskDeps } from "./define";
 
 /** Every task the worker runs. */
-export const TASKS: TaskDef[] = [purgeExpiredTask];
+export const TASKS: TaskDef[] = [purgeExpiredTask, importCsvTask];
 
 /** Recurring jobs, with stable identifiers so restarts and several workers never double-schedule. */
 export const CRON: CronItem[] = [
