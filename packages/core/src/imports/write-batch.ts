@@ -69,7 +69,7 @@ export async function insertErrors(tx: TransactionSql, importId: string, errors:
 /** `import.progress` for staff, in the caller's transaction (the NOTIFY fires at commit). */
 export async function publishProgress(tx: TransactionSql, payload: Record<string, unknown>): Promise<void> {
   const [row] = await tx<{ id: string }[]>`
-    insert into events (kind, audience, payload) values ('import.progress', 'STAFF', ${tx.json(payload as never)})
+    insert into events (kind, audience, payload) values ('import.progress', 'STAFF', ${JSON.stringify(payload)}::jsonb)
     returning id::text`;
   if (row) await tx`select pg_notify(${EVENTS_CHANNEL}, ${row.id})`;
 }
