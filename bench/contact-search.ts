@@ -43,7 +43,7 @@ try {
            'cliente' || g || '@exemplo.com.br',
            fa.fo[1 + g % 14] || ' ' || la.fo[1 + (g / 14) % 12] || ' ' || g || E'\t' || 'cliente' || g || '@exemplo.com.br' || E'\t' || k
     from generate_series(1, ${size}::int) g, fa, la,
-         lateral (select '55' || (11 + g % 80)::text || '9' || lpad((g * 7919 % 89999999 + 10000000)::text, 8, '0') as k) p`;
+         lateral (select '55' || (11 + g % 80)::text || '9' || lpad((g::bigint * 7919 % 89999999 + 10000000)::text, 8, '0') as k) p`;
   await database.sql`vacuum analyze contacts`;
 
   const queries: string[] = [];
@@ -53,7 +53,7 @@ try {
     const kind = i % 4;
     if (kind === 0) queries.push(names[i % names.length] ?? "joao");
     else if (kind === 1) queries.push(`cliente${g}@`);
-    else if (kind === 2) queries.push(String(g * 7919 % 89999999 + 10000000).slice(0, 6));
+    else if (kind === 2) queries.push(String(((g * 7919) % 89999999) + 10000000).slice(0, 6));
     else queries.push(`${names[i % names.length]} ${g}`);
   }
   for (const q of queries.slice(0, 20)) await listContacts(core, { search: q }); // warm-up
@@ -72,7 +72,9 @@ try {
     await database.sql`select * from contacts where phone_key = ${k}`;
     base.push(performance.now() - t);
   }
-  console.error(`${hits}/${queries.length} buscas com resultado; busca exata por telefone p50 ${pct(base, 50).toFixed(2)} ms`);
+  console.error(
+    `${hits}/${queries.length} buscas com resultado; busca exata por telefone p50 ${pct(base, 50).toFixed(2)} ms`,
+  );
   console.log(
     JSON.stringify({
       name: "contact-search",

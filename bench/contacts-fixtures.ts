@@ -46,8 +46,40 @@ export async function benchDatabase(): Promise<{ url: string; close: () => Promi
   };
 }
 
-const FIRST = ["João", "Maria", "José", "Ana", "Antônio", "Francisca", "Carlos", "Luíza", "Paulo", "Fernanda", "Lucas", "Júlia", "Marcos", "Patrícia", "Rafael", "Conceição"];
-const LAST = ["Silva", "Santos", "Oliveira", "Souza", "Rodrigues", "Ferreira", "Alves", "Pereira", "Lima", "Gomes", "Araújo", "Ribeiro", "Carvalho", "Mendonça"];
+const FIRST = [
+  "João",
+  "Maria",
+  "José",
+  "Ana",
+  "Antônio",
+  "Francisca",
+  "Carlos",
+  "Luíza",
+  "Paulo",
+  "Fernanda",
+  "Lucas",
+  "Júlia",
+  "Marcos",
+  "Patrícia",
+  "Rafael",
+  "Conceição",
+];
+const LAST = [
+  "Silva",
+  "Santos",
+  "Oliveira",
+  "Souza",
+  "Rodrigues",
+  "Ferreira",
+  "Alves",
+  "Pereira",
+  "Lima",
+  "Gomes",
+  "Araújo",
+  "Ribeiro",
+  "Carvalho",
+  "Mendonça",
+];
 const DDD = [11, 21, 31, 41, 51, 61, 71, 81, 85, 91, 27, 48, 62, 19];
 
 /** Deterministic pseudo-random generator (mulberry32): the same file for the same size. */
@@ -65,17 +97,24 @@ export function rng(seed: number) {
 /** A phone written the many ways Brazilian spreadsheets do; `i` makes it unique. */
 export function messyPhone(i: number, r: () => number): string {
   const ddd = DDD[i % DDD.length] ?? 11;
-  const sub = String(10_000_000 + (i * 7919) % 89_999_999).padStart(8, "0");
+  const sub = String(10_000_000 + ((i * 7919) % 89_999_999)).padStart(8, "0");
   const a = sub.slice(0, 4);
   const b = sub.slice(4);
   switch (Math.floor(r() * 7)) {
-    case 0: return `(${ddd}) 9${a}-${b}`;
-    case 1: return `${ddd}9${sub}`;
-    case 2: return `+55 ${ddd} 9${a} ${b}`;
-    case 3: return `55${ddd}9${sub}`;
-    case 4: return `(${ddd}) ${a.replace(/^./, "8")}-${b}`; // old mobile, no ninth digit
-    case 5: return `0${ddd} 9${a}.${b}`;
-    default: return `+55 (${ddd}) 9 ${a}-${b}`;
+    case 0:
+      return `(${ddd}) 9${a}-${b}`;
+    case 1:
+      return `${ddd}9${sub}`;
+    case 2:
+      return `+55 ${ddd} 9${a} ${b}`;
+    case 3:
+      return `55${ddd}9${sub}`;
+    case 4:
+      return `(${ddd}) ${a.replace(/^./, "8")}-${b}`; // old mobile, no ninth digit
+    case 5:
+      return `0${ddd} 9${a}.${b}`;
+    default:
+      return `+55 (${ddd}) 9 ${a}-${b}`;
   }
 }
 

@@ -92,12 +92,18 @@ try {
   // Baseline: the same normalised rows, COPYed into the same table with its indexes.
   const dump = join(work, "normalised.copy");
   const cols = "phone, phone_key, name, email, tags, custom_fields, search_text";
-  await pipeline(await database.sql`copy (select ${database.sql.unsafe(cols)} from contacts) to stdout`.readable(), createWriteStream(dump));
+  await pipeline(
+    await database.sql`copy (select ${database.sql.unsafe(cols)} from contacts) to stdout`.readable(),
+    createWriteStream(dump),
+  );
   const copied = Number((await database.sql`select count(*)::int as n from contacts`)[0]?.n ?? 0);
   await database.sql`truncate contacts cascade`;
   await database.sql`vacuum analyze contacts`;
   const c0 = performance.now();
-  await pipeline(createReadStream(dump), await database.sql`copy contacts (${database.sql.unsafe(cols)}) from stdin`.writable());
+  await pipeline(
+    createReadStream(dump),
+    await database.sql`copy contacts (${database.sql.unsafe(cols)}) from stdin`.writable(),
+  );
   const copyS = (performance.now() - c0) / 1000;
 
   const rowsPerS = status.rowsRead / importS;

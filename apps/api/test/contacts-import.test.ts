@@ -15,16 +15,19 @@ afterAll(async () => {
   await stack.close();
 });
 
-async function upload(body: BodyInit, opts: { name?: string; token?: string; type?: string } = {}) {
+async function upload(body: RequestInit["body"], opts: { name?: string; token?: string; type?: string } = {}) {
   const q = opts.name ? `?name=${encodeURIComponent(opts.name)}` : "";
   return fetch(`${stack.url}/uploads/contacts-csv${q}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${opts.token ?? admin.token}`, ...(opts.type ? { "content-type": opts.type } : {}) },
+    headers: {
+      authorization: `Bearer ${opts.token ?? admin.token}`,
+      ...(opts.type ? { "content-type": opts.type } : {}),
+    },
     body,
   });
 }
 
-async function importFile(body: BodyInit, mapping?: { phone: string; name?: string }) {
+async function importFile(body: RequestInit["body"], mapping?: { phone: string; name?: string }) {
   const res = await upload(body, { name: "lista.csv", type: "text/csv" });
   expect(res.status).toBe(201);
   const { importId } = (await res.json()) as { importId: string };
@@ -78,8 +81,11 @@ describe("CSV import", () => {
     expect(report.headers.get("content-type")).toMatch(/text\/csv/);
     expect(report.headers.get("content-disposition")).toMatch(/^attachment/);
     expect(report.headers.get("x-content-type-options")).toBe("nosniff");
-    const lines = (await report.text()).replace(/^\uFEFF/, "").trim().split("\r\n");
-    expect(lines).toEqual(['line;value;reason', '4;"";"missing phone"', '5;"abc123";"invalid phone number"']);
+    const lines = (await report.text())
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
+    expect(lines).toEqual(["line;value;reason", '4;"";"missing phone"', '5;"abc123";"invalid phone number"']);
   });
 
   it("reads UTF-8 with BOM and commas, publishes live progress, and honours a given mapping", async () => {
@@ -106,12 +112,12 @@ describe("CSV import", () => {
       );
     });
     await new Promise((r) => setTimeout(r, 200));
-    expect((await op.client.contacts.import.mutate({ importId }).catch((e: { data?: { code?: string } }) => e.data?.code))).toBe(
-      "FORBIDDEN",
-    );
+    expect(
+      await op.client.contacts.import.mutate({ importId }).catch((e: { data?: { code?: string } }) => e.data?.code),
+    ).toBe("FORBIDDEN");
     await admin.client.contacts.import.mutate({ importId, mapping: { phone: "numero_whats", name: "cliente" } });
     await done;
-    ws.close();
+    await ws.close();
     expect(events.at(-1)).toMatchObject({ status: "COMPLETED", imported: 30 });
     const c = await admin.client.contacts.list.query({ search: "cliente 7" });
     expect(c.items[0]?.customFields).toEqual({ obs: "obs 7" });

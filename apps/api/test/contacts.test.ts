@@ -50,7 +50,10 @@ describe("contacts", () => {
     expect(c.tags).toEqual(["vip", "sp"]);
     for (const search of ["joao", "JOÃO DA", "silva@exam", "98765-4321", "1198765"]) {
       const page = await admin.client.contacts.list.query({ search });
-      expect(page.items.map((i) => i.id), search).toContain(c.id);
+      expect(
+        page.items.map((i) => i.id),
+        search,
+      ).toContain(c.id);
     }
     expect((await admin.client.contacts.list.query({ search: "maria" })).items.map((i) => i.id)).not.toContain(c.id);
   });
@@ -71,7 +74,11 @@ describe("contacts", () => {
     const created = [];
     for (let i = 0; i < 5; i++) {
       created.push(
-        await admin.client.contacts.create.mutate({ phone: `+55 31 9${7000_0000 + i}`, name: `Pagina ${i}`, tags: ["pg"] }),
+        await admin.client.contacts.create.mutate({
+          phone: `+55 31 9${7000_0000 + i}`,
+          name: `Pagina ${i}`,
+          tags: ["pg"],
+        }),
       );
     }
     const first = created[0];
@@ -121,9 +128,13 @@ describe("contacts", () => {
       customFields: { cpf: "123" },
     });
     const conv = await conversationFor(c.id, null);
-    await stack.core.db
-      .insert(messages)
-      .values({ conversationId: conv.id, instanceId: conv.instanceId, direction: "IN", type: "text", body: "meu cpf é 123" });
+    await stack.core.db.insert(messages).values({
+      conversationId: conv.id,
+      instanceId: conv.instanceId,
+      direction: "IN",
+      type: "text",
+      body: "meu cpf é 123",
+    });
     expect((await failure(sup.client.contacts.delete.mutate({ id: c.id }))).code).toBe("FORBIDDEN");
     await admin.client.contacts.delete.mutate({ id: c.id });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildSearchText, foldText } from "../src/contacts/search-text";
 import { normalizePhone } from "../src/contacts/phone";
+import { buildSearchText, foldText } from "../src/contacts/search-text";
 
 describe("normalizePhone (region BR)", () => {
   const mobile = { e164: "+5511987654321", key: "5511987654321" };

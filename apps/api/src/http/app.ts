@@ -14,8 +14,8 @@ import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
 import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
-import { mountUploads } from "./uploads";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
+import { mountUploads } from "./uploads";
 
 export type AppOptions = {
   deps: ApiDeps;

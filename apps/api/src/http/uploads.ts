@@ -1,13 +1,6 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
-import {
-  type Actor,
-  createContactImport,
-  DomainError,
-  errorReportCsv,
-  storageOf,
-  TooLargeError,
-} from "@elsehu/core";
+import { type Actor, createContactImport, DomainError, errorReportCsv, storageOf, TooLargeError } from "@elsehu/core";
 import busboy from "busboy";
 import type { Context, Hono } from "hono";
 import type { ApiDeps } from "../trpc/context";

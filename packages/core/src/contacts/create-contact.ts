@@ -5,7 +5,7 @@ import type { CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { buildSearchText } from "./search-text";
-import { cleanTags, ContactFields, publicContact, requirePhone } from "./shape";
+import { ContactFields, cleanTags, publicContact, requirePhone } from "./shape";
 
 export const CreateContactInput = ContactFields.extend({ phone: z.string().trim().min(1).max(40) });
 export type CreateContactInput = z.input<typeof CreateContactInput>;
@@ -35,10 +35,7 @@ export async function createContact(ctx: Pick<CoreContext, "db" | "now" | "confi
     return publicContact(row);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    const [existing] = await ctx.db
-      .select({ id: contacts.id })
-      .from(contacts)
-      .where(eq(contacts.phoneKey, phone.key));
+    const [existing] = await ctx.db.select({ id: contacts.id }).from(contacts).where(eq(contacts.phoneKey, phone.key));
     throw new DomainError("CONFLICT", `phone: a contact with ${phone.e164} already exists`, {
       field: "phone",
       contactId: existing?.id,

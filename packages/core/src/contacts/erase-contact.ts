@@ -1,8 +1,8 @@
 import { contactIdentities, contacts, conversations, messages } from "@elsehu/db";
 import { eq, inArray, sql } from "drizzle-orm";
+import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext } from "../shared/context";
 import { notFound } from "../shared/errors";
-import { recordAudit } from "../audit/record-audit";
 
 /**
  * LGPD erasure. The row (and its id) stays so conversation and message counts in

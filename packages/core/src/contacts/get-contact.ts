@@ -10,8 +10,7 @@ import { publicContact } from "./shape";
  * conversations in the summary (he never sees another operator's).
  */
 export async function getContact(ctx: Pick<CoreContext, "db">, viewer: Actor, id: string) {
-  const mine: SQL | undefined =
-    viewer.role === "OPERATOR" ? eq(conversations.operatorId, viewer.id) : undefined;
+  const mine: SQL | undefined = viewer.role === "OPERATOR" ? eq(conversations.operatorId, viewer.id) : undefined;
   const [row] = await ctx.db.select().from(contacts).where(eq(contacts.id, id));
   if (!row) {
     if (viewer.role === "OPERATOR") throw forbidden("You can only read contacts of your conversations");

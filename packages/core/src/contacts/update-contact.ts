@@ -5,7 +5,7 @@ import type { CoreContext } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { buildSearchText } from "./search-text";
-import { cleanTags, ContactFields, publicContact, requirePhone } from "./shape";
+import { ContactFields, cleanTags, publicContact, requirePhone } from "./shape";
 
 export const UpdateContactInput = ContactFields.extend({
   id: z.string().uuid(),
@@ -35,9 +35,7 @@ export async function updateContact(ctx: Pick<CoreContext, "db" | "now" | "confi
         email,
         ...(input.tags ? { tags: cleanTags(input.tags) } : {}),
         ...(input.customFields ? { customFields: input.customFields } : {}),
-        ...(input.optedOut !== undefined
-          ? { optedOutAt: input.optedOut ? (current.optedOutAt ?? now) : null }
-          : {}),
+        ...(input.optedOut !== undefined ? { optedOutAt: input.optedOut ? (current.optedOutAt ?? now) : null } : {}),
         searchText: buildSearchText({ name, email, phone: e164 }),
         updatedAt: now,
       })

@@ -17,7 +17,10 @@ const GUESSES: Record<keyof ColumnMapping, string[]> = {
   tags: ["tags", "tag", "etiquetas", "etiqueta", "marcadores", "grupos", "labels", "segmento"],
 };
 
-const norm = (h: string) => foldText(h).replace(/[_\s]+/g, " ").trim();
+const norm = (h: string) =>
+  foldText(h)
+    .replace(/[_\s]+/g, " ")
+    .trim();
 
 /** Guesses the mapping from headers in Portuguese or English: exact names first, then prefixes. */
 export function guessMapping(headers: string[]): Partial<ColumnMapping> {
@@ -43,10 +46,13 @@ export function guessMapping(headers: string[]): Partial<ColumnMapping> {
 /** Column indexes of a mapping over the header row; the rest are custom fields. */
 export function resolveColumns(headers: string[], mapping: ColumnMapping) {
   const idx = (h: string | undefined) => (h === undefined ? -1 : headers.indexOf(h));
-  const fixed = { phone: idx(mapping.phone), name: idx(mapping.name), email: idx(mapping.email), tags: idx(mapping.tags) };
+  const fixed = {
+    phone: idx(mapping.phone),
+    name: idx(mapping.name),
+    email: idx(mapping.email),
+    tags: idx(mapping.tags),
+  };
   const taken = new Set(Object.values(fixed));
-  const custom = headers
-    .map((h, i) => ({ key: h.trim(), i }))
-    .filter((c) => !taken.has(c.i) && c.key !== "");
+  const custom = headers.map((h, i) => ({ key: h.trim(), i })).filter((c) => !taken.has(c.i) && c.key !== "");
   return { ...fixed, custom };
 }

@@ -54,7 +54,10 @@ export async function startContactImport(ctx: Pick<CoreContext, "db">, _actor: A
       .where(and(eq(imports.id, input.importId), eq(imports.kind, "CONTACTS"), eq(imports.status, "PENDING")))
       .returning({ id: imports.id, status: imports.status });
     if (!row) {
-      const [existing] = await tx.select({ status: imports.status }).from(imports).where(eq(imports.id, input.importId));
+      const [existing] = await tx
+        .select({ status: imports.status })
+        .from(imports)
+        .where(eq(imports.id, input.importId));
       if (!existing) throw notFound("Import");
       throw new DomainError("CONFLICT", `importId: this import was already started (${existing.status})`);
     }

@@ -63,13 +63,22 @@ export async function sniffFile(storage: Storage, key: string): Promise<FileForm
   }
   const text = iconv.decode(sample, encoding).replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new ImportFileError("the file is empty");
-  const controls = text.match(/[\u0000-\u0008\u000e-\u001f]/g)?.length ?? 0;
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 9 || (code > 13 && code < 32)) controls++;
+  }
   if (controls > text.length / 100) throw new ImportFileError("the file is binary, not a CSV text file");
   return { encoding, delimiter: guessDelimiter(text) };
 }
 
 function guessDelimiter(text: string): string {
-  const counts = new Map<string, number>([[";", 0], [",", 0], ["\t", 0], ["|", 0]]);
+  const counts = new Map<string, number>([
+    [";", 0],
+    [",", 0],
+    ["\t", 0],
+    ["|", 0],
+  ]);
   let quoted = false;
   for (const ch of text) {
     if (ch === '"') quoted = !quoted;

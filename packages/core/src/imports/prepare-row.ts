@@ -39,7 +39,14 @@ export function prepareRow(fields: string[], line: number, cols: Columns, region
     name,
     // A malformed email does not cost the row its phone: the email is left out.
     email: emailRaw.length <= 254 && EMAIL.test(emailRaw) ? emailRaw : null,
-    tags: tagsRaw ? cleanTags(tagsRaw.split(/[,;|]/).map((t) => t.trim().slice(0, 50)).filter(Boolean)) : [],
+    tags: tagsRaw
+      ? cleanTags(
+          tagsRaw
+            .split(/[,;|]/)
+            .map((t) => t.trim().slice(0, 50))
+            .filter(Boolean),
+        )
+      : [],
     custom,
   };
 }

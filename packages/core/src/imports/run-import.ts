@@ -44,6 +44,7 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
   let rows: PreparedRow[] = [];
   let errors: RejectedRow[] = [];
   let lastOrdinal = job.checkpointRows;
+  let committed = job.checkpointRows;
   let fatal: string | null = null;
 
   const flush = async (final: boolean) => {
@@ -59,9 +60,13 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
       const [c] = await tx<ImportCounters[]>`
         update imports set rows_read = rows_read + ${n}, imported = imported + ${r.imported},
           updated = updated + ${r.updated}, invalid = invalid + ${batchErrors.length}, checkpoint_rows = ${upTo}
-        where id = ${importId} returning status, rows_read, imported, updated, invalid, total_rows`;
-      if (c && publish) await publishProgress(tx, progressPayload(importId, c));
+        where id = ${importId} and status = 'RUNNING' and checkpoint_rows = ${committed}
+        returning status, rows_read, imported, updated, invalid, total_rows`;
+      // Another run moved the checkpoint (a job unlocked while still running): roll back, count nothing twice.
+      if (!c) throw new Error(`import ${importId} advanced by another run; this run stops`);
+      if (publish) await publishProgress(tx, progressPayload(importId, c));
     });
+    committed = upTo;
     if (publish) lastPublish = Date.now();
   };
 

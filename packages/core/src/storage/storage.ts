@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { DomainError } from "../shared/errors";
 
@@ -12,7 +12,10 @@ import { DomainError } from "../shared/errors";
  * name or path coming from a user can ever reach `fs`.
  */
 export type Storage = {
-  put: (body: Readable | AsyncIterable<Uint8Array>, opts: { prefix: StoragePrefix; maxBytes?: number }) => Promise<{ key: string; size: number }>;
+  put: (
+    body: Readable | AsyncIterable<Uint8Array>,
+    opts: { prefix: StoragePrefix; maxBytes?: number },
+  ) => Promise<{ key: string; size: number }>;
   open: (key: string, opts?: { start?: number }) => Readable;
   size: (key: string) => Promise<number>;
   remove: (key: string) => Promise<void>;
