@@ -55,6 +55,8 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
     errors = [];
     const publish = final || Date.now() - lastPublish >= every;
     await ctx.sql.begin(async (tx) => {
+      // A larger GIN pending list merges trigram entries in fewer, bigger passes during bulk writes.
+      await tx`set local gin_pending_list_limit = 65536`;
       const r = await upsertContacts(tx, batchRows);
       await insertErrors(tx, importId, batchErrors);
       const [c] = await tx<ImportCounters[]>`
