@@ -1,5 +1,6 @@
 import { authRouter } from "./routers/auth";
 import { campaignsRouter } from "./routers/campaigns";
+import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
 import { eventsRouter } from "./routers/events";
 import { messagesRouter } from "./routers/messages";
@@ -12,6 +13,7 @@ import { router } from "./trpc/init";
 
 export const appRouter = router({
   auth: authRouter,
+  contacts: contactsRouter,
   users: usersRouter,
   reports: reportsRouter,
   tabulations: tabulationsRouter,

@@ -23,6 +23,7 @@ export type StartApiOptions = {
   config: CoreConfig;
   corsOrigins?: string[];
   bodyLimitKb?: number;
+  uploadLimitMb?: number;
   metricsToken?: string;
   trustProxy?: boolean;
   secureCookie?: boolean;
@@ -78,6 +79,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     trustProxy: opts.trustProxy ?? false,
     limiters,
     webDist: opts.webDist,
+    uploadLimitMb: opts.uploadLimitMb,
     mount: opts.mount ? (a) => opts.mount?.(a, deps) : undefined,
   });
 

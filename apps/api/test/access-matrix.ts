@@ -61,4 +61,14 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "campaigns.pause": "admin",
   "campaigns.resume": "admin",
   "campaigns.cancel": "admin",
+  // An operator may only read the contact of a conversation assigned to him (enforced in core).
+  "contacts.list": "staff",
+  "contacts.get": "user",
+  "contacts.create": "staff",
+  "contacts.update": "staff",
+  "contacts.delete": "admin",
+  "contacts.import": "staff",
+  "contacts.imports": "staff",
+  "contacts.importStatus": "staff",
+  "contacts.onImportProgress": "staff",
 };

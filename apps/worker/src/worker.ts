@@ -28,6 +28,9 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   const ids = new Set<string>();
   events.on("worker:create", ({ worker }) => ids.add(worker.workerId));
   events.on("worker:stop", ({ worker }) => ids.delete(worker.workerId));
+  // graphile-worker 0.17 locks jobs with the pool's id (locked_by = "pool-…"), not a worker's:
+  // without beating for it, the heartbeat would unlock this process's own running jobs.
+  events.on("pool:create", ({ workerPool }) => ids.add(workerPool.id));
   const gwLog = new GwLogger(() => (level: string, message: string, meta?: unknown) => {
     const l = level === "error" ? "error" : level === "warning" ? "warn" : "debug";
     opts.log[l]({ meta }, message);

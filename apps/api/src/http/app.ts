@@ -14,6 +14,7 @@ import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
 import { mountReportsExport } from "./reports-export";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
+import { mountUploads } from "./uploads";
 import { serveWebApp } from "./web-app";
 
 export type AppOptions = {
@@ -25,6 +26,8 @@ export type AppOptions = {
   trustProxy: boolean;
   limiters: { user: SharedRateLimiter; ip: SharedRateLimiter; webhook: SharedRateLimiter };
   webDist?: string;
+  /** Largest accepted upload (CSV imports), in MB. */
+  uploadLimitMb?: number;
   /** Extra routes (webhooks, uploads, downloads) mounted by later modules. */
   mount?: (app: Hono<AppEnv>) => void;
 };
@@ -98,6 +101,7 @@ export function createApp(opts: AppOptions) {
 
   mountReportsExport(app, opts.deps);
   registerCampaignFiles(app, opts.deps);
+  mountUploads(app, opts.deps, { uploadLimitMb: opts.uploadLimitMb ?? 50 });
   opts.mount?.(app);
 
   if (opts.webDist && !serveWebApp(app, opts.webDist)) {

@@ -2,6 +2,7 @@ import type { CronItem, TaskList } from "graphile-worker";
 import { purgeExpiredTask } from "./auth/purge-expired";
 import { ackOptOutTask } from "./campaigns/ack-opt-out";
 import { dispatchTickTask } from "./campaigns/dispatch-tick";
+import { importCsvTask } from "./contacts/import-csv";
 import { assignWaitingTask } from "./conversations/assign-waiting";
 import { expireIdleTask } from "./conversations/expire-idle";
 import type { TaskDef, TaskDeps } from "./define";
@@ -15,6 +16,7 @@ export const TASKS: TaskDef[] = [
   sweepPresenceTask,
   dispatchTickTask,
   ackOptOutTask,
+  importCsvTask,
 ];
 
 /** Recurring jobs, with stable identifiers so restarts and several workers never double-schedule. */

@@ -1,0 +1,71 @@
+import {
+  CreateContactInput,
+  createContact,
+  eraseContact,
+  getContact,
+  getImport,
+  ListContactsInput,
+  ListImportsInput,
+  listContacts,
+  listImports,
+  StartContactImportInput,
+  startContactImport,
+  UpdateContactInput,
+  updateContact,
+} from "@elsehu/core";
+import { tracked } from "@trpc/server";
+import { z } from "zod";
+import { streamEvents } from "../realtime/hub";
+import { adminProcedure, router, staffProcedure, userProcedure } from "../trpc/init";
+
+const byId = z.object({ id: z.string().uuid() });
+
+/**
+ * Roles: staff (ADMIN, SUPERVISOR) list, read, create, update and import
+ * contacts; only an ADMIN erases one (LGPD, irreversible). An OPERATOR may only
+ * `get` the contact of a conversation assigned to him.
+ */
+export const contactsRouter = router({
+  list: staffProcedure.input(ListContactsInput).query(({ ctx, input }) => listContacts(ctx.core, input)),
+
+  get: userProcedure.input(byId).query(({ ctx, input }) => getContact(ctx.core, ctx.user, input.id)),
+
+  create: staffProcedure.input(CreateContactInput).mutation(({ ctx, input }) => createContact(ctx.core, input)),
+
+  update: staffProcedure.input(UpdateContactInput).mutation(({ ctx, input }) => updateContact(ctx.core, input)),
+
+  /** LGPD erasure: personal data removed, the row kept so report counts stay right. */
+  delete: adminProcedure.input(byId).mutation(({ ctx, input }) => eraseContact(ctx.core, ctx.user, input.id)),
+
+  /** Starts the import of a CSV uploaded with `POST /uploads/contacts-csv`. */
+  import: staffProcedure
+    .input(StartContactImportInput)
+    .mutation(({ ctx, input }) => startContactImport(ctx.core, ctx.user, input)),
+
+  imports: staffProcedure.input(ListImportsInput).query(({ ctx, input }) => listImports(ctx.core, input)),
+
+  importStatus: staffProcedure.input(byId).query(({ ctx, input }) => getImport(ctx.core, input.id)),
+
+  /** Live counters of one import; `lastEventId` replays what a reconnecting client missed. */
+  onImportProgress: staffProcedure
+    .input(z.object({ importId: z.string().uuid(), lastEventId: z.string().regex(/^\d+$/).nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      for await (const e of streamEvents(ctx.hub, ctx.core, ctx.user, {
+        lastEventId: input.lastEventId ? Number(input.lastEventId) : null,
+        signal,
+        filter: (e) => e.kind === "import.progress" && e.payload.importId === input.importId,
+      })) {
+        const p = e.payload;
+        yield tracked(String(e.id), {
+          importId: input.importId,
+          status: String(p.status),
+          rowsRead: Number(p.rowsRead ?? 0),
+          imported: Number(p.imported ?? 0),
+          updated: Number(p.updated ?? 0),
+          invalid: Number(p.invalid ?? 0),
+          totalRows: p.totalRows == null ? null : Number(p.totalRows),
+          error: typeof p.error === "string" ? p.error : null,
+        });
+      }
+    }),
+});

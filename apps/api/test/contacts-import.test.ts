@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { type Stack, startStack, userWithToken, wsClient } from "./harness";
+
+// Node 20 has no global WebSocket; the tRPC ws client needs one.
+globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket;
+
+let stack: Stack;
+let admin: Awaited<ReturnType<typeof userWithToken>>;
+beforeAll(async () => {
+  stack = await startStack({ api: { uploadLimitMb: 1 } });
+  admin = await userWithToken(stack, "ADMIN");
+});
+afterAll(async () => {
+  await stack.close();
+});
+
+async function upload(body: RequestInit["body"], opts: { name?: string; token?: string; type?: string } = {}) {
+  const q = opts.name ? `?name=${encodeURIComponent(opts.name)}` : "";
+  return fetch(`${stack.url}/uploads/contacts-csv${q}`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${opts.token ?? admin.token}`,
+      ...(opts.type ? { "content-type": opts.type } : {}),
+    },
+    body,
+  });
+}
+
+async function importFile(body: RequestInit["body"], mapping?: { phone: string; name?: string }) {
+  const res = await upload(body, { name: "lista.csv", type: "text/csv" });
+  expect(res.status).toBe(201);
+  const { importId } = (await res.json()) as { importId: string };
+  await admin.client.contacts.import.mutate({ importId, mapping });
+  return importId;
+}
+
+async function finished(importId: string) {
+  for (let i = 0; i < 300; i++) {
+    const s = await admin.client.contacts.importStatus.query({ id: importId });
+    if (s.status === "COMPLETED" || s.status === "FAILED") return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("import did not finish");
+}
+
+describe("CSV import", () => {
+  it("imports a messy Windows-1252 semicolon file, dedupes, and reports bad rows with line numbers", async () => {
+    const existing = await admin.client.contacts.create.mutate({ phone: "+55 11 98888-0000", email: "ja@existe.com" });
+    const csv = [
+      "Nome;Celular;E-mail;Etiquetas;Cidade",
+      "João Ávila;(11) 98765-4321;joao@ex.com;vip,sp;São Paulo",
+      '"Silva; Maria";11 8765-4322;;;"Rio ""RJ"""',
+      "Sem Telefone;;x@y.com;;",
+      "Lixo;abc123;;;",
+      "Já Existe;(11) 8888-0000;;novo;Campinas",
+      "João Repetido;+55 11 98765 4321;;dup;",
+      "Fixo;(21) 3456-7890;;;Niterói",
+    ].join("\r\n");
+    const id = await importFile(Buffer.from(csv, "latin1"));
+    const done = await finished(id);
+    expect(done).toMatchObject({ status: "COMPLETED", rowsRead: 7, imported: 3, updated: 2, invalid: 2, totalRows: 7 });
+
+    const joao = await admin.client.contacts.list.query({ search: "joao" });
+    expect(joao.items).toHaveLength(1);
+    expect(joao.items[0]).toMatchObject({ name: "João Ávila", phone: "+5511987654321", email: "joao@ex.com" });
+    expect(joao.items[0]?.tags.sort()).toEqual(["dup", "sp", "vip"]);
+    expect(joao.items[0]?.customFields).toEqual({ Cidade: "São Paulo" });
+    const maria = await admin.client.contacts.list.query({ search: "maria" });
+    expect(maria.items[0]).toMatchObject({ name: "Silva; Maria", phone: "+5511987654322" });
+    expect(maria.items[0]?.customFields).toEqual({ Cidade: 'Rio "RJ"' });
+    const filled = await admin.client.contacts.get.query({ id: existing.id });
+    expect(filled).toMatchObject({ name: "Já Existe", email: "ja@existe.com", tags: ["novo"] });
+    expect(filled.customFields).toEqual({ Cidade: "Campinas" });
+    expect((await admin.client.contacts.list.query({ search: "ja existe" })).items).toHaveLength(1);
+
+    const report = await fetch(`${stack.url}/imports/${id}/errors.csv`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    expect(report.status).toBe(200);
+    expect(report.headers.get("content-type")).toMatch(/text\/csv/);
+    expect(report.headers.get("content-disposition")).toMatch(/^attachment/);
+    expect(report.headers.get("x-content-type-options")).toBe("nosniff");
+    const lines = (await report.text())
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
+    expect(lines).toEqual(["line;value;reason", '4;"";"missing phone"', '5;"abc123";"invalid phone number"']);
+  });
+
+  it("reads UTF-8 with BOM and commas, publishes live progress, and honours a given mapping", async () => {
+    const op = await userWithToken(stack, "OPERATOR");
+    const rows = ["\uFEFFcliente,numero_whats,obs"];
+    for (let i = 0; i < 30; i++) rows.push(`Cliente ${i},+55 48 9${String(8000_0000 + i)},obs ${i}`);
+    const res = await upload(rows.join("\n"), { name: "utf8.csv" });
+    const { importId } = (await res.json()) as { importId: string };
+    const { client, ws } = wsClient(stack.url, admin.token);
+    const events: Array<{ status: string; imported: number }> = [];
+    const done = new Promise<void>((resolve, reject) => {
+      const sub = client.contacts.onImportProgress.subscribe(
+        { importId },
+        {
+          onData: (e) => {
+            events.push(e.data);
+            if (e.data.status === "COMPLETED") {
+              sub.unsubscribe();
+              resolve();
+            }
+          },
+          onError: reject,
+        },
+      );
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(
+      await op.client.contacts.import.mutate({ importId }).catch((e: { data?: { code?: string } }) => e.data?.code),
+    ).toBe("FORBIDDEN");
+    await admin.client.contacts.import.mutate({ importId, mapping: { phone: "numero_whats", name: "cliente" } });
+    await done;
+    await ws.close();
+    expect(events.at(-1)).toMatchObject({ status: "COMPLETED", imported: 30 });
+    const c = await admin.client.contacts.list.query({ search: "cliente 7" });
+    expect(c.items[0]?.customFields).toEqual({ obs: "obs 7" });
+  });
+
+  it.each([
+    ["a binary file", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13, 1, 2, 3, 0, 0, 9]), /binary/],
+    ["a file without a phone column", "nome;cidade\nAna;Recife\n", /no phone column.*nome, cidade/],
+    ["a header-only file", "nome;telefone\n", /COMPLETED/],
+    ["whitespace only", " \n\n  \n", /empty/],
+  ])("ends %s with a clear reason", async (_label, body, reason) => {
+    const id = await importFile(body);
+    const done = await finished(id);
+    expect(`${done.status} ${done.error ?? ""}`).toMatch(reason);
+  });
+
+  it("keeps the good rows before an unclosed quote and fails naming where it starts", async () => {
+    const csv = 'nome;telefone\nAna;(81) 99999-0001\nBia;"(81) 99999-0002\nCaio;(81) 99999-0003\n';
+    const done = await finished(await importFile(csv));
+    expect(done.status).toBe("FAILED");
+    expect(done.error).toMatch(/quoted field is never closed.*line 2/);
+    expect(done.imported).toBe(1);
+    expect((await admin.client.contacts.list.query({ search: "81999990001" })).items).toHaveLength(1);
+  });
+
+  it("refuses an upload over the limit with 413, by Content-Length and while streaming", async () => {
+    const big = Buffer.alloc(1024 * 1024 + 10, 0x41);
+    expect((await upload(big)).status).toBe(413);
+    const chunks = (async function* () {
+      for (let i = 0; i < 40; i++) yield new Uint8Array(64 * 1024).fill(0x42);
+    })();
+    const streamed = await fetch(`${stack.url}/uploads/contacts-csv`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin.token}` },
+      body: ReadableStream.from(chunks),
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+  });
+
+  it("accepts a multipart upload and refuses operators and anonymous callers", async () => {
+    const form = new FormData();
+    form.append("file", new Blob(["telefone\n11987650000\n"], { type: "text/csv" }), "form.csv");
+    const res = await upload(form);
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { fileName: string }).fileName).toBe("form.csv");
+    const op = await userWithToken(stack, "OPERATOR");
+    expect((await upload("telefone\n1\n", { token: op.token })).status).toBe(403);
+    expect((await fetch(`${stack.url}/uploads/contacts-csv`, { method: "POST", body: "x" })).status).toBe(401);
+    expect((await fetch(`${stack.url}/imports/00000000-0000-0000-0000-000000000000/errors.csv`)).status).toBe(401);
+  });
+});

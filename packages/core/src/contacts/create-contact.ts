@@ -1,0 +1,44 @@
+import { contacts } from "@elsehu/db";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { CoreContext } from "../shared/context";
+import { DomainError } from "../shared/errors";
+import { isUniqueViolation } from "../shared/pg";
+import { buildSearchText } from "./search-text";
+import { ContactFields, cleanTags, publicContact, requirePhone } from "./shape";
+
+export const CreateContactInput = ContactFields.extend({ phone: z.string().trim().min(1).max(40) });
+export type CreateContactInput = z.input<typeof CreateContactInput>;
+
+/** Creates a contact; a phone already known (in any format) is a CONFLICT naming the existing contact. */
+export async function createContact(ctx: Pick<CoreContext, "db" | "now" | "config">, raw: CreateContactInput) {
+  const input = CreateContactInput.parse(raw);
+  const phone = requirePhone(input.phone, ctx.config.defaultRegion);
+  const now = ctx.now();
+  try {
+    const [row] = await ctx.db
+      .insert(contacts)
+      .values({
+        phone: phone.e164,
+        phoneKey: phone.key,
+        name: input.name ?? null,
+        email: input.email ?? null,
+        tags: cleanTags(input.tags ?? []),
+        customFields: input.customFields ?? {},
+        searchText: buildSearchText({ name: input.name, email: input.email, phone: phone.e164 }),
+        optedOutAt: input.optedOut ? now : null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (!row) throw new Error("contact insert returned nothing");
+    return publicContact(row);
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const [existing] = await ctx.db.select({ id: contacts.id }).from(contacts).where(eq(contacts.phoneKey, phone.key));
+    throw new DomainError("CONFLICT", `phone: a contact with ${phone.e164} already exists`, {
+      field: "phone",
+      contactId: existing?.id,
+    });
+  }
+}

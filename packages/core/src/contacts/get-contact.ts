@@ -1,0 +1,46 @@
+import { contacts, conversations } from "@elsehu/db";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import type { Actor, CoreContext } from "../shared/context";
+import { forbidden, notFound } from "../shared/errors";
+import { publicContact } from "./shape";
+
+/**
+ * A contact with a summary of its conversations. Staff see every contact; an
+ * operator only contacts of conversations assigned to him, and only those
+ * conversations in the summary (he never sees another operator's).
+ */
+export async function getContact(ctx: Pick<CoreContext, "db">, viewer: Actor, id: string) {
+  const mine: SQL | undefined = viewer.role === "OPERATOR" ? eq(conversations.operatorId, viewer.id) : undefined;
+  const [row] = await ctx.db.select().from(contacts).where(eq(contacts.id, id));
+  if (!row) {
+    if (viewer.role === "OPERATOR") throw forbidden("You can only read contacts of your conversations");
+    throw notFound("Contact");
+  }
+  const where = and(eq(conversations.contactId, id), mine);
+  const recent = await ctx.db
+    .select({
+      id: conversations.id,
+      status: conversations.status,
+      instanceId: conversations.instanceId,
+      operatorId: conversations.operatorId,
+      createdAt: conversations.createdAt,
+      lastMessageAt: conversations.lastMessageAt,
+      closedAt: conversations.closedAt,
+    })
+    .from(conversations)
+    .where(where)
+    .orderBy(desc(conversations.createdAt))
+    .limit(10);
+  if (viewer.role === "OPERATOR" && recent.length === 0) {
+    throw forbidden("You can only read contacts of your conversations");
+  }
+  const counts = await ctx.db
+    .select({ status: conversations.status, n: sql<number>`count(*)::int` })
+    .from(conversations)
+    .where(where)
+    .groupBy(conversations.status);
+  const byStatus = { WAITING: 0, OPEN: 0, CLOSED: 0, EXPIRED: 0 };
+  for (const c of counts) byStatus[c.status] = c.n;
+  const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
+  return { ...publicContact(row), conversations: { total, byStatus, recent } };
+}

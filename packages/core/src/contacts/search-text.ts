@@ -1,0 +1,20 @@
+/** Lower-cased, accent-free text: "João" -> "joao". The same fold is applied to queries. */
+export function foldText(s: string): string {
+  return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/**
+ * `contacts.search_text`: folded name, folded email and phone digits, kept by the
+ * app so a single trigram index answers name, email and phone searches. The three
+ * parts are tab-separated (a tab never survives in a part) so SQL can rebuild one
+ * part with `split_part` when a CSV import fills a missing name or email.
+ */
+export function buildSearchText(c: { name?: string | null; email?: string | null; phone?: string | null }): string {
+  const part = (s: string | null | undefined) => (s ? foldText(s).replace(/\s+/g, " ") : "");
+  return `${part(c.name)}\t${part(c.email)}\t${c.phone ? c.phone.replace(/\D/g, "") : ""}`;
+}
+
+/** A LIKE pattern matching `q` anywhere, with LIKE wildcards in `q` escaped. */
+export function containsPattern(q: string): string {
+  return `%${q.replace(/[%_\\]/g, "\\$&")}%`;
+}

@@ -1,0 +1,76 @@
+import { normalizePhone } from "../contacts/phone";
+import { buildSearchText } from "../contacts/search-text";
+import { cleanTags } from "../contacts/shape";
+import type { resolveColumns } from "./column-mapping";
+
+export type Columns = ReturnType<typeof resolveColumns>;
+
+export type PreparedRow = {
+  line: number;
+  e164: string;
+  key: string;
+  name: string | null;
+  email: string | null;
+  tags: string[];
+  custom: Record<string, string>;
+};
+export type RejectedRow = { line: number; value: string; reason: string };
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** One CSV record -> a contact to upsert, or the reason it is rejected (for the error report). */
+export function prepareRow(fields: string[], line: number, cols: Columns, region: string): PreparedRow | RejectedRow {
+  const rawPhone = (fields[cols.phone] ?? "").trim();
+  if (rawPhone === "") return { line, value: "", reason: "missing phone" };
+  const phone = normalizePhone(rawPhone, region);
+  if (!phone) return { line, value: rawPhone.slice(0, 200), reason: "invalid phone number" };
+  const name = (fields[cols.name] ?? "").trim().slice(0, 200) || null;
+  const emailRaw = (fields[cols.email] ?? "").trim().toLowerCase();
+  const tagsRaw = (fields[cols.tags] ?? "").trim();
+  const custom: Record<string, string> = {};
+  for (const c of cols.custom) {
+    const v = (fields[c.i] ?? "").trim();
+    if (v !== "") custom[c.key] = v.slice(0, 2000);
+  }
+  return {
+    line,
+    e164: phone.e164,
+    key: phone.key,
+    name,
+    // A malformed email does not cost the row its phone: the email is left out.
+    email: emailRaw.length <= 254 && EMAIL.test(emailRaw) ? emailRaw : null,
+    tags: tagsRaw
+      ? cleanTags(
+          tagsRaw
+            .split(/[,;|]/)
+            .map((t) => t.trim().slice(0, 50))
+            .filter(Boolean),
+        )
+      : [],
+    custom,
+  };
+}
+
+/** Rows of one batch with the same phone become one (first value wins, tags united). */
+export function mergeDuplicates(rows: PreparedRow[]): { unique: PreparedRow[]; merged: number } {
+  const byKey = new Map<string, PreparedRow>();
+  for (const r of rows) {
+    const first = byKey.get(r.key);
+    if (!first) {
+      byKey.set(r.key, r);
+      continue;
+    }
+    first.name ??= r.name;
+    first.email ??= r.email;
+    first.tags = cleanTags([...first.tags, ...r.tags]);
+    first.custom = { ...r.custom, ...first.custom };
+  }
+  return { unique: [...byKey.values()], merged: rows.length - byKey.size };
+}
+
+/** Postgres text[] literal, for passing one array per row through unnest. */
+export function pgTextArray(items: string[]): string {
+  return `{${items.map((t) => `"${t.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+}
+
+export const searchTextOf = (r: PreparedRow) => buildSearchText({ name: r.name, email: r.email, phone: r.e164 });

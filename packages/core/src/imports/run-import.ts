@@ -1,0 +1,153 @@
+import { imports } from "@elsehu/db";
+import { eq } from "drizzle-orm";
+import type { CoreContext } from "../shared/context";
+import { storageOf } from "../storage/storage";
+import { ColumnMapping, guessMapping, resolveColumns } from "./column-mapping";
+import { type CsvUnit, estimateRows, ImportFileError, readUnits, sniffFile } from "./csv-source";
+import { type Columns, type PreparedRow, prepareRow, type RejectedRow } from "./prepare-row";
+import { insertErrors, publishProgress, upsertContacts } from "./write-batch";
+
+export type RunImportOptions = { batchSize?: number; progressEveryMs?: number };
+type ImportRow = typeof imports.$inferSelect;
+
+/**
+ * Runs (or resumes) a contact import. Each batch commits its contacts, its
+ * error rows, the counters and `checkpoint_rows` (units of the file done) in one
+ * transaction, so a run that dies is resumed by the next one right after the last
+ * committed batch: nothing is counted or written twice.
+ */
+export async function runContactImport(ctx: CoreContext, importId: string, opts: RunImportOptions = {}) {
+  const [job] = await ctx.db.select().from(imports).where(eq(imports.id, importId));
+  if (!job || job.status !== "RUNNING") return;
+  const storage = storageOf(ctx);
+  if (!job.startedAt) await ctx.db.update(imports).set({ startedAt: ctx.now() }).where(eq(imports.id, importId));
+  let columns: Columns;
+  let units: AsyncGenerator<CsvUnit>;
+  try {
+    const format = await sniffFile(storage, job.fileKey);
+    units = readUnits(storage, job.fileKey, format);
+    const header = await units.next();
+    if (header.done || !("fields" in header.value)) throw new ImportFileError("the file has no header row");
+    columns = await mappingFor(ctx, job, header.value.fields);
+    if (job.totalRows === null) {
+      const total = await estimateRows(storage, job.fileKey);
+      await ctx.db.update(imports).set({ totalRows: total }).where(eq(imports.id, importId));
+    }
+  } catch (err) {
+    if (err instanceof ImportFileError) return fail(ctx, importId, err.message);
+    throw err;
+  }
+
+  const batchSize = opts.batchSize ?? 5000;
+  const every = opts.progressEveryMs ?? 300;
+  let lastPublish = 0;
+  let rows: PreparedRow[] = [];
+  let errors: RejectedRow[] = [];
+  let lastOrdinal = job.checkpointRows;
+  let committed = job.checkpointRows;
+  let fatal: string | null = null;
+
+  const flush = async (final: boolean) => {
+    const n = rows.length + errors.length;
+    if (n === 0 && !final) return;
+    const [batchRows, batchErrors, upTo] = [rows, errors, lastOrdinal];
+    rows = [];
+    errors = [];
+    const publish = final || Date.now() - lastPublish >= every;
+    await ctx.sql.begin(async (tx) => {
+      // A larger GIN pending list merges trigram entries in fewer, bigger passes during bulk writes.
+      await tx`set local gin_pending_list_limit = 65536`;
+      const r = await upsertContacts(tx, batchRows);
+      await insertErrors(tx, importId, batchErrors);
+      const [c] = await tx<ImportCounters[]>`
+        update imports set rows_read = rows_read + ${n}, imported = imported + ${r.imported},
+          updated = updated + ${r.updated}, invalid = invalid + ${batchErrors.length}, checkpoint_rows = ${upTo}
+        where id = ${importId} and status = 'RUNNING' and checkpoint_rows = ${committed}
+        returning status, rows_read, imported, updated, invalid, total_rows`;
+      // Another run moved the checkpoint (a job unlocked while still running): roll back, count nothing twice.
+      if (!c) throw new Error(`import ${importId} advanced by another run; this run stops`);
+      if (publish) await publishProgress(tx, progressPayload(importId, c));
+    });
+    committed = upTo;
+    if (publish) lastPublish = Date.now();
+  };
+
+  for await (const unit of units) {
+    if (unit.ordinal <= job.checkpointRows) continue;
+    lastOrdinal = unit.ordinal;
+    if ("skipped" in unit) {
+      if (unit.code === "CSV_QUOTE_NOT_CLOSED") {
+        fatal = `a quoted field is never closed (a " opened after line ${lastLine(rows, errors, unit.line)}): the rest of the file could not be read`;
+        break;
+      }
+      errors.push({ line: unit.line, value: unit.skipped, reason: "malformed CSV row (quoting)" });
+    } else {
+      const r = prepareRow(unit.fields, unit.line, columns, ctx.config.defaultRegion);
+      if ("reason" in r) errors.push(r);
+      else rows.push(r);
+    }
+    if (rows.length + errors.length >= batchSize) await flush(false);
+  }
+  // Good rows before a fatal problem are kept: flush them, then fail with the reason.
+  await flush(false);
+  if (fatal) return fail(ctx, importId, fatal);
+  await ctx.sql.begin(async (tx) => {
+    const [c] = await tx<ImportCounters[]>`
+      update imports set status = 'COMPLETED', total_rows = rows_read, finished_at = now()
+      where id = ${importId} and status = 'RUNNING'
+      returning status, rows_read, imported, updated, invalid, total_rows`;
+    if (c) await publishProgress(tx, progressPayload(importId, c));
+  });
+}
+
+type ImportCounters = {
+  status: string;
+  rows_read: number;
+  imported: number;
+  updated: number;
+  invalid: number;
+  total_rows: number | null;
+};
+
+function progressPayload(importId: string, c: ImportCounters, error?: string) {
+  return {
+    importId,
+    status: c.status,
+    rowsRead: c.rows_read,
+    imported: c.imported,
+    updated: c.updated,
+    invalid: c.invalid,
+    totalRows: c.total_rows,
+    ...(error ? { error } : {}),
+  };
+}
+
+function lastLine(rows: PreparedRow[], errors: RejectedRow[], fallback: number): number {
+  return Math.max(rows[rows.length - 1]?.line ?? 0, errors[errors.length - 1]?.line ?? 0) || fallback;
+}
+
+async function mappingFor(ctx: CoreContext, job: ImportRow, headers: string[]): Promise<Columns> {
+  const clean = headers.map((h) => h.trim());
+  const given = job.mapping ? ColumnMapping.safeParse(job.mapping) : null;
+  const mapping = given?.success ? given.data : { ...guessMapping(clean), ...(job.mapping ?? {}) };
+  const listed = clean.filter(Boolean).slice(0, 20).join(", ");
+  if (!mapping.phone) throw new ImportFileError(`no phone column found (columns: ${listed})`);
+  for (const [field, h] of Object.entries(mapping)) {
+    if (h !== undefined && !clean.includes(h)) {
+      throw new ImportFileError(`column "${h}" mapped to ${field} is not in the file (columns: ${listed})`);
+    }
+  }
+  const parsed = ColumnMapping.parse(mapping);
+  if (!given?.success) await ctx.db.update(imports).set({ mapping: parsed }).where(eq(imports.id, job.id));
+  return resolveColumns(clean, parsed);
+}
+
+async function fail(ctx: CoreContext, importId: string, reason: string): Promise<void> {
+  await ctx.sql.begin(async (tx) => {
+    const [c] = await tx<ImportCounters[]>`
+      update imports set status = 'FAILED', error = ${reason}, finished_at = now()
+      where id = ${importId} and status = 'RUNNING'
+      returning status, rows_read, imported, updated, invalid, total_rows`;
+    if (c) await publishProgress(tx, progressPayload(importId, c, reason));
+  });
+}
