@@ -53,8 +53,9 @@ export class PresenceTracker {
   }
 
   beat(): Promise<void> {
+    const snapshotAt = new Date();
     const live = [...this.sockets.all()].map((s) => ({ id: s.id, userId: s.userId }));
-    return beatNode(this.core, this.nodeId, live);
+    return beatNode(this.core, this.nodeId, live, snapshotAt);
   }
 
   async sweep(): Promise<void> {

@@ -44,11 +44,14 @@ export async function closeConnection(ctx: CoreContext, conn: { id: string; user
 /**
  * An API process's heartbeat: marks the node alive and makes its rows match
  * the sockets it really holds (repairing writes lost to a database hiccup).
+ * `live` is a snapshot taken before this runs: a socket opened since may already
+ * have its row, so only rows older than the snapshot (with a margin) are removed.
  */
 export async function beatNode(
   ctx: CoreContext,
   nodeId: string,
   live: Array<{ id: string; userId: string }>,
+  snapshotAt: Date = new Date(),
 ): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     await tx.execute(sql`
@@ -56,7 +59,9 @@ export async function beatNode(
       on conflict (id) do update set heartbeat_at = now()`);
     const ids = live.map((c) => c.id);
     const gone = await tx.execute<{ user_id: string }>(sql`
-      delete from presence_connections where node_id = ${nodeId} and not (id = any(${`{${ids.map((i) => `"${i}"`).join(",")}}`}::text[]))
+      delete from presence_connections where node_id = ${nodeId}
+        and connected_at < ${snapshotAt.toISOString()}::timestamptz - interval '2 seconds'
+        and not (id = any(${`{${ids.map((i) => `"${i}"`).join(",")}}`}::text[]))
       returning user_id`);
     if (live.length > 0) {
       await tx.execute(sql`
