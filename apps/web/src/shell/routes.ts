@@ -25,7 +25,7 @@ export const ROUTES: RouteDef[] = [
     label: "Atendimentos",
     group: "Atendimento",
     roles: ["OPERATOR"],
-    planned: "Suas conversas, o chat com o cliente e o seu status (online, pausa, offline) aparecerão aqui.",
+    page: lazy(() => import("../pages/operator/inbox-page")),
   },
   {
     path: "/supervisao/fila",
