@@ -19,12 +19,15 @@ export function TransferDialog({
   conversationId,
   currentOperatorId,
   title = "Transferir atendimento",
+  allowQueue = true,
   onClose,
   onDone,
 }: {
   conversationId: string;
   currentOperatorId: string | null;
   title?: string;
+  /** False for a conversation that is already waiting in the queue. */
+  allowQueue?: boolean;
   onClose: () => void;
   onDone: () => void;
 }) {
@@ -33,7 +36,7 @@ export function TransferDialog({
   const toast = useToast();
   const staff = me.role !== "OPERATOR";
   const board = useQuery({ queryKey: ["presence.board"], queryFn: () => api.presence.board.query(), enabled: staff });
-  const [target, setTarget] = useState(QUEUE);
+  const [target, setTarget] = useState(allowQueue ? QUEUE : "");
   const [force, setForce] = useState(false);
   const operators = (board.data ?? []).filter((o) => o.role === "OPERATOR" && o.userId !== currentOperatorId);
   const chosen = operators.find((o) => o.userId === target);
@@ -67,7 +70,11 @@ export function TransferDialog({
         {staff && board.error && <ErrorBox message={errorMessage(board.error)} onRetry={() => void board.refetch()} />}
         {staff && board.data && (
           <SelectField label="Destino" autoFocus value={target} onChange={(e) => setTarget(e.target.value)}>
-            <option value={QUEUE}>Devolver à fila</option>
+            {allowQueue ? (
+              <option value={QUEUE}>Devolver à fila</option>
+            ) : (
+              <option value="">Escolha um operador…</option>
+            )}
             {operators.map((o) => (
               <option key={o.userId} value={o.userId}>
                 {o.name} — {PRESENCE_LABEL[o.presence]}, {o.openCount}/{o.maxConcurrent} atendimentos
@@ -94,7 +101,11 @@ export function TransferDialog({
           <button type="button" className="btn" onClick={onClose}>
             Cancelar
           </button>
-          <button type="submit" className="btn btn-primary" disabled={transfer.isPending || (full && !force)}>
+          <button
+            type="submit"
+            className="btn btn-primary"
+            disabled={transfer.isPending || target === "" || (full && !force)}
+          >
             {transfer.isPending ? "Transferindo…" : target === QUEUE ? "Devolver à fila" : "Transferir"}
           </button>
         </footer>

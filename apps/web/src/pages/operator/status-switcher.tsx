@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useApi, useSession } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
-import { formatDuration, PRESENCE_LABEL } from "../../lib/format";
+import { formatDuration } from "../../lib/format";
 import type { LiveEvent, Presence } from "../../lib/types";
 import { useNow } from "../../lib/use-now";
 import { useTrackedSubscription } from "../../lib/use-tracked-subscription";
