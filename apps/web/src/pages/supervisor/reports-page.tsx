@@ -69,7 +69,8 @@ export default function ReportsPage() {
         <legend className="sr-only">Período</legend>
         <TextField label="De" type="date" value={from} max={to} onChange={(e) => setFrom(e.target.value)} />
         <TextField label="Até" type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
-        <div className="preset-buttons" role="group" aria-label="Períodos prontos">
+        <fieldset className="preset-buttons">
+          <legend className="sr-only">Períodos prontos</legend>
           {PRESETS.map((p) => (
             <button
               key={p.label}
@@ -84,7 +85,7 @@ export default function ReportsPage() {
               {p.label}
             </button>
           ))}
-        </div>
+        </fieldset>
       </fieldset>
       {!valid && <ErrorBox message="Escolha um período válido: a data inicial não pode ser depois da final." />}
       {error && <ErrorBox message={errorMessage(error)} onRetry={() => void summary.refetch()} />}
