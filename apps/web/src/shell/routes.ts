@@ -74,14 +74,14 @@ export const ROUTES: RouteDef[] = [
     label: "Modelos",
     group: "Administração",
     roles: ADMIN,
-    planned: "Modelos de mensagem com variáveis e pré-visualização.",
+    page: lazy(() => import("../pages/admin/templates-page")),
   },
   {
     path: "/admin/tabulacoes",
     label: "Tabulações",
     group: "Administração",
     roles: ADMIN,
-    planned: "As categorias usadas para encerrar um atendimento.",
+    page: lazy(() => import("../pages/admin/tabulations-page")),
   },
   {
     path: "/admin/contatos",
@@ -95,7 +95,7 @@ export const ROUTES: RouteDef[] = [
     label: "Campanhas",
     group: "Administração",
     roles: ADMIN,
-    planned: "Campanhas a partir de CSV ou etiquetas, com progresso ao vivo.",
+    page: lazy(() => import("../pages/admin/campaigns-page")),
   },
 ];
 
