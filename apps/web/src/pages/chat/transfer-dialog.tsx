@@ -106,7 +106,13 @@ export function TransferDialog({
             className="btn btn-primary"
             disabled={transfer.isPending || target === "" || (full && !force)}
           >
-            {transfer.isPending ? "Transferindo…" : target === QUEUE ? "Devolver à fila" : "Transferir"}
+            {transfer.isPending
+              ? "Transferindo…"
+              : target === QUEUE
+                ? "Devolver à fila"
+                : allowQueue
+                  ? "Transferir"
+                  : "Atribuir"}
           </button>
         </footer>
       </form>
