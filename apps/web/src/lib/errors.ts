@@ -11,7 +11,25 @@ const KNOWN: Array<[RegExp, string | ((m: RegExpMatchArray) => string)]> = [
   [/Invalid email or password/i, "E-mail ou senha inválidos."],
   [/account is deactivated/i, "Esta conta está desativada. Fale com um administrador."],
   [/Try again in (\d+) seconds/i, (m) => `Muitas tentativas. Tente novamente em ${m[1]} segundos.`],
-  [/already exists/i, "Já existe um usuário com este e-mail."],
+  [/user with email .* already exists/i, "Já existe um usuário com este e-mail."],
+  [/tabulation named .* already exists/i, "Já existe uma tabulação com este nome."],
+  [
+    /Connect to the console before changing your status/i,
+    "Conecte-se ao console antes de mudar o status (recarregue a página).",
+  ],
+  [/already with this operator/i, "A conversa já está com este operador."],
+  [/already in the queue/i, "A conversa já está na fila."],
+  [
+    /at capacity|over capacity|is full/i,
+    "O operador está no limite de atendimentos. Marque “Forçar” ou escolha outro.",
+  ],
+  [/is not online|not online/i, "O operador não está online."],
+  [/already has an active conversation/i, "O cliente já tem outra conversa ativa neste número."],
+  [/tabulationId: unknown or inactive/i, "Escolha uma tabulação ativa."],
+  [
+    /cannot be (closed|transferred)|only finished ones reopen/i,
+    "A conversa mudou de situação. Atualize a tela e tente de novo.",
+  ],
   [/last active admin/i, "O último administrador ativo não pode ser desativado nem deixar de ser administrador."],
   [/current password is wrong/i, "A senha atual está incorreta."],
   [/at least 8 characters/i, "A senha precisa ter pelo menos 8 caracteres."],
@@ -25,6 +43,16 @@ const FIELD_NAMES: Record<string, string> = {
   name: "Nome",
   maxConcurrent: "Máximo de atendimentos simultâneos",
   role: "Perfil",
+  tabulationId: "Tabulação",
+  reason: "Motivo",
+  body: "Texto",
+  instanceId: "Número (instância)",
+  templateId: "Modelo",
+  variableMapping: "Variáveis",
+  "meta.name": "Nome do modelo na Meta",
+  "meta.language": "Idioma",
+  pacePerMinute: "Mensagens por minuto",
+  "audience.tags": "Etiquetas",
 };
 
 const BY_CODE: Record<string, string> = {
@@ -38,6 +66,9 @@ const BY_CODE: Record<string, string> = {
   SERVICE_UNAVAILABLE: "O serviço do WhatsApp não respondeu. Tente de novo em instantes.",
   INTERNAL_SERVER_ERROR: "Erro inesperado no servidor. Tente de novo; se persistir, avise o suporte.",
 };
+
+/** Accents or common Portuguese words: the server wrote this message for the console. */
+const PT_BR = /[ãõçáéíóúâêô]|\b(não|modelo|campanha|variáve|Informe|Só|Instância)\b/i;
 
 function known(message: string): string | undefined {
   for (const [re, out] of KNOWN) {
@@ -58,6 +89,8 @@ export function errorMessage(err: unknown): string {
   }
   const text = known(err.message);
   if (text) return text;
+  // Some core verbs (templates, campaigns) already speak pt-BR to the user: show their sentence.
+  if (PT_BR.test(err.message) && !data?.zodIssues?.length) return err.message;
   if (code === "BAD_REQUEST" && data?.zodIssues?.length) {
     return data.zodIssues
       .map((i) => `${FIELD_NAMES[i.path] ?? (i.path || "Dados")}: ${known(i.message) ?? "valor inválido"}`)

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useRef } from "react";
 import { sessionEndedNotice, useApi, useMe, useSession } from "../auth/session";
 import { ROLE_LABEL } from "../lib/format";
 import { Link, navigate, useLocation } from "../lib/router";
+import { useTitleBadge } from "../lib/title-badge";
 import { useTrackedSubscription } from "../lib/use-tracked-subscription";
 import { EmptyState, Loading } from "../ui/feedback";
 import { ConnectionBanner } from "./connection-banner";
@@ -48,9 +49,11 @@ export function AppShell() {
   }, [path]);
 
   const title = path === ACCOUNT_PATH ? "Minha conta" : current?.label;
+  const badge = useTitleBadge();
   useEffect(() => {
-    document.title = title ? `${title} · Elsehu Atendimento` : "Elsehu Atendimento";
-  }, [title]);
+    const base = title ? `${title} · Elsehu Atendimento` : "Elsehu Atendimento";
+    document.title = badge > 0 ? `(${badge}) ${base}` : base;
+  }, [title, badge]);
 
   const groups = [...new Set(routes.map((r) => r.group))];
   return (

@@ -1,0 +1,235 @@
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { useApi } from "../../auth/session";
+import { errorMessage } from "../../lib/errors";
+import type { Campaign } from "../../lib/types";
+import { ErrorBox, Loading } from "../../ui/feedback";
+import { SelectField, TextField } from "../../ui/field";
+
+type SourceKind = "csv" | "contact" | "text";
+type Source = { kind: SourceKind; value: string };
+const CONTACT_FIELDS = [
+  ["name", "Nome do contato"],
+  ["phone", "Telefone do contato"],
+  ["email", "E-mail do contato"],
+] as const;
+
+/** New campaign: name, number, template, where each variable comes from, audience and pace. Saved as a draft. */
+export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign) => void; onCancel: () => void }) {
+  const api = useApi();
+  const templates = useQuery({ queryKey: ["templates.list", ""], queryFn: () => api.templates.list.query({}) });
+  const [name, setName] = useState("");
+  // TODO(instances): replace with a select over instances.list when the instances router lands.
+  const [instanceId, setInstanceId] = useState("");
+  const [templateId, setTemplateId] = useState("");
+  const [sources, setSources] = useState<Record<string, Source>>({});
+  const [audience, setAudience] = useState<"csv" | "contacts">("csv");
+  const [tags, setTags] = useState("");
+  const [match, setMatch] = useState<"any" | "all">("any");
+  const [pace, setPace] = useState("60");
+  const [windowStart, setWindowStart] = useState("");
+  const [windowEnd, setWindowEnd] = useState("");
+  const template = templates.data?.find((t) => t.id === templateId);
+  const variables = template?.variables ?? [];
+  const sourceOf = (v: string): Source =>
+    sources[v] ?? { kind: audience === "csv" ? "csv" : "contact", value: audience === "csv" ? v : "name" };
+
+  const create = useMutation({
+    mutationFn: () =>
+      api.campaigns.create.mutate({
+        name: name.trim(),
+        instanceId: instanceId.trim(),
+        templateId,
+        variableMapping: Object.fromEntries(
+          variables.map((v) => {
+            const s = sourceOf(v);
+            return [v, `${s.kind}:${s.value.trim()}`];
+          }),
+        ),
+        audience:
+          audience === "csv"
+            ? { kind: "csv" }
+            : {
+                kind: "contacts",
+                tags: tags
+                  .split(",")
+                  .map((t) => t.trim())
+                  .filter(Boolean),
+                match,
+              },
+        pacePerMinute: Number(pace),
+        window: windowStart && windowEnd ? { start: windowStart, end: windowEnd } : null,
+      }),
+    onSuccess: onCreated,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(instanceId.trim());
+  const valid = name.trim() && uuid && templateId && (audience === "csv" || tags.trim()) && Number(pace) >= 0;
+
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="campaign-form-title">
+      <h2 id="campaign-form-title">Nova campanha</h2>
+      {create.error && <ErrorBox message={errorMessage(create.error)} />}
+      <div className="grid-2">
+        <TextField
+          label="Nome da campanha"
+          required
+          autoFocus
+          maxLength={120}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <TextField
+          label="Número (ID da instância)"
+          required
+          value={instanceId}
+          onChange={(e) => setInstanceId(e.target.value)}
+          error={instanceId && !uuid ? "Cole o ID completo da instância (formato UUID)." : undefined}
+          hint="A lista de números chega com a tela Números; por enquanto, cole o ID."
+        />
+      </div>
+      {templates.isPending && <Loading label="Carregando modelos…" />}
+      {templates.error && <ErrorBox message={errorMessage(templates.error)} onRetry={() => void templates.refetch()} />}
+      {templates.data && (
+        <SelectField
+          label="Modelo"
+          required
+          value={templateId}
+          onChange={(e) => setTemplateId(e.target.value)}
+          hint={templates.data.length === 0 ? "Nenhum modelo: crie um em Administração › Modelos." : undefined}
+        >
+          <option value="">Escolha…</option>
+          {templates.data.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+              {t.meta ? " (Meta)" : ""}
+            </option>
+          ))}
+        </SelectField>
+      )}
+      {template && <p className="template-body muted">{template.body}</p>}
+      <fieldset className="fieldset">
+        <legend>Público</legend>
+        <div className="radio-row">
+          <label>
+            <input
+              type="radio"
+              name="audience"
+              value="csv"
+              checked={audience === "csv"}
+              onChange={() => setAudience("csv")}
+            />{" "}
+            Lista CSV (enviada depois de salvar)
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="audience"
+              value="contacts"
+              checked={audience === "contacts"}
+              onChange={() => setAudience("contacts")}
+            />{" "}
+            Contatos com etiquetas
+          </label>
+        </div>
+        {audience === "contacts" && (
+          <div className="grid-2">
+            <TextField
+              label="Etiquetas"
+              required
+              placeholder="clientes, vip"
+              hint="Separe por vírgulas."
+              value={tags}
+              onChange={(e) => setTags(e.target.value)}
+            />
+            <SelectField label="Combinar" value={match} onChange={(e) => setMatch(e.target.value as "any" | "all")}>
+              <option value="any">Qualquer etiqueta</option>
+              <option value="all">Todas as etiquetas</option>
+            </SelectField>
+          </div>
+        )}
+      </fieldset>
+      {variables.length > 0 && (
+        <fieldset className="fieldset">
+          <legend>Variáveis do modelo</legend>
+          {variables.map((v) => {
+            const s = sourceOf(v);
+            const set = (next: Partial<Source>) => setSources((all) => ({ ...all, [v]: { ...s, ...next } }));
+            return (
+              <div key={v} className="mapping-row">
+                <span className="mapping-var">{`{{${v}}}`}</span>
+                <SelectField
+                  label={`Origem de {{${v}}}`}
+                  value={s.kind}
+                  onChange={(e) => {
+                    const kind = e.target.value as SourceKind;
+                    set({ kind, value: kind === "contact" ? "name" : kind === "csv" ? v : "" });
+                  }}
+                >
+                  {audience === "csv" && <option value="csv">Coluna do CSV</option>}
+                  <option value="contact">Dado do contato</option>
+                  <option value="text">Texto fixo</option>
+                </SelectField>
+                {s.kind === "contact" ? (
+                  <SelectField
+                    label={`Campo para {{${v}}}`}
+                    value={s.value}
+                    onChange={(e) => set({ value: e.target.value })}
+                  >
+                    {CONTACT_FIELDS.map(([k, label]) => (
+                      <option key={k} value={k}>
+                        {label}
+                      </option>
+                    ))}
+                  </SelectField>
+                ) : (
+                  <TextField
+                    label={s.kind === "csv" ? `Coluna para {{${v}}}` : `Texto para {{${v}}}`}
+                    value={s.value}
+                    onChange={(e) => set({ value: e.target.value })}
+                  />
+                )}
+              </div>
+            );
+          })}
+        </fieldset>
+      )}
+      <div className="grid-2">
+        <TextField
+          label="Mensagens por minuto"
+          type="number"
+          min={0}
+          value={pace}
+          onChange={(e) => setPace(e.target.value)}
+          hint="0 = o máximo que o número permite."
+        />
+        <div className="grid-2">
+          <TextField
+            label="Enviar a partir de"
+            type="time"
+            value={windowStart}
+            onChange={(e) => setWindowStart(e.target.value)}
+          />
+          <TextField
+            label="Até"
+            type="time"
+            value={windowEnd}
+            onChange={(e) => setWindowEnd(e.target.value)}
+            hint="Opcional: horário de envio."
+          />
+        </div>
+      </div>
+      <footer className="dialog-footer">
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancelar
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={!valid || create.isPending}>
+          {create.isPending ? "Salvando…" : "Salvar rascunho"}
+        </button>
+      </footer>
+    </form>
+  );
+}

@@ -1,0 +1,106 @@
+import { type QueryClient, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef } from "react";
+import { useApi } from "../../auth/session";
+import type { ApiClient } from "../../lib/api";
+import { beep } from "../../lib/beep";
+import type { Conversation, LiveEvent } from "../../lib/types";
+import { str } from "../../lib/types";
+import { useTrackedSubscription } from "../../lib/use-tracked-subscription";
+import { refreshNewest } from "../chat/messages-cache";
+
+export const MINE_KEY = ["conversations.mine"] as const;
+
+const activity = (c: Conversation) => String(c.lastMessageAt ?? c.assignedAt ?? c.createdAt);
+
+/** Newest activity first, as the server orders `conversations.mine`. */
+export function sortByActivity(list: Conversation[]): Conversation[] {
+  return list.slice().sort((a, b) => (activity(a) < activity(b) ? 1 : activity(a) > activity(b) ? -1 : 0));
+}
+
+/**
+ * Keeps the inbox live: conversation events refetch the list (assigned,
+ * transferred away, closed, expired); message events update the open chat, or
+ * bump the unread badge of a background conversation and beep.
+ */
+export function useInboxLive(selectedId: string | null) {
+  const api = useApi();
+  const qc = useQueryClient();
+  const selected = useRef(selectedId);
+  selected.current = selectedId;
+  const refetchSoon = useThrottled(() => void qc.invalidateQueries({ queryKey: MINE_KEY }), 300);
+  const markSoon = useThrottled(() => {
+    const id = selected.current;
+    if (id) void markRead(qc, api, id);
+  }, 500);
+
+  useTrackedSubscription<LiveEvent>((last, h) => api.events.onConversation.subscribe({ lastEventId: last }, h), {
+    onData: (e) => {
+      refetchSoon();
+      const mine = str(e.payload, "copyFor") !== "previous";
+      if (mine && (e.kind === "conversation.assigned" || e.kind === "conversation.transferred")) beep();
+    },
+  });
+
+  useTrackedSubscription<LiveEvent>((last, h) => api.events.onMessage.subscribe({ lastEventId: last }, h), {
+    onData: (e) => {
+      const conversationId = str(e.payload, "conversationId");
+      if (!conversationId) return;
+      const inbound = str(e.payload, "direction") !== "OUT";
+      if (conversationId === selected.current) {
+        void refreshNewest(qc, api, conversationId);
+        if (e.kind === "message.created" && inbound) {
+          if (document.visibilityState === "visible") markSoon();
+          else beep();
+        }
+        return;
+      }
+      if (e.kind !== "message.created") return;
+      qc.setQueryData<Conversation[]>(MINE_KEY, (old) =>
+        old
+          ? sortByActivity(
+              old.map((c) =>
+                c.id === conversationId
+                  ? {
+                      ...c,
+                      unreadCount: inbound ? c.unreadCount + 1 : c.unreadCount,
+                      lastMessageAt: e.at,
+                      lastInboundAt: inbound ? e.at : c.lastInboundAt,
+                    }
+                  : c,
+              ),
+            )
+          : old,
+      );
+      if (inbound) beep();
+      // The server's counts are the truth; the patch above only makes it instant.
+      refetchSoon();
+    },
+  });
+}
+
+/** Resets the unread count on the server and in the list. */
+export async function markRead(qc: QueryClient, api: ApiClient, id: string): Promise<void> {
+  qc.setQueryData<Conversation[]>(MINE_KEY, (old) => old?.map((c) => (c.id === id ? { ...c, unreadCount: 0 } : c)));
+  await api.conversations.markRead.mutate({ id }).catch(() => {});
+}
+
+/** Calls `fn` at most once per `ms`, always running a trailing call. */
+function useThrottled(fn: () => void, ms: number): () => void {
+  const latest = useRef(fn);
+  latest.current = fn;
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+  const ref = useRef(() => {
+    if (timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      latest.current();
+    }, ms);
+  });
+  return ref.current;
+}
