@@ -19,6 +19,7 @@ async function main() {
     config: coreConfigFromEnv(env),
     corsOrigins: env.CORS_ORIGINS,
     bodyLimitKb: env.BODY_LIMIT_KB,
+    uploadLimitMb: env.UPLOAD_LIMIT_MB,
     metricsToken: env.METRICS_TOKEN,
     secureCookie: env.NODE_ENV === "production" && !env.DEV_INSECURE,
     rateLimits: {

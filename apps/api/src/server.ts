@@ -21,6 +21,7 @@ export type StartApiOptions = {
   config: CoreConfig;
   corsOrigins?: string[];
   bodyLimitKb?: number;
+  uploadLimitMb?: number;
   metricsToken?: string;
   trustProxy?: boolean;
   secureCookie?: boolean;
@@ -56,6 +57,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     log: opts.log,
     corsOrigins,
     bodyLimitKb: opts.bodyLimitKb ?? 1024,
+    uploadLimitMb: opts.uploadLimitMb,
     metricsToken: opts.metricsToken,
     trustProxy: opts.trustProxy ?? false,
     limiters,

@@ -12,15 +12,19 @@ import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
+import { registerMedia } from "./media";
 import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
+import { registerWebhooks } from "./webhooks";
 
 export type AppOptions = {
   deps: ApiDeps;
   log: Logger;
   corsOrigins: string[];
   bodyLimitKb: number;
+  /** Largest messages.sendMedia request (multipart), refused by Content-Length before buffering. */
+  uploadLimitMb?: number;
   metricsToken?: string;
   trustProxy: boolean;
   limiters: { user: SharedRateLimiter; ip: SharedRateLimiter; webhook: SharedRateLimiter };
@@ -68,13 +72,16 @@ export function createApp(opts: AppOptions) {
   });
 
   app.use("/trpc/*", rateLimit(opts.limiters));
-  app.use(
-    "/trpc/*",
-    bodyLimit({
-      maxSize: opts.bodyLimitKb * 1024,
-      onError: (c) => c.json({ error: `Request body larger than ${opts.bodyLimitKb} KB` }, 413),
-    }),
-  );
+  const jsonLimit = bodyLimit({
+    maxSize: opts.bodyLimitKb * 1024,
+    onError: (c) => c.json({ error: `Request body larger than ${opts.bodyLimitKb} KB` }, 413),
+  });
+  const uploadMb = opts.uploadLimitMb ?? 100;
+  const uploadLimit = bodyLimit({
+    maxSize: uploadMb * 1024 * 1024,
+    onError: (c) => c.json({ error: `File larger than ${uploadMb} MB` }, 413),
+  });
+  app.use("/trpc/*", (c, next) => (c.req.path === "/trpc/messages.sendMedia" ? uploadLimit : jsonLimit)(c, next));
   app.use(
     "/trpc/*",
     trpcServer({
@@ -96,6 +103,8 @@ export function createApp(opts: AppOptions) {
     }),
   );
 
+  registerWebhooks(app, opts.deps, opts.limiters.webhook);
+  registerMedia(app, opts.deps);
   opts.mount?.(app);
 
   const dist = opts.webDist ? resolve(opts.webDist) : undefined;

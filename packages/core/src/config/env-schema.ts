@@ -33,6 +33,7 @@ export const commonEnv = z.object({
   TIMEZONE: z.string().default("America/Sao_Paulo"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DEV_INSECURE: bool.default(false),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
 
@@ -95,5 +96,6 @@ export function coreConfigFromEnv(env: CommonEnv) {
     conversationTtlSeconds: env.CONVERSATION_TTL,
     defaultRegion: env.DEFAULT_REGION,
     timezone: env.TIMEZONE,
+    providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
   };
 }

@@ -23,6 +23,8 @@ export type CoreConfig = {
   conversationTtlSeconds: number;
   defaultRegion: string;
   timezone: string;
+  /** HTTP timeout of provider calls (default: the adapters' 15 s). */
+  providerTimeoutMs?: number;
 };
 
 export type Tx = DbOrTx;
