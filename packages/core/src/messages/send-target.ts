@@ -16,7 +16,8 @@ export async function recipientOf(tx: Tx, provider: "META" | "EVOLUTION", contac
     .where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.provider, provider)));
   const of = (kind: string) => ids.find((i) => i.kind === kind)?.externalId;
   if (provider === "META") return of("wa_id") ?? contact?.phone ?? of("bsuid") ?? null;
-  return of("jid") ?? contact?.phone ?? of("lid") ?? null;
+  // A phone JID's digits are the number WhatsApp uses (BR numbers may lack the ninth digit there).
+  return of("jid")?.replace(/@s\.whatsapp\.net$/, "") ?? contact?.phone ?? of("lid") ?? null;
 }
 
 /** The quoted message in the shape the provider needs (Evolution quotes by key and chat). */
