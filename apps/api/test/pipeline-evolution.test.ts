@@ -36,7 +36,7 @@ describe("Evolution inbound", () => {
     conversationId = message.conversation_id;
     const ids = await p.stack.core.sql`select kind, external_id from contact_identities order by kind`;
     expect(ids.map((r) => r.kind)).toEqual(expect.arrayContaining(["jid", "lid"]));
-    expect(p.events.some((e) => e.kind === "message.created" && e.payload.messageId === message.id)).toBe(true);
+    await until(async () => p.events.some((e) => e.kind === "message.created" && e.payload.messageId === message.id));
     // The same customer writing again (redelivery included) stays one conversation, one message per id.
     await p.sim.injectInbound("EVOLUTION", { from: CUSTOMER, body: "Oi, tudo bem?", id: "EVOIN1" });
     await idle();
@@ -133,7 +133,7 @@ describe("Evolution pairing", () => {
     await fetch(`${p.sim.url}/_sim/connection`, { method: "POST", body: JSON.stringify({ state: "open" }) });
     await until(async () => (await p.admin.client.instances.get.query({ id: p.evolution.id })).connectionStatus === "open");
     expect((await p.admin.client.instances.get.query({ id: p.evolution.id })).qrCode).toBeNull();
-    expect(p.events.some((e) => e.kind === "instance.status" && e.payload.connectionStatus === "open")).toBe(true);
+    await until(async () => p.events.some((e) => e.kind === "instance.status" && e.payload.connectionStatus === "open"));
     expect((await p.admin.client.instances.connectionState.query({ id: p.evolution.id })).connectionStatus).toBe("open");
     await p.admin.client.instances.logout.mutate({ id: p.evolution.id });
     expect((await p.admin.client.instances.get.query({ id: p.evolution.id })).connectionStatus).toBe("close");

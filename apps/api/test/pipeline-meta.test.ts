@@ -123,8 +123,10 @@ describe("Meta outbound", () => {
     });
     await p.sim.settled();
     await until(async () => (await messageById(p.stack, queued.id))?.status === "READ");
+    const read = (e: (typeof p.events)[number]) =>
+      e.kind === "message.status" && e.payload.messageId === queued.id && e.payload.status === "READ";
+    await until(async () => p.events.some(read));
     const statuses = p.events.filter((e) => e.kind === "message.status" && e.payload.messageId === queued.id);
-    expect(statuses.map((e) => e.payload.status)).toContain("READ");
     expect(statuses[0]?.payload.operatorId).toBe(operator.user.id);
   });
 
@@ -183,8 +185,10 @@ describe("Meta outbound", () => {
     });
     expect(row.error_code).toBe("131047");
     expect(row.error_message).toMatch(/24 hours/);
-    const failed = p.events.find((e) => e.kind === "message.status" && e.payload.messageId === queued.id);
-    expect(failed?.payload.status).toBe("FAILED");
+    const failed = await until(async () =>
+      p.events.find((e) => e.kind === "message.status" && e.payload.messageId === queued.id),
+    );
+    expect(failed.payload.status).toBe("FAILED");
   });
 
   it("sends an image: the file is uploaded to Meta and sent by media id", async () => {
