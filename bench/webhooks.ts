@@ -9,17 +9,17 @@
  * Last line: {"name":"webhooks","acked_per_s",…,"ratio"}.
  */
 import { randomUUID } from "node:crypto";
-import { Agent, request } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
+import { Agent, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startApi } from "@elsehu/api";
 import { type CoreConfig, createInstance, createUser, type StoredEvent } from "@elsehu/core";
 import { connect, startEmbeddedPostgres } from "@elsehu/db";
 import { cloneDatabase, createTemplateDatabase, dropDatabase } from "@elsehu/db/testing";
 import { signMetaBody } from "@elsehu/providers";
-import { startApi } from "@elsehu/api";
 import { startWorker } from "@elsehu/worker";
 import { serve } from "@hono/node-server";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
@@ -64,13 +64,22 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 function post(url: URL, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers },
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
       },
     );
     req.on("error", reject);
+    // A request that never answers counts as a failure instead of stalling the run.
+    req.setTimeout(10_000, () => req.destroy(new Error("timeout")));
     req.end(body);
   });
 }
@@ -79,19 +88,40 @@ function webhookBody(n: number, wamid: string): string {
   const from = `55119${String(80000000 + (n % SENDERS)).padStart(8, "0")}`;
   return JSON.stringify({
     object: "whatsapp_business_account",
-    entry: [{ id: "102938475610293", changes: [{ field: "messages", value: {
-      messaging_product: "whatsapp",
-      metadata: { display_phone_number: "5511940001234", phone_number_id: PNID },
-      contacts: [{ profile: { name: `Cliente ${n % SENDERS}` }, wa_id: from }],
-      messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: `mensagem ${n}` } }],
-    } }] }],
+    entry: [
+      {
+        id: "102938475610293",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "5511940001234", phone_number_id: PNID },
+              contacts: [{ profile: { name: `Cliente ${n % SENDERS}` }, wa_id: from }],
+              messages: [
+                {
+                  from,
+                  id: wamid,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: "text",
+                  text: { body: `mensagem ${n}` },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   });
 }
 
 type Shot = { wamid: string; start: number; ack: number; status: number };
 
 /** Open loop at `rate`/s for `seconds`, or closed loop (`rate` 0) over `count` requests. */
-async function load(url: URL, opts: { rate: number; seconds: number; count: number; sign: boolean }): Promise<{ shots: Shot[]; wallMs: number }> {
+async function load(
+  url: URL,
+  opts: { rate: number; seconds: number; count: number; sign: boolean },
+): Promise<{ shots: Shot[]; wallMs: number }> {
   const shots: Shot[] = [];
   let n = 0;
   const fire = async () => {
@@ -115,20 +145,27 @@ async function load(url: URL, opts: { rate: number; seconds: number; count: numb
     }
     await Promise.all(pending);
   } else {
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (n < opts.count) await fire();
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (n < opts.count) await fire();
+      }),
+    );
   }
   return { shots, wallMs: performance.now() - began };
 }
 
 /** A tRPC subscription served over a real WebSocket: message events an operator may see. */
 const benchRouter = router({
-  onMessage: userProcedure.input(z.object({ lastEventId: z.string().nullish() }).optional()).subscription(async function* ({ ctx, signal }) {
-    for await (const e of streamEvents(ctx.hub, ctx.core, ctx.user, { signal, filter: (ev: StoredEvent) => ev.kind === "message.created" })) {
-      yield tracked(String(e.id), e.payload);
-    }
-  }),
+  onMessage: userProcedure
+    .input(z.object({ lastEventId: z.string().nullish() }).optional())
+    .subscription(async function* ({ ctx, signal }) {
+      for await (const e of streamEvents(ctx.hub, ctx.core, ctx.user, {
+        signal,
+        filter: (ev: StoredEvent) => ev.kind === "message.created",
+      })) {
+        yield tracked(String(e.id), e.payload);
+      }
+    }),
 });
 
 async function main() {
@@ -144,17 +181,40 @@ async function main() {
   const template = await createTemplateDatabase(serverUrl);
   const clone = await cloneDatabase(template);
   const config: CoreConfig = {
-    sessionIdleTimeoutSeconds: 3600, encryptionKey: Buffer.alloc(32, 9), storagePath: mkdtempSync(join(tmpdir(), "elsehu-bench-files-")),
-    conversationTtlSeconds: 86400, defaultRegion: "BR", timezone: "America/Sao_Paulo",
+    sessionIdleTimeoutSeconds: 3600,
+    encryptionKey: Buffer.alloc(32, 9),
+    storagePath: mkdtempSync(join(tmpdir(), "elsehu-bench-files-")),
+    conversationTtlSeconds: 86400,
+    defaultRegion: "BR",
+    timezone: "America/Sao_Paulo",
   };
-  const api = await startApi({ databaseUrl: clone.url, port: 0, log, config, rateLimits: { userPerMinute: 1e6, ipPerMinute: 1e6, webhookPerMinute: 1e7 } });
+  const api = await startApi({
+    databaseUrl: clone.url,
+    port: 0,
+    log,
+    config,
+    rateLimits: { userPerMinute: 1e6, ipPerMinute: 1e6, webhookPerMinute: 1e7 },
+  });
   const worker = await startWorker({ databaseUrl: clone.url, log, config, cron: false, pollIntervalMs: 500 });
   const core = api.deps.core;
-  const admin = await createUser(core, null, { name: "Admin", email: "admin@bench.local", password: "bench-password", role: "ADMIN" });
-  const operator = await createUser(core, null, { name: "Operadora", email: "op@bench.local", password: "bench-password", role: "OPERATOR", maxConcurrent: 100 });
+  const admin = await createUser(core, null, {
+    name: "Admin",
+    email: "admin@bench.local",
+    password: "bench-password",
+    role: "ADMIN",
+  });
+  const operator = await createUser(core, null, {
+    name: "Operadora",
+    email: "op@bench.local",
+    password: "bench-password",
+    role: "OPERATOR",
+    maxConcurrent: 100,
+  });
   const actor = { id: admin.id, role: "ADMIN" as const, name: admin.name };
   const instance = await createInstance(core, actor, {
-    provider: "META", name: "Bench", config: { phoneNumberId: PNID },
+    provider: "META",
+    name: "Bench",
+    config: { phoneNumberId: PNID },
     secrets: { accessToken: "bench-access-token", appSecret: SECRET, verifyToken: "bench-verify-token" },
   });
 
@@ -175,10 +235,22 @@ async function main() {
   const session = await core.auth.createSession(operator.id, {});
   const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
   await new Promise((r) => wss.once("listening", r));
-  const handler = applyWSSHandler({ wss, router: benchRouter, createContext: ({ info }) =>
-    createContext(api.deps, { token: typeof info.connectionParams?.token === "string" ? info.connectionParams.token : undefined, via: "ws", ip: "127.0.0.1" }) });
+  const handler = applyWSSHandler({
+    wss,
+    router: benchRouter,
+    createContext: ({ info }) =>
+      createContext(api.deps, {
+        token: typeof info.connectionParams?.token === "string" ? info.connectionParams.token : undefined,
+        via: "ws",
+        ip: "127.0.0.1",
+      }),
+  });
   const wsPort = (wss.address() as AddressInfo).port;
-  const wsClient = createWSClient({ url: `ws://127.0.0.1:${wsPort}`, connectionParams: () => ({ token: session.id }), WebSocket: WebSocket as unknown as typeof globalThis.WebSocket });
+  const wsClient = createWSClient({
+    url: `ws://127.0.0.1:${wsPort}`,
+    connectionParams: () => ({ token: session.id }),
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+  });
   const client = createTRPCClient<typeof benchRouter>({ links: [wsLink({ client: wsClient })] });
   const arrivals = new Map<string, number>();
   const sub = client.onMessage.subscribe(undefined, {
@@ -192,7 +264,9 @@ async function main() {
   const apiUrl = new URL(`${api.url}/webhooks/meta`);
   const drain = async () => {
     for (;;) {
-      const [row] = await core.sql<{ n: number }[]>`select count(*)::int as n from webhook_events where processed_at is null`;
+      const [row] = await core.sql<
+        { n: number }[]
+      >`select count(*)::int as n from webhook_events where processed_at is null`;
       if ((row?.n ?? 0) === 0) return;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -214,7 +288,17 @@ async function main() {
     const ok = shots.filter((s) => s.status === 200);
     const acks = ok.map((s) => s.ack);
     if (rate === 200) e2eAt200 = pct(e2e, 99);
-    console.log([rate, r1((ok.length / wallMs) * 1000), r1(pct(acks, 50)), r1(pct(acks, 99)), r1(pct(e2e, 50)), r1(pct(e2e, 99)), `${shots.length - ok.length} failed, ${shots.length - e2e.length} without event`].join("  "));
+    console.log(
+      [
+        rate,
+        r1((ok.length / wallMs) * 1000),
+        r1(pct(acks, 50)),
+        r1(pct(acks, 99)),
+        r1(pct(e2e, 50)),
+        r1(pct(e2e, 99)),
+        `${shots.length - ok.length} failed, ${shots.length - e2e.length} without event`,
+      ].join("  "),
+    );
   }
 
   // Saturation: the API (worker processing in the background, as in production)…
@@ -222,7 +306,9 @@ async function main() {
   const satOk = sat.shots.filter((s) => s.status === 200);
   const ackedPerS = (satOk.length / sat.wallMs) * 1000;
   const satAcks = satOk.map((s) => s.ack);
-  console.log(`saturation: ${satOk.length}/${sat.shots.length} acked in ${r1(sat.wallMs)} ms -> ${r1(ackedPerS)}/s, p50 ${r1(pct(satAcks, 50))} ms, p99 ${r1(pct(satAcks, 99))} ms`);
+  console.log(
+    `saturation: ${satOk.length}/${sat.shots.length} acked in ${r1(sat.wallMs)} ms -> ${r1(ackedPerS)}/s, p50 ${r1(pct(satAcks, 50))} ms, p99 ${r1(pct(satAcks, 99))} ms`,
+  );
   await drain();
 
   // …and the baseline: a bare Hono route inserting one row per request, same pool size.
@@ -239,10 +325,22 @@ async function main() {
   const baseUrl = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
   const bl = await load(baseUrl, { rate: 0, seconds: 0, count: SIZE, sign: false });
   const baselinePerS = (bl.shots.filter((s) => s.status === 200).length / bl.wallMs) * 1000;
-  console.log(`baseline: ${r1(baselinePerS)}/s, p50 ${r1(pct(bl.shots.map((s) => s.ack), 50))} ms, p99 ${r1(pct(bl.shots.map((s) => s.ack), 99))} ms`);
+  console.log(
+    `baseline: ${r1(baselinePerS)}/s, p50 ${r1(
+      pct(
+        bl.shots.map((s) => s.ack),
+        50,
+      ),
+    )} ms, p99 ${r1(
+      pct(
+        bl.shots.map((s) => s.ack),
+        99,
+      ),
+    )} ms`,
+  );
 
   sub.unsubscribe();
-  wsClient.close();
+  await wsClient.close();
   handler.broadcastReconnectNotification();
   wss.close();
   await new Promise<void>((r) => server.close(() => r()));
@@ -256,15 +354,17 @@ async function main() {
   if (dir) rmSync(dir, { recursive: true, force: true });
   rmSync(config.storagePath, { recursive: true, force: true });
 
-  console.log(JSON.stringify({
-    name: "webhooks",
-    acked_per_s: r1(ackedPerS),
-    ack_p50_ms: r1(pct(satAcks, 50)),
-    ack_p99_ms: r1(pct(satAcks, 99)),
-    e2e_p99_ms_at_200: r1(e2eAt200),
-    baseline_per_s: r1(baselinePerS),
-    ratio: Math.round((ackedPerS / baselinePerS) * 100) / 100,
-  }));
+  console.log(
+    JSON.stringify({
+      name: "webhooks",
+      acked_per_s: r1(ackedPerS),
+      ack_p50_ms: r1(pct(satAcks, 50)),
+      ack_p99_ms: r1(pct(satAcks, 99)),
+      e2e_p99_ms_at_200: r1(e2eAt200),
+      baseline_per_s: r1(baselinePerS),
+      ratio: Math.round((ackedPerS / baselinePerS) * 100) / 100,
+    }),
+  );
 }
 
 main().catch((err) => {

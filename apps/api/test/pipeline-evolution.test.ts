@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient, userWithToken } from "./harness";
-import { assign, EVO_SECRET, messageById, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
+import {
+  assign,
+  EVO_SECRET,
+  messageById,
+  messageByProviderId,
+  type Pipeline,
+  startPipeline,
+  until,
+} from "./pipeline-helpers";
 
 let p: Pipeline;
 let operator: Awaited<ReturnType<typeof userWithToken>>;
@@ -53,7 +61,9 @@ describe("Evolution inbound", () => {
     });
     const message = await until(() => messageByProviderId(p.stack, "EVODOC1"));
     await assign(p.stack, conversationId, operator.user.id);
-    const res = await fetch(`${p.stack.url}/media/${message.id}`, { headers: { authorization: `Bearer ${operator.token}` } });
+    const res = await fetch(`${p.stack.url}/media/${message.id}`, {
+      headers: { authorization: `Bearer ${operator.token}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="boleto.pdf"/);
     expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes);
@@ -103,7 +113,10 @@ describe("Evolution outbound", () => {
     form.set("file", new File([Buffer.from("%PDF-1.4 contrato")], "contrato.pdf", { type: "application/pdf" }));
     const queued = await httpClient(p.stack.url, operator.token, { batch: false }).messages.sendMedia.mutate(form);
     const providerId = await until(async () => (await messageById(p.stack, queued.id))?.provider_message_id);
-    const request = p.sim.sentMessages().find((m) => m.providerMessageId === providerId)?.request as Record<string, unknown>;
+    const request = p.sim.sentMessages().find((m) => m.providerMessageId === providerId)?.request as Record<
+      string,
+      unknown
+    >;
     expect(request).toMatchObject({
       number: "5521998877665",
       mediatype: "document",
@@ -127,14 +140,22 @@ describe("Evolution outbound", () => {
 describe("Evolution pairing", () => {
   it("keeps the connection status current from webhooks and publishes it", async () => {
     await fetch(`${p.sim.url}/_sim/connection`, { method: "POST", body: JSON.stringify({ state: "close" }) });
-    await until(async () => (await p.admin.client.instances.get.query({ id: p.evolution.id })).connectionStatus === "close");
+    await until(
+      async () => (await p.admin.client.instances.get.query({ id: p.evolution.id })).connectionStatus === "close",
+    );
     const connect = await p.admin.client.instances.connect.mutate({ id: p.evolution.id });
     expect(connect.qrCode).toMatch(/^data:image\/png;base64,/);
     await fetch(`${p.sim.url}/_sim/connection`, { method: "POST", body: JSON.stringify({ state: "open" }) });
-    await until(async () => (await p.admin.client.instances.get.query({ id: p.evolution.id })).connectionStatus === "open");
+    await until(
+      async () => (await p.admin.client.instances.get.query({ id: p.evolution.id })).connectionStatus === "open",
+    );
     expect((await p.admin.client.instances.get.query({ id: p.evolution.id })).qrCode).toBeNull();
-    await until(async () => p.events.some((e) => e.kind === "instance.status" && e.payload.connectionStatus === "open"));
-    expect((await p.admin.client.instances.connectionState.query({ id: p.evolution.id })).connectionStatus).toBe("open");
+    await until(async () =>
+      p.events.some((e) => e.kind === "instance.status" && e.payload.connectionStatus === "open"),
+    );
+    expect((await p.admin.client.instances.connectionState.query({ id: p.evolution.id })).connectionStatus).toBe(
+      "open",
+    );
     await p.admin.client.instances.logout.mutate({ id: p.evolution.id });
     expect((await p.admin.client.instances.get.query({ id: p.evolution.id })).connectionStatus).toBe("close");
     await p.sim.settled();

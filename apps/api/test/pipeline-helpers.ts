@@ -75,14 +75,30 @@ export async function assign(stack: Stack, conversationId: string, operatorId: s
 
 export async function messageByProviderId(stack: Stack, providerMessageId: string) {
   const [row] = await stack.core.sql<
-    { id: string; conversation_id: string; status: string; body: string | null; direction: string; media: Record<string, unknown> | null; error_code: string | null; error_message: string | null }[]
+    {
+      id: string;
+      conversation_id: string;
+      status: string;
+      body: string | null;
+      direction: string;
+      media: Record<string, unknown> | null;
+      error_code: string | null;
+      error_message: string | null;
+    }[]
   >`select id, conversation_id, status, body, direction, media, error_code, error_message from messages where provider_message_id = ${providerMessageId}`;
   return row;
 }
 
 export async function messageById(stack: Stack, id: string) {
   const [row] = await stack.core.sql<
-    { id: string; status: string; provider_message_id: string | null; error_code: string | null; error_message: string | null; content: Record<string, unknown> | null }[]
+    {
+      id: string;
+      status: string;
+      provider_message_id: string | null;
+      error_code: string | null;
+      error_message: string | null;
+      content: Record<string, unknown> | null;
+    }[]
   >`select id, status, provider_message_id, error_code, error_message, content from messages where id = ${id}`;
   return row;
 }

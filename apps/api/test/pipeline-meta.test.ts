@@ -28,7 +28,12 @@ afterAll(async () => {
 
 describe("Meta inbound", () => {
   it("turns a customer's text into a message in a WAITING conversation and pushes message.created", async () => {
-    const status = await p.sim.injectInbound("META", { from: CUSTOMER, body: "Olá, preciso de ajuda", id: "wamid.IN1", name: "Maria" });
+    const status = await p.sim.injectInbound("META", {
+      from: CUSTOMER,
+      body: "Olá, preciso de ajuda",
+      id: "wamid.IN1",
+      name: "Maria",
+    });
     expect(status).toBe(200);
     const message = await until(() => messageByProviderId(p.stack, "wamid.IN1"));
     expect(message).toMatchObject({ direction: "IN", body: "Olá, preciso de ajuda" });
@@ -68,12 +73,16 @@ describe("Meta inbound", () => {
     const message = await until(() => messageByProviderId(p.stack, "wamid.IMG1"));
     expect(message.media).toMatchObject({ mimeType: "image/jpeg", size: bytes.length });
     await assign(p.stack, conversationId, operator.user.id);
-    const mine = await fetch(`${p.stack.url}/media/${message.id}`, { headers: { authorization: `Bearer ${operator.token}` } });
+    const mine = await fetch(`${p.stack.url}/media/${message.id}`, {
+      headers: { authorization: `Bearer ${operator.token}` },
+    });
     expect(mine.status).toBe(200);
     expect(mine.headers.get("x-content-type-options")).toBe("nosniff");
     expect(Buffer.from(await mine.arrayBuffer())).toEqual(bytes);
     const other = await userWithToken(p.stack, "OPERATOR");
-    const theirs = await fetch(`${p.stack.url}/media/${message.id}`, { headers: { authorization: `Bearer ${other.token}` } });
+    const theirs = await fetch(`${p.stack.url}/media/${message.id}`, {
+      headers: { authorization: `Bearer ${other.token}` },
+    });
     expect(theirs.status).toBe(403);
     const anon = await fetch(`${p.stack.url}/media/${message.id}`);
     expect(anon.status).toBe(401);
@@ -100,7 +109,9 @@ describe("Meta webhook checks", () => {
   });
 
   it("answers Meta's verification challenge only with the right token", async () => {
-    const ok = await fetch(`${p.stack.url}/webhooks/meta?hub.mode=subscribe&hub.verify_token=verify-token-abc&hub.challenge=1234`);
+    const ok = await fetch(
+      `${p.stack.url}/webhooks/meta?hub.mode=subscribe&hub.verify_token=verify-token-abc&hub.challenge=1234`,
+    );
     expect(await ok.text()).toBe("1234");
     const bad = await fetch(`${p.stack.url}/webhooks/meta?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1234`);
     expect(bad.status).toBe(403);
@@ -109,7 +120,10 @@ describe("Meta webhook checks", () => {
 
 describe("Meta outbound", () => {
   it("sends the exact provider JSON, then status webhooks move the message to READ", async () => {
-    const queued = await operator.client.messages.send.mutate({ conversationId, body: "Olá Maria, como posso ajudar?" });
+    const queued = await operator.client.messages.send.mutate({
+      conversationId,
+      body: "Olá Maria, como posso ajudar?",
+    });
     expect(queued.status).toBe("QUEUED");
     const sent = await until(async () => (await messageById(p.stack, queued.id))?.provider_message_id);
     const request = p.sim.sentMessages().find((m) => m.providerMessageId === sent)?.request;
@@ -139,9 +153,11 @@ describe("Meta outbound", () => {
     expect(await postMeta(p.stack.url, metaStatusWebhook(id, "delivered"))).toBe(200);
     expect(await postMeta(p.stack.url, metaStatusWebhook(id, "sent"))).toBe(200);
     // A message whose statuses come read -> sent -> delivered.
-    await p.stack.core.sql`insert into messages (conversation_id, instance_id, direction, type, body, provider_message_id, status)
+    await p.stack.core
+      .sql`insert into messages (conversation_id, instance_id, direction, type, body, provider_message_id, status)
       values (${conversationId}, ${p.meta.id}, 'OUT', 'text', 'manual', 'wamid.ORDER', 'QUEUED')`;
-    for (const s of ["read", "sent", "delivered"] as const) expect(await postMeta(p.stack.url, metaStatusWebhook("wamid.ORDER", s))).toBe(200);
+    for (const s of ["read", "sent", "delivered"] as const)
+      expect(await postMeta(p.stack.url, metaStatusWebhook("wamid.ORDER", s))).toBe(200);
     await until(async () => {
       const [r] = await p.stack.core.sql`select count(*)::int as n from webhook_events where processed_at is null`;
       return r?.n === 0;
@@ -151,9 +167,16 @@ describe("Meta outbound", () => {
   });
 
   it("keeps the provider's code and reason of a failed status", async () => {
-    await p.stack.core.sql`insert into messages (conversation_id, instance_id, direction, type, body, provider_message_id, status)
+    await p.stack.core
+      .sql`insert into messages (conversation_id, instance_id, direction, type, body, provider_message_id, status)
       values (${conversationId}, ${p.meta.id}, 'OUT', 'text', 'manual', 'wamid.FAIL', 'SENT')`;
-    const errors = [{ code: 131026, title: "Message undeliverable", error_data: { details: "Receiver is incapable of receiving this message" } }];
+    const errors = [
+      {
+        code: 131026,
+        title: "Message undeliverable",
+        error_data: { details: "Receiver is incapable of receiving this message" },
+      },
+    ];
     expect(await postMeta(p.stack.url, metaStatusWebhook("wamid.FAIL", "failed", { errors }))).toBe(200);
     const row = await until(async () => {
       const r = await messageByProviderId(p.stack, "wamid.FAIL");
@@ -171,7 +194,9 @@ describe("Meta outbound", () => {
       (r) => r.path.endsWith("/messages") && (r.body as { text?: { body?: string } })?.text?.body === "depois do 429",
     );
     expect(attempts).toHaveLength(2);
-    expect(p.sim.sentMessages().filter((m) => (m.request as { text?: { body?: string } }).text?.body === "depois do 429")).toHaveLength(1);
+    expect(
+      p.sim.sentMessages().filter((m) => (m.request as { text?: { body?: string } }).text?.body === "depois do 429"),
+    ).toHaveLength(1);
     await p.sim.settled();
     await until(async () => (await messageById(p.stack, queued.id))?.status === "READ");
   });
@@ -228,17 +253,20 @@ describe("who may send, and when", () => {
     const other = await userWithToken(p.stack, "OPERATOR");
     const err = await other.client.messages.send.mutate({ conversationId, body: "intruso" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCClientError);
-    expect((err as TRPCClientError<never>).data?.code).toBe("FORBIDDEN");
+    expect((err as { data?: { code?: string } }).data?.code).toBe("FORBIDDEN");
     const supervisor = await userWithToken(p.stack, "SUPERVISOR");
     const ok = await supervisor.client.messages.send.mutate({ conversationId, body: "supervisor aqui" });
     expect(ok.status).toBe("QUEUED");
   });
 
   it("refuses a free-form Meta message outside the 24-hour window, asking for a template", async () => {
-    await p.stack.core.sql`update conversations set last_inbound_at = now() - interval '25 hours' where id = ${conversationId}`;
+    await p.stack.core
+      .sql`update conversations set last_inbound_at = now() - interval '25 hours' where id = ${conversationId}`;
     const before = (await p.stack.core.sql`select count(*)::int as n from messages`)[0]?.n;
-    const err = await operator.client.messages.send.mutate({ conversationId, body: "tarde demais" }).catch((e: unknown) => e);
-    expect((err as TRPCClientError<never>).data?.code).toBe("PRECONDITION_FAILED");
+    const err = await operator.client.messages.send
+      .mutate({ conversationId, body: "tarde demais" })
+      .catch((e: unknown) => e);
+    expect((err as { data?: { code?: string } }).data?.code).toBe("PRECONDITION_FAILED");
     expect((err as Error).message).toMatch(/template/);
     expect((await p.stack.core.sql`select count(*)::int as n from messages`)[0]?.n).toBe(before);
     await p.stack.core.sql`update conversations set last_inbound_at = now() where id = ${conversationId}`;

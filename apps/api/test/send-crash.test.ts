@@ -57,7 +57,10 @@ describe("a worker killed during the provider call", () => {
 
     // The simulator holds the send (no answer) while we kill the worker process.
     p.sim.fail({ provider: "META", times: 1, kind: "timeout" });
-    const queued = await operator.client.messages.send.mutate({ conversationId: inbound.conversation_id, body: "só uma vez" });
+    const queued = await operator.client.messages.send.mutate({
+      conversationId: inbound.conversation_id,
+      body: "só uma vez",
+    });
     const isHeld = (r: { path: string; body: unknown }) =>
       r.path.endsWith("/messages") && (r.body as { text?: { body?: string } })?.text?.body === "só uma vez";
     await until(async () => p.sim.received.some(isHeld), 30_000);
@@ -81,11 +84,16 @@ describe("a worker killed during the provider call", () => {
     expect(row.error_code).toBe("UNKNOWN_AFTER_CRASH");
     expect(p.sim.received.filter(isHeld)).toHaveLength(1);
     await until(async () =>
-      p.events.some((e) => e.kind === "message.status" && e.payload.messageId === queued.id && e.payload.status === "FAILED"),
+      p.events.some(
+        (e) => e.kind === "message.status" && e.payload.messageId === queued.id && e.payload.status === "FAILED",
+      ),
     );
 
     // The operator can resend by hand, and that one goes out normally.
-    const again = await operator.client.messages.send.mutate({ conversationId: inbound.conversation_id, body: "reenviada" });
+    const again = await operator.client.messages.send.mutate({
+      conversationId: inbound.conversation_id,
+      body: "reenviada",
+    });
     await until(async () => (await messageById(p.stack, again.id))?.provider_message_id, 30_000);
   });
 });

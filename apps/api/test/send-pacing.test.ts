@@ -8,7 +8,13 @@ let second: WorkerHandle;
 
 beforeAll(async () => {
   p = await startPipeline();
-  second = await startWorker({ databaseUrl: p.stack.databaseUrl, log: silentLog, config: p.stack.config, pollIntervalMs: 200, cron: false });
+  second = await startWorker({
+    databaseUrl: p.stack.databaseUrl,
+    log: silentLog,
+    config: p.stack.config,
+    pollIntervalMs: 200,
+    cron: false,
+  });
 });
 afterAll(async () => {
   await second.stop();
@@ -24,7 +30,10 @@ describe("per-instance send rate", () => {
     await assign(p.stack, inbound.conversation_id, operator.user.id);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
-      ids.push((await operator.client.messages.send.mutate({ conversationId: inbound.conversation_id, body: `rajada ${i}` })).id);
+      ids.push(
+        (await operator.client.messages.send.mutate({ conversationId: inbound.conversation_id, body: `rajada ${i}` }))
+          .id,
+      );
     }
     for (const id of ids) await until(async () => (await messageById(p.stack, id))?.provider_message_id, 20_000);
     const times = p.sim

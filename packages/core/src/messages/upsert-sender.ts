@@ -30,9 +30,14 @@ export async function upsertSender(tx: Tx, provider: "META" | "EVOLUTION", from:
   if (ids.length === 0 && !phone) throw new Error("sender without any identity");
 
   let contactId: string | undefined;
+  let known: Array<{ contactId: string; kind: string; externalId: string }> = [];
   if (ids.length > 0) {
-    const [known] = await tx
-      .select({ contactId: contactIdentities.contactId })
+    known = await tx
+      .select({
+        contactId: contactIdentities.contactId,
+        kind: contactIdentities.kind,
+        externalId: contactIdentities.externalId,
+      })
       .from(contactIdentities)
       .where(
         and(
@@ -41,10 +46,10 @@ export async function upsertSender(tx: Tx, provider: "META" | "EVOLUTION", from:
             ...ids.map((i) => and(eq(contactIdentities.kind, i.kind), eq(contactIdentities.externalId, i.externalId))),
           ),
         ),
-      )
-      .limit(1);
-    contactId = known?.contactId;
+      );
+    contactId = known[0]?.contactId;
   }
+  const foundByIdentity = contactId !== undefined;
   if (!contactId && phone) {
     const [row] = await tx
       .insert(contacts)
@@ -67,14 +72,15 @@ export async function upsertSender(tx: Tx, provider: "META" | "EVOLUTION", from:
     contactId = row?.id;
   }
   if (!contactId) throw new Error("contact upsert returned nothing");
-  if (ids.length > 0) {
+  const missing = ids.filter((i) => !known.some((k) => k.kind === i.kind && k.externalId === i.externalId));
+  if (missing.length > 0) {
     await tx
       .insert(contactIdentities)
-      .values(ids.map((i) => ({ contactId: contactId as string, provider, ...i })))
+      .values(missing.map((i) => ({ contactId: contactId as string, provider, ...i })))
       .onConflictDoNothing();
   }
-  // Fill a name we did not know yet; never overwrite one an operator typed.
-  if (from.name) {
+  // Fill a name we did not know yet (an imported contact writing first); never overwrite one.
+  if (from.name && !foundByIdentity) {
     await tx
       .update(contacts)
       .set({ name: from.name, searchText: searchTextOf([from.name, phone?.key]) })

@@ -16,6 +16,21 @@ import { ingestInbound, messageIdByProviderId } from "../messages/ingest-inbound
 import type { CoreContext } from "../shared/context";
 import { saveStream } from "../storage/files";
 
+/** Instances change rarely; a per-context cache saves a query per webhook on the hot path. */
+const instanceCaches = new WeakMap<CoreContext, Map<string, { row: InstanceRow; at: number }>>();
+async function cachedInstance(ctx: CoreContext, id: string): Promise<InstanceRow> {
+  let cache = instanceCaches.get(ctx);
+  if (!cache) {
+    cache = new Map();
+    instanceCaches.set(ctx, cache);
+  }
+  const hit = cache.get(id);
+  if (hit && Date.now() - hit.at < 5000) return hit.row;
+  const row = await loadInstance(ctx, id);
+  cache.set(id, { row, at: Date.now() });
+  return row;
+}
+
 function eventsOf(instance: InstanceRow, body: unknown): WebhookEvent[] {
   if (instance.provider === "EVOLUTION") return parseEvolutionWebhook(body).events;
   return parseMetaWebhook(body)
@@ -71,15 +86,18 @@ export async function processWebhookEvent(
 ): Promise<void> {
   const [stored] = await ctx.db.select().from(webhookEvents).where(eq(webhookEvents.id, webhookEventId));
   if (!stored?.instanceId) return;
-  const instance = await loadInstance(ctx, stored.instanceId);
+  const instance = await cachedInstance(ctx, stored.instanceId);
   const events = eventsOf(instance, JSON.parse(stored.body));
   let adapter: ProviderAdapter | undefined;
   for (const event of events) {
     if (event.kind === "message") {
-      // Fast dedupe before any download.
-      if (await messageIdByProviderId(ctx.db, instance.id, event.providerMessageId)) continue;
-      adapter ??= providerFor(ctx, instance);
-      const media = event.fromMe ? null : await downloadMedia(ctx, adapter, event, opts.finalAttempt);
+      let media: MessageMedia | null = null;
+      if (event.media && !event.fromMe) {
+        // Dedupe before downloading anything (ingestInbound dedupes again, in its transaction).
+        if (await messageIdByProviderId(ctx.db, instance.id, event.providerMessageId)) continue;
+        adapter ??= providerFor(ctx, instance);
+        media = await downloadMedia(ctx, adapter, event, opts.finalAttempt);
+      }
       await ctx.db.transaction((tx) => ingestInbound(ctx, tx, instance, event, media));
     } else if (event.kind === "status") {
       await ctx.db.transaction((tx) => applyStatus(tx, instance.id, event));
