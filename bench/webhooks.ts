@@ -8,6 +8,7 @@
  *   bare Hono route that inserts one row per request (the baseline), same client.
  * Last line: {"name":"webhooks","acked_per_s",…,"ratio"}.
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
@@ -20,7 +21,6 @@ import { type CoreConfig, createInstance, createUser, type StoredEvent } from "@
 import { connect, startEmbeddedPostgres } from "@elsehu/db";
 import { cloneDatabase, createTemplateDatabase, dropDatabase } from "@elsehu/db/testing";
 import { signMetaBody } from "@elsehu/providers";
-import { startWorker } from "@elsehu/worker";
 import { serve } from "@hono/node-server";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import { tracked } from "@trpc/server";
@@ -195,7 +195,20 @@ async function main() {
     config,
     rateLimits: { userPerMinute: 1e6, ipPerMinute: 1e6, webhookPerMinute: 1e7 },
   });
-  const worker = await startWorker({ databaseUrl: clone.url, log, config, cron: false, pollIntervalMs: 500 });
+  // The worker runs in its own process, as in production, so acknowledgements and
+  // processing do not share one event loop.
+  const worker = spawn(join(import.meta.dirname, "../node_modules/.bin/tsx"), ["apps/worker/src/main.ts"], {
+    cwd: join(import.meta.dirname, ".."),
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      DATABASE_URL: clone.url,
+      APP_ENCRYPTION_KEY: config.encryptionKey.toString("hex"),
+      STORAGE_PATH: config.storagePath,
+      LOG_LEVEL: "silent",
+      WORKER_POLL_MS: "500",
+    },
+  });
   const core = api.deps.core;
   const admin = await createUser(core, null, {
     name: "Admin",
@@ -345,7 +358,10 @@ async function main() {
   wss.close();
   await new Promise<void>((r) => server.close(() => r()));
   await base.close();
-  await worker.stop();
+  await new Promise((r) => {
+    worker.once("exit", r);
+    worker.kill("SIGTERM");
+  });
   await api.close();
   agent.destroy();
   await clone.drop();
