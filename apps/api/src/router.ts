@@ -3,6 +3,7 @@ import { campaignsRouter } from "./routers/campaigns";
 import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
 import { eventsRouter } from "./routers/events";
+import { instancesRouter } from "./routers/instances";
 import { messagesRouter } from "./routers/messages";
 import { presenceRouter } from "./routers/presence";
 import { reportsRouter } from "./routers/reports";
@@ -23,6 +24,7 @@ export const appRouter = router({
   events: eventsRouter,
   templates: templatesRouter,
   campaigns: campaignsRouter,
+  instances: instancesRouter,
 });
 
 export type AppRouter = typeof appRouter;

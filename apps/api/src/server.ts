@@ -75,11 +75,11 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     log: opts.log,
     corsOrigins,
     bodyLimitKb: opts.bodyLimitKb ?? 1024,
+    uploadLimitMb: opts.uploadLimitMb,
     metricsToken: opts.metricsToken,
     trustProxy: opts.trustProxy ?? false,
     limiters,
     webDist: opts.webDist,
-    uploadLimitMb: opts.uploadLimitMb,
     mount: opts.mount ? (a) => opts.mount?.(a, deps) : undefined,
   });
 

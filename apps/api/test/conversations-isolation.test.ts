@@ -3,7 +3,7 @@ import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/router";
 import { arrive, insertMessage, makeContact, makeInstance, userRow, waitFor } from "./conversation-fixtures";
-import { type Stack, startStack, userWithToken, wsClient } from "./harness";
+import { httpClient, type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 let stack: Stack;
 const closers: Array<() => void> = [];
@@ -64,6 +64,16 @@ describe("operator isolation", () => {
     await expectDenied("conversations.close", c.conversations.close.mutate({ id: x.id, tabulationId: tab.id }));
     await expectDenied("conversations.reopen", c.conversations.reopen.mutate({ id: x.id }));
     await expectDenied("messages.list", c.messages.list.query({ conversationId: x.id }));
+    await expectDenied("messages.send", c.messages.send.mutate({ conversationId: x.id, body: "intruso" }));
+    const form = new FormData();
+    form.set("conversationId", x.id);
+    form.set("file", new File([new Uint8Array([137, 80, 78, 71])], "x.png", { type: "image/png" }));
+    await expectDenied(
+      "messages.sendMedia",
+      httpClient(stack.url, b.token, { batch: false }).messages.sendMedia.mutate(form),
+    );
+    const sent = await stack.core.sql`select 1 from messages where conversation_id = ${x.id} and direction = 'OUT'`;
+    expect(sent).toHaveLength(0);
     const emptyOf = (path: string, items: Array<{ id?: string; conversationId?: string }>) => {
       walked.add(path);
       expect([path, items.filter((i) => i.id === x.id || i.conversationId === x.id)]).toEqual([path, []]);

@@ -10,24 +10,26 @@ import type { Logger } from "pino";
 import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
 import { registerCampaignFiles } from "./campaign-files";
+import { registerMedia } from "./media";
 import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
 import { mountReportsExport } from "./reports-export";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
 import { mountUploads } from "./uploads";
 import { serveWebApp } from "./web-app";
+import { registerWebhooks } from "./webhooks";
 
 export type AppOptions = {
   deps: ApiDeps;
   log: Logger;
   corsOrigins: string[];
   bodyLimitKb: number;
+  /** Largest upload in MB (CSV imports, messages.sendMedia), refused by Content-Length before buffering. */
+  uploadLimitMb?: number;
   metricsToken?: string;
   trustProxy: boolean;
   limiters: { user: SharedRateLimiter; ip: SharedRateLimiter; webhook: SharedRateLimiter };
   webDist?: string;
-  /** Largest accepted upload (CSV imports), in MB. */
-  uploadLimitMb?: number;
   /** Extra routes (webhooks, uploads, downloads) mounted by later modules. */
   mount?: (app: Hono<AppEnv>) => void;
 };
@@ -71,13 +73,16 @@ export function createApp(opts: AppOptions) {
   });
 
   app.use("/trpc/*", rateLimit(opts.limiters));
-  app.use(
-    "/trpc/*",
-    bodyLimit({
-      maxSize: opts.bodyLimitKb * 1024,
-      onError: (c) => c.json({ error: `Request body larger than ${opts.bodyLimitKb} KB` }, 413),
-    }),
-  );
+  const jsonLimit = bodyLimit({
+    maxSize: opts.bodyLimitKb * 1024,
+    onError: (c) => c.json({ error: `Request body larger than ${opts.bodyLimitKb} KB` }, 413),
+  });
+  const uploadMb = opts.uploadLimitMb ?? 50;
+  const uploadLimit = bodyLimit({
+    maxSize: uploadMb * 1024 * 1024,
+    onError: (c) => c.json({ error: `File larger than ${uploadMb} MB` }, 413),
+  });
+  app.use("/trpc/*", (c, next) => (c.req.path === "/trpc/messages.sendMedia" ? uploadLimit : jsonLimit)(c, next));
   app.use(
     "/trpc/*",
     trpcServer({
@@ -102,6 +107,8 @@ export function createApp(opts: AppOptions) {
   mountReportsExport(app, opts.deps);
   registerCampaignFiles(app, opts.deps);
   mountUploads(app, opts.deps, { uploadLimitMb: opts.uploadLimitMb ?? 50 });
+  registerWebhooks(app, opts.deps, opts.limiters.webhook);
+  registerMedia(app, opts.deps);
   opts.mount?.(app);
 
   if (opts.webDist && !serveWebApp(app, opts.webDist)) {

@@ -119,11 +119,13 @@ export async function* streamEvents(
   const onAbort = () => wake?.();
   opts.signal?.addEventListener("abort", onAbort);
   try {
-    let last = opts.lastEventId ?? 0;
+    // Ids commit out of order (id 100 may commit after 101), so live events are deduped
+    // against the replayed backlog only, never against a high-water mark.
+    const replayed = new Set<number>();
     if (opts.lastEventId != null) {
       for (const e of await loadEventsAfter(core, opts.lastEventId, 10_000)) {
         if (!accept(e)) continue;
-        last = Math.max(last, e.id);
+        replayed.add(e.id);
         yield e;
       }
     }
@@ -137,8 +139,7 @@ export async function* streamEvents(
         continue;
       }
       // Local events (negative ids) are never replayed from the backlog.
-      if (e.id > 0 && e.id <= last) continue;
-      if (e.id > 0) last = e.id;
+      if (e.id > 0 && replayed.delete(e.id)) continue;
       yield e;
     }
   } finally {

@@ -6,6 +6,8 @@ import { importCsvTask } from "./contacts/import-csv";
 import { assignWaitingTask } from "./conversations/assign-waiting";
 import { expireIdleTask } from "./conversations/expire-idle";
 import type { TaskDef, TaskDeps } from "./define";
+import { processWebhookTask } from "./messages/process-webhook";
+import { sendMessageTask } from "./messages/send-message";
 import { sweepPresenceTask } from "./presence/sweep-presence";
 
 /** Every task the worker runs. */
@@ -17,6 +19,8 @@ export const TASKS: TaskDef[] = [
   dispatchTickTask,
   ackOptOutTask,
   importCsvTask,
+  processWebhookTask,
+  sendMessageTask,
 ];
 
 /** Recurring jobs, with stable identifiers so restarts and several workers never double-schedule. */

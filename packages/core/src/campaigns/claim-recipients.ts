@@ -63,7 +63,7 @@ export async function claimRecipients(ctx: CoreContext, campaignId: string, opts
       select id, name, provider, config, secrets, send_rate_per_second as "sendRatePerSecond"
       from service_instances where id = ${c.instanceId}`;
     if (!instance) return { kind: "stopped" };
-    const staleMs = providerTimeoutMs(instance) + SENDING_MARGIN_MS;
+    const staleMs = providerTimeoutMs(ctx, instance) + SENDING_MARGIN_MS;
     await sql`
       update campaign_recipients set status = 'UNKNOWN', reason = ${WORKER_DIED}, error_code = 'WORKER_DIED'
       where campaign_id = ${c.id} and status = 'SENDING' and attempted_at < ${iso(new Date(now.getTime() - staleMs))}::timestamptz`;

@@ -1,58 +1,33 @@
-import { serviceInstances } from "@elsehu/db";
-import { createProvider, type ProviderAdapter, type ProviderConfig, type ProviderKind } from "@elsehu/providers";
-import { eq } from "drizzle-orm";
+import type { ProviderAdapter } from "@elsehu/providers";
+import { loadInstance } from "../instances/list-instances";
+import { instanceTimeoutMs, providerFor } from "../instances/provider-for";
+import type { InstanceRow } from "../instances/shape";
 import type { CoreContext } from "../shared/context";
-import { decryptJson } from "../shared/crypto";
-import { DomainError, notFound } from "../shared/errors";
+import { DomainError } from "../shared/errors";
 
-export type InstanceRow = typeof serviceInstances.$inferSelect;
-/** The columns an adapter needs (what the dispatcher loads). */
+/** The columns the dispatcher loads for an instance. */
 export type InstanceSettingsRow = Pick<
   InstanceRow,
   "id" | "name" | "provider" | "config" | "secrets" | "sendRatePerSecond"
 >;
 
-/** The adapters' own default; a SENDING recipient older than this plus a margin had its call end. */
-export const DEFAULT_PROVIDER_TIMEOUT_MS = 15_000;
+/** A SENDING recipient older than this plus a margin had its provider call end (or its worker die). */
+export function providerTimeoutMs(ctx: Pick<CoreContext, "config">, row: Pick<InstanceRow, "config">): number {
+  return instanceTimeoutMs(ctx, row);
+}
 
-/** Numeric settings stored as strings in the JSON config. */
-const NUMERIC = new Set(["timeoutMs"]);
-
-/** `config` (non-secret) merged with the decrypted `secrets`, numbers coerced. */
-export function instanceSettings(ctx: CoreContext, row: InstanceSettingsRow): Record<string, string | number> {
-  let secrets: Record<string, unknown> = {};
+/** The instance's adapter (shared with the message pipeline); unreadable credentials name the instance only. */
+export function providerFromRow(ctx: Pick<CoreContext, "config">, row: InstanceSettingsRow): ProviderAdapter {
   try {
-    secrets = decryptJson<Record<string, unknown>>(ctx.config.encryptionKey, row.secrets);
+    return providerFor(ctx, row);
   } catch {
-    // Never echo the blob or the key: name the instance only.
+    // Never echo the blob or the key.
     throw new DomainError("PRECONDITION_FAILED", `Credenciais da instância "${row.name}" ilegíveis`, {
       instanceId: row.id,
     });
   }
-  const merged: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries({ ...row.config, ...secrets })) {
-    if (typeof v === "string" || typeof v === "number") merged[k] = NUMERIC.has(k) ? Number(v) : v;
-  }
-  return merged;
 }
 
-/** How long a provider call of this instance may take before the adapter gives up. */
-export function providerTimeoutMs(row: InstanceSettingsRow): number {
-  const t = Number(row.config.timeoutMs);
-  return Number.isFinite(t) && t > 0 ? t : DEFAULT_PROVIDER_TIMEOUT_MS;
-}
-
-export function providerFromRow(ctx: CoreContext, row: InstanceSettingsRow): ProviderAdapter {
-  const settings = instanceSettings(ctx, row);
-  return createProvider(row.provider as ProviderKind, settings as unknown as ProviderConfig<ProviderKind>);
-}
-
-/**
- * Seam with the message pipeline: the adapter of a service instance. The
- * integrator may replace the body with the pipeline's loader; the signature stays.
- */
 export async function providerForInstance(ctx: CoreContext, instanceId: string): Promise<ProviderAdapter> {
-  const [row] = await ctx.db.select().from(serviceInstances).where(eq(serviceInstances.id, instanceId));
-  if (!row) throw notFound("Instance");
-  return providerFromRow(ctx, row);
+  return providerFromRow(ctx, await loadInstance(ctx, instanceId));
 }

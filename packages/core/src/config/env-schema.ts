@@ -35,6 +35,7 @@ export const commonEnv = z.object({
   DEV_INSECURE: bool.default(false),
   /** Comma-separated opt-out keywords; empty keeps the defaults. */
   OPT_OUT_KEYWORDS: z.string().optional(),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
 
@@ -100,5 +101,6 @@ export function coreConfigFromEnv(env: CommonEnv) {
     optOutKeywords: env.OPT_OUT_KEYWORDS?.split(",")
       .map((k) => k.trim())
       .filter(Boolean),
+    providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
   };
 }

@@ -25,6 +25,8 @@ export type CoreConfig = {
   timezone: string;
   /** Inbound texts that opt a contact out of campaigns (default SAIR, PARAR, STOP, CANCELAR). */
   optOutKeywords?: string[];
+  /** HTTP timeout of provider calls (default: the adapters' 15 s). */
+  providerTimeoutMs?: number;
 };
 
 export type Tx = DbOrTx;

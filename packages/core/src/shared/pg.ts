@@ -11,3 +11,4 @@ function sqlState(err: unknown): string | undefined {
 
 export const isUniqueViolation = (err: unknown) => sqlState(err) === "23505";
 export const isSerializationFailure = (err: unknown) => sqlState(err) === "40001" || sqlState(err) === "40P01";
+export const isForeignKeyViolation = (err: unknown) => sqlState(err) === "23503";

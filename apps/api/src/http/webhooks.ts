@@ -1,0 +1,56 @@
+import {
+  acceptEvolutionWebhook,
+  acceptMetaWebhook,
+  answerMetaChallenge,
+  EVOLUTION_SECRET_HEADER,
+  InstanceDirectory,
+  type SharedRateLimiter,
+} from "@elsehu/core";
+import type { Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ApiDeps } from "../trpc/context";
+import { webhookRateLimit } from "./rate-limit";
+import type { AppEnv } from "./request-info";
+
+const limit = (mb: number) =>
+  bodyLimit({ maxSize: mb * 1024 * 1024, onError: (c) => c.json({ error: `Body larger than ${mb} MB` }, 413) });
+
+/**
+ * Provider webhooks. Each accepted POST is stored with its processing job in one
+ * statement and answered 200 before any processing (see core/webhooks). Bad
+ * signature or secret: 401 and nothing stored; malformed body: 400; unknown instance: 404.
+ * They use the webhook limiter, never the per-user one.
+ */
+export function registerWebhooks(app: Hono<AppEnv>, deps: ApiDeps, limiter: SharedRateLimiter): InstanceDirectory {
+  const directory = new InstanceDirectory(deps.core);
+  const answer = (c: Context<AppEnv>, outcome: { status: 200 | 400 | 401 | 403 | 404; error?: string }) => {
+    if (outcome.status !== 200) c.get("log").warn({ status: outcome.status, error: outcome.error }, "webhook refused");
+    return outcome.status === 200 ? c.json({ ok: true }) : c.json({ error: outcome.error }, outcome.status);
+  };
+  app.use("/webhooks/*", webhookRateLimit(limiter));
+
+  app.get("/webhooks/meta", async (c) => {
+    const challenge = await answerMetaChallenge(directory, c.req.query());
+    return challenge === null ? c.json({ error: "Verification failed" }, 403) : c.text(challenge);
+  });
+
+  app.post("/webhooks/meta", limit(2), async (c) => {
+    const raw = await c.req.text();
+    return answer(
+      c,
+      await acceptMetaWebhook(deps.core, directory, { raw, signature: c.req.header("x-hub-signature-256") }),
+    );
+  });
+
+  // Evolution may inline media as base64, hence the larger limit.
+  app.post("/webhooks/evolution/:instanceId", limit(64), async (c) => {
+    const raw = await c.req.text();
+    const outcome = await acceptEvolutionWebhook(deps.core, directory, {
+      instanceId: c.req.param("instanceId"),
+      raw,
+      secret: c.req.header(EVOLUTION_SECRET_HEADER),
+    });
+    return answer(c, outcome);
+  });
+  return directory;
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack, userWithToken } from "./harness";
+
+let stack: Stack;
+let admin: Awaited<ReturnType<typeof userWithToken>>;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  admin = await userWithToken(stack, "ADMIN");
+});
+afterAll(async () => {
+  await stack.close();
+});
+
+const code = (err: unknown) => (err as { data?: { code?: string } }).data?.code;
+
+describe("instances", () => {
+  it("creates a Meta number with secrets encrypted at rest and never returned", async () => {
+    const created = await admin.client.instances.create.mutate({
+      provider: "META",
+      name: "Loja Centro",
+      config: { phoneNumberId: "111222333444", wabaId: "555", graphVersion: "v23.0" },
+      secrets: { accessToken: "EAAG-super-secret-token", appSecret: "app-secret-9876", verifyToken: "verify-me-123" },
+    });
+    expect(created.secrets).toEqual({ accessToken: "••••oken", appSecret: "••••9876", verifyToken: "••••-123" });
+    expect(JSON.stringify(created)).not.toContain("super-secret");
+    expect(created.webhookPath).toBe("/webhooks/meta");
+    const [row] = await stack.core.sql`select secrets, config from service_instances where id = ${created.id}`;
+    expect(String(row?.secrets)).not.toContain("super-secret");
+    expect(String(row?.secrets)).toMatch(/^v1\./);
+    const listed = await admin.client.instances.list.query();
+    expect(JSON.stringify(listed)).not.toContain("super-secret");
+    const audit = await stack.core.sql`select data from audit_log where target_id = ${created.id}`;
+    expect(JSON.stringify(audit)).not.toContain("super-secret");
+  });
+
+  it("updates a secret without returning it and keeps the others", async () => {
+    const created = await admin.client.instances.create.mutate({
+      provider: "EVOLUTION",
+      name: "Celular vendas",
+      config: { baseUrl: "http://evolution.local:8080", instanceName: "vendas" },
+      secrets: { apiKey: "evo-api-key-1", webhookSecret: "webhook-secret-0123456789" },
+    });
+    expect(created.webhookPath).toBe(`/webhooks/evolution/${created.id}`);
+    const updated = await admin.client.instances.update.mutate({
+      id: created.id,
+      name: "Celular vendas 2",
+      secrets: { apiKey: "evo-api-key-2" },
+    });
+    expect(updated.name).toBe("Celular vendas 2");
+    expect(updated.secrets).toEqual({ apiKey: "••••ey-2", webhookSecret: "••••6789" });
+  });
+
+  it("refuses non-http provider URLs and duplicate phone number ids, naming the field", async () => {
+    const ftp = await admin.client.instances.create
+      .mutate({
+        provider: "EVOLUTION",
+        name: "x",
+        config: { baseUrl: "file:///etc/passwd", instanceName: "x" },
+        secrets: { apiKey: "evo-api-key-1", webhookSecret: "webhook-secret-0123456789" },
+      })
+      .catch((e: unknown) => e);
+    expect(code(ftp)).toBe("BAD_REQUEST");
+    expect((ftp as Error).message).toMatch(/baseUrl/);
+    const dup = await admin.client.instances.create
+      .mutate({
+        provider: "META",
+        name: "dup",
+        config: { phoneNumberId: "111222333444" },
+        secrets: { accessToken: "EAAG-other-token", appSecret: "app-secret-1111", verifyToken: "verify-me-456" },
+      })
+      .catch((e: unknown) => e);
+    expect(code(dup)).toBe("CONFLICT");
+  });
+
+  it("deletes an unused instance; only admins manage instances", async () => {
+    const created = await admin.client.instances.create.mutate({
+      provider: "META",
+      name: "Temporária",
+      config: { phoneNumberId: "999888777666" },
+      secrets: { accessToken: "EAAG-temp-token", appSecret: "app-secret-temp", verifyToken: "verify-temp-1" },
+    });
+    await admin.client.instances.delete.mutate({ id: created.id });
+    expect(code(await admin.client.instances.get.query({ id: created.id }).catch((e: unknown) => e))).toBe("NOT_FOUND");
+    const supervisor = await userWithToken(stack, "SUPERVISOR");
+    expect(code(await supervisor.client.instances.list.query().catch((e: unknown) => e))).toBe("FORBIDDEN");
+  });
+});

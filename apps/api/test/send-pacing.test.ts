@@ -1,0 +1,52 @@
+import { startWorker, type WorkerHandle } from "@elsehu/worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silentLog, userWithToken } from "./harness";
+import { assign, messageById, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
+
+let p: Pipeline;
+let second: WorkerHandle;
+
+beforeAll(async () => {
+  p = await startPipeline();
+  second = await startWorker({
+    databaseUrl: p.stack.databaseUrl,
+    log: silentLog,
+    config: p.stack.config,
+    pollIntervalMs: 200,
+    cron: false,
+  });
+});
+afterAll(async () => {
+  await second.stop();
+  await p.close();
+});
+
+describe("per-instance send rate", () => {
+  it("holds the instance's pace across two workers", async () => {
+    const operator = await userWithToken(p.stack, "OPERATOR");
+    await p.admin.client.instances.update.mutate({ id: p.evolution.id, sendRatePerSecond: 4 });
+    await p.sim.injectInbound("EVOLUTION", { from: "+5531987651234", body: "oi", id: "PACEIN" });
+    const inbound = await until(() => messageByProviderId(p.stack, "PACEIN"));
+    await assign(p.stack, inbound.conversation_id, operator.user.id);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      ids.push(
+        (await operator.client.messages.send.mutate({ conversationId: inbound.conversation_id, body: `rajada ${i}` }))
+          .id,
+      );
+    }
+    for (const id of ids) await until(async () => (await messageById(p.stack, id))?.provider_message_id, 20_000);
+    const times = p.sim
+      .sentMessages()
+      .filter((m) => String((m.request as { text?: string }).text).startsWith("rajada"))
+      .map((m) => m.at.getTime())
+      .sort((a, b) => a - b);
+    expect(times).toHaveLength(12);
+    // At 4/s, no one-second window holds more than 4 sends (+1 for clock edges).
+    for (let i = 0; i < times.length; i++) {
+      const inWindow = times.filter((t) => t >= (times[i] ?? 0) && t < (times[i] ?? 0) + 1000).length;
+      expect(inWindow).toBeLessThanOrEqual(5);
+    }
+    await p.sim.settled();
+  });
+});

@@ -1,0 +1,82 @@
+import { serviceInstances } from "@elsehu/db";
+import { ProviderError } from "@elsehu/providers";
+import { eq } from "drizzle-orm";
+import { publishEvent } from "../events/publish";
+import type { CoreContext, Tx } from "../shared/context";
+import { DomainError } from "../shared/errors";
+import { loadInstance } from "./list-instances";
+import { evolutionAdapterFor } from "./provider-for";
+import type { InstanceRow } from "./shape";
+
+async function evolution(ctx: CoreContext, id: string) {
+  const row = await loadInstance(ctx, id);
+  if (row.provider !== "EVOLUTION") {
+    throw new DomainError("PRECONDITION_FAILED", "Only Evolution instances are paired by QR code");
+  }
+  return { row, adapter: evolutionAdapterFor(ctx, row) };
+}
+
+/** Provider failures reach the admin as PROVIDER_UNAVAILABLE with the provider's words. */
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ProviderError) {
+      throw new DomainError("PROVIDER_UNAVAILABLE", `Evolution: ${err.providerMessage}`, { code: err.code });
+    }
+    throw err;
+  }
+}
+
+/**
+ * Stores a connection state / QR and publishes `instance.status` to staff. Used by
+ * the admin actions below and by connection webhooks, so the console stays current.
+ */
+export async function setConnectionStatus(
+  tx: Tx,
+  id: string,
+  change: { status?: string; qrCode?: string | null; now: Date },
+): Promise<void> {
+  const set: Partial<InstanceRow> = { updatedAt: change.now };
+  if (change.status !== undefined) set.connectionStatus = change.status;
+  if (change.qrCode !== undefined) set.qrCode = change.qrCode;
+  // An open connection needs no QR any more.
+  if (change.status === "open") set.qrCode = null;
+  const [row] = await tx.update(serviceInstances).set(set).where(eq(serviceInstances.id, id)).returning();
+  if (!row) return;
+  await publishEvent(tx, {
+    kind: "instance.status",
+    audience: { to: "STAFF" },
+    payload: { instanceId: id, connectionStatus: row.connectionStatus, hasQr: row.qrCode !== null },
+  });
+}
+
+/** Starts pairing: returns the QR to scan, or the state when already connected. */
+export async function connectInstance(ctx: CoreContext, id: string) {
+  const { adapter } = await evolution(ctx, id);
+  const result = await call(() => adapter.connect());
+  if ("kind" in result) {
+    await ctx.db.transaction((tx) => setConnectionStatus(tx, id, { status: result.state, now: ctx.now() }));
+    return { connectionStatus: result.state, qrCode: null, pairingCode: null };
+  }
+  const qrCode = result.qrBase64 ?? null;
+  await ctx.db.transaction((tx) => setConnectionStatus(tx, id, { status: "connecting", qrCode, now: ctx.now() }));
+  return { connectionStatus: "connecting", qrCode, pairingCode: result.pairingCode ?? null };
+}
+
+/** Asks Evolution for the live state and stores it. */
+export async function refreshConnectionState(ctx: CoreContext, id: string) {
+  const { row, adapter } = await evolution(ctx, id);
+  const state = await call(() => adapter.connectionState());
+  if (state !== row.connectionStatus) {
+    await ctx.db.transaction((tx) => setConnectionStatus(tx, id, { status: state, now: ctx.now() }));
+  }
+  return { connectionStatus: state, qrCode: state === "open" ? null : row.qrCode };
+}
+
+export async function logoutInstance(ctx: CoreContext, id: string) {
+  const { adapter } = await evolution(ctx, id);
+  await call(() => adapter.logout());
+  await ctx.db.transaction((tx) => setConnectionStatus(tx, id, { status: "close", qrCode: null, now: ctx.now() }));
+  return { connectionStatus: "close" };
+}

@@ -1,0 +1,32 @@
+import type { serviceInstances } from "@elsehu/db";
+import { decryptJson } from "../shared/crypto";
+import { type InstanceSecrets, maskSecret, SECRET_FIELDS } from "./instance-config";
+
+export type InstanceRow = typeof serviceInstances.$inferSelect;
+
+export function instanceSecrets(key: Buffer, row: Pick<InstanceRow, "secrets">): InstanceSecrets {
+  return decryptJson<InstanceSecrets>(key, row.secrets);
+}
+
+/** What the API returns: secrets never leave, only a masked hint of each. */
+export function publicInstance(key: Buffer, row: InstanceRow) {
+  const secrets = instanceSecrets(key, row);
+  const masked: Record<string, string | null> = {};
+  for (const field of SECRET_FIELDS) if (field in secrets) masked[field] = maskSecret(secrets[field]);
+  return {
+    id: row.id,
+    name: row.name,
+    provider: row.provider,
+    config: row.config,
+    secrets: masked,
+    connectionStatus: row.connectionStatus,
+    qrCode: row.qrCode,
+    sendRatePerSecond: row.sendRatePerSecond,
+    active: row.active,
+    /** Path (on this API) the provider must post webhooks to. */
+    webhookPath: row.provider === "META" ? "/webhooks/meta" : `/webhooks/evolution/${row.id}`,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+export type PublicInstance = ReturnType<typeof publicInstance>;

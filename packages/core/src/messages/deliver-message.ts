@@ -1,0 +1,191 @@
+import { contactIdentities, conversations, messages, serviceInstances } from "@elsehu/db";
+import { type MediaKind, ProviderError, type SendResult } from "@elsehu/providers";
+import { eq, sql } from "drizzle-orm";
+import { providerFor } from "../instances/provider-for";
+import { addJob } from "../jobs/add-job";
+import type { CoreContext } from "../shared/context";
+import { readFileBytes } from "../storage/files";
+import { UNKNOWN_AFTER_CRASH } from "./apply-status";
+import { publishMessageStatus } from "./message-events";
+import { SEND_JOB } from "./queue-message";
+import { reserveSendSlot } from "./send-pacing";
+import { recipientOf, replyTargetOf } from "./send-target";
+
+/** Provider calls per message before a retryable failure becomes final. */
+export const MAX_SEND_TRIES = 6;
+/** A paced slot further away than this is not slept on: the job is rescheduled instead. */
+const MAX_PACE_WAIT_MS = 10_000;
+
+const backoffMs = (tries: number) => Math.min(60_000, 1000 * 2 ** (tries - 1)) * (0.8 + Math.random() * 0.4);
+
+type Claim = NonNullable<Awaited<ReturnType<typeof claim>>>;
+
+/**
+ * Locks a QUEUED message and records the attempt (committed before the provider call).
+ * Crash semantics: an attempt recorded without a provider id means a worker died during
+ * the call, so we cannot know whether WhatsApp got the message. We never resend it (a
+ * customer must not get it twice): it becomes FAILED with UNKNOWN_AFTER_CRASH, visible
+ * to the operator, who may resend by hand. Meta echoes our message id in
+ * biz_opaque_callback_data, so a later status webhook still reconciles it (apply-status).
+ */
+async function claim(ctx: CoreContext, messageId: string) {
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ message: messages, conversation: conversations, instance: serviceInstances })
+      .from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .innerJoin(serviceInstances, eq(serviceInstances.id, messages.instanceId))
+      .where(eq(messages.id, messageId))
+      .for("update", { of: messages });
+    if (!row || row.message.direction !== "OUT" || row.message.status !== "QUEUED" || row.message.providerMessageId) {
+      return null;
+    }
+    const content = row.message.content ?? {};
+    const operatorId = row.conversation.operatorId;
+    if (content.attemptAt) {
+      await tx
+        .update(messages)
+        .set({
+          status: "FAILED",
+          errorCode: UNKNOWN_AFTER_CRASH,
+          errorMessage: "The worker stopped during the send: delivery unknown, not resent automatically",
+        })
+        .where(eq(messages.id, messageId));
+      await publishMessageStatus(tx, { messageId, conversationId: row.conversation.id, operatorId, status: "FAILED" });
+      return null;
+    }
+    const tries = Number(content.tries ?? 0) + 1;
+    await tx
+      .update(messages)
+      .set({ content: { ...content, attemptAt: ctx.now().toISOString(), tries } })
+      .where(eq(messages.id, messageId));
+    const to = await recipientOf(tx, row.instance.provider, row.conversation.contactId);
+    const replyTo = to ? await replyTargetOf(tx, row.message.replyToId, to) : undefined;
+    return { ...row, tries, to, replyTo };
+  });
+}
+
+async function callProvider(ctx: CoreContext, c: Claim): Promise<SendResult> {
+  const adapter = providerFor(ctx, c.instance);
+  const to = c.to;
+  if (!to)
+    throw new ProviderError({
+      provider: c.instance.provider,
+      code: "NO_RECIPIENT",
+      retryable: false,
+      providerMessage: "The contact has no WhatsApp address",
+    });
+  const options = { replyTo: c.replyTo, callbackData: c.instance.provider === "META" ? c.message.id : undefined };
+  const media = c.message.media;
+  if (!media?.storageKey) return adapter.sendText(to, c.message.body ?? "", options);
+  const bytes = await readFileBytes(ctx, media.storageKey);
+  const kind = c.message.type as MediaKind;
+  const mimeType = media.mimeType ?? "application/octet-stream";
+  const common = { kind, mimeType, caption: c.message.body ?? undefined, fileName: media.fileName };
+  if (adapter.uploadMedia) {
+    const mediaId = await adapter.uploadMedia(bytes, mimeType, media.fileName ?? "file");
+    return adapter.sendMedia(to, { ...common, mediaId }, options);
+  }
+  return adapter.sendMedia(to, { ...common, base64: Buffer.from(bytes).toString("base64") }, options);
+}
+
+/** Worker side of a send: pace, call the provider, then record the outcome and publish it. */
+export async function deliverMessage(ctx: CoreContext, messageId: string): Promise<void> {
+  const [target] = await ctx.db
+    .select({ instanceId: messages.instanceId })
+    .from(messages)
+    .where(eq(messages.id, messageId));
+  if (!target) return;
+  const wait = await reserveSendSlot(ctx, target.instanceId);
+  if (wait > MAX_PACE_WAIT_MS) {
+    await ctx.db.transaction((tx) => addJob(tx, SEND_JOB, { messageId }, { runAt: new Date(Date.now() + wait) }));
+    return;
+  }
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const c = await claim(ctx, messageId);
+  if (!c) return;
+  let result: SendResult;
+  try {
+    result = await callProvider(ctx, c);
+  } catch (err) {
+    await recordFailure(ctx, c, err);
+    return;
+  }
+  await ctx.db.transaction(async (tx) => {
+    // An Evolution echo that slipped in before this commit must not stay as a second copy.
+    await tx.execute(sql`delete from messages where instance_id = ${c.instance.id} and provider_message_id = ${result.providerMessageId}
+      and id <> ${messageId} and direction = 'OUT' and author_id is null`);
+    const { attemptAt: _done, ...content } = c.message.content ?? {};
+    if (result.waId) content.waId = result.waId;
+    const now = ctx.now();
+    await tx
+      .update(messages)
+      .set({
+        providerMessageId: result.providerMessageId,
+        status: "SENT",
+        sentAt: now,
+        content: { ...content, tries: c.tries },
+      })
+      .where(eq(messages.id, messageId));
+    const identity = result.waId
+      ? { kind: "wa_id" as const, externalId: result.waId }
+      : result.remoteJid?.endsWith("@s.whatsapp.net")
+        ? { kind: "jid" as const, externalId: result.remoteJid }
+        : null;
+    if (identity) {
+      await tx
+        .insert(contactIdentities)
+        .values({ contactId: c.conversation.contactId, provider: c.instance.provider, ...identity })
+        .onConflictDoNothing();
+    }
+    await publishMessageStatus(tx, {
+      messageId,
+      conversationId: c.conversation.id,
+      operatorId: c.conversation.operatorId,
+      status: "SENT",
+    });
+  });
+}
+
+/** Retryable: clear the attempt and reschedule (honouring Retry-After). Otherwise: FAILED with the reason. */
+async function recordFailure(ctx: CoreContext, c: Claim, err: unknown): Promise<void> {
+  const error =
+    err instanceof ProviderError
+      ? err
+      : new ProviderError({
+          provider: c.instance.provider,
+          code: "INTERNAL",
+          retryable: false,
+          providerMessage: err instanceof Error ? err.message : String(err),
+          cause: err,
+        });
+  const { attemptAt: _cleared, ...content } = c.message.content ?? {};
+  const retry = error.retryable && c.tries < MAX_SEND_TRIES;
+  ctx.log[retry ? "warn" : "error"]({ messageId: c.message.id, code: error.code, tries: c.tries }, "send failed");
+  await ctx.db.transaction(async (tx) => {
+    if (retry) {
+      await tx
+        .update(messages)
+        .set({ content: { ...content, tries: c.tries, lastError: error.code } })
+        .where(eq(messages.id, c.message.id));
+      const delay = Math.max(error.retryAfterMs ?? 0, backoffMs(c.tries));
+      await addJob(tx, SEND_JOB, { messageId: c.message.id }, { runAt: new Date(Date.now() + delay), maxAttempts: 5 });
+      return;
+    }
+    await tx
+      .update(messages)
+      .set({
+        status: "FAILED",
+        errorCode: error.code,
+        errorMessage: error.providerMessage,
+        content: { ...content, tries: c.tries },
+      })
+      .where(eq(messages.id, c.message.id));
+    await publishMessageStatus(tx, {
+      messageId: c.message.id,
+      conversationId: c.conversation.id,
+      operatorId: c.conversation.operatorId,
+      status: "FAILED",
+    });
+  });
+}

@@ -1,0 +1,81 @@
+import { type MessageMedia, messages } from "@elsehu/db";
+import type { InboundMessage } from "@elsehu/providers";
+import { and, eq } from "drizzle-orm";
+import { findOrOpenConversation } from "../conversations/find-or-open";
+import type { InstanceRow } from "../instances/shape";
+import type { CoreContext, Tx } from "../shared/context";
+import { hasSendInFlight } from "./in-flight";
+import { publishMessageCreated, RetryLater } from "./message-events";
+import { touchConversation } from "./touch-conversation";
+import { upsertSender } from "./upsert-sender";
+
+export async function messageIdByProviderId(tx: Tx, instanceId: string, providerMessageId: string) {
+  const [row] = await tx
+    .select({ id: messages.id, status: messages.status })
+    .from(messages)
+    .where(and(eq(messages.instanceId, instanceId), eq(messages.providerMessageId, providerMessageId)));
+  return row;
+}
+
+function contentOf(event: InboundMessage): Record<string, unknown> | null {
+  const content: Record<string, unknown> = {};
+  if (event.location) content.location = event.location;
+  if (event.reaction) content.reaction = event.reaction;
+  if (event.reply) content.reply = event.reply;
+  if (event.replyToProviderMessageId) content.replyToProviderMessageId = event.replyToProviderMessageId;
+  return Object.keys(content).length > 0 ? content : null;
+}
+
+/**
+ * Records one message from a webhook: contact, active conversation (opened WAITING
+ * when there is none), the message (deduped on instance + provider id), conversation
+ * stamps and `message.created`. `fromMe` messages are our own sends echoed back
+ * (Evolution `send.message`) or typed on the phone: an echo of a send we know is
+ * not inserted again. Returns the new message id, or null when it already existed.
+ */
+export async function ingestInbound(
+  ctx: Pick<CoreContext, "now">,
+  tx: Tx,
+  instance: InstanceRow,
+  event: InboundMessage,
+  media: MessageMedia | null,
+): Promise<string | null> {
+  if (await messageIdByProviderId(tx, instance.id, event.providerMessageId)) return null;
+  if (event.fromMe && (await hasSendInFlight(tx, instance.id))) {
+    throw new RetryLater(`echo ${event.providerMessageId} may be a send in flight`);
+  }
+  const contactId = await upsertSender(tx, instance.provider, event.from);
+  const { conversation } = await findOrOpenConversation(tx, { contactId, instanceId: instance.id, now: ctx.now() });
+  const replyTo = event.replyToProviderMessageId
+    ? await messageIdByProviderId(tx, instance.id, event.replyToProviderMessageId)
+    : undefined;
+  const direction = event.fromMe ? "OUT" : "IN";
+  const [row] = await tx
+    .insert(messages)
+    .values({
+      conversationId: conversation.id,
+      instanceId: instance.id,
+      direction,
+      type: event.type,
+      body: event.body ?? null,
+      media,
+      content: contentOf(event),
+      providerMessageId: event.providerMessageId,
+      replyToId: replyTo?.id ?? null,
+      // Inbound messages have arrived; phone-typed ones were sent by the phone.
+      status: direction === "IN" ? "DELIVERED" : "SENT",
+      createdAt: event.timestamp,
+      sentAt: direction === "OUT" ? event.timestamp : null,
+    })
+    .onConflictDoNothing({ target: [messages.instanceId, messages.providerMessageId] })
+    .returning({ id: messages.id });
+  if (!row) return null;
+  await touchConversation(tx, conversation.id, { direction, at: event.timestamp, human: false });
+  await publishMessageCreated(tx, {
+    messageId: row.id,
+    conversationId: conversation.id,
+    operatorId: conversation.operatorId,
+    direction,
+  });
+  return row.id;
+}

@@ -1,0 +1,28 @@
+import { conversationAudience } from "../conversations/audience";
+import { publishEvent } from "../events/publish";
+import type { Tx } from "../shared/context";
+
+export type MessageStatus = "QUEUED" | "SENT" | "DELIVERED" | "READ" | "FAILED";
+
+/** `message.created`: to the conversation's operator (and staff), or staff while queued. */
+export function publishMessageCreated(
+  tx: Tx,
+  m: { messageId: string; conversationId: string; operatorId: string | null; direction: "IN" | "OUT" },
+) {
+  return publishEvent(tx, { kind: "message.created", audience: conversationAudience(m.operatorId), payload: m });
+}
+
+export function publishMessageStatus(
+  tx: Tx,
+  m: { messageId: string; conversationId: string; operatorId: string | null; status: MessageStatus },
+) {
+  return publishEvent(tx, { kind: "message.status", audience: conversationAudience(m.operatorId), payload: m });
+}
+
+/** Thrown when an event refers to a send whose provider id is not saved yet: the job retries later. */
+export class RetryLater extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RetryLater";
+  }
+}

@@ -1,0 +1,80 @@
+import type { MediaKind } from "@elsehu/providers";
+import { sendLimits } from "@elsehu/providers";
+import { z } from "zod";
+import type { Actor, CoreContext } from "../shared/context";
+import { DomainError } from "../shared/errors";
+import { saveStream } from "../storage/files";
+import { queueOutbound } from "./queue-message";
+import { sendableConversation } from "./sendable-conversation";
+
+/** MIME types WhatsApp accepts per kind (Cloud API "supported media types"). */
+const ACCEPTED: Record<MediaKind, string[]> = {
+  image: ["image/jpeg", "image/png", "image/webp"],
+  audio: ["audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg"],
+  video: ["video/mp4", "video/3gpp"],
+  document: [
+    "application/pdf",
+    "text/plain",
+    "text/csv",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/zip",
+  ],
+};
+
+export const SendMediaInput = z.object({
+  conversationId: z.string().uuid(),
+  caption: z.string().trim().max(4096).optional(),
+  fileName: z.string().trim().min(1).max(200),
+  mimeType: z.string().trim().toLowerCase().min(3).max(200),
+  size: z.number().int().min(1, "file: empty file"),
+  replyToId: z.string().uuid().optional(),
+});
+export type SendMediaInput = z.infer<typeof SendMediaInput>;
+
+/** The media kind a MIME type goes out as, or null when WhatsApp does not take it. */
+export function mediaKindOf(mimeType: string): MediaKind | null {
+  const base = mimeType.split(";")[0]?.trim() ?? "";
+  for (const kind of ["image", "audio", "video", "document"] as const) if (ACCEPTED[kind].includes(base)) return kind;
+  return null;
+}
+
+/**
+ * Sends a file: type and size are checked against the instance provider's limits
+ * before a byte is stored; then the file is saved and the message queued.
+ * `bytes` is read only after the checks pass.
+ */
+export async function queueMediaMessage(
+  ctx: CoreContext,
+  actor: Actor,
+  raw: SendMediaInput,
+  bytes: () => Promise<Uint8Array>,
+) {
+  const input = SendMediaInput.parse(raw);
+  const { instance } = await sendableConversation(ctx.db, actor, input.conversationId, ctx.now());
+  const kind = mediaKindOf(input.mimeType);
+  if (!kind) {
+    throw new DomainError("VALIDATION", `file: type ${input.mimeType} cannot be sent on WhatsApp`, { field: "file" });
+  }
+  const max = sendLimits[instance.provider].maxMediaBytes[kind];
+  if (input.size > max) {
+    const mb = Math.floor(max / (1024 * 1024));
+    throw new DomainError("VALIDATION", `file: a ${kind} can have at most ${mb} MB`, { field: "file", max });
+  }
+  const data = await bytes();
+  if (data.length !== input.size || data.length > max) {
+    throw new DomainError("VALIDATION", "file: size does not match the upload", { field: "file" });
+  }
+  const mimeType = input.mimeType.split(";")[0]?.trim() ?? input.mimeType;
+  const storageKey = await saveStream(ctx, data);
+  return queueOutbound(ctx, actor, input.conversationId, {
+    type: kind,
+    body: input.caption ?? null,
+    media: { storageKey, mimeType, fileName: input.fileName, size: data.length, caption: input.caption },
+    replyToId: input.replyToId,
+  });
+}

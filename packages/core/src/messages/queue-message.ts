@@ -1,0 +1,73 @@
+import { type MessageMedia, messages } from "@elsehu/db";
+import { sendLimits } from "@elsehu/providers";
+import { z } from "zod";
+import { addJob } from "../jobs/add-job";
+import type { Actor, CoreContext } from "../shared/context";
+import { DomainError } from "../shared/errors";
+import { publishMessageCreated } from "./message-events";
+import { checkReplyTarget, sendableConversation } from "./sendable-conversation";
+import { touchConversation } from "./touch-conversation";
+
+export const SEND_JOB = "messages/send_message";
+
+export const SendTextInput = z.object({
+  conversationId: z.string().uuid(),
+  body: z.string().trim().min(1, "The message is empty"),
+  replyToId: z.string().uuid().optional(),
+});
+export type SendTextInput = z.infer<typeof SendTextInput>;
+
+type Draft = { type: string; body: string | null; media: MessageMedia | null; replyToId?: string };
+
+/**
+ * Inserts an outbound message as QUEUED together with its send job (one
+ * transaction), stamps the conversation and publishes `message.created`.
+ * The worker task `messages/send_message` does the provider call.
+ */
+export async function queueOutbound(ctx: CoreContext, actor: Actor, conversationId: string, draft: Draft) {
+  return ctx.db.transaction(async (tx) => {
+    const now = ctx.now();
+    const { conversation, instance } = await sendableConversation(tx, actor, conversationId, now);
+    await checkReplyTarget(tx, conversation.id, draft.replyToId);
+    const limits = sendLimits[instance.provider];
+    if (draft.body && draft.body.length > (draft.media ? limits.maxCaptionChars : limits.maxTextChars)) {
+      const max = draft.media ? limits.maxCaptionChars : limits.maxTextChars;
+      throw new DomainError("VALIDATION", `body: at most ${max} characters`, { field: "body" });
+    }
+    const [row] = await tx
+      .insert(messages)
+      .values({
+        conversationId: conversation.id,
+        instanceId: instance.id,
+        direction: "OUT",
+        type: draft.type,
+        body: draft.body,
+        media: draft.media,
+        replyToId: draft.replyToId ?? null,
+        status: "QUEUED",
+        authorId: actor.id,
+        createdAt: now,
+      })
+      .returning();
+    if (!row) throw new Error("message insert returned nothing");
+    await addJob(tx, SEND_JOB, { messageId: row.id }, { maxAttempts: 5 });
+    await touchConversation(tx, conversation.id, { direction: "OUT", at: now, human: true });
+    await publishMessageCreated(tx, {
+      messageId: row.id,
+      conversationId: conversation.id,
+      operatorId: conversation.operatorId,
+      direction: "OUT",
+    });
+    return row;
+  });
+}
+
+export async function queueTextMessage(ctx: CoreContext, actor: Actor, raw: SendTextInput) {
+  const input = SendTextInput.parse(raw);
+  return queueOutbound(ctx, actor, input.conversationId, {
+    type: "text",
+    body: input.body,
+    media: null,
+    replyToId: input.replyToId,
+  });
+}

@@ -1,0 +1,49 @@
+import { conversations, messages, serviceInstances } from "@elsehu/db";
+import { and, eq } from "drizzle-orm";
+import type { Actor, Tx } from "../shared/context";
+import { DomainError, forbidden, notFound } from "../shared/errors";
+
+/** Meta's customer service window: free-form messages only within 24 h of the customer's last message. */
+export const CUSTOMER_WINDOW_MS = 24 * 3600 * 1000;
+
+/**
+ * The conversation `actor` may write to, with its instance. The assigned operator
+ * writes to his OPEN conversation; staff to any active one; no other operator.
+ * Meta conversations outside the 24-hour window need a template.
+ */
+export async function sendableConversation(tx: Tx, actor: Actor, conversationId: string, now: Date) {
+  const [row] = await tx
+    .select({ conversation: conversations, instance: serviceInstances })
+    .from(conversations)
+    .innerJoin(serviceInstances, eq(serviceInstances.id, conversations.instanceId))
+    .where(eq(conversations.id, conversationId));
+  if (!row) throw notFound("Conversation");
+  const { conversation, instance } = row;
+  if (actor.role === "OPERATOR" && conversation.operatorId !== actor.id)
+    throw forbidden("This conversation is not yours");
+  if (actor.role === "OPERATOR" && conversation.status !== "OPEN") throw forbidden("This conversation is not open");
+  if (conversation.status !== "OPEN" && conversation.status !== "WAITING") {
+    throw new DomainError("PRECONDITION_FAILED", "This conversation is closed");
+  }
+  if (!instance.active) throw new DomainError("PRECONDITION_FAILED", "This WhatsApp number is deactivated");
+  if (instance.provider === "META") {
+    const last = conversation.lastInboundAt?.getTime();
+    if (last === undefined || now.getTime() - last > CUSTOMER_WINDOW_MS) {
+      throw new DomainError("PRECONDITION_FAILED", "Outside the 24-hour customer window: send a template instead", {
+        reason: "TEMPLATE_REQUIRED",
+      });
+    }
+  }
+  return { conversation, instance };
+}
+
+/** A message being replied to must be in the same conversation. */
+export async function checkReplyTarget(tx: Tx, conversationId: string, replyToId: string | undefined) {
+  if (!replyToId) return;
+  const [target] = await tx
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.id, replyToId), eq(messages.conversationId, conversationId)));
+  if (!target)
+    throw new DomainError("VALIDATION", "replyToId: not a message of this conversation", { field: "replyToId" });
+}

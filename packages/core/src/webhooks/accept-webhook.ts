@@ -1,0 +1,114 @@
+import { timingSafeEqual } from "node:crypto";
+import {
+  parseEvolutionWebhook,
+  parseMetaWebhook,
+  verifyMetaChallenge,
+  verifyMetaSignature,
+  WebhookParseError,
+} from "@elsehu/providers";
+import type { CoreContext } from "../shared/context";
+import type { InstanceDirectory } from "./instance-directory";
+import { storeWebhook } from "./store-webhook";
+
+export type WebhookOutcome = { status: 200 | 400 | 401 | 403 | 404; error?: string; stored?: number };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function parseJson(raw: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(raw) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function sameSecret(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The GET handshake Meta makes when the webhook URL is configured. */
+export async function answerMetaChallenge(dir: InstanceDirectory, query: Record<string, string | undefined>) {
+  const tokens = await dir.find((all) => {
+    const list = all.filter((e) => e.provider === "META" && e.verifyToken).map((e) => e.verifyToken as string);
+    return list.length > 0 ? list : undefined;
+  });
+  for (const token of tokens ?? []) {
+    const challenge = verifyMetaChallenge(query, token);
+    if (challenge !== null) return challenge;
+  }
+  return null;
+}
+
+/**
+ * Meta: the X-Hub-Signature-256 is checked over the raw bytes BEFORE parsing, against
+ * the app secrets we know (one per Meta app); then every phone_number_id in the body
+ * must be an instance of that same app. One stored event per instance it names.
+ */
+export async function acceptMetaWebhook(
+  ctx: Pick<CoreContext, "sql">,
+  dir: InstanceDirectory,
+  input: { raw: string; signature: string | undefined },
+): Promise<WebhookOutcome> {
+  const secret = await dir.find((all) => {
+    const hit = all.find(
+      (e) => e.provider === "META" && e.appSecret && verifyMetaSignature(input.raw, input.signature, e.appSecret),
+    );
+    return hit?.appSecret;
+  });
+  if (!secret) return { status: 401, error: "Invalid signature" };
+  const json = parseJson(input.raw);
+  if (!json.ok) return { status: 400, error: "Body is not JSON" };
+  let ids: string[];
+  try {
+    ids = [...new Set(parseMetaWebhook(json.value).map((b) => b.phoneNumberId))];
+  } catch (err) {
+    if (err instanceof WebhookParseError) return { status: 400, error: err.message };
+    throw err;
+  }
+  const targets: string[] = [];
+  for (const pnid of ids) {
+    const entry = await dir.find((all) => all.find((e) => e.provider === "META" && e.metaPhoneNumberId === pnid));
+    if (!entry) return { status: 404, error: `Unknown phone_number_id ${pnid}` };
+    if (!sameSecret(entry.appSecret, secret)) return { status: 401, error: "Invalid signature" };
+    targets.push(entry.id);
+  }
+  let stored = 0;
+  for (const instanceId of targets) {
+    await storeWebhook(ctx, { instanceId, provider: "META", body: input.raw });
+    stored++;
+  }
+  return { status: 200, stored };
+}
+
+/**
+ * Evolution does not sign: the instance id in the URL routes, and the secret header
+ * we configured on its webhook authenticates. Bodies that carry no event we use
+ * (presence, chats, contacts) are acknowledged without being stored.
+ */
+export async function acceptEvolutionWebhook(
+  ctx: Pick<CoreContext, "sql">,
+  dir: InstanceDirectory,
+  input: { instanceId: string; raw: string; secret: string | undefined },
+): Promise<WebhookOutcome> {
+  if (!UUID.test(input.instanceId)) return { status: 404, error: "Unknown instance" };
+  const entry = await dir.find((all) => all.find((e) => e.id === input.instanceId && e.provider === "EVOLUTION"));
+  if (!entry) return { status: 404, error: "Unknown instance" };
+  if (!sameSecret(input.secret, entry.webhookSecret)) return { status: 401, error: "Invalid webhook secret" };
+  const json = parseJson(input.raw);
+  if (!json.ok) return { status: 400, error: "Body is not JSON" };
+  try {
+    const batch = parseEvolutionWebhook(json.value);
+    if (entry.instanceName && batch.instanceName !== entry.instanceName) {
+      return { status: 404, error: `Webhook is for instance "${batch.instanceName}"` };
+    }
+    if (batch.events.length === 0) return { status: 200, stored: 0 };
+  } catch (err) {
+    if (err instanceof WebhookParseError) return { status: 400, error: err.message };
+    throw err;
+  }
+  await storeWebhook(ctx, { instanceId: entry.id, provider: "EVOLUTION", body: input.raw });
+  return { status: 200, stored: 1 };
+}

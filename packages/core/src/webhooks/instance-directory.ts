@@ -1,0 +1,73 @@
+import { serviceInstances } from "@elsehu/db";
+import { instanceSecrets } from "../instances/shape";
+import type { CoreContext } from "../shared/context";
+
+export type DirectoryEntry = {
+  id: string;
+  provider: "META" | "EVOLUTION";
+  active: boolean;
+  metaPhoneNumberId: string | null;
+  instanceName: string | undefined;
+  /** Decrypted: Meta app secret / verify token, Evolution webhook secret. Kept in memory only. */
+  appSecret?: string;
+  verifyToken?: string;
+  webhookSecret?: string;
+};
+
+/**
+ * The webhook routes' view of service instances, cached in the API process so an
+ * acknowledgement costs one database round trip (the insert). Entries live `ttlMs`;
+ * a lookup that misses reloads at once (at most every `missReloadMs`), so a new
+ * instance works immediately while a flood of bogus ids cannot hammer the database.
+ */
+export class InstanceDirectory {
+  private entries: DirectoryEntry[] = [];
+  private loadedAt = 0;
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    private ctx: Pick<CoreContext, "db" | "config">,
+    private opts: { ttlMs: number; missReloadMs: number } = { ttlMs: 5000, missReloadMs: 100 },
+  ) {}
+
+  private reload(): Promise<void> {
+    this.loading ??= (async () => {
+      try {
+        const rows = await this.ctx.db.select().from(serviceInstances);
+        this.entries = rows.map((row) => {
+          const secrets = instanceSecrets(this.ctx.config.encryptionKey, row);
+          return {
+            id: row.id,
+            provider: row.provider,
+            active: row.active,
+            metaPhoneNumberId: row.metaPhoneNumberId,
+            instanceName: row.config.instanceName,
+            appSecret: secrets.appSecret,
+            verifyToken: secrets.verifyToken,
+            webhookSecret: secrets.webhookSecret,
+          };
+        });
+        this.loadedAt = Date.now();
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+
+  /** Runs `pick` on fresh-enough entries; on a miss reloads once and retries. */
+  async find<T>(pick: (entries: DirectoryEntry[]) => T | undefined): Promise<T | undefined> {
+    const age = Date.now() - this.loadedAt;
+    if (age > this.opts.ttlMs) await this.reload();
+    const hit = pick(this.entries);
+    if (hit !== undefined) return hit;
+    if (Date.now() - this.loadedAt < this.opts.missReloadMs) return undefined;
+    await this.reload();
+    return pick(this.entries);
+  }
+
+  /** Forget everything (after an admin edits an instance in this process). */
+  invalidate(): void {
+    this.loadedAt = 0;
+  }
+}
