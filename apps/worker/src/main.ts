@@ -19,7 +19,8 @@ async function main() {
     config,
     heartbeat: { everyMs: env.WORKER_HEARTBEAT_MS, staleMs: env.WORKER_STALE_MS },
   });
-  log.info("worker started");
+  // The ids let an operator (or the cluster tests) map graphile-worker locks to this process.
+  log.info({ workerIds: worker.workerIds() }, "worker started");
   const shutdown = async () => {
     log.info("shutting down worker");
     await worker.stop();

@@ -18,6 +18,7 @@ export type StartWorkerOptions = {
   cron?: boolean;
 };
 
+/** `workerIds`: the lock owner ids (`locked_by`) of this process's jobs. */
 export type WorkerHandle = { stop: () => Promise<void>; workerIds: () => string[] };
 
 /** Starts one worker process: graphile-worker runner, crontab and heartbeat. */
@@ -26,8 +27,9 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   const core = createCoreContext(database, opts.log, opts.config, { now: opts.now });
   const events: WorkerEvents = new EventEmitter();
   const ids = new Set<string>();
-  events.on("worker:create", ({ worker }) => ids.add(worker.workerId));
-  events.on("worker:stop", ({ worker }) => ids.delete(worker.workerId));
+  // graphile-worker 0.17 locks jobs with the pool's id (`pool-…`), not each worker's: that id is what beats.
+  events.on("pool:create", ({ workerPool }) => ids.add(workerPool.id));
+  events.on("pool:release", ({ workerPool }) => ids.delete(workerPool.id));
   const gwLog = new GwLogger(() => (level: string, message: string, meta?: unknown) => {
     const l = level === "error" ? "error" : level === "warning" ? "warn" : "debug";
     opts.log[l]({ meta }, message);
