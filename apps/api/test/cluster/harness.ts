@@ -6,7 +6,10 @@ import { type CoreConfig, type CoreContext, createCoreContext, createUser } from
 import { connect, type Database } from "@elsehu/db";
 import { cloneDatabase } from "@elsehu/db/testing";
 import { type Simulator, type SimulatorOptions, startSimulator } from "@elsehu/providers";
+import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import { inject } from "vitest";
+import { WebSocket as NodeWebSocket } from "ws";
+import type { AppRouter } from "../../src/router";
 import { httpClient, silentLog } from "../harness";
 
 /**
@@ -258,4 +261,33 @@ export function readLogs(cluster: Pick<Cluster, "logDir">): Array<{ file: string
     }
   }
   return out;
+}
+
+/**
+ * A console's WebSocket client with a tiny failover: each connection attempt
+ * goes to the next API URL in turn, so when its process dies the client lands on
+ * another. Subscriptions resume with their last tracked id (tRPC does that).
+ */
+export function failoverWsClient(
+  urls: string[],
+  token: string,
+  opts: { start?: number; retryDelayMs?: (attempt: number) => number } = {},
+) {
+  let next = opts.start ?? 0;
+  const state = { current: "", opens: [] as Array<{ url: string; at: number }>, closes: [] as number[] };
+  const ws = createWSClient({
+    url: () => {
+      const url = urls[next % urls.length] ?? "";
+      next++;
+      state.current = url;
+      return `${url.replace(/^http/, "ws")}/trpc`;
+    },
+    connectionParams: () => ({ token }),
+    retryDelayMs: opts.retryDelayMs ?? (() => 200),
+    onOpen: () => state.opens.push({ url: state.current, at: Date.now() }),
+    onClose: () => state.closes.push(Date.now()),
+    // Node 20 has no global WebSocket.
+    WebSocket: (globalThis.WebSocket ?? NodeWebSocket) as unknown as typeof WebSocket,
+  });
+  return { client: createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] }), ws, state };
 }
