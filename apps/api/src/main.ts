@@ -31,6 +31,7 @@ async function main() {
     webDist: env.WEB_DIST ?? resolve("apps/web/dist"),
     dbPoolMax: env.DB_POOL_MAX,
     presence: { graceSeconds: env.PRESENCE_GRACE },
+    drainMs: env.SHUTDOWN_DRAIN_MS,
   });
   log.info({ url: api.url }, "api listening");
   const shutdown = async () => {

@@ -24,7 +24,10 @@ describe("cluster: an API process SIGKILLed with operators connected", () => {
 
     const before = await allAssigned(cluster, await openConversations(cluster, instance.id, 4));
     const onA = ops.filter((o) => o.firstUrl === apiA.url);
-    await until(() => ops.every((o) => o.received.some((r) => r.kind === "conversation.assigned")) || undefined, 15_000);
+    await until(
+      () => ops.every((o) => o.received.some((r) => r.kind === "conversation.assigned")) || undefined,
+      15_000,
+    );
 
     const killedAt = Date.now();
     await apiA.kill9();

@@ -70,7 +70,9 @@ export async function allAssigned(cluster: Cluster, ids: string[], ms = 30_000) 
  * (the events table through the same visibility rule): missing and repeated ids.
  */
 export async function deliveryGaps(cluster: Cluster, ops: Operator[], afterId: number) {
-  const events = (await loadEventsAfter(cluster.core, afterId, 10_000)).filter((e) => e.kind.startsWith("conversation."));
+  const events = (await loadEventsAfter(cluster.core, afterId, 10_000)).filter((e) =>
+    e.kind.startsWith("conversation."),
+  );
   let lost = 0;
   let duplicated = 0;
   const perOperator = ops.map((o) => {
