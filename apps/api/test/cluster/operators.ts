@@ -2,15 +2,26 @@ import { canSee, loadEventsAfter } from "@elsehu/core";
 import { arrive, makeContact } from "../conversation-fixtures";
 import { type Cluster, clusterUser, failoverWsClient, until } from "./harness";
 
-export type Operator = Awaited<ReturnType<typeof connectOperators>>[number];
+export type Operator = Awaited<ReturnType<typeof clusterUser>> &
+  ReturnType<typeof failoverWsClient> & {
+    received: Array<{ id: number; kind: string }>;
+    sub: { unsubscribe: () => void };
+    isStarted: () => boolean;
+    /** The API its first socket went to. */
+    firstUrl: string;
+  };
 
 /**
  * `n` operators logged in, each with a console WebSocket (failover over every API,
  * starting on API `i % apis`) subscribed to his conversation events.
  */
-export async function connectOperators(cluster: Cluster, n: number, retryDelayMs?: (attempt: number) => number) {
+export async function connectOperators(
+  cluster: Cluster,
+  n: number,
+  retryDelayMs?: (attempt: number) => number,
+): Promise<Operator[]> {
   const urls = cluster.apis.map((a) => a.url);
-  const ops = [];
+  const ops: Operator[] = [];
   for (let i = 0; i < n; i++) {
     const login = await clusterUser(cluster, "OPERATOR", urls[i % urls.length] ?? "", { maxConcurrent: 50 });
     const conn = failoverWsClient(urls, login.token, { start: i, retryDelayMs });
