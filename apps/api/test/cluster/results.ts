@@ -13,6 +13,8 @@ export type ScenarioResult = {
   duplicated: number;
   /** From the fault to the system serving again (ms), when it applies. */
   recoveryMs: number | null;
+  /** Other broken promises (e.g. secrets found in logs); any makes the scenario fail. */
+  violations?: number;
   details: Record<string, unknown>;
 };
 
@@ -20,7 +22,7 @@ export type ScenarioResult = {
 export function writeResult(result: ScenarioResult): void {
   const dir = join(ROOT, "test-artifacts", "reliability");
   mkdirSync(dir, { recursive: true });
-  const status = result.lost === 0 && result.duplicated === 0 ? "pass" : "fail";
+  const status = result.lost === 0 && result.duplicated === 0 && !result.violations ? "pass" : "fail";
   const body = { ...result, status, measuredAt: new Date().toISOString() };
   writeFileSync(join(dir, `${result.scenario}.json`), `${JSON.stringify(body, null, 2)}\n`);
 }
