@@ -32,7 +32,11 @@ beforeAll(async () => {
   const meta = await metaInstance(stack.core, "http://127.0.0.1:9");
   const template = await orderTemplate(stack.core, actor);
   campaignId = (
-    await draftCampaign(stack.core, actor, { instanceId: meta.id, templateId: template.id, recipients: phones(2, 9_100_000) })
+    await draftCampaign(stack.core, actor, {
+      instanceId: meta.id,
+      templateId: template.id,
+      recipients: phones(2, 9_100_000),
+    })
   ).id;
 });
 afterAll(async () => {
@@ -53,7 +57,9 @@ describe("no access across operators", () => {
     expect(await codeOf(opA.client.conversations.get.query({ id: convB }))).toMatch(/NOT_FOUND|FORBIDDEN/);
     expect(await codeOf(opA.client.messages.list.query({ conversationId: convB }))).toMatch(/NOT_FOUND|FORBIDDEN/);
     expect(await codeOf(opA.client.conversations.markRead.mutate({ id: convB }))).toMatch(/NOT_FOUND|FORBIDDEN/);
-    expect(await codeOf(opA.client.conversations.close.mutate({ id: convB }))).toMatch(/NOT_FOUND|FORBIDDEN|BAD_REQUEST/);
+    expect(await codeOf(opA.client.conversations.close.mutate({ id: convB, tabulationId: randomUUID() }))).toMatch(
+      /NOT_FOUND|FORBIDDEN|BAD_REQUEST/,
+    );
     // Enumeration: random ids answer like a missing one, never with data.
     for (let i = 0; i < 20; i++) {
       expect(await codeOf(opA.client.conversations.get.query({ id: randomUUID() }))).toMatch(/NOT_FOUND|FORBIDDEN/);

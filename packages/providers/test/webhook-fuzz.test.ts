@@ -9,7 +9,14 @@ const FIXTURES = join(import.meta.dirname, "..", "fixtures");
 function webhookFixtures(provider: "meta" | "evolution"): unknown[] {
   const dir = join(FIXTURES, provider);
   return readdirSync(dir)
-    .filter((f) => f.startsWith("webhook_") && !f.includes("signature") && !f.includes("verify") && !f.includes("set_") && !f.includes("find_"))
+    .filter(
+      (f) =>
+        f.startsWith("webhook_") &&
+        !f.includes("signature") &&
+        !f.includes("verify") &&
+        !f.includes("set_") &&
+        !f.includes("find_"),
+    )
     .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as unknown);
 }
 
@@ -19,8 +26,9 @@ type Mutation = { at: number; op: "delete" | "replace" | "wrap" | "stringify" | 
 /** Every path (array of keys) inside a JSON value. */
 function paths(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
   const out: Array<Array<string | number>> = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
-  else if (value && typeof value === "object") {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) out.push(...paths(v, [...prefix, i]));
+  } else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
   }
   return out;
@@ -76,7 +84,11 @@ describe("webhook parsers under mutated payloads (fast-check)", () => {
 
   it("Meta: every mutated payload parses or is refused with WebhookParseError", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...meta), fc.array(mutation, { minLength: 1, maxLength: 4 }), onlyParseErrors(parseMetaWebhook)),
+      fc.property(
+        fc.constantFrom(...meta),
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        onlyParseErrors(parseMetaWebhook),
+      ),
       { numRuns: 1500, seed: Number(process.env.FUZZ_SEED ?? 20260501) },
     );
   });
