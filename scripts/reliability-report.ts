@@ -168,9 +168,11 @@ const cell = (s: string) => s.replaceAll("|", "\\|");
 function outcome(row: Row): { result: string; status: string } {
   const r = results.get(row.id);
   if (r) {
-    const parts = [`lost ${r.lost}`, `duplicated ${r.duplicated}`];
+    // Checks without a delivery count (fuzz, log scan) report violations only.
+    const parts =
+      r.violations !== undefined ? [`violations ${r.violations}`] : [`lost ${r.lost}`, `duplicated ${r.duplicated}`];
     if (r.recoveryMs !== null) parts.push(`recovery ${r.recoveryMs} ms`);
-    if (r.violations !== undefined) parts.push(`violations ${r.violations}`);
+    if (typeof r.details.calls === "number") parts.push(`${r.details.calls} calls`);
     return { result: parts.join(", "), status: r.status === "pass" ? "✅ pass" : "❌ fail" };
   }
   if (row.pending && row.test === "—") return { result: "—", status: `⏳ pending: ${row.pending}` };
