@@ -18,8 +18,8 @@ describe("cluster: an API process SIGKILLed with operators connected", () => {
     const [apiA, apiB] = cluster.apis;
     if (!apiA || !apiB) throw new Error("two APIs expected");
     const instance = await makeInstance(cluster.core);
-    // The first reconnect waits 1 s, so events are certainly raised while the sockets are down.
-    const ops = await connectOperators(cluster, 4, (attempt) => (attempt === 0 ? 1000 : 200));
+    // The first reconnect waits 2.5 s, so events are certainly raised while the sockets are down.
+    const ops = await connectOperators(cluster, 4, (attempt) => (attempt === 0 ? 2500 : 200));
     const startId = await maxEventId(cluster);
 
     const before = await allAssigned(cluster, await openConversations(cluster, instance.id, 4));

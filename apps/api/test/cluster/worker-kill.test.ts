@@ -29,7 +29,7 @@ describe("cluster: a worker SIGKILLed in the middle of a campaign", () => {
     const api1 = cluster.apis[0]?.url ?? "";
     const api2 = cluster.apis[1]?.url ?? "";
     const admin = await clusterUser(cluster, "ADMIN", api1);
-    const instance = await metaInstance(cluster.core, cluster.sim.url, { timeoutMs: 1500 });
+    const instance = await metaInstance(cluster.core, cluster.sim.url, { timeoutMs: 3000 });
     const flow = await campaignThroughApi({
       apiUrl: api1,
       token: admin.token,
