@@ -23,6 +23,8 @@ export const apiEnvSchema = commonEnv.extend({
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120000),
   PRESENCE_GRACE: duration.default(15),
   WEB_DIST: z.string().optional(),
+  /** On SIGTERM, how long WebSocket clients get to move to another API process before being cut (ms). */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
 });
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 

@@ -26,5 +26,6 @@ export function apiOptionsFromEnv(
     webDist: env.WEB_DIST ?? resolve("apps/web/dist"),
     dbPoolMax: env.DB_POOL_MAX,
     presence: { graceSeconds: env.PRESENCE_GRACE },
+    drainMs: env.SHUTDOWN_DRAIN_MS,
   };
 }

@@ -35,6 +35,12 @@ export type StartApiOptions = {
   /** Presence: grace before OFFLINE (PRESENCE_GRACE), heartbeat and sweep periods. */
   presence?: { graceSeconds?: number; heartbeatMs?: number; sweepMs?: number };
   mount?: (app: Hono<AppEnv>, deps: ApiDeps) => void;
+  /**
+   * On close, how long sockets may take to follow the reconnect notification
+   * (tRPC clients open their next socket, resubscribe, then leave) before the
+   * rest are cut. 0 cuts at once (tests with a single API).
+   */
+  drainMs?: number;
 };
 
 export type ApiHandle = {
@@ -145,6 +151,8 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       // Stop accepting first, then drop the sockets: server.close waits for upgraded connections.
       const closedServer = new Promise<void>((r) => server.close(() => r()));
       if ("closeIdleConnections" in server) server.closeIdleConnections();
+      const drainUntil = Date.now() + (opts.drainMs ?? 0);
+      while (wss.clients.size > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 50));
       for (const ws of wss.clients) ws.terminate();
       await closedServer;
       await presence.stop();

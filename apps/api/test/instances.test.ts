@@ -73,6 +73,16 @@ describe("instances", () => {
     expect(code(dup)).toBe("CONFLICT");
   });
 
+  it("still lists an instance whose secrets cannot be decrypted (key rotated), flagged for re-entry", async () => {
+    const [row] = await stack.core.sql<{ id: string }[]>`
+      insert into service_instances (name, provider, secrets) values ('Chave antiga', 'META', 'v1.not.a.blob')
+      returning id`;
+    const list = await admin.client.instances.list.query();
+    const found = list.find((i) => i.id === row?.id);
+    expect(found?.secretsReadable).toBe(false);
+    expect(found?.secrets).toEqual({});
+  });
+
   it("deletes an unused instance; only admins manage instances", async () => {
     const created = await admin.client.instances.create.mutate({
       provider: "META",

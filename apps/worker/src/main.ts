@@ -13,7 +13,8 @@ async function main() {
   const db = await resolveDatabase(env);
   await migrate(db.url);
   const worker = await startWorker(workerOptionsFromEnv(env, { databaseUrl: db.url, log, config }));
-  log.info("worker started");
+  // The ids let an operator (or the cluster tests) map graphile-worker locks to this process.
+  log.info({ workerIds: worker.workerIds() }, "worker started");
   const shutdown = async () => {
     log.info("shutting down worker");
     await worker.stop();

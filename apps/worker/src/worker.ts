@@ -1,7 +1,15 @@
 import { EventEmitter } from "node:events";
 import { type CoreConfig, createCoreContext } from "@elsehu/core";
 import { connect } from "@elsehu/db";
-import { Logger as GwLogger, makeWorkerUtils, parseCronItems, run, type WorkerEvents } from "graphile-worker";
+import {
+  Logger as GwLogger,
+  makeWorkerUtils,
+  parseCronItems,
+  type Runner,
+  run,
+  type WorkerEvents,
+} from "graphile-worker";
+import pg from "pg";
 import type { Logger } from "pino";
 import { startHeartbeat } from "./heartbeat";
 import { buildTaskList, CRON } from "./tasks/catalog";
@@ -18,6 +26,7 @@ export type StartWorkerOptions = {
   cron?: boolean;
 };
 
+/** `workerIds`: the lock owner ids (`locked_by`) of this process's jobs. */
 export type WorkerHandle = { stop: () => Promise<void>; workerIds: () => string[] };
 
 /** Starts one worker process: graphile-worker runner, crontab and heartbeat. */
@@ -26,38 +35,104 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   const core = createCoreContext(database, opts.log, opts.config, { now: opts.now });
   const events: WorkerEvents = new EventEmitter();
   const ids = new Set<string>();
-  events.on("worker:create", ({ worker }) => ids.add(worker.workerId));
-  events.on("worker:stop", ({ worker }) => ids.delete(worker.workerId));
-  // graphile-worker 0.17 locks jobs with the pool's id (locked_by = "pool-…"), not a worker's:
-  // without beating for it, the heartbeat would unlock this process's own running jobs.
+  // graphile-worker 0.17 locks jobs with the pool's id (`pool-…`), not each worker's: that id is what beats.
   events.on("pool:create", ({ workerPool }) => ids.add(workerPool.id));
+  events.on("pool:release", ({ workerPool }) => ids.delete(workerPool.id));
   const gwLog = new GwLogger(() => (level: string, message: string, meta?: unknown) => {
     const l = level === "error" ? "error" : level === "warning" ? "warn" : "debug";
-    opts.log[l]({ meta }, message);
+    opts.log[l]({ meta: summarizeMeta(meta) }, message);
   });
-  const runner = await run({
-    connectionString: opts.databaseUrl,
-    concurrency: opts.concurrency ?? 8,
-    pollInterval: opts.pollIntervalMs ?? 2000,
-    noHandleSignals: true,
-    taskList: buildTaskList({ core }),
-    parsedCronItems: opts.cron === false ? [] : parseCronItems(CRON),
-    events,
-    logger: gwLog,
-  });
-  const utils = await makeWorkerUtils({ connectionString: opts.databaseUrl });
-  const hb = startHeartbeat(core, utils, () => [...ids], opts.heartbeat ?? { everyMs: 10_000, staleMs: 60_000 });
+  // One pg pool for the runner and the utils, owned by us: its error listener stays for the whole
+  // process, so an idle client dying during a Postgres restart is logged instead of crashing it.
+  const pgPool = new pg.Pool({ connectionString: opts.databaseUrl, max: (opts.concurrency ?? 8) + 4 });
+  pgPool.on("error", (err) => opts.log.warn({ err: { message: err.message } }, "idle database client lost"));
+  const startRunner = () =>
+    run({
+      pgPool,
+      concurrency: opts.concurrency ?? 8,
+      pollInterval: opts.pollIntervalMs ?? 2000,
+      noHandleSignals: true,
+      taskList: buildTaskList({ core }),
+      parsedCronItems: opts.cron === false ? [] : parseCronItems(CRON),
+      events,
+      logger: gwLog,
+      // Unbatched, graphile-worker 0.17 records a job's outcome in a promise nobody awaits: a database
+      // outage then crashes the process (unhandled rejection). Batched (delay 0), the failure shuts the
+      // pool down cleanly instead, and `supervise` below starts a new one.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    });
+  let runner = await startRunner();
   let stopped = false;
+  let restarting: Promise<void> | null = null;
+
+  /**
+   * graphile-worker shuts its pool down (and rejects `runner.promise`) when it
+   * cannot record a job's outcome, e.g. while Postgres restarts. The process
+   * stays up and starts a fresh runner once the database answers again; the
+   * dead pool's id stops beating, so its locked jobs are unlocked as stale.
+   */
+  const supervise = (r: Runner) => {
+    const ended = (err: unknown) => {
+      if (stopped || r !== runner) return;
+      opts.log.error({ err: err ?? undefined }, "job runner stopped unexpectedly; starting a new one");
+      ids.clear();
+      restarting = (async () => {
+        for (let attempt = 0; !stopped; attempt++) {
+          await new Promise((res) => setTimeout(res, Math.min(10_000, 500 * 2 ** attempt)));
+          if (stopped) return;
+          try {
+            const next = await startRunner();
+            if (stopped) return void (await next.stop());
+            runner = next;
+            supervise(next);
+            opts.log.info("job runner restarted");
+            return;
+          } catch (e) {
+            opts.log.warn({ err: e }, "job runner restart failed; retrying");
+          }
+        }
+      })();
+    };
+    r.promise.then(
+      () => ended(null),
+      (err: unknown) => ended(err),
+    );
+  };
+  supervise(runner);
+  const utils = await makeWorkerUtils({ pgPool, logger: gwLog });
+  const hb = startHeartbeat(core, utils, () => [...ids], opts.heartbeat ?? { everyMs: 10_000, staleMs: 60_000 });
   return {
     workerIds: () => [...ids],
     stop: async () => {
       if (stopped) return;
       stopped = true;
       hb.stop();
+      await restarting;
       // Graceful: running jobs finish, nothing new is taken.
-      await runner.stop();
+      await runner.stop().catch((err: unknown) => opts.log.warn({ err }, "runner stop failed"));
       await utils.release();
+      await pgPool.end();
       await database.close();
     },
   };
+}
+
+/**
+ * graphile-worker's log meta carries whole pg clients (connection parameters)
+ * and job payloads: keep scalars, errors' message and code, and job ids only.
+ */
+function summarizeMeta(meta: unknown): Record<string, unknown> | undefined {
+  if (!meta || typeof meta !== "object") return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(meta)) {
+    if (value === null || ["string", "number", "boolean"].includes(typeof value)) out[key] = value;
+    else if (value instanceof Error || (typeof value === "object" && "message" in value)) {
+      const e = value as { message?: unknown; code?: unknown };
+      out[key] = { message: String(e.message), code: e.code };
+    } else if (key === "job" && typeof value === "object" && "id" in value) {
+      const j = value as { id?: unknown; task_identifier?: unknown; attempts?: unknown };
+      out[key] = { id: j.id, task: j.task_identifier, attempts: j.attempts };
+    } else if (Array.isArray(value)) out[key] = { count: value.length };
+  }
+  return out;
 }

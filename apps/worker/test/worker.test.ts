@@ -52,6 +52,33 @@ describe("worker", () => {
     });
   });
 
+  it("keeps the jobs of a live worker locked, however long they have run", async () => {
+    const owners = stack.worker?.workerIds() ?? [];
+    // graphile-worker 0.17 writes the pool's id into `locked_by`; beating under any other id unlocks live jobs.
+    expect(owners.length).toBeGreaterThan(0);
+    expect(owners.every((o) => o.startsWith("pool-"))).toBe(true);
+    // A job this (live) worker took two minutes ago and is still running.
+    const [job] = await stack.core.sql<{ id: string }[]>`
+      select id from graphile_worker.add_job('auth/purge_expired', '{}'::json, run_at => now() + interval '1 hour')`;
+    await stack.core.sql`
+      update graphile_worker._private_jobs set locked_by = ${owners[0] ?? ""}, locked_at = now() - interval '2 minutes'
+      where id = ${job?.id ?? "0"}`;
+    const { startHeartbeat } = await import("../src/heartbeat");
+    const { makeWorkerUtils } = await import("graphile-worker");
+    const utils = await makeWorkerUtils({ connectionString: stack.databaseUrl });
+    const hb = startHeartbeat(stack.core, utils, () => stack.worker?.workerIds() ?? [], {
+      everyMs: 60_000,
+      staleMs: 60_000,
+    });
+    await hb.beat();
+    hb.stop();
+    await utils.release();
+    const [row] = await stack.core.sql<{ locked_by: string | null }[]>`
+      select locked_by from graphile_worker._private_jobs where id = ${job?.id ?? "0"}`;
+    expect(row?.locked_by).toBe(owners[0]);
+    await stack.core.sql`delete from graphile_worker._private_jobs where id = ${job?.id ?? "0"}`;
+  });
+
   it("registers a stable crontab", async () => {
     const { CRON, TASKS } = await import("../src/tasks/catalog");
     const ids = new Set(TASKS.map((t) => t.identifier));

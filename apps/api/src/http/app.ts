@@ -1,4 +1,4 @@
-import type { SharedRateLimiter } from "@elsehu/core";
+import { isDatabaseUnavailable, type SharedRateLimiter } from "@elsehu/core";
 import { migrationsCurrent } from "@elsehu/db";
 import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
@@ -51,6 +51,10 @@ export function createApp(opts: AppOptions) {
     cors({ origin: (o) => (opts.corsOrigins.includes(o) ? o : null), credentials: true, maxAge: 600 }),
   );
   app.onError((err, c) => {
+    if (isDatabaseUnavailable(err)) {
+      c.get("log").warn({ err }, "database unavailable");
+      return c.json({ error: "Banco de dados indisponível; tente novamente", requestId: c.get("requestId") }, 503);
+    }
     c.get("log").error({ err }, "unhandled error");
     return c.json({ error: "Internal error", requestId: c.get("requestId") }, 500);
   });

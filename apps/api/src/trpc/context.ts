@@ -1,6 +1,7 @@
-import type { CoreContext, SessionUser } from "@elsehu/core";
+import { type CoreContext, isDatabaseUnavailable, type SessionUser } from "@elsehu/core";
 import type { RealtimeHub } from "../realtime/hub";
 import type { SocketRegistry } from "../realtime/sockets";
+import { databaseUnavailable } from "./db-unavailable";
 
 export type ApiDeps = {
   core: CoreContext;
@@ -53,7 +54,9 @@ export async function createContext(
   let user: SessionUser | null = null;
   let session: Context["session"] = null;
   if (req.token && req.token.length < 200) {
-    const result = await deps.core.auth.validateSession(req.token);
+    const result = await deps.core.auth.validateSession(req.token).catch((err: unknown) => {
+      throw isDatabaseUnavailable(err) ? databaseUnavailable(err) : err;
+    });
     if (result.session && result.user) {
       session = { id: result.session.id, expiresAt: result.session.expiresAt };
       const a = result.user;

@@ -1,7 +1,8 @@
-import { DomainError } from "@elsehu/core";
+import { DomainError, isDatabaseUnavailable } from "@elsehu/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Context } from "./context";
+import { databaseUnavailable } from "./db-unavailable";
 
 const CODES = {
   NOT_FOUND: "NOT_FOUND",
@@ -41,6 +42,7 @@ const mapErrors = t.middleware(async ({ next }) => {
       throw new TRPCError({ code: CODES[cause.code], message: cause.message, cause });
     }
     if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid input", cause });
+    if (isDatabaseUnavailable(cause)) throw databaseUnavailable(cause);
   }
   return result;
 });

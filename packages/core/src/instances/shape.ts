@@ -10,15 +10,22 @@ export function instanceSecrets(key: Buffer, row: Pick<InstanceRow, "secrets">):
 
 /** What the API returns: secrets never leave, only a masked hint of each. */
 export function publicInstance(key: Buffer, row: InstanceRow) {
-  const secrets = instanceSecrets(key, row);
+  // Unreadable secrets (e.g. APP_ENCRYPTION_KEY changed) must not hide the instance: the admin re-enters them.
+  let secrets: ReturnType<typeof instanceSecrets> | null = null;
+  try {
+    secrets = instanceSecrets(key, row);
+  } catch {
+    secrets = null;
+  }
   const masked: Record<string, string | null> = {};
-  for (const field of SECRET_FIELDS) if (field in secrets) masked[field] = maskSecret(secrets[field]);
+  for (const field of SECRET_FIELDS) if (secrets && field in secrets) masked[field] = maskSecret(secrets[field]);
   return {
     id: row.id,
     name: row.name,
     provider: row.provider,
     config: row.config,
     secrets: masked,
+    secretsReadable: secrets !== null,
     connectionStatus: row.connectionStatus,
     qrCode: row.qrCode,
     sendRatePerSecond: row.sendRatePerSecond,
