@@ -18,6 +18,7 @@ type Listener = (event: StoredEvent) => void;
  */
 export class RealtimeHub {
   private listeners = new Set<Listener>();
+  private resyncListeners = new Set<() => void>();
   private pending: number[] = [];
   private flushing = false;
   private lastId = 0;
@@ -36,7 +37,11 @@ export class RealtimeHub {
       EVENTS_CHANNEL,
       (payload) => this.enqueue(Number(payload)),
       () => {
-        if (!first) void this.catchUp();
+        if (!first) {
+          // Events may have been missed while the link was down: let caches drop what they hold first.
+          for (const fn of this.resyncListeners) fn();
+          void this.catchUp();
+        }
         first = false;
       },
     );
@@ -51,6 +56,12 @@ export class RealtimeHub {
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Called when the LISTEN connection comes back after a drop (before the missed events are replayed). */
+  onResync(fn: () => void): () => void {
+    this.resyncListeners.add(fn);
+    return () => this.resyncListeners.delete(fn);
   }
 
   /** Delivers an event raised in this process only (e.g. a session found expired). */

@@ -1,11 +1,14 @@
 import type { CoreContext, SessionUser } from "@elsehu/core";
 import type { RealtimeHub } from "../realtime/hub";
 import type { SocketRegistry } from "../realtime/sockets";
+import type { SessionCache } from "./session-cache";
 
 export type ApiDeps = {
   core: CoreContext;
   hub: RealtimeHub;
   sockets: SocketRegistry;
+  /** validateSession behind a short-lived cache (see session-cache.ts for its consistency window). */
+  sessionCache: SessionCache;
   secureCookie: boolean;
   allowedOrigins: string[];
 };
@@ -53,7 +56,7 @@ export async function createContext(
   let user: SessionUser | null = null;
   let session: Context["session"] = null;
   if (req.token && req.token.length < 200) {
-    const result = await deps.core.auth.validateSession(req.token);
+    const result = await deps.sessionCache.validate(req.token);
     if (result.session && result.user) {
       session = { id: result.session.id, expiresAt: result.session.expiresAt };
       const a = result.user;
