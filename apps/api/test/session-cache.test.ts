@@ -63,7 +63,7 @@ describe("session cache across API processes", () => {
     expect(await codeOf(onB.auth.me.query())).toBe("UNAUTHORIZED");
     // The session that did the revoking still works on both.
     expect((await httpClient(apiB.url, other.token).auth.me.query()).email).toBe(u.email);
-    ended.close();
+    await ended.close();
   });
 
   it("refuses on process B a user deactivated through process A", async () => {
@@ -78,7 +78,7 @@ describe("session cache across API processes", () => {
     expect(await codeOf(op.client.auth.me.query())).toBe("UNAUTHORIZED");
     expect(await ended.reason).toBe("deactivated");
     expect(await codeOf(onB.auth.me.query())).toBe("UNAUTHORIZED");
-    ended.close();
+    await ended.close();
   });
 
   it("shows a role changed through process A on process B, not the cached one", async () => {
@@ -95,7 +95,7 @@ describe("session cache across API processes", () => {
     expect(await ended.reason).toBe("role_changed");
     expect((await onB.auth.me.query()).role).toBe("SUPERVISOR");
     expect(await codeOf(onB.presence.board.query())).toBe("OK");
-    ended.close();
+    await ended.close();
   });
 
   it("refuses a logged-out token at once on the process that logged it out", async () => {
