@@ -3,9 +3,6 @@ import { migrationsCurrent } from "@elsehu/db";
 import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
@@ -13,6 +10,7 @@ import { registerCampaignFiles } from "./campaign-files";
 import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
 import { mountReportsExport } from "./reports-export";
+import { corsWhenOrigin, forBodies, requestBase } from "./request-base";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
 import { serveWebApp } from "./web-app";
 
@@ -33,18 +31,9 @@ export function createApp(opts: AppOptions) {
   const app = new Hono<AppEnv>();
   const metrics = createMetrics();
 
-  app.use("*", requestId());
-  app.use("*", async (c, next) => {
-    c.set("trustProxy", opts.trustProxy);
-    c.set("log", opts.log.child({ reqId: c.get("requestId") }));
-    await next();
-  });
+  app.use("*", requestBase({ log: opts.log, trustProxy: opts.trustProxy }));
   app.use("*", metrics.middleware);
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
-  app.use(
-    "/trpc/*",
-    cors({ origin: (o) => (opts.corsOrigins.includes(o) ? o : null), credentials: true, maxAge: 600 }),
-  );
+  app.use("/trpc/*", corsWhenOrigin(opts.corsOrigins));
   app.onError((err, c) => {
     c.get("log").error({ err }, "unhandled error");
     return c.json({ error: "Internal error", requestId: c.get("requestId") }, 500);
@@ -70,10 +59,12 @@ export function createApp(opts: AppOptions) {
   app.use("/trpc/*", rateLimit(opts.limiters));
   app.use(
     "/trpc/*",
-    bodyLimit({
-      maxSize: opts.bodyLimitKb * 1024,
-      onError: (c) => c.json({ error: `Request body larger than ${opts.bodyLimitKb} KB` }, 413),
-    }),
+    forBodies(
+      bodyLimit({
+        maxSize: opts.bodyLimitKb * 1024,
+        onError: (c) => c.json({ error: `Request body larger than ${opts.bodyLimitKb} KB` }, 413),
+      }),
+    ),
   );
   app.use(
     "/trpc/*",
