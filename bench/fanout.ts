@@ -60,6 +60,12 @@ function child(childRole: "clients" | "raiser", init: Record<string, unknown>) {
   };
 }
 
+/** CPU time (user + system) this process spent since `start`, in ms: steadier than latency on a shared machine. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
 async function collect(clients: ReturnType<typeof child>, expected: number): Promise<number[]> {
   clients.send({ type: "report", expected, timeoutMs: 30_000 });
   const m = await clients.next("latencies");
@@ -98,10 +104,12 @@ async function main() {
   const trpcClients = child("clients", { mode: "trpc", url: `${api.url.replace(/^http/, "ws")}/trpc`, tokens });
   await trpcClients.next("ready");
   await new Promise((r) => setTimeout(r, 2000));
+  const cpu0 = process.cpuUsage();
   const raiser = child("raiser", { databaseUrl: db.url, events, gapMs });
   await raiser.next("done");
   await raiser.exited;
   const trpcLat = await collect(trpcClients, expected);
+  const trpcCpu = cpuMsSince(cpu0) / events;
   await api.close();
 
   // Baseline: a bare ws server broadcasting the same JSON envelopes to as many sockets.
@@ -114,6 +122,7 @@ async function main() {
   });
   await rawClients.next("ready");
   await new Promise((r) => setTimeout(r, 2000));
+  const cpu1 = process.cpuUsage();
   for (let seq = 0; seq < events; seq++) {
     const sentAt = Date.now();
     const data = {
@@ -127,6 +136,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, gapMs));
   }
   const rawLat = await collect(rawClients, expected);
+  const rawCpu = cpuMsSince(cpu1) / events;
   wss.close();
   await db.close();
 
@@ -145,6 +155,7 @@ async function main() {
       `entregas tRPC=${trpcLat.length}/${expected} entregas ws puro=${rawLat.length}/${expected}`,
       `tRPC (events.onQueue): p50 ${p50} ms  p99 ${p99} ms`,
       `ws puro:               p50 ${b50} ms  p99 ${b99} ms`,
+      `server CPU per event: tRPC ${trpcCpu.toFixed(1)} ms, ws puro ${rawCpu.toFixed(1)} ms`,
       `ratio: ${ratio.toFixed(3)}  ${verdict(ratio, TARGET)}`,
     ],
   );

@@ -113,12 +113,33 @@ export class RealtimeHub {
  * The events `viewer` may see, as an async stream: live events are buffered
  * from before the backlog is read, so nothing falls between backlog and live.
  */
-export async function* streamEvents(
+export function streamEvents(
   hub: RealtimeHub,
   core: CoreContext,
   viewer: Actor,
-  opts: { lastEventId?: number | null; signal?: AbortSignal; filter?: (e: StoredEvent) => boolean },
+  opts: StreamOptions,
 ): AsyncGenerator<StoredEvent> {
+  return streamMapped(hub, core, viewer, opts, (e) => e);
+}
+
+type StreamOptions = {
+  lastEventId?: number | null;
+  signal?: AbortSignal;
+  filter?: (e: StoredEvent) => boolean;
+};
+
+/**
+ * streamEvents yielding `map(event)`: subscriptions shape their output here
+ * rather than through a second async generator, which would cost another
+ * round of promises per event on every socket.
+ */
+export async function* streamMapped<T>(
+  hub: RealtimeHub,
+  core: CoreContext,
+  viewer: Actor,
+  opts: StreamOptions,
+  map: (e: StoredEvent) => T,
+): AsyncGenerator<T> {
   const queue: StoredEvent[] = [];
   let wake: (() => void) | null = null;
   const accept = (e: StoredEvent) => canSee(viewer, e) && (!opts.filter || opts.filter(e));
@@ -135,7 +156,7 @@ export async function* streamEvents(
       for (const e of await loadEventsAfter(core, opts.lastEventId, 10_000)) {
         if (!accept(e)) continue;
         last = Math.max(last, e.id);
-        yield e;
+        yield map(e);
       }
     }
     while (!opts.signal?.aborted) {
@@ -150,7 +171,7 @@ export async function* streamEvents(
       // Local events (negative ids) are never replayed from the backlog.
       if (e.id > 0 && e.id <= last) continue;
       if (e.id > 0) last = e.id;
-      yield e;
+      yield map(e);
     }
   } finally {
     off();
