@@ -8,7 +8,8 @@
  * The baseline broadcasts the same JSON envelopes to N sockets held by the
  * same kind of child process.
  *
- * Flags: --size N (sockets), --events E (default 20), --gap MS between events (default 250).
+ * Flags: --size N (sockets), --events E (default 20), --gap MS between events (default 250),
+ *        --profile (writes fanout-api.cpuprofile: the API process during the tRPC event phase).
  */
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -60,6 +61,21 @@ function child(childRole: "clients" | "raiser", init: Record<string, unknown>) {
   };
 }
 
+/** --profile: a CPU profile of the API process over the tRPC event phase only, written to the working directory. */
+async function startProfile(): Promise<() => Promise<void>> {
+  const { Session } = await import("node:inspector/promises");
+  const { writeFileSync } = await import("node:fs");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return async () => {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync("fanout-api.cpuprofile", JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 /** CPU time (user + system) this process spent since `start`, in ms: steadier than latency on a shared machine. */
 function cpuMsSince(start: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(start);
@@ -104,12 +120,14 @@ async function main() {
   const trpcClients = child("clients", { mode: "trpc", url: `${api.url.replace(/^http/, "ws")}/trpc`, tokens });
   await trpcClients.next("ready");
   await new Promise((r) => setTimeout(r, 2000));
+  const profiler = args.bool("profile") ? await startProfile() : null;
   const cpu0 = process.cpuUsage();
   const raiser = child("raiser", { databaseUrl: db.url, events, gapMs });
   await raiser.next("done");
   await raiser.exited;
   const trpcLat = await collect(trpcClients, expected);
   const trpcCpu = cpuMsSince(cpu0) / events;
+  await profiler?.();
   await api.close();
 
   // Baseline: a bare ws server broadcasting the same JSON envelopes to as many sockets.
