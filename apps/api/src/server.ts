@@ -14,6 +14,7 @@ import { PresenceTracker } from "./realtime/presence";
 import { SocketRegistry } from "./realtime/sockets";
 import { appRouter } from "./router";
 import { type ApiDeps, COOKIE_NAME, createContext, readCookie } from "./trpc/context";
+import { SessionCache, type SessionCacheOptions } from "./trpc/session-cache";
 
 export type StartApiOptions = {
   databaseUrl: string;
@@ -32,6 +33,8 @@ export type StartApiOptions = {
   dbPoolMax?: number;
   now?: () => Date;
   sessionCheckMs?: number;
+  /** In-process session cache (TTL, size); `{ ttlMs: 0 }` turns it off. */
+  sessionCache?: SessionCacheOptions;
   /** Presence: grace before OFFLINE (PRESENCE_GRACE), heartbeat and sweep periods. */
   presence?: { graceSeconds?: number; heartbeatMs?: number; sweepMs?: number };
   mount?: (app: Hono<AppEnv>, deps: ApiDeps) => void;
@@ -59,6 +62,8 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
   const listenDb = connect(opts.databaseUrl, { max: 1, applicationName: "elsehu-api-listen" });
   const core = createCoreContext(database, opts.log, opts.config, { now: opts.now, secureCookie: opts.secureCookie });
   const hub = new RealtimeHub(core, listenDb.sql);
+  const sessionCache = new SessionCache(core, opts.sessionCache);
+  sessionCache.attach(hub);
   await hub.start();
   const sockets = new SocketRegistry(core, hub, { checkEveryMs: opts.sessionCheckMs });
   sockets.start();
@@ -69,7 +74,14 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
   });
   await presence.start();
   const corsOrigins = opts.corsOrigins ?? [];
-  const deps: ApiDeps = { core, hub, sockets, secureCookie: opts.secureCookie ?? false, allowedOrigins: corsOrigins };
+  const deps: ApiDeps = {
+    core,
+    hub,
+    sockets,
+    sessionCache,
+    secureCookie: opts.secureCookie ?? false,
+    allowedOrigins: corsOrigins,
+  };
   const limits = opts.rateLimits ?? { userPerMinute: 1200, ipPerMinute: 3000, webhookPerMinute: 120000 };
   const limiters = {
     user: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.userPerMinute }),
@@ -138,6 +150,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       for (const l of Object.values(limiters)) l.stop();
       await closedServer;
       await hub.stop();
+      sessionCache.detach();
       await listenDb.close();
       await database.close();
     },
@@ -158,6 +171,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       await presence.stop();
       wss.close();
       await hub.stop();
+      sessionCache.detach();
       await listenDb.close();
       await database.close();
     },

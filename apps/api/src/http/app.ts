@@ -3,9 +3,6 @@ import { migrationsCurrent } from "@elsehu/db";
 import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "pino";
 import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
@@ -14,6 +11,7 @@ import { registerMedia } from "./media";
 import { createMetrics } from "./metrics";
 import { rateLimit } from "./rate-limit";
 import { mountReportsExport } from "./reports-export";
+import { corsWhenOrigin, forBodies, requestBase } from "./request-base";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
 import { mountUploads } from "./uploads";
 import { serveWebApp } from "./web-app";
@@ -38,18 +36,9 @@ export function createApp(opts: AppOptions) {
   const app = new Hono<AppEnv>();
   const metrics = createMetrics();
 
-  app.use("*", requestId());
-  app.use("*", async (c, next) => {
-    c.set("trustProxy", opts.trustProxy);
-    c.set("log", opts.log.child({ reqId: c.get("requestId") }));
-    await next();
-  });
+  app.use("*", requestBase({ log: opts.log, trustProxy: opts.trustProxy }));
   app.use("*", metrics.middleware);
-  app.use("*", secureHeaders({ crossOriginResourcePolicy: "same-origin" }));
-  app.use(
-    "/trpc/*",
-    cors({ origin: (o) => (opts.corsOrigins.includes(o) ? o : null), credentials: true, maxAge: 600 }),
-  );
+  app.use("/trpc/*", corsWhenOrigin(opts.corsOrigins));
   app.onError((err, c) => {
     if (isDatabaseUnavailable(err)) {
       c.get("log").warn({ err }, "database unavailable");
@@ -86,7 +75,10 @@ export function createApp(opts: AppOptions) {
     maxSize: uploadMb * 1024 * 1024,
     onError: (c) => c.json({ error: `File larger than ${uploadMb} MB` }, 413),
   });
-  app.use("/trpc/*", (c, next) => (c.req.path === "/trpc/messages.sendMedia" ? uploadLimit : jsonLimit)(c, next));
+  app.use(
+    "/trpc/*",
+    forBodies((c, next) => (c.req.path === "/trpc/messages.sendMedia" ? uploadLimit : jsonLimit)(c, next)),
+  );
   app.use(
     "/trpc/*",
     trpcServer({

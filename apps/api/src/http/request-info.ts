@@ -1,9 +1,14 @@
+import type { ServerResponse } from "node:http";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import { COOKIE_NAME, readCookie } from "../trpc/context";
 
-export type AppEnv = { Variables: { trustProxy: boolean; log: Logger; requestId: string } };
+export type AppEnv = {
+  /** Set by @hono/node-server; absent when the app is called without it (app.request in tests). */
+  Bindings: { outgoing?: ServerResponse } | undefined;
+  Variables: { trustProxy: boolean; log: Logger; requestId: string };
+};
 
 /** The peer address. X-Forwarded-For is trusted only when TRUST_PROXY is set (see env). */
 export function clientIp(c: Context<AppEnv>): string {

@@ -18,6 +18,7 @@ type Listener = (event: StoredEvent) => void;
  */
 export class RealtimeHub {
   private listeners = new Set<Listener>();
+  private resyncListeners = new Set<() => void>();
   private pending: number[] = [];
   private flushing = false;
   private lastId = 0;
@@ -36,7 +37,11 @@ export class RealtimeHub {
       EVENTS_CHANNEL,
       (payload) => this.enqueue(Number(payload)),
       () => {
-        if (!first) void this.catchUp();
+        if (!first) {
+          // Events may have been missed while the link was down: let caches drop what they hold first.
+          for (const fn of this.resyncListeners) fn();
+          void this.catchUp();
+        }
         first = false;
       },
     );
@@ -51,6 +56,12 @@ export class RealtimeHub {
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
+  }
+
+  /** Called when the LISTEN connection comes back after a drop (before the missed events are replayed). */
+  onResync(fn: () => void): () => void {
+    this.resyncListeners.add(fn);
+    return () => this.resyncListeners.delete(fn);
   }
 
   /** Delivers an event raised in this process only (e.g. a session found expired). */
@@ -102,12 +113,33 @@ export class RealtimeHub {
  * The events `viewer` may see, as an async stream: live events are buffered
  * from before the backlog is read, so nothing falls between backlog and live.
  */
-export async function* streamEvents(
+export function streamEvents(
   hub: RealtimeHub,
   core: CoreContext,
   viewer: Actor,
-  opts: { lastEventId?: number | null; signal?: AbortSignal; filter?: (e: StoredEvent) => boolean },
+  opts: StreamOptions,
 ): AsyncGenerator<StoredEvent> {
+  return streamMapped(hub, core, viewer, opts, (e) => e);
+}
+
+type StreamOptions = {
+  lastEventId?: number | null;
+  signal?: AbortSignal;
+  filter?: (e: StoredEvent) => boolean;
+};
+
+/**
+ * streamEvents yielding `map(event)`: subscriptions shape their output here
+ * rather than through a second async generator, which would cost another
+ * round of promises per event on every socket.
+ */
+export async function* streamMapped<T>(
+  hub: RealtimeHub,
+  core: CoreContext,
+  viewer: Actor,
+  opts: StreamOptions,
+  map: (e: StoredEvent) => T,
+): AsyncGenerator<T> {
   const queue: StoredEvent[] = [];
   let wake: (() => void) | null = null;
   const accept = (e: StoredEvent) => canSee(viewer, e) && (!opts.filter || opts.filter(e));
@@ -126,7 +158,7 @@ export async function* streamEvents(
       for (const e of await loadEventsAfter(core, opts.lastEventId, 10_000)) {
         if (!accept(e)) continue;
         replayed.add(e.id);
-        yield e;
+        yield map(e);
       }
     }
     while (!opts.signal?.aborted) {
@@ -140,7 +172,7 @@ export async function* streamEvents(
       }
       // Local events (negative ids) are never replayed from the backlog.
       if (e.id > 0 && replayed.delete(e.id)) continue;
-      yield e;
+      yield map(e);
     }
   } finally {
     off();

@@ -24,6 +24,8 @@ export const authRouter = router({
 
   logout: userProcedure.mutation(async ({ ctx }) => {
     await logout(ctx.core, ctx.user.id, ctx.session.id);
+    // This process forgets at once; the others when the session.ended event reaches them.
+    ctx.sessionCache.forgetSessions([ctx.session.id]);
     ctx.resHeaders?.append("set-cookie", clearedCookie);
     return { ok: true };
   }),
@@ -34,11 +36,13 @@ export const authRouter = router({
 
   revokeSession: userProcedure.input(z.object({ id: z.string().min(4).max(100) })).mutation(async ({ ctx, input }) => {
     await revokeSession(ctx.core, ctx.user.id, input.id);
+    ctx.sessionCache.forgetUser(ctx.user.id);
     return { ok: true };
   }),
 
   changePassword: userProcedure.input(ChangePasswordInput).mutation(async ({ ctx, input }) => {
     await changePassword(ctx.core, ctx.user.id, ctx.session.id, input);
+    ctx.sessionCache.forgetUser(ctx.user.id);
     return { ok: true };
   }),
 

@@ -1,7 +1,7 @@
 import type { StoredEvent } from "@elsehu/core";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { streamEvents } from "../realtime/hub";
+import { streamMapped } from "../realtime/hub";
 import type { Context } from "../trpc/context";
 import { router, userProcedure } from "../trpc/init";
 
@@ -10,25 +10,40 @@ const Resume = z.object({ lastEventId: z.coerce.number().int().min(0).optional()
 
 type Viewer = NonNullable<Context["user"]>;
 
+/** The client's view of an event, built once per event and shared by every socket that receives it. */
+const shaped = new WeakMap<StoredEvent, { id: number; kind: string; payload: Record<string, unknown>; at: string }>();
+function toClient(e: StoredEvent) {
+  let data = shaped.get(e);
+  if (!data) {
+    data = { id: e.id, kind: e.kind, payload: e.payload, at: e.createdAt.toISOString() };
+    shaped.set(e, data);
+  }
+  return tracked(String(e.id), data);
+}
+
 /**
  * Streams the events of `kinds` the viewer may see (canSee), resuming after
  * `lastEventId`. Staff skip the "previous operator" copies of transfer events:
  * they already get the main one.
  */
-async function* stream(
+function stream(
   ctx: Context & { user: Viewer },
   input: { lastEventId?: number },
   signal: AbortSignal | undefined,
   accept: (e: StoredEvent) => boolean,
 ) {
   const staff = ctx.user.role !== "OPERATOR";
-  for await (const e of streamEvents(ctx.hub, ctx.core, ctx.user, {
-    lastEventId: input.lastEventId ?? null,
-    signal,
-    filter: (ev) => accept(ev) && !(staff && ev.payload.copyFor === "previous"),
-  })) {
-    yield tracked(String(e.id), { id: e.id, kind: e.kind, payload: e.payload, at: e.createdAt.toISOString() });
-  }
+  return streamMapped(
+    ctx.hub,
+    ctx.core,
+    ctx.user,
+    {
+      lastEventId: input.lastEventId ?? null,
+      signal,
+      filter: (ev) => accept(ev) && !(staff && ev.payload.copyFor === "previous"),
+    },
+    toClient,
+  );
 }
 
 const prefix = (p: string) => (e: StoredEvent) => e.kind.startsWith(p);

@@ -32,10 +32,16 @@ export const usersRouter = router({
 
   create: adminProcedure.input(CreateUserInput).mutation(({ ctx, input }) => createUser(ctx.core, ctx.user, input)),
 
-  update: adminProcedure.input(UpdateUserInput).mutation(({ ctx, input }) => updateUser(ctx.core, ctx.user, input)),
+  update: adminProcedure.input(UpdateUserInput).mutation(async ({ ctx, input }) => {
+    const user = await updateUser(ctx.core, ctx.user, input);
+    // Role or activation may have changed: this process re-reads the user at once (others on user.updated).
+    ctx.sessionCache.forgetUser(input.id);
+    return user;
+  }),
 
   resetPassword: adminProcedure.input(ResetPasswordInput).mutation(async ({ ctx, input }) => {
     await resetPassword(ctx.core, ctx.user, input);
+    ctx.sessionCache.forgetUser(input.id);
     return { ok: true };
   }),
 });

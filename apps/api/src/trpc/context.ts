@@ -2,11 +2,14 @@ import { type CoreContext, isDatabaseUnavailable, type SessionUser } from "@else
 import type { RealtimeHub } from "../realtime/hub";
 import type { SocketRegistry } from "../realtime/sockets";
 import { databaseUnavailable } from "./db-unavailable";
+import type { SessionCache } from "./session-cache";
 
 export type ApiDeps = {
   core: CoreContext;
   hub: RealtimeHub;
   sockets: SocketRegistry;
+  /** validateSession behind a short-lived cache (see session-cache.ts for its consistency window). */
+  sessionCache: SessionCache;
   secureCookie: boolean;
   allowedOrigins: string[];
 };
@@ -54,7 +57,7 @@ export async function createContext(
   let user: SessionUser | null = null;
   let session: Context["session"] = null;
   if (req.token && req.token.length < 200) {
-    const result = await deps.core.auth.validateSession(req.token).catch((err: unknown) => {
+    const result = await deps.sessionCache.validate(req.token).catch((err: unknown) => {
       throw isDatabaseUnavailable(err) ? databaseUnavailable(err) : err;
     });
     if (result.session && result.user) {

@@ -55,14 +55,25 @@ export const createCallerFactory = t.createCallerFactory;
 /** Open to anyone, signed in or not. Only `auth.login` uses it. */
 export const publicProcedure = base;
 
-const requireUser = base.use(({ ctx, next, type }) => {
-  if (!ctx.user || !ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
-  // Cookies are sent by browsers on cross-site requests: refuse mutations from foreign origins.
-  if (type === "mutation" && ctx.authVia === "cookie" && !sameOrigin(ctx)) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Cross-site request refused" });
-  }
-  return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
-});
+type Role = "ADMIN" | "SUPERVISOR" | "OPERATOR";
+
+/**
+ * Signed in, with one of `roles`. One middleware (not one per check) and only
+ * the narrowed fields passed to next(): tRPC copies the whole context at each
+ * layer, on every request.
+ */
+function requireRole(...roles: Role[]) {
+  return base.use(({ ctx, next, type }) => {
+    const { user, session } = ctx;
+    if (!user || !session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+    // Cookies are sent by browsers on cross-site requests: refuse mutations from foreign origins.
+    if (type === "mutation" && ctx.authVia === "cookie" && !sameOrigin(ctx)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "Cross-site request refused" });
+    }
+    if (!roles.includes(user.role)) throw new TRPCError({ code: "FORBIDDEN", message: "Your role cannot do this" });
+    return next({ ctx: { user, session } });
+  });
+}
 
 function sameOrigin(ctx: Context): boolean {
   if (!ctx.origin) return false;
@@ -72,13 +83,6 @@ function sameOrigin(ctx: Context): boolean {
   } catch {
     return false;
   }
-}
-
-function requireRole(...roles: Array<"ADMIN" | "SUPERVISOR" | "OPERATOR">) {
-  return requireUser.use(({ ctx, next }) => {
-    if (!roles.includes(ctx.user.role)) throw new TRPCError({ code: "FORBIDDEN", message: "Your role cannot do this" });
-    return next();
-  });
 }
 
 /** Any signed-in user (operators included). */
