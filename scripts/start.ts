@@ -1,59 +1,10 @@
-/**
- * `pnpm start`: one process that boots the database (embedded when no
- * DATABASE_URL), migrates, seeds the admin, and runs one API and one worker.
- */
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { apiOptionsFromEnv, createLogger, loadApiEnv, startApi } from "@elsehu/api";
-import { coreConfigFromEnv, resolveDatabase } from "@elsehu/core";
-import { migrate } from "@elsehu/db";
-import { loadWorkerEnv, startWorker, workerOptionsFromEnv } from "@elsehu/worker";
-import { seed } from "./seed-lib";
+/** `pnpm start`: database, migrations, seed, one API (serving the console) and one worker. */
+import { exitOnSignal, runAll } from "./run-all";
 
-/** The console is served from apps/web/dist: build it once if it is missing. */
-function ensureWebBuilt(dist: string) {
-  if (existsSync(resolve(dist, "index.html")) || !existsSync("apps/web/package.json")) return;
-  console.log("Building the web console (first start only)...");
-  // pnpm may not be on PATH (`npx pnpm start`): reuse the pnpm that launched us.
-  const pnpm = process.env.npm_execpath;
-  const args = ["--filter", "@elsehu/web", "build"];
-  const r = pnpm?.includes("pnpm")
-    ? spawnSync(process.execPath, [pnpm, ...args], { stdio: "inherit" })
-    : spawnSync("npx", ["-y", "pnpm@10.34.8", ...args], { stdio: "inherit" });
-  if (r.status !== 0) console.warn("Web console build failed: the API still runs; see the output above.");
-}
-
-async function main() {
-  const env = loadApiEnv();
-  const webDist = env.WEB_DIST ?? resolve("apps/web/dist");
-  if (!process.argv.includes("--no-web")) ensureWebBuilt(webDist);
-  const log = createLogger(env.LOG_LEVEL, "elsehu");
-  const db = await resolveDatabase(env);
-  await migrate(db.url);
-  const config = coreConfigFromEnv(env);
-  const seeded = await seed(db.url, log, config, { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD });
-  const workerEnv = loadWorkerEnv();
-  const worker = await startWorker(
-    workerOptionsFromEnv(workerEnv, { databaseUrl: db.url, log: log.child({ name: "worker" }), config }),
-  );
-  const api = await startApi({ ...apiOptionsFromEnv(env, { databaseUrl: db.url, log, config }), webDist });
-  const url = env.PUBLIC_URL ?? `http://localhost:${api.port}`;
-  console.log(`\nElsehu Atendimento is running at ${url}`);
-  console.log(`Admin: ${env.ADMIN_EMAIL}`);
-  if (seeded.generatedPassword) console.log(`Generated admin password (shown once): ${seeded.generatedPassword}`);
-  console.log(db.stop ? "Database: embedded Postgres under ./.data/pg" : "Database: DATABASE_URL");
-  const shutdown = async () => {
-    await api.close();
-    await worker.stop();
-    await db.stop?.();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void shutdown());
-  process.once("SIGINT", () => void shutdown());
-}
-
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runAll({ buildWeb: !process.argv.includes("--no-web") }).then(
+  (app) => exitOnSignal(app.shutdown),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
