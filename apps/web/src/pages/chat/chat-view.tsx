@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import { type DragEvent, type ReactNode, useState } from "react";
 import { useApi } from "../../auth/session";
 import { CONVERSATION_STATUS, formatPhone } from "../../lib/format";
 import type { Message } from "../../lib/types";
@@ -37,10 +37,31 @@ export function ChatView({
   const qc = useQueryClient();
   const now = useNow(30_000);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [dragging, setDragging] = useState(false);
   const c = conversation;
   const canWrite = !readOnly && c.status === "OPEN";
+  // Dropping a file anywhere on the chat attaches it (preview + caption before sending).
+  const drop = canWrite
+    ? {
+        onDragOver: (e: DragEvent) => {
+          if (!e.dataTransfer.types.includes("Files")) return;
+          e.preventDefault();
+          setDragging(true);
+        },
+        onDragLeave: (e: DragEvent) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        },
+        onDrop: (e: DragEvent) => {
+          e.preventDefault();
+          setDragging(false);
+          const dropped = e.dataTransfer.files[0];
+          if (dropped) setFile(dropped);
+        },
+      }
+    : {};
   return (
-    <section className="chat" aria-labelledby="chat-title">
+    <section className={dragging ? "chat chat-dragging" : "chat"} aria-labelledby="chat-title" {...drop}>
       <header className="chat-header">
         <div>
           <h2 id="chat-title">{contactLabel(c)}</h2>
@@ -52,6 +73,11 @@ export function ChatView({
         </div>
         {actions && <div className="chat-actions">{actions}</div>}
       </header>
+      {dragging && (
+        <div className="chat-drop" aria-hidden="true">
+          Solte o arquivo para anexar
+        </div>
+      )}
       <MessageList key={c.id} conversationId={c.id} onReply={canWrite ? setReplyTo : undefined} />
       {canWrite ? (
         <Composer
@@ -61,6 +87,8 @@ export function ChatView({
           onClearReply={() => setReplyTo(null)}
           onSent={() => void refreshNewest(qc, api, c.id)}
           windowOpen={windowState(c.lastInboundAt, now).open}
+          file={file}
+          onFile={setFile}
         />
       ) : (
         <p className="chat-readonly muted small">

@@ -1,0 +1,31 @@
+import { useEffect, useState } from "react";
+import { formatBytes } from "./send-message";
+
+/** The file about to be sent: a thumbnail for images, otherwise its name and size. */
+export function FilePreview({ file, onRemove }: { file: File; onRemove: () => void }) {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!file.type.startsWith("image/")) return;
+    const u = URL.createObjectURL(file);
+    setUrl(u);
+    return () => URL.revokeObjectURL(u);
+  }, [file]);
+  return (
+    <section className="file-preview" aria-label="Arquivo a enviar">
+      {url ? (
+        <img src={url} alt={`Prévia de ${file.name}`} className="file-thumb" />
+      ) : (
+        <span className="file-icon" aria-hidden="true">
+          📄
+        </span>
+      )}
+      <span className="file-info">
+        <strong>{file.name}</strong>
+        <span className="muted small">{formatBytes(file.size)}</span>
+      </span>
+      <button type="button" className="btn btn-ghost btn-small" onClick={onRemove}>
+        Remover arquivo
+      </button>
+    </section>
+  );
+}
