@@ -132,6 +132,24 @@ describe("an operator's day", () => {
       .waitFor();
     await page.getByRole("button", { name: "Remover arquivo" }).click();
 
+    // A document dropped on the chat: name and size before sending, a download link after.
+    await page.locator(".chat").evaluate((chat) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(["%PDF-1.4 contrato"], "contrato.pdf", { type: "application/pdf" }));
+      chat.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
+      chat.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await preview.getByText("contrato.pdf").waitFor();
+    await preview.getByText("17 B").waitFor();
+    await page.getByRole("button", { name: "Enviar", exact: true }).click();
+    const download = log.getByRole("link", { name: /Baixar contrato\.pdf/ });
+    await download.waitFor();
+    const file = await page.request.get(`${stack.url}${await download.getAttribute("href")}`);
+    expect(await file.text()).toBe("%PDF-1.4 contrato");
+    await expect
+      .poll(() => sim.sentMessages().filter((m) => m.to === digits(CUSTOMER) && m.type === "document").length)
+      .toBe(1);
+
     await page.getByRole("button", { name: "Encerrar", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "Encerrar atendimento" });
     await dialog.getByLabel("Tabulação").selectOption({ label: "Dúvida resolvida" });
@@ -141,6 +159,39 @@ describe("an operator's day", () => {
       from conversations c join tabulations t on t.id = c.tabulation_id join contacts ct on ct.id = c.contact_id
       where ct.phone = ${CUSTOMER}`;
     expect(conv).toEqual({ status: "CLOSED", name: "Dúvida resolvida" });
+  });
+
+  it("replaces the text box with a template picker once the 24 h window has closed", async () => {
+    const late = "+5511987650099";
+    await sim.injectInbound("META", { from: late, name: "Rui Atrasado", body: "Oi, alguém aí?" });
+    await expect
+      .poll(async () => {
+        const [c] = await stack.core.sql<{ operator_id: string | null }[]>`select c.operator_id from conversations c
+          join contacts ct on ct.id = c.contact_id where ct.phone = ${late} and c.status = 'OPEN'`;
+        return c?.operator_id;
+      })
+      .toBe(operator.user.id);
+    await stack.core.sql`update conversations c set last_inbound_at = now() - interval '25 hours'
+      from contacts ct where ct.id = c.contact_id and ct.phone = ${late}`;
+    await admin.client.templates.create.mutate({
+      name: "Retomar contato",
+      body: "Olá! Podemos continuar seu atendimento?",
+    });
+
+    const page = await signedIn(operator);
+    await page.getByRole("button", { name: /Rui Atrasado/ }).click();
+    await page.getByText(/^Fora da janela de 24 horas: envie um modelo\./).waitFor();
+    await page.getByLabel("Modelo", { exact: true }).selectOption({ label: "Retomar contato" });
+    await page.getByText("Olá! Podemos continuar seu atendimento?").waitFor();
+    expect(await page.getByRole("button", { name: "Enviar modelo" }).isDisabled()).toBe(true);
+    await screenshot(page, "day-chat-template-picker");
+
+    // Forcing text anyway: the server refuses it for a Meta number, with the same sentence.
+    await page.getByRole("button", { name: /Escrever texto mesmo assim/ }).click();
+    await page.getByLabel("Mensagem", { exact: true }).fill("Ainda precisa de ajuda?");
+    await page.keyboard.press("Enter");
+    await page.getByRole("alert").getByText("Fora da janela de 24 horas: envie um modelo.").waitFor();
+    expect(sim.sentMessages().filter((m) => m.to === digits(late))).toHaveLength(0);
   });
 
   it("lets an admin import a contacts CSV, follow its progress to the end and download the error report", async () => {

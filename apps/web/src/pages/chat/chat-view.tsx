@@ -37,9 +37,12 @@ export function ChatView({
   const qc = useQueryClient();
   const now = useNow(30_000);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
-  const [file, setFile] = useState<File | null>(null);
+  // Tied to the conversation, so an attachment never follows the operator to another chat.
+  const [attached, setAttached] = useState<{ conversationId: string; file: File } | null>(null);
   const [dragging, setDragging] = useState(false);
   const c = conversation;
+  const file = attached?.conversationId === c.id ? attached.file : null;
+  const setFile = (f: File | null) => setAttached(f ? { conversationId: c.id, file: f } : null);
   const canWrite = !readOnly && c.status === "OPEN";
   // Dropping a file anywhere on the chat attaches it (preview + caption before sending).
   const drop = canWrite
@@ -78,10 +81,10 @@ export function ChatView({
           Solte o arquivo para anexar
         </div>
       )}
-      <MessageList key={c.id} conversationId={c.id} onReply={canWrite ? setReplyTo : undefined} />
+      <MessageList key={`list-${c.id}`} conversationId={c.id} onReply={canWrite ? setReplyTo : undefined} />
       {canWrite ? (
         <Composer
-          key={c.id}
+          key={`composer-${c.id}`}
           conversationId={c.id}
           replyTo={replyTo}
           onClearReply={() => setReplyTo(null)}

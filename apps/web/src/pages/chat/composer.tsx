@@ -114,7 +114,17 @@ export function Composer({
           onClick={() => fileInput.current?.click()}
           title="Anexar arquivo (ou arraste para a conversa)"
         >
-          <span aria-hidden="true">📎</span>
+          <svg
+            aria-hidden="true"
+            width="18"
+            height="18"
+            viewBox="0 0 24 24"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+          >
+            <path d="M21 11.5 12.5 20a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3L15 7.5" />
+          </svg>
           <span className="sr-only">Anexar arquivo</span>
         </button>
         <label htmlFor={id} className="sr-only">

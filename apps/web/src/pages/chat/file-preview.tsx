@@ -16,7 +16,7 @@ export function FilePreview({ file, onRemove }: { file: File; onRemove: () => vo
         <img src={url} alt={`Prévia de ${file.name}`} className="file-thumb" />
       ) : (
         <span className="file-icon" aria-hidden="true">
-          📄
+          <FileIcon />
         </span>
       )}
       <span className="file-info">
@@ -27,5 +27,22 @@ export function FilePreview({ file, onRemove }: { file: File; onRemove: () => vo
         Remover arquivo
       </button>
     </section>
+  );
+}
+
+export function FileIcon() {
+  return (
+    <svg
+      aria-hidden="true"
+      width="28"
+      height="28"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.6"
+    >
+      <path d="M14 3H6a1 1 0 0 0-1 1v16a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8z" />
+      <path d="M14 3v5h5" />
+    </svg>
   );
 }

@@ -1,6 +1,7 @@
 import { memo } from "react";
 import { formatWhen } from "../../lib/format";
 import type { Message, MessageStatus } from "../../lib/types";
+import { FileIcon } from "./file-preview";
 import { formatBytes } from "./send-message";
 
 const TICK: Record<MessageStatus, { icon: string; label: string; className: string }> = {
@@ -92,7 +93,7 @@ function MediaContent({
   const name = media.fileName || label;
   return (
     <a href={href} download={name} className="msg-file">
-      <span aria-hidden="true">📄</span> Baixar {name}
+      <FileIcon /> Baixar {name}
       {media.size ? <span className="muted small"> ({formatBytes(media.size)})</span> : null}
     </a>
   );
