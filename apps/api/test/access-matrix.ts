@@ -36,6 +36,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "events.onMessage": "user",
   "events.onQueue": "user",
   "events.onPresence": "user",
+  "events.onInstance": "staff",
   "messages.list": "user",
   "presence.setStatus": "user",
   "presence.me": "user",

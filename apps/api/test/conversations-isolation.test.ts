@@ -99,6 +99,15 @@ describe("operator isolation", () => {
         },
       );
     });
+    // Number status events are staff-only: an operator's subscription is refused outright.
+    walked.add("events.onInstance");
+    const refused = await new Promise<string | undefined>((resolve) => {
+      bws.client.events.onInstance.subscribe(
+        { lastEventId: 0 },
+        { onData: () => resolve("data"), onError: (e) => resolve((e.data as { code?: string } | undefined)?.code) },
+      );
+    });
+    expect(refused).toBe("FORBIDDEN");
     // Meanwhile the conversation changes hands and A changes status: still nothing for B.
     await a.client.presence.setStatus.mutate({ status: "PAUSED", reason: "café" });
     await a.client.conversations.close.mutate({ id: x.id, tabulationId: tab.id });

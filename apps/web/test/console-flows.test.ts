@@ -255,7 +255,7 @@ describe("console flows", () => {
     await page.getByText("Nenhuma campanha ainda").waitFor();
     await page.getByRole("button", { name: "Nova campanha" }).click();
     await page.getByLabel("Nome da campanha").fill("Aviso de entrega");
-    await page.getByLabel("Número (ID da instância)").fill(instanceId);
+    await page.getByLabel("Número", { exact: true }).selectOption(instanceId);
     await page.getByLabel("Modelo").selectOption({ label: "Pedido enviado" });
     await page.getByLabel("Origem de {{nome}}").waitFor();
     await screenshot(page, "admin-campaign-form");

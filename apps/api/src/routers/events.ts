@@ -3,7 +3,7 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { streamMapped } from "../realtime/hub";
 import type { Context } from "../trpc/context";
-import { router, userProcedure } from "../trpc/init";
+import { router, staffProcedure, userProcedure } from "../trpc/init";
 
 /** tRPC puts the last tracked id (a string) back into the input on reconnect. */
 const Resume = z.object({ lastEventId: z.coerce.number().int().min(0).optional() }).default({});
@@ -68,4 +68,9 @@ export const eventsRouter = router({
   onPresence: userProcedure
     .input(Resume)
     .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, (e) => e.kind === "presence.changed")),
+
+  /** instance.status (connection state / QR changes of WhatsApp numbers): staff only. */
+  onInstance: staffProcedure
+    .input(Resume)
+    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, (e) => e.kind === "instance.status")),
 });

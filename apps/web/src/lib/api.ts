@@ -1,5 +1,14 @@
 import type { AppRouter } from "@elsehu/api";
-import { createTRPCClient, createWSClient, httpBatchLink, splitLink, TRPCClientError, wsLink } from "@trpc/client";
+import {
+  createTRPCClient,
+  createWSClient,
+  httpBatchLink,
+  httpLink,
+  isNonJsonSerializable,
+  splitLink,
+  TRPCClientError,
+  wsLink,
+} from "@trpc/client";
 import { getToken } from "./token";
 
 export type ApiClient = ReturnType<typeof createTRPCClient<AppRouter>>;
@@ -10,6 +19,13 @@ function wsUrl(): string {
   const { protocol, host } = window.location;
   return `${protocol === "https:" ? "wss" : "ws"}://${host}/trpc`;
 }
+
+function authHeaders(): Record<string, string> {
+  const token = getToken();
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+const sameOrigin = (url: URL | RequestInfo, init?: RequestInit) => fetch(url, { ...init, credentials: "same-origin" });
 
 /**
  * One client per signed-in session: queries and mutations go batched over HTTP
@@ -33,14 +49,11 @@ export function createApi(opts: { onSocketClosed?: (code: number | undefined) =>
       splitLink({
         condition: (op) => op.type === "subscription",
         true: wsLink({ client: ws }),
-        false: httpBatchLink({
-          url: "/trpc",
-          maxURLLength: 4000,
-          headers: () => {
-            const token = getToken();
-            return token ? { authorization: `Bearer ${token}` } : {};
-          },
-          fetch: (url, init) => fetch(url, { ...init, credentials: "same-origin" }),
+        // FormData (file uploads: messages.sendMedia) cannot be batched: it goes alone over httpLink.
+        false: splitLink({
+          condition: (op) => isNonJsonSerializable(op.input),
+          true: httpLink({ url: "/trpc", headers: authHeaders, fetch: sameOrigin }),
+          false: httpBatchLink({ url: "/trpc", maxURLLength: 4000, headers: authHeaders, fetch: sameOrigin }),
         }),
       }),
     ],

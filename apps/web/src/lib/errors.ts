@@ -6,6 +6,13 @@ type ErrorData = {
   details?: { retryAfterSeconds?: number; field?: string } | null;
 };
 
+const KIND: Record<string, string> = {
+  image: "uma imagem",
+  audio: "um áudio",
+  video: "um vídeo",
+  document: "um documento",
+};
+
 /** Server messages (English) that operators see often, in pt-BR. Checked by substring. */
 const KNOWN: Array<[RegExp, string | ((m: RegExpMatchArray) => string)]> = [
   [/Invalid email or password/i, "E-mail ou senha inválidos."],
@@ -31,6 +38,20 @@ const KNOWN: Array<[RegExp, string | ((m: RegExpMatchArray) => string)]> = [
     "A conversa mudou de situação. Atualize a tela e tente de novo.",
   ],
   [/last active admin/i, "O último administrador ativo não pode ser desativado nem deixar de ser administrador."],
+  [/Outside the 24-hour customer window/i, "Fora da janela de 24 horas: envie um modelo."],
+  [/file: type (\S+) cannot be sent/i, (m) => `O WhatsApp não aceita arquivos do tipo ${m[1]}.`],
+  [
+    /file: an? (\w+) can have at most (\d+) MB/i,
+    (m) => `Arquivo grande demais: ${KIND[m[1] ?? ""] ?? "o arquivo"} pode ter no máximo ${m[2]} MB.`,
+  ],
+  [/file: required/i, "Escolha um arquivo para enviar."],
+  [/This WhatsApp number is deactivated/i, "Este número de WhatsApp está desativado."],
+  [/phone: a contact with (\S+) already exists/i, (m) => `Já existe um contato com o telefone ${m[1]}.`],
+  [/phone: another contact already has/i, "Outro contato já usa este telefone."],
+  [/phone: ".*" is not a valid phone number/i, "Telefone inválido. Use DDD e número, ex.: (11) 98765-4321."],
+  [/already uses this phone number id/i, "Outro número já usa este Phone number ID."],
+  [/^Evolution: (.*)/, (m) => `A Evolution API respondeu: ${m[1]}`],
+  [/already started/i, "Esta importação já foi iniciada."],
   [/current password is wrong/i, "A senha atual está incorreta."],
   [/at least 8 characters/i, "A senha precisa ter pelo menos 8 caracteres."],
 ];

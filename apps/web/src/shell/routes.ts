@@ -67,7 +67,7 @@ export const ROUTES: RouteDef[] = [
     label: "Números",
     group: "Administração",
     roles: ADMIN,
-    planned: "Os números de WhatsApp (instâncias Meta e Evolution), com pareamento por QR code.",
+    page: lazy(() => import("../pages/admin/instances-page")),
   },
   {
     path: "/admin/modelos",
@@ -88,7 +88,7 @@ export const ROUTES: RouteDef[] = [
     label: "Contatos",
     group: "Administração",
     roles: ADMIN,
-    planned: "Busca de contatos e importação por CSV com relatório de erros.",
+    page: lazy(() => import("../pages/admin/contacts-page")),
   },
   {
     path: "/admin/campanhas",

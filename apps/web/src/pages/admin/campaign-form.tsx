@@ -5,6 +5,7 @@ import { errorMessage } from "../../lib/errors";
 import type { Campaign } from "../../lib/types";
 import { ErrorBox, Loading } from "../../ui/feedback";
 import { SelectField, TextField } from "../../ui/field";
+import { INSTANCES_KEY } from "./instance-shared";
 
 type SourceKind = "csv" | "contact" | "text";
 type Source = { kind: SourceKind; value: string };
@@ -18,8 +19,8 @@ const CONTACT_FIELDS = [
 export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign) => void; onCancel: () => void }) {
   const api = useApi();
   const templates = useQuery({ queryKey: ["templates.list", ""], queryFn: () => api.templates.list.query({}) });
+  const instances = useQuery({ queryKey: INSTANCES_KEY, queryFn: () => api.instances.list.query() });
   const [name, setName] = useState("");
-  // TODO(instances): replace with a select over instances.list when the instances router lands.
   const [instanceId, setInstanceId] = useState("");
   const [templateId, setTemplateId] = useState("");
   const [sources, setSources] = useState<Record<string, Source>>({});
@@ -66,8 +67,7 @@ export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign)
     e.preventDefault();
     create.mutate();
   };
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(instanceId.trim());
-  const valid = name.trim() && uuid && templateId && (audience === "csv" || tags.trim()) && Number(pace) >= 0;
+  const valid = name.trim() && instanceId && templateId && (audience === "csv" || tags.trim()) && Number(pace) >= 0;
 
   return (
     <form className="card" onSubmit={submit} aria-labelledby="campaign-form-title">
@@ -82,14 +82,28 @@ export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign)
           value={name}
           onChange={(e) => setName(e.target.value)}
         />
-        <TextField
-          label="Número (ID da instância)"
+        <SelectField
+          label="Número"
           required
           value={instanceId}
           onChange={(e) => setInstanceId(e.target.value)}
-          error={instanceId && !uuid ? "Cole o ID completo da instância (formato UUID)." : undefined}
-          hint="A lista de números chega com a tela Números; por enquanto, cole o ID."
-        />
+          hint={
+            instances.error
+              ? errorMessage(instances.error)
+              : instances.data?.length === 0
+                ? "Nenhum número: cadastre um em Administração › Números."
+                : undefined
+          }
+        >
+          <option value="">{instances.isPending ? "Carregando números…" : "Escolha…"}</option>
+          {instances.data
+            ?.filter((i) => i.active)
+            .map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name} ({i.provider === "META" ? "Meta" : "Evolution"})
+              </option>
+            ))}
+        </SelectField>
       </div>
       {templates.isPending && <Loading label="Carregando modelos…" />}
       {templates.error && <ErrorBox message={errorMessage(templates.error)} onRetry={() => void templates.refetch()} />}

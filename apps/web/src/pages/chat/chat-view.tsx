@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import { type DragEvent, type ReactNode, useState } from "react";
 import { useApi } from "../../auth/session";
 import { CONVERSATION_STATUS, formatPhone } from "../../lib/format";
 import type { Message } from "../../lib/types";
@@ -37,10 +37,34 @@ export function ChatView({
   const qc = useQueryClient();
   const now = useNow(30_000);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
+  // Tied to the conversation, so an attachment never follows the operator to another chat.
+  const [attached, setAttached] = useState<{ conversationId: string; file: File } | null>(null);
+  const [dragging, setDragging] = useState(false);
   const c = conversation;
+  const file = attached?.conversationId === c.id ? attached.file : null;
+  const setFile = (f: File | null) => setAttached(f ? { conversationId: c.id, file: f } : null);
   const canWrite = !readOnly && c.status === "OPEN";
+  // Dropping a file anywhere on the chat attaches it (preview + caption before sending).
+  const drop = canWrite
+    ? {
+        onDragOver: (e: DragEvent) => {
+          if (!e.dataTransfer.types.includes("Files")) return;
+          e.preventDefault();
+          setDragging(true);
+        },
+        onDragLeave: (e: DragEvent) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        },
+        onDrop: (e: DragEvent) => {
+          e.preventDefault();
+          setDragging(false);
+          const dropped = e.dataTransfer.files[0];
+          if (dropped) setFile(dropped);
+        },
+      }
+    : {};
   return (
-    <section className="chat" aria-labelledby="chat-title">
+    <section className={dragging ? "chat chat-dragging" : "chat"} aria-labelledby="chat-title" {...drop}>
       <header className="chat-header">
         <div>
           <h2 id="chat-title">{contactLabel(c)}</h2>
@@ -52,15 +76,22 @@ export function ChatView({
         </div>
         {actions && <div className="chat-actions">{actions}</div>}
       </header>
-      <MessageList key={c.id} conversationId={c.id} onReply={canWrite ? setReplyTo : undefined} />
+      {dragging && (
+        <div className="chat-drop" aria-hidden="true">
+          Solte o arquivo para anexar
+        </div>
+      )}
+      <MessageList key={`list-${c.id}`} conversationId={c.id} onReply={canWrite ? setReplyTo : undefined} />
       {canWrite ? (
         <Composer
-          key={c.id}
+          key={`composer-${c.id}`}
           conversationId={c.id}
           replyTo={replyTo}
           onClearReply={() => setReplyTo(null)}
           onSent={() => void refreshNewest(qc, api, c.id)}
           windowOpen={windowState(c.lastInboundAt, now).open}
+          file={file}
+          onFile={setFile}
         />
       ) : (
         <p className="chat-readonly muted small">

@@ -1,39 +1,57 @@
 import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import type { Message } from "../../lib/types";
 import { ErrorBox } from "../../ui/feedback";
-import { SENDING_AVAILABLE, SendUnavailableError, sendText } from "./send-message";
+import { FilePreview } from "./file-preview";
+import { ACCEPTED_FILES, sendMedia, sendText } from "./send-message";
+import { TemplatePicker } from "./template-picker";
 
-/** Text box of the chat: Enter sends, Shift+Enter breaks the line; an optional quoted reply. */
+/**
+ * Text box of the chat: Enter sends, Shift+Enter breaks the line; an optional
+ * quoted reply; a file (picked or dropped on the chat) is previewed with a
+ * caption before it goes. With the 24 h window closed, a template picker
+ * takes the text box's place.
+ */
 export function Composer({
   conversationId,
   replyTo,
   onClearReply,
   onSent,
   windowOpen,
+  file,
+  onFile,
 }: {
   conversationId: string;
   replyTo: Message | null;
   onClearReply: () => void;
   onSent: () => void;
   windowOpen: boolean;
+  file: File | null;
+  onFile: (file: File | null) => void;
 }) {
   const api = useApi();
   const [text, setText] = useState("");
+  const [forceText, setForceText] = useState(false);
   const id = useId();
+  const fileInput = useRef<HTMLInputElement>(null);
   const send = useMutation({
-    mutationFn: () => sendText(api, conversationId, text.trim(), replyTo?.id ?? null),
+    mutationFn: () =>
+      file
+        ? sendMedia(api, conversationId, file, text.trim(), replyTo?.id ?? null)
+        : sendText(api, conversationId, text.trim(), replyTo?.id ?? null),
     onSuccess: () => {
       setText("");
+      onFile(null);
       onClearReply();
       onSent();
     },
   });
+  const canSend = (file !== null || text.trim() !== "") && !send.isPending;
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    if (text.trim() && !send.isPending) send.mutate();
+    if (canSend) send.mutate();
   };
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -41,18 +59,19 @@ export function Composer({
       submit();
     }
   };
+  if (!windowOpen && !forceText) {
+    return (
+      <div className="composer">
+        <TemplatePicker />
+        <button type="button" className="btn btn-ghost btn-small" onClick={() => setForceText(true)}>
+          Escrever texto mesmo assim (números Evolution não têm janela)
+        </button>
+      </div>
+    );
+  }
   return (
     <form className="composer" onSubmit={submit}>
-      {send.error && (
-        <ErrorBox
-          message={send.error instanceof SendUnavailableError ? send.error.message : errorMessage(send.error)}
-        />
-      )}
-      {!windowOpen && (
-        <p className="composer-warning" role="note">
-          A janela de 24 h está fechada: em números da Meta só é possível enviar um modelo aprovado.
-        </p>
-      )}
+      {send.error && <ErrorBox message={errorMessage(send.error)} />}
       {replyTo && (
         <div className="composer-reply">
           <span>
@@ -63,29 +82,64 @@ export function Composer({
           </button>
         </div>
       )}
+      {file && (
+        <FilePreview
+          file={file}
+          onRemove={() => {
+            onFile(null);
+            send.reset();
+          }}
+        />
+      )}
       <div className="composer-row">
+        <input
+          ref={fileInput}
+          type="file"
+          className="sr-only"
+          tabIndex={-1}
+          aria-label="Arquivo para enviar"
+          accept={ACCEPTED_FILES}
+          onChange={(e) => {
+            const picked = e.target.files?.[0] ?? null;
+            if (picked) {
+              onFile(picked);
+              send.reset();
+            }
+            e.target.value = "";
+          }}
+        />
+        <button
+          type="button"
+          className="btn"
+          onClick={() => fileInput.current?.click()}
+          title="Anexar arquivo (ou arraste para a conversa)"
+        >
+          <svg
+            aria-hidden="true"
+            width="18"
+            height="18"
+            viewBox="0 0 24 24"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2"
+          >
+            <path d="M21 11.5 12.5 20a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3L15 7.5" />
+          </svg>
+          <span className="sr-only">Anexar arquivo</span>
+        </button>
         <label htmlFor={id} className="sr-only">
-          Mensagem
+          {file ? "Legenda" : "Mensagem"}
         </label>
         <textarea
           id={id}
           rows={2}
-          placeholder={
-            SENDING_AVAILABLE
-              ? "Escreva uma mensagem… (Enter envia, Shift+Enter quebra a linha)"
-              : "O envio de mensagens chega na próxima versão."
-          }
+          placeholder={file ? "Legenda (opcional)" : "Escreva uma mensagem… (Enter envia, Shift+Enter quebra a linha)"}
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKey}
-          disabled={!SENDING_AVAILABLE}
-          maxLength={4096}
+          maxLength={file ? 1024 : 4096}
         />
-        <button
-          type="submit"
-          className="btn btn-primary"
-          disabled={!SENDING_AVAILABLE || !text.trim() || send.isPending}
-        >
+        <button type="submit" className="btn btn-primary" disabled={!canSend}>
           {send.isPending ? "Enviando…" : "Enviar"}
         </button>
       </div>

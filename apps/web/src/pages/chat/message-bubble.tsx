@@ -1,6 +1,8 @@
 import { memo } from "react";
 import { formatWhen } from "../../lib/format";
 import type { Message, MessageStatus } from "../../lib/types";
+import { FileIcon } from "./file-preview";
+import { formatBytes } from "./send-message";
 
 const TICK: Record<MessageStatus, { icon: string; label: string; className: string }> = {
   QUEUED: { icon: "⏱", label: "Na fila de envio", className: "tick" },
@@ -31,11 +33,16 @@ export const MessageBubble = memo(function MessageBubble({
 }) {
   const out = message.direction === "OUT";
   const tick = out ? TICK[message.status] : null;
-  const media = message.type !== "text" ? (TYPE_LABEL[message.type] ?? message.type) : null;
+  const label = message.type !== "text" ? (TYPE_LABEL[message.type] ?? message.type) : null;
+  const file = message.media && (message.media.storageKey || message.media.url) ? message.media : null;
   return (
     <div className={out ? "msg msg-out" : "msg msg-in"}>
       <div className="msg-bubble">
-        {media && <span className="msg-media">[{media}]</span>}
+        {file ? (
+          <MediaContent messageId={message.id} type={message.type} media={file} label={label ?? "Arquivo"} />
+        ) : (
+          label && <span className="msg-media">[{label}]</span>
+        )}
         {message.body && <span className="msg-text">{message.body}</span>}
         <span className="msg-meta">
           <time dateTime={String(message.createdAt)}>{formatWhen(message.createdAt)}</time>
@@ -60,3 +67,34 @@ export const MessageBubble = memo(function MessageBubble({
     </div>
   );
 });
+
+type Media = NonNullable<Message["media"]>;
+
+/** Images inline (served by `/media/:id` with the session cookie); anything else as a download link. */
+function MediaContent({
+  messageId,
+  type,
+  media,
+  label,
+}: {
+  messageId: string;
+  type: string;
+  media: Media;
+  label: string;
+}) {
+  const href = `/media/${messageId}`;
+  if (type === "image" || type === "sticker") {
+    return (
+      <a href={href} target="_blank" rel="noreferrer" className="msg-image-link">
+        <img src={href} alt={media.caption || media.fileName || label} className="msg-image" loading="lazy" />
+      </a>
+    );
+  }
+  const name = media.fileName || label;
+  return (
+    <a href={href} download={name} className="msg-file">
+      <FileIcon /> Baixar {name}
+      {media.size ? <span className="muted small"> ({formatBytes(media.size)})</span> : null}
+    </a>
+  );
+}

@@ -1,18 +1,11 @@
 import type { ApiClient } from "../../lib/api";
 
 /**
- * THE one place the console sends a text message. `messages.send` is being
- * written on the message-pipeline branch; until it is merged this says so.
- *
- * To wire it when it lands (nothing else in the console needs to change):
- *   1. set SENDING_AVAILABLE = true;
- *   2. replace the body of sendText with
- *        await api.messages.send.mutate({ conversationId, text, replyToId: replyTo ?? undefined });
- *      (adjust the field names to the router's input).
- * The new message then shows up through `events.onMessage` (message.created),
- * which the chat already merges into the history, ticks included.
+ * THE place the console sends messages. The new message then shows up through
+ * `events.onMessage` (message.created), which the chat merges into the history,
+ * ticks included.
  */
-export const SENDING_AVAILABLE = false;
+export const SENDING_AVAILABLE = true;
 
 export async function sendText(
   api: ApiClient,
@@ -20,15 +13,37 @@ export async function sendText(
   text: string,
   replyTo: string | null,
 ): Promise<void> {
-  void api;
-  void conversationId;
-  void text;
-  void replyTo;
-  throw new SendUnavailableError();
+  await api.messages.send.mutate({ conversationId, body: text, replyToId: replyTo ?? undefined });
 }
+
+/** A file (image, audio, video, document) with an optional caption; multipart over a non-batched link. */
+export async function sendMedia(
+  api: ApiClient,
+  conversationId: string,
+  file: File,
+  caption: string,
+  replyTo: string | null,
+): Promise<void> {
+  const form = new FormData();
+  form.set("conversationId", conversationId);
+  form.set("file", file);
+  if (caption) form.set("caption", caption);
+  if (replyTo) form.set("replyToId", replyTo);
+  await api.messages.sendMedia.mutate(form);
+}
+
+/** What WhatsApp accepts, for the file picker; the server has the final word on type and size. */
+export const ACCEPTED_FILES =
+  "image/*,audio/*,video/mp4,video/3gpp,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv";
 
 export class SendUnavailableError extends Error {
   constructor() {
     super("O envio de mensagens ainda não está disponível nesta versão do sistema.");
   }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1).replace(".", ",")} MB`;
 }
