@@ -1,4 +1,4 @@
-import { normalizePhone as normalize, type NormalizedPhone } from "@elsehu/providers";
+import { type NormalizedPhone, normalizePhone as normalize } from "@elsehu/providers";
 import type { CountryCode } from "libphonenumber-js";
 
 export type { NormalizedPhone };
