@@ -92,19 +92,29 @@ try {
   // Baseline: the same normalised rows, COPYed into the same table with its indexes.
   const dump = join(work, "normalised.copy");
   const cols = "phone, phone_key, name, email, tags, custom_fields, search_text";
-  await pipeline(
-    await database.sql`copy (select ${database.sql.unsafe(cols)} from contacts) to stdout`.readable(),
-    createWriteStream(dump),
-  );
+  // Each COPY runs on a connection of its own that is closed right after: a postgres.js connection
+  // that streamed a COPY sometimes never answers its next query (seen with 1M rows).
+  const copyOutDb = connect(db.url, { max: 1 });
+  const out = createWriteStream(dump);
+  const copyOut = await copyOutDb.sql`copy (select ${copyOutDb.sql.unsafe(cols)} from contacts) to stdout`.readable();
+  for await (const chunk of copyOut)
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+  await new Promise<void>((r) => out.end(() => r()));
+  await copyOutDb.sql.end({ timeout: 1 });
   const copied = Number((await database.sql`select count(*)::int as n from contacts`)[0]?.n ?? 0);
   await database.sql`truncate contacts cascade`;
   await database.sql`vacuum analyze contacts`;
+  const copyInDb = connect(db.url, { max: 1 });
   const c0 = performance.now();
   await pipeline(
     createReadStream(dump),
-    await database.sql`copy contacts (${database.sql.unsafe(cols)}) from stdin`.writable(),
+    await copyInDb.sql`copy contacts (${copyInDb.sql.unsafe(cols)}) from stdin`.writable(),
   );
+  // Counted on another connection: the clock stops once the rows are really there.
+  const landed = Number((await database.sql`select count(*)::int as n from contacts`)[0]?.n ?? 0);
+  if (landed !== copied) throw new Error(`baseline COPY wrote ${landed} of ${copied} rows`);
   const copyS = (performance.now() - c0) / 1000;
+  await copyInDb.sql.end({ timeout: 1 });
 
   const rowsPerS = status.rowsRead / importS;
   const copyRowsPerS = copied / copyS;

@@ -99,6 +99,43 @@ describe("contacts", () => {
     expect(seen.sort()).toEqual(created.map((c) => c.id).sort());
   });
 
+  it("pages a search by cursor through every match once, newest first, for common and rare terms", async () => {
+    const admin = await userWithToken(stack, "ADMIN");
+    // 300 contacts: every third is a "Comum", five are "Raro"; a page of 5 sees common terms in the
+    // newest rows and has to look further for the rest.
+    await stack.core.sql`
+      insert into contacts (phone, phone_key, name, search_text, tags)
+      select '+5562' || k, '5562' || k, n, lower(n) || E'\t\t5562' || k, case when g % 2 = 0 then '{par}'::text[] else '{}' end
+      from generate_series(1, 300) g,
+        lateral (select (990000000 + g)::text as k,
+                        case when g % 60 = 7 then 'Raro Nome ' || g when g % 3 = 0 then 'Comum Nome ' || g
+                             else 'Outro Nome ' || g end as n) x`;
+    const all = async (search: string, tag?: string) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await admin.client.contacts.list.query({ search, tag, limit: 5, cursor });
+        seen.push(...page.items.map((i) => `${i.id} ${i.name}`));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    const expected = async (pattern: string, tag?: string) =>
+      (
+        await stack.core.sql<{ row: string }[]>`
+          select id || ' ' || name as row from contacts
+          where erased_at is null and search_text like ${pattern} and (${tag ?? null}::text is null or tags @> array[${tag ?? ""}])
+          order by id desc`
+      ).map((r) => r.row);
+    const common = await all("comum");
+    expect(common).toHaveLength(100);
+    expect(common).toEqual(await expected("%comum%"));
+    expect(await all("RARO")).toEqual(await expected("%raro%"));
+    expect(await all("raro")).toHaveLength(5);
+    expect(await all("comum", "par")).toEqual(await expected("%comum%", "par"));
+    expect(await all("62 99000")).toEqual(await expected("%6299000%"));
+  });
+
   it("lets an operator read only the contact of his own conversation, and never list contacts", async () => {
     const admin = await userWithToken(stack, "ADMIN");
     const op = await userWithToken(stack, "OPERATOR");
