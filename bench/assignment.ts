@@ -10,7 +10,7 @@ import { createCoreContext, findOrOpenConversation } from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import { startWorker } from "@elsehu/worker";
 import pino from "pino";
-import { argSize, benchConfig, benchDatabase, percentile } from "./bench-db";
+import { argSize, benchConfig, benchDatabase, percentile } from "./lib/bench-db";
 
 const size = argSize(20_000);
 const operators = Math.max(10, Math.round(size / 20));

@@ -7,7 +7,7 @@
 import { createCoreContext, listContacts } from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import pino from "pino";
-import { benchDatabase, sizeArg } from "./contacts-fixtures";
+import { benchDatabase, sizeArg } from "./lib/contacts-fixtures";
 
 const size = sizeArg(1_000_000);
 const db = await benchDatabase();

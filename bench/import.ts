@@ -16,7 +16,7 @@ import { createCoreContext, createUser } from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import pino from "pino";
-import { benchDatabase, messyCsv, sizeArg } from "./contacts-fixtures";
+import { benchDatabase, messyCsv, sizeArg } from "./lib/contacts-fixtures";
 
 const rows = sizeArg(1_000_000);
 const log = pino({ level: "warn" });
