@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { apiOptionsFromEnv, createLogger, loadApiEnv, startApi } from "@elsehu/api";
-import { coreConfigFromEnv, resolveDatabase } from "@elsehu/core";
+import { coreConfigFromEnv, resolveDatabase, survivesDatabaseOutages } from "@elsehu/core";
 import { migrate } from "@elsehu/db";
 import { loadWorkerEnv, startWorker, workerOptionsFromEnv } from "@elsehu/worker";
 import { seed } from "./seed-lib";
@@ -30,6 +30,7 @@ export async function runAll(opts: { buildWeb: boolean }) {
   const webDist = env.WEB_DIST ?? resolve("apps/web/dist");
   if (opts.buildWeb) ensureWebBuilt(webDist);
   const log = createLogger(env.LOG_LEVEL, "elsehu");
+  survivesDatabaseOutages(log);
   const db = await resolveDatabase(env);
   await migrate(db.url);
   const config = coreConfigFromEnv(env);

@@ -1,4 +1,4 @@
-import { coreConfigFromEnv, resolveDatabase } from "@elsehu/core";
+import { coreConfigFromEnv, resolveDatabase, survivesDatabaseOutages } from "@elsehu/core";
 import { migrate } from "@elsehu/db";
 import { loadApiEnv } from "./env";
 import { createLogger } from "./logger";
@@ -11,6 +11,7 @@ async function main() {
   // Resolve every setting before touching the database, so bad config fails fast and names the variable.
   const config = coreConfigFromEnv(env);
   const log = createLogger(env.LOG_LEVEL);
+  survivesDatabaseOutages(log);
   const db = await resolveDatabase(env);
   await migrate(db.url);
   const api = await startApi(apiOptionsFromEnv(env, { databaseUrl: db.url, log, config }));

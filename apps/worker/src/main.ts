@@ -1,4 +1,4 @@
-import { coreConfigFromEnv, resolveDatabase } from "@elsehu/core";
+import { coreConfigFromEnv, resolveDatabase, survivesDatabaseOutages } from "@elsehu/core";
 import { migrate } from "@elsehu/db";
 import pino from "pino";
 import { loadWorkerEnv } from "./env";
@@ -10,6 +10,7 @@ async function main() {
   // Resolve every setting before touching the database, so bad config fails fast and names the variable.
   const config = coreConfigFromEnv(env);
   const log = pino({ name: "worker", level: env.LOG_LEVEL });
+  survivesDatabaseOutages(log);
   const db = await resolveDatabase(env);
   await migrate(db.url);
   const worker = await startWorker(workerOptionsFromEnv(env, { databaseUrl: db.url, log, config }));

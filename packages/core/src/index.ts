@@ -76,6 +76,7 @@ export * from "./reports/list-finished";
 export * from "./reports/metrics";
 export * from "./reports/summary";
 export * from "./shared/context";
+export * from "./shared/crash-guard";
 export * from "./shared/create-context";
 export * from "./shared/crypto";
 export * from "./shared/errors";

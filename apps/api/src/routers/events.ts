@@ -41,6 +41,14 @@ function stream(
       lastEventId: input.lastEventId ?? null,
       signal,
       filter: (ev) => accept(ev) && !(staff && ev.payload.copyFor === "previous"),
+      // `sync` carries no data, only the position to resume from after a reconnect.
+      announce: (position) =>
+        tracked(String(position), {
+          id: position,
+          kind: "sync",
+          payload: {} as Record<string, unknown>,
+          at: new Date().toISOString(),
+        }),
     },
     toClient,
   );

@@ -33,6 +33,8 @@ export function useTrackedSubscription<T>(
     const sub = startRef.current(lastId.current, {
       onData: ({ id, data }) => {
         lastId.current = id;
+        // `sync` only tells where the stream starts (resume point); there is nothing to show.
+        if ((data as { kind?: unknown }).kind === "sync") return;
         latest.current.onData(data);
       },
       onError: (err) => {
