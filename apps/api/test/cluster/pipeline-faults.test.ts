@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient } from "../harness";
-import { type Cluster, clusterUser, startCluster, until } from "./harness";
+import { type Cluster, type ClusterProcess, clusterUser, startCluster, until } from "./harness";
 import { connectOperators, type Operator } from "./operators";
 import {
   type MetaNumber,
@@ -259,4 +259,109 @@ describe("cluster: the provider answers 429, 5xx and timeouts for a while on mes
     expect(duplicatedSends).toBe(0);
     expect(final.filter((r) => r.tries > 1)).toHaveLength(order.length);
   }, 120_000);
+});
+
+const VALID = 30_000;
+const REPEATS = 500;
+const BAD = 250;
+
+/** VALID distinct Brasília mobiles, REPEATS repeats of earlier ones (other format), BAD garbage phones. */
+function importCsv(): string {
+  const lines = ["nome;telefone;cidade"];
+  for (let i = 0; i < VALID; i++) {
+    const sub = String(10_000_000 + i * 13);
+    lines.push(`Pessoa ${i};(61) 9${sub.slice(0, 4)}-${sub.slice(4)};Brasília`);
+    if (i % 60 === 59 && i / 60 < REPEATS) lines.push(`Repetida;+55 61 9${String(10_000_000 + (i - 30) * 13)};Goiânia`);
+    if (i % 120 === 7 && i / 120 < BAD) lines.push(`Ruim ${i};telefone ${i};Lugar`);
+  }
+  return lines.join("\n");
+}
+
+async function importRow(id: string) {
+  const [row] = await cluster.core.sql<{ status: string; checkpoint_rows: number; locked_by: string | null }[]>`
+    select i.status, i.checkpoint_rows, (
+      select j.locked_by from graphile_worker._private_jobs j
+      join graphile_worker._private_tasks t on t.id = j.task_id
+      where t.identifier = 'contacts/import_csv' and j.locked_by is not null limit 1) as locked_by
+    from imports i where i.id = ${id}`;
+  return row;
+}
+
+describe("cluster: a worker SIGKILLed in the middle of a CSV contact import", () => {
+  it("resumes on another worker with exact counts and no duplicate contacts", async () => {
+    const api = cluster.apis[1]?.url ?? "";
+    const res = await fetch(`${api}/uploads/contacts-csv?name=grande.csv`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin.token}` },
+      body: importCsv(),
+    });
+    expect(res.status).toBe(201);
+    const { importId } = (await res.json()) as { importId: string };
+    await httpClient(api, admin.token).contacts.import.mutate({ importId });
+
+    // Killed once its first batch is committed, while it holds the job.
+    const holder = await until(
+      async () => {
+        const row = await importRow(importId);
+        if (row && row.status !== "RUNNING" && row.status !== "PENDING") throw new Error(`import ended: ${row.status}`);
+        if (!row || row.checkpoint_rows === 0 || !row.locked_by) return undefined;
+        return cluster.workers.find((w) => w.alive && w.workerIds.includes(row.locked_by ?? ""));
+      },
+      60_000,
+      "first import batch",
+    );
+    const victim: ClusterProcess = holder;
+    await victim.kill9();
+    const killedAt = Date.now();
+    const atKill = await importRow(importId);
+    const replacement = await cluster.spawn("worker", "worker-3");
+    await until(
+      async () => ((await importRow(importId))?.checkpoint_rows ?? 0) > (atKill?.checkpoint_rows ?? 0),
+      60_000,
+      "import progressing again",
+    );
+    const recoveryMs = Date.now() - killedAt;
+    const status = await until(
+      async () => {
+        const s = await httpClient(api, admin.token).contacts.importStatus.query({ id: importId });
+        return s.status === "RUNNING" ? undefined : s;
+      },
+      90_000,
+      "import finished",
+    );
+    const [counts] = await cluster.core.sql<{ n: number; keys: number }[]>`
+      select count(*)::int as n, count(distinct phone_key)::int as keys from contacts where phone like '+5561%'`;
+    const [errors] = await cluster.core.sql<{ n: number }[]>`
+      select count(*)::int as n from import_errors where import_id = ${importId}`;
+    const expected = { rowsRead: VALID + REPEATS + BAD, imported: VALID, updated: REPEATS, invalid: BAD };
+    const got = {
+      rowsRead: status.rowsRead,
+      imported: status.imported,
+      updated: status.updated,
+      invalid: status.invalid,
+    };
+    writeResult({
+      scenario: "worker-kill-import",
+      title: "SIGKILL a worker mid CSV import, start a new one",
+      promise: "import counts exact; no row imported twice or lost",
+      lost: Math.max(0, VALID - (counts?.keys ?? 0)) + Math.max(0, expected.rowsRead - status.rowsRead),
+      duplicated: (counts?.n ?? 0) - (counts?.keys ?? 0) + Math.max(0, status.rowsRead - expected.rowsRead),
+      recoveryMs,
+      details: {
+        status: status.status,
+        expected,
+        got,
+        contacts: counts,
+        errorRows: errors?.n,
+        killedAtCheckpoint: atKill?.checkpoint_rows,
+        killed: victim.name,
+        replacement: replacement.name,
+      },
+    });
+    expect(atKill?.status).toBe("RUNNING");
+    expect(status.status).toBe("COMPLETED");
+    expect(got).toEqual(expected);
+    expect(counts).toEqual({ n: VALID, keys: VALID });
+    expect(errors?.n).toBe(BAD);
+  }, 180_000);
 });
