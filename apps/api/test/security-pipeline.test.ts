@@ -14,6 +14,9 @@ const CUSTOMER = "+5511955554444";
 
 beforeAll(async () => {
   p = await startPipeline();
+  // An instance whose secrets no longer decrypt (key rotated) is loaded with the others by the webhook routes.
+  await p.stack.core.sql`insert into service_instances (name, provider, secrets, meta_phone_number_id)
+    values ('Chave antiga', 'META', 'v1.not.a.blob', '5550001112223')`;
   owner = await userWithToken(p.stack, "OPERATOR");
 });
 afterAll(async () => {
@@ -38,6 +41,13 @@ async function inboundFile(id: string, type: "image" | "document", mimeType: str
 
 const get = (messageId: string, token?: string) =>
   fetch(`${p.stack.url}/media/${messageId}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe("webhook intake", () => {
+  it("keeps accepting webhooks while another instance's secrets cannot be decrypted", async () => {
+    expect(await p.sim.injectInbound("META", { from: CUSTOMER, body: "oi", id: "wamid.SEC-KEY" })).toBe(200);
+    await until(() => messageByProviderId(p.stack, "wamid.SEC-KEY"));
+  });
+});
 
 describe("media downloads", () => {
   it("refuses another operator (403) and an anonymous caller (401)", async () => {
