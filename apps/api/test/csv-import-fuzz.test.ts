@@ -85,7 +85,7 @@ function build(rows: Array<{ name: string; phone: string; city: string }>, mutat
       text = `${text}\nGrande;${"9".repeat(x.size)};${"x".repeat(x.size)}`;
     }
   }
-  let bytes = Buffer.from(text, "utf8");
+  let bytes: Buffer = Buffer.from(text, "utf8");
   for (const x of mutations) {
     if (x.kind === "bytes") {
       const at = x.at % (bytes.length + 1);
