@@ -15,6 +15,7 @@ type Result = {
   duplicated: number;
   recoveryMs: number | null;
   violations?: number;
+  note?: string;
   status: "pass" | "fail";
   measuredAt: string;
   details: Record<string, unknown>;
@@ -35,8 +36,7 @@ const CATALOG: Row[] = [
     group: "Faults",
     title: "SIGKILL a worker mid CSV import, start a new one",
     promise: "import counts exact; no row imported twice or lost",
-    test: "—",
-    pending: "lands with contacts (CSV import task)",
+    test: "apps/api/test/cluster/pipeline-faults.test.ts",
   },
   {
     id: "api-kill-operators",
@@ -59,24 +59,22 @@ const CATALOG: Row[] = [
     group: "Faults",
     title: "Webhooks during the Postgres outage",
     promise: "refused (provider retries) or kept; never acknowledged and lost",
-    test: "—",
-    pending: "lands with the message pipeline (/webhooks/meta, /webhooks/evolution/:id)",
+    test: "apps/api/test/cluster/postgres-restart.test.ts",
   },
   {
     id: "provider-errors",
     group: "Faults",
-    title: "Provider answers 429, 5xx and timeouts for a while",
-    promise: "sends back off and complete; nothing marked sent that was not",
-    test: "campaign sends: apps/api/test/campaign-dispatch.test.ts",
-    pending: "messages.send lands with the message pipeline",
+    title: "Provider answers 429, 5xx and timeouts for a while (messages.send)",
+    promise:
+      "sends back off and complete; nothing marked sent that was not; no duplicate send (a resend after a timeout is counted: it could duplicate with a real provider)",
+    test: "apps/api/test/cluster/pipeline-faults.test.ts; campaign sends: apps/api/test/campaign-dispatch.test.ts",
   },
   {
     id: "webhook-duplicates",
     group: "Faults",
     title: "Same webhook many times, concurrently, to both API processes",
-    promise: "one message",
-    test: "—",
-    pending: "lands with the message pipeline",
+    promise: "one message per provider id, one conversation per contact, message.created pushed once",
+    test: "apps/api/test/cluster/pipeline-faults.test.ts",
   },
   {
     id: "graceful-api",
@@ -111,9 +109,9 @@ const CATALOG: Row[] = [
     id: "fuzz-csv-import",
     group: "Bad input",
     title: "CSV importer with mutated files",
-    promise: "clean skips recorded in the error report; never a partial write",
-    test: "—",
-    pending: "lands with contacts (CSV import task)",
+    promise:
+      "COMPLETED or FAILED with a clear reason; every row accounted for (read = imported + updated + invalid, one error row per invalid); never a 500 or a stuck RUNNING import",
+    test: "apps/api/test/csv-import-fuzz.test.ts",
   },
   {
     id: "isolation",
@@ -133,23 +131,24 @@ const CATALOG: Row[] = [
     id: "safe-downloads",
     group: "Security",
     title: "Downloads served safely",
-    promise: "text/csv, nosniff, attachment disposition",
-    test: "apps/api/test/security-access.test.ts",
-    pending: "media downloads land with the message pipeline",
+    promise:
+      "text/csv, nosniff, attachment disposition; media: 401 anonymous, 403 another operator, only raster images/audio/video inline, sandbox CSP",
+    test: "apps/api/test/security-access.test.ts, security-pipeline.test.ts, pipeline-meta.test.ts",
   },
   {
     id: "provider-urls",
     group: "Security",
     title: "Admin-supplied provider URLs",
-    promise: "only http(s) accepted",
-    test: "—",
-    pending: "lands with the instances router (message pipeline)",
+    promise:
+      "only http(s) accepted; file:, javascript:, ftp:, data: refused with 400 naming baseUrl (create and update)",
+    test: "apps/api/test/security-pipeline.test.ts, instances.test.ts",
   },
   {
     id: "log-secrets",
     group: "Security",
     title: "Log scan of a full flow at LOG_LEVEL=debug",
-    promise: "no password, token, access token, app secret or key in any log",
+    promise:
+      "no password, session token, access token, app secret, verify token, API key, webhook secret or encryption key in any log (instances created through the API, webhooks, sends, campaign)",
     test: "apps/api/test/cluster/log-secrets.test.ts",
   },
 ];
@@ -173,6 +172,7 @@ function outcome(row: Row): { result: string; status: string } {
       r.violations !== undefined ? [`violations ${r.violations}`] : [`lost ${r.lost}`, `duplicated ${r.duplicated}`];
     if (r.recoveryMs !== null) parts.push(`recovery ${r.recoveryMs} ms`);
     if (typeof r.details.calls === "number") parts.push(`${r.details.calls} calls`);
+    if (r.note) parts.push(r.note);
     return { result: parts.join(", "), status: r.status === "pass" ? "✅ pass" : "❌ fail" };
   }
   if (row.pending && row.test === "—") return { result: "—", status: `⏳ pending: ${row.pending}` };

@@ -73,7 +73,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
    */
   const supervise = (r: Runner) => {
     const ended = (err: unknown) => {
-      if (stopped || r !== runner) return;
+      if (stopped || r !== runner || replaced.has(r)) return;
+      replaced.add(r);
       opts.log.error({ err: err ?? undefined }, "job runner stopped unexpectedly; starting a new one");
       ids.clear();
       restarting = (async () => {
@@ -97,7 +98,25 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       () => ended(null),
       (err: unknown) => ended(err),
     );
+    abandon = (reason: string) => {
+      ended(new Error(reason));
+      // Its stuck jobs keep their lock under the old pool id, which stops beating: they are unlocked as stale.
+      void r.kill(reason).catch(() => undefined);
+    };
   };
+  /**
+   * A pool whose worker died on a database error shuts itself down gracefully, i.e. it
+   * waits for its running jobs; a job stuck on a connection lost in the outage made it
+   * wait forever (runner.promise never settled, nothing was polled again while the
+   * heartbeat kept its locks alive). Such a pool is replaced at once instead.
+   */
+  const replaced = new WeakSet<Runner>();
+  let abandon: (reason: string) => void = () => undefined;
+  events.on("pool:gracefulShutdown", ({ workerPool, message }) => {
+    if (stopped || !ids.has(workerPool.id)) return;
+    opts.log.warn({ reason: message }, "job runner pool shutting itself down; replacing it");
+    abandon(message);
+  });
   supervise(runner);
   const utils = await makeWorkerUtils({ pgPool, logger: gwLog });
   const hb = startHeartbeat(core, utils, () => [...ids], opts.heartbeat ?? { everyMs: 10_000, staleMs: 60_000 });

@@ -5,7 +5,13 @@ import type { ApiDeps } from "../trpc/context";
 import { type AppEnv, tokenFromRequest } from "./request-info";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const INLINE = /^(image|audio|video)\//;
+/**
+ * Shown inline in the chat: raster images, audio and video only. Anything else a
+ * customer sends (HTML, SVG — an "image" that runs scripts —, PDF...) is an attachment.
+ */
+const INLINE = /^(image\/(jpeg|png|gif|webp)|audio\/[\w.+-]+|video\/[\w.+-]+)$/i;
+/** The file is never a page of ours: no script, no subresource, sandboxed even if opened directly. */
+const MEDIA_CSP = "default-src 'none'; sandbox";
 
 /** RFC 6266 filename: ASCII fallback plus UTF-8 form. */
 function disposition(kind: "inline" | "attachment", name: string): string {
@@ -30,6 +36,7 @@ export function registerMedia(app: Hono<AppEnv>, deps: ApiDeps): void {
           "content-type": file.mimeType,
           "content-length": String(file.size),
           "x-content-type-options": "nosniff",
+          "content-security-policy": MEDIA_CSP,
           "content-disposition": disposition(inline ? "inline" : "attachment", file.fileName ?? "file"),
           "cache-control": "private, max-age=3600",
         },

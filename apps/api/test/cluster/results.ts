@@ -15,6 +15,8 @@ export type ScenarioResult = {
   recoveryMs: number | null;
   /** Other broken promises (e.g. secrets found in logs); any makes the scenario fail. */
   violations?: number;
+  /** One sentence the report shows next to the numbers (e.g. a measured caveat). */
+  note?: string;
   details: Record<string, unknown>;
 };
 

@@ -14,6 +14,8 @@ export type CsvUnit =
   | { ordinal: number; line: number; skipped: string; code: string };
 
 const SAMPLE = 64 * 1024;
+/** Longest record the parser accepts; csv-parse cannot resync after a longer one. */
+export const MAX_RECORD_BYTES = 64 * 1024;
 
 async function head(storage: Storage, key: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -113,7 +115,7 @@ export async function* readUnits(storage: Storage, key: string, format: FileForm
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
-    max_record_size: 64 * 1024,
+    max_record_size: MAX_RECORD_BYTES,
     on_record: (fields: string[], info) => ({ ordinal: ++ordinal, line: info.lines, fields }),
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
       skipped.push({

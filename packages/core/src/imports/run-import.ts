@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { CoreContext } from "../shared/context";
 import { storageOf } from "../storage/storage";
 import { ColumnMapping, guessMapping, resolveColumns } from "./column-mapping";
-import { type CsvUnit, estimateRows, ImportFileError, readUnits, sniffFile } from "./csv-source";
+import { type CsvUnit, estimateRows, ImportFileError, MAX_RECORD_BYTES, readUnits, sniffFile } from "./csv-source";
 import { type Columns, type PreparedRow, prepareRow, type RejectedRow } from "./prepare-row";
 import { insertErrors, publishProgress, upsertContacts } from "./write-batch";
 
@@ -98,6 +98,12 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
     if ("skipped" in unit) {
       if (unit.code === "CSV_QUOTE_NOT_CLOSED") {
         fatal = `a quoted field is never closed (a " opened after line ${lastLine(rows, errors, unit.line)}): the rest of the file could not be read`;
+        break;
+      }
+      // After an oversized record csv-parse keeps skipping every following chunk of the file
+      // (the rows after it were silently lost): stop and say why instead.
+      if (unit.code === "CSV_MAX_RECORD_SIZE") {
+        fatal = `line ${unit.line} is longer than ${MAX_RECORD_BYTES / 1024} KB (wrong delimiter or an unclosed quote?): the rest of the file could not be read`;
         break;
       }
       errors.push({ line: unit.line, value: unit.skipped, reason: "malformed CSV row (quoting)" });

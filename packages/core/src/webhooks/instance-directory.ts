@@ -1,5 +1,5 @@
 import { serviceInstances } from "@elsehu/db";
-import { instanceSecrets } from "../instances/shape";
+import { type InstanceRow, instanceSecrets } from "../instances/shape";
 import type { CoreContext } from "../shared/context";
 
 export type DirectoryEntry = {
@@ -13,6 +13,19 @@ export type DirectoryEntry = {
   verifyToken?: string;
   webhookSecret?: string;
 };
+
+/**
+ * An instance whose secrets cannot be decrypted (APP_ENCRYPTION_KEY changed, row
+ * damaged) gets no secrets, so no webhook authenticates against it until an admin
+ * re-enters them; it must not make every other instance's webhooks fail (it did: 500s).
+ */
+function readableSecrets(key: Buffer, row: Pick<InstanceRow, "secrets">) {
+  try {
+    return instanceSecrets(key, row);
+  } catch {
+    return {};
+  }
+}
 
 /**
  * The webhook routes' view of service instances, cached in the API process so an
@@ -35,7 +48,7 @@ export class InstanceDirectory {
       try {
         const rows = await this.ctx.db.select().from(serviceInstances);
         this.entries = rows.map((row) => {
-          const secrets = instanceSecrets(this.ctx.config.encryptionKey, row);
+          const secrets = readableSecrets(this.ctx.config.encryptionKey, row);
           return {
             id: row.id,
             provider: row.provider,
