@@ -42,10 +42,13 @@ describe("per-instance send rate", () => {
       .map((m) => m.at.getTime())
       .sort((a, b) => a - b);
     expect(times).toHaveLength(12);
-    // At 4/s, no one-second window holds more than 4 sends (+1 for clock edges).
+    // At 4/s the 12 slots span 2.75 s; unpaced they would go out within ~0.1 s. Arrival times carry
+    // each call's own delay (CPU load), so allow half a second of jitter on the span and one extra
+    // send per one-second window beyond the 4 (+1 for clock edges) the slots allow.
+    expect((times[11] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(2250);
     for (let i = 0; i < times.length; i++) {
       const inWindow = times.filter((t) => t >= (times[i] ?? 0) && t < (times[i] ?? 0) + 1000).length;
-      expect(inWindow).toBeLessThanOrEqual(5);
+      expect(inWindow).toBeLessThanOrEqual(6);
     }
     await p.sim.settled();
   });
