@@ -46,6 +46,9 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   // process, so an idle client dying during a Postgres restart is logged instead of crashing it.
   const pgPool = new pg.Pool({ connectionString: opts.databaseUrl, max: (opts.concurrency ?? 8) + 4 });
   pgPool.on("error", (err) => opts.log.warn({ err: { message: err.message } }, "idle database client lost"));
+  pgPool.on("connect", (client) => {
+    client.on("error", (err) => opts.log.warn({ err: { message: err.message } }, "database client lost"));
+  });
   const startRunner = () =>
     run({
       pgPool,
