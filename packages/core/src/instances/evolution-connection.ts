@@ -1,6 +1,6 @@
 import { serviceInstances } from "@elsehu/db";
 import { ProviderError } from "@elsehu/providers";
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { publishEvent } from "../events/publish";
 import type { CoreContext, Tx } from "../shared/context";
 import { DomainError } from "../shared/errors";
@@ -35,14 +35,20 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 export async function setConnectionStatus(
   tx: Tx,
   id: string,
-  change: { status?: string; qrCode?: string | null; now: Date },
+  change: { status?: string; qrCode?: string | null; now: Date; fromWebhook?: boolean },
 ): Promise<void> {
   const set: Partial<InstanceRow> = { updatedAt: change.now };
   if (change.status !== undefined) set.connectionStatus = change.status;
   if (change.qrCode !== undefined) set.qrCode = change.qrCode;
   // An open connection needs no QR any more.
   if (change.status === "open") set.qrCode = null;
-  const [row] = await tx.update(serviceInstances).set(set).where(eq(serviceInstances.id, id)).returning();
+  // Webhooks are processed concurrently, so a QR or "connecting" event can be applied after the
+  // "open" that followed it: it must not undo the pairing. A real disconnect arrives as "close".
+  const stale = change.fromWebhook && change.status !== "open" && change.status !== "close";
+  const where = stale
+    ? and(eq(serviceInstances.id, id), ne(serviceInstances.connectionStatus, "open"))
+    : eq(serviceInstances.id, id);
+  const [row] = await tx.update(serviceInstances).set(set).where(where).returning();
   if (!row) return;
   await publishEvent(tx, {
     kind: "instance.status",

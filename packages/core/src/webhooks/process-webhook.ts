@@ -102,11 +102,13 @@ export async function processWebhookEvent(
     } else if (event.kind === "status") {
       await ctx.db.transaction((tx) => applyStatus(tx, instance.id, event));
     } else if (event.kind === "connection") {
-      await ctx.db.transaction((tx) => setConnectionStatus(tx, instance.id, { status: event.state, now: ctx.now() }));
+      await ctx.db.transaction((tx) =>
+        setConnectionStatus(tx, instance.id, { status: event.state, now: ctx.now(), fromWebhook: true }),
+      );
     } else if (event.kind === "qr" && event.qrBase64) {
       const qrCode = event.qrBase64;
       await ctx.db.transaction((tx) =>
-        setConnectionStatus(tx, instance.id, { status: "connecting", qrCode, now: ctx.now() }),
+        setConnectionStatus(tx, instance.id, { status: "connecting", qrCode, now: ctx.now(), fromWebhook: true }),
       );
     }
   }
