@@ -4,6 +4,7 @@ import { errorMessage } from "../../lib/errors";
 import { formatDateTime } from "../../lib/format";
 import { navigate, useLocation } from "../../lib/router";
 import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
+import { LoadMore } from "../../ui/load-more";
 import { CampaignDetail } from "./campaign-detail";
 import { CampaignForm } from "./campaign-form";
 
@@ -104,16 +105,7 @@ export default function CampaignsPage() {
           </table>
         </div>
       )}
-      {list.hasNextPage && (
-        <button
-          type="button"
-          className="btn"
-          disabled={list.isFetchingNextPage}
-          onClick={() => void list.fetchNextPage()}
-        >
-          {list.isFetchingNextPage ? "Carregando…" : "Carregar mais"}
-        </button>
-      )}
+      <LoadMore list={list} />
     </section>
   );
 }

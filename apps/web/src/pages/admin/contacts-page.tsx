@@ -7,6 +7,7 @@ import { formatPhone } from "../../lib/format";
 import { useDebounced } from "../../lib/use-debounced";
 import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
 import { SelectField, TextField } from "../../ui/field";
+import { LoadMore } from "../../ui/load-more";
 import { useToast } from "../../ui/toast";
 import { ContactFormDialog } from "./contact-form-dialog";
 import { ContactImport } from "./contact-import";
@@ -142,16 +143,7 @@ export default function ContactsPage() {
           </table>
         </div>
       )}
-      {list.hasNextPage && (
-        <button
-          type="button"
-          className="btn"
-          disabled={list.isFetchingNextPage}
-          onClick={() => void list.fetchNextPage()}
-        >
-          {list.isFetchingNextPage ? "Carregando…" : "Carregar mais"}
-        </button>
-      )}
+      <LoadMore list={list} />
       {dialog && (
         <ContactFormDialog
           contact={dialog.kind === "edit" ? dialog.contact : null}

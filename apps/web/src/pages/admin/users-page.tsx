@@ -7,6 +7,7 @@ import { formatDateTime, ROLE_LABEL, type Role } from "../../lib/format";
 import { useDebounced } from "../../lib/use-debounced";
 import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
 import { SelectField, TextField } from "../../ui/field";
+import { LoadMore } from "../../ui/load-more";
 import { ResetPasswordDialog } from "./reset-password-dialog";
 import { UserFormDialog } from "./user-form-dialog";
 
@@ -134,16 +135,7 @@ export default function UsersPage() {
           </table>
         </div>
       )}
-      {list.hasNextPage && (
-        <button
-          type="button"
-          className="btn"
-          disabled={list.isFetchingNextPage}
-          onClick={() => void list.fetchNextPage()}
-        >
-          {list.isFetchingNextPage ? "Carregando…" : "Carregar mais"}
-        </button>
-      )}
+      <LoadMore list={list} />
 
       {dialog?.kind === "create" && <UserFormDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === "edit" && <UserFormDialog user={dialog.user} onClose={() => setDialog(null)} />}
