@@ -59,7 +59,7 @@ const CATALOG: Row[] = [
     group: "Faults",
     title: "Webhooks during the Postgres outage",
     promise: "refused (provider retries) or kept; never acknowledged and lost",
-    test: "apps/api/test/cluster/postgres-restart.test.ts",
+    test: "apps/api/test/cluster/postgres-restart-webhooks.test.ts",
   },
   {
     id: "provider-errors",
