@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Embedded, migrate, startEmbeddedPostgres } from "@elsehu/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Cluster, clusterUser, startCluster, until } from "./harness";
+import { type Cluster, clusterUser, until } from "./harness";
+import { clusterOnOwnPostgres } from "./own-postgres";
 import {
   messagesOf,
   metaInboundRaw,
@@ -16,48 +12,16 @@ import {
 import { writeResult } from "./results";
 
 let cluster: Cluster;
-let pg: Embedded;
-let dir: string;
-let port: number;
+let own: Awaited<ReturnType<typeof clusterOnOwnPostgres>>;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const p = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => resolve(p));
-    });
-    s.on("error", reject);
-  });
-}
-
-// A Postgres of this scenario's own (it gets stopped), kept on disk across the restart.
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "elsehu-pg-restart-"));
-  port = await freePort();
-  pg = await startEmbeddedPostgres({ dir, port, persistent: true });
-  await migrate(pg.url);
-  cluster = await startCluster({ name: "pg-restart-webhooks", databaseUrl: pg.url });
+  own = await clusterOnOwnPostgres("pg-restart-webhooks");
+  cluster = own.cluster;
 }, 120_000);
 afterAll(async () => {
-  await cluster?.close();
-  await pg?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await own?.close();
 });
 
-/** Status of a GET, or "timeout"/"error" when it does not answer within `ms`. */
-async function _probe(url: string, init: RequestInit = {}, ms = 10_000): Promise<number | "timeout" | "error"> {
-  try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(ms) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch (err) {
-    return err instanceof Error && err.name === "TimeoutError" ? "timeout" : "error";
-  }
-}
-
-// Its own cluster and Postgres: one restart per cluster, like the campaign scenario beside it.
 describe("cluster: Postgres restarted while webhooks arrive", () => {
   it("webhooks during the outage are refused (and retried by the provider) or kept: none acknowledged and lost", async () => {
     const urls = cluster.apis.map((a) => a.url);
@@ -93,9 +57,9 @@ describe("cluster: Postgres restarted while webhooks arrive", () => {
     const sending = pool(3, messages.map(deliver));
     await until(() => acked.size >= 30, 30_000, "first webhooks acknowledged");
     const ackedBeforeOutage = acked.size;
-    await pg.stop();
+    await own.stopPostgres();
     await new Promise((r) => setTimeout(r, 1500));
-    pg = await startEmbeddedPostgres({ dir, port, persistent: true });
+    await own.startPostgres();
     upAt = Date.now();
     await sending;
     await until(async () => (await unprocessedWebhooks(cluster)) === 0, 60_000, "webhooks processed");

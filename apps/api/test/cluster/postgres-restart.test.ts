@@ -1,58 +1,23 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Embedded, migrate, startEmbeddedPostgres } from "@elsehu/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metaInstance } from "../campaign-fixtures";
 import { makeInstance } from "../conversation-fixtures";
 import { httpClient } from "../harness";
 import { campaignOutcome, campaignThroughApi } from "./campaign-flow";
-import { type Cluster, clusterUser, startCluster, until } from "./harness";
+import { type Cluster, clusterUser, until } from "./harness";
 import { allAssigned, connectOperators, deliveryGaps, maxEventId, openConversations } from "./operators";
+import { clusterOnOwnPostgres, probe } from "./own-postgres";
 import { writeResult } from "./results";
 
 let cluster: Cluster;
-let pg: Embedded;
-let dir: string;
-let port: number;
+let own: Awaited<ReturnType<typeof clusterOnOwnPostgres>>;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const p = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => resolve(p));
-    });
-    s.on("error", reject);
-  });
-}
-
-// A Postgres of this scenario's own (it gets stopped), kept on disk across the restart.
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "elsehu-pg-restart-"));
-  port = await freePort();
-  pg = await startEmbeddedPostgres({ dir, port, persistent: true });
-  await migrate(pg.url);
-  cluster = await startCluster({ name: "pg-restart", databaseUrl: pg.url });
+  own = await clusterOnOwnPostgres("pg-restart");
+  cluster = own.cluster;
 }, 120_000);
 afterAll(async () => {
-  await cluster?.close();
-  await pg?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await own?.close();
 });
-
-/** Status of a GET, or "timeout"/"error" when it does not answer within `ms`. */
-async function probe(url: string, init: RequestInit = {}, ms = 10_000): Promise<number | "timeout" | "error"> {
-  try {
-    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(ms) });
-    await res.arrayBuffer();
-    return res.status;
-  } catch (err) {
-    return err instanceof Error && err.name === "TimeoutError" ? "timeout" : "error";
-  }
-}
 
 describe("cluster: Postgres restarted under load", () => {
   it("every process reconnects by itself, calls during the outage fail fast, and the campaign ends with no double send", async () => {
@@ -75,7 +40,7 @@ describe("cluster: Postgres restarted under load", () => {
 
     // Our own pool must not hold dead connections across the restart either.
     const downAt = Date.now();
-    await pg.stop();
+    await own.stopPostgres();
     const during = {
       readyz: await Promise.all(urls.map((u) => probe(`${u}/readyz`))),
       trpc: await Promise.all(
@@ -93,7 +58,7 @@ describe("cluster: Postgres restarted under load", () => {
     };
     const outageMs = Date.now() - downAt;
     await new Promise((r) => setTimeout(r, 1500));
-    pg = await startEmbeddedPostgres({ dir, port, persistent: true });
+    await own.startPostgres();
     const upAt = Date.now();
     await until(
       async () => (await Promise.all(urls.map((u) => probe(`${u}/readyz`, {}, 2000)))).every((s) => s === 200),
