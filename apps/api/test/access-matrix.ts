@@ -82,4 +82,5 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "instances.logout": "admin",
   "messages.send": "user",
   "messages.sendMedia": "user",
+  "messages.sendTemplate": "user",
 };

@@ -31,6 +31,15 @@ describe("operator isolation", () => {
     const b = await userWithToken(stack, "OPERATOR");
     const admin = await userWithToken(stack, "ADMIN");
     const tab = await admin.client.tabulations.create.mutate({ name: "Isolamento" });
+    const template = await admin.client.templates.create.mutate({
+      name: "Isolamento",
+      body: "Olá {{1}}",
+      meta: {
+        name: "isolamento",
+        language: "pt_BR",
+        components: [{ type: "body", parameters: [{ type: "text", text: "{{1}}" }] }],
+      },
+    });
     const aws = wsClient(stack.url, a.token);
     closers.push(() => aws.ws.close());
     await waitFor(async () => (await userRow(stack.core, a.user.id)).presence === "ONLINE");
@@ -65,6 +74,10 @@ describe("operator isolation", () => {
     await expectDenied("conversations.reopen", c.conversations.reopen.mutate({ id: x.id }));
     await expectDenied("messages.list", c.messages.list.query({ conversationId: x.id }));
     await expectDenied("messages.send", c.messages.send.mutate({ conversationId: x.id, body: "intruso" }));
+    await expectDenied(
+      "messages.sendTemplate",
+      c.messages.sendTemplate.mutate({ conversationId: x.id, templateId: template.id, variables: { "1": "intruso" } }),
+    );
     const form = new FormData();
     form.set("conversationId", x.id);
     form.set("file", new File([new Uint8Array([137, 80, 78, 71])], "x.png", { type: "image/png" }));

@@ -58,6 +58,7 @@ export * from "./messages/message-events";
 export * from "./messages/open-media";
 export * from "./messages/queue-media-message";
 export * from "./messages/queue-message";
+export * from "./messages/queue-template-message";
 export * from "./messages/send-pacing";
 export * from "./messages/touch-conversation";
 export * from "./messages/upsert-sender";

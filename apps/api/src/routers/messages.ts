@@ -1,4 +1,12 @@
-import { ListMessagesInput, listMessages, queueMediaMessage, queueTextMessage, SendTextInput } from "@elsehu/core";
+import {
+  ListMessagesInput,
+  listMessages,
+  queueMediaMessage,
+  queueTemplateMessage,
+  queueTextMessage,
+  SendTemplateInput,
+  SendTextInput,
+} from "@elsehu/core";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { router, userProcedure } from "../trpc/init";
@@ -27,6 +35,14 @@ export const messagesRouter = router({
   send: userProcedure
     .input(SendTextInput)
     .mutation(async ({ ctx, input }) => shape(await queueTextMessage(ctx.core, ctx.user, input))),
+
+  /**
+   * An approved template with its variables filled: same access rules as `send`, and the
+   * one message allowed outside Meta's 24-hour window. The chat shows the rendered text.
+   */
+  sendTemplate: userProcedure
+    .input(SendTemplateInput)
+    .mutation(async ({ ctx, input }) => shape(await queueTemplateMessage(ctx.core, ctx.user, input))),
 
   /**
    * multipart/form-data: conversationId, file, optional caption and replyToId. Type and

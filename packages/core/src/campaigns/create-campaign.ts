@@ -5,6 +5,7 @@ import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
 import { checkCoverage } from "../templates/preview-template";
+import { templateProblem } from "../templates/sendable-template";
 import { type CampaignView, campaignView } from "./campaign-view";
 import { parseSource } from "./variable-sources";
 import { isValidTimeZone } from "./zoned-time";
@@ -53,11 +54,8 @@ export async function createCampaign(ctx: CoreContext, actor: Actor, raw: Create
   if (!instance.active) throw new DomainError("PRECONDITION_FAILED", "Instância desativada", { field: "instanceId" });
   const [template] = await ctx.db.select().from(templates).where(eq(templates.id, input.templateId));
   if (!template) throw new DomainError("VALIDATION", "Modelo não encontrado", { field: "templateId" });
-  if (instance.provider === "META" && !template.metaName) {
-    throw new DomainError("VALIDATION", "Números Meta só enviam modelos aprovados: informe o nome Meta do modelo", {
-      field: "templateId",
-    });
-  }
+  const problem = templateProblem(template, instance);
+  if (problem) throw new DomainError("VALIDATION", problem, { field: "templateId" });
   checkCoverage(template.variables, Object.keys(input.variableMapping), "variableMapping");
   for (const [variable, source] of Object.entries(input.variableMapping)) {
     if (parseSource(variable, source).from === "csv" && input.audience.kind !== "csv") {

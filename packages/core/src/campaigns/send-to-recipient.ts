@@ -1,5 +1,5 @@
-import { type ProviderAdapter, ProviderError, type TemplateInput } from "@elsehu/providers";
-import { renderComponents, renderText } from "../templates/template-variables";
+import { type ProviderAdapter, ProviderError } from "@elsehu/providers";
+import { templateInput } from "../templates/template-variables";
 import type { TemplateRow } from "../templates/template-view";
 import type { ClaimedRecipient } from "./claim-recipients";
 
@@ -19,16 +19,6 @@ export type Outcome =
   | { id: string; status: "SENT"; providerMessageId: string }
   | { id: string; status: "FAILED" | "UNKNOWN"; code: string; reason: string }
   | { id: string; status: "PENDING"; code: string; reason: string; retryAfterMs: number };
-
-export function templateInput(template: TemplateRow, values: Record<string, string>): TemplateInput {
-  return {
-    name: template.metaName ?? template.name,
-    language: template.metaLanguage ?? "pt_BR",
-    components: template.metaComponents ? renderComponents(template.metaComponents, values) : undefined,
-    // Evolution has no templates: it sends this text.
-    renderedBody: renderText(template.body, values),
-  };
-}
 
 /** True when the provider answered, in its own error format, that it did not take the message. */
 export function definitelyNotAccepted(err: ProviderError): boolean {

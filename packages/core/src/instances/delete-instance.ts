@@ -34,7 +34,10 @@ export async function deleteInstance(ctx: CoreContext, actor: Actor, id: string)
     })
     .catch((err: unknown) => {
       if (isForeignKeyViolation(err)) {
-        throw new DomainError("PRECONDITION_FAILED", "This instance is used by campaigns: deactivate it instead");
+        throw new DomainError(
+          "PRECONDITION_FAILED",
+          "This instance is used by campaigns or templates: deactivate it instead",
+        );
       }
       throw err;
     });

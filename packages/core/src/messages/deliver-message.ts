@@ -10,6 +10,7 @@ import { publishMessageStatus } from "./message-events";
 import { SEND_JOB } from "./queue-message";
 import { reserveSendSlot } from "./send-pacing";
 import { recipientOf, replyTargetOf } from "./send-target";
+import { templateInputOf } from "./template-content";
 
 /** Provider calls per message before a retryable failure becomes final. */
 export const MAX_SEND_TRIES = 6;
@@ -76,6 +77,9 @@ async function callProvider(ctx: CoreContext, c: Claim): Promise<SendResult> {
       providerMessage: "The contact has no WhatsApp address",
     });
   const options = { replyTo: c.replyTo, callbackData: c.instance.provider === "META" ? c.message.id : undefined };
+  if (c.message.type === "template") {
+    return adapter.sendTemplate(to, templateInputOf(c.message.content, c.message.body), options);
+  }
   const media = c.message.media;
   if (!media?.storageKey) return adapter.sendText(to, c.message.body ?? "", options);
   const bytes = await readFileBytes(ctx, media.storageKey);

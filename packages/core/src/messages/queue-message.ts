@@ -2,7 +2,7 @@ import { type MessageMedia, messages } from "@elsehu/db";
 import { sendLimits } from "@elsehu/providers";
 import { z } from "zod";
 import { addJob } from "../jobs/add-job";
-import type { Actor, CoreContext } from "../shared/context";
+import type { Actor, CoreContext, Tx } from "../shared/context";
 import { DomainError } from "../shared/errors";
 import { publishMessageCreated } from "./message-events";
 import { checkReplyTarget, sendableConversation } from "./sendable-conversation";
@@ -17,17 +17,34 @@ export const SendTextInput = z.object({
 });
 export type SendTextInput = z.infer<typeof SendTextInput>;
 
-type Draft = { type: string; body: string | null; media: MessageMedia | null; replyToId?: string };
+type Draft = {
+  type: string;
+  body: string | null;
+  media: MessageMedia | null;
+  replyToId?: string;
+  content?: Record<string, unknown>;
+};
+type Target = Awaited<ReturnType<typeof sendableConversation>>;
 
 /**
  * Inserts an outbound message as QUEUED together with its send job (one
  * transaction), stamps the conversation and publishes `message.created`.
- * The worker task `messages/send_message` does the provider call.
+ * The worker task `messages/send_message` does the provider call. A draft that
+ * depends on the number (a template) is a function of the checked target;
+ * `template` lifts the 24-hour window, nothing else.
  */
-export async function queueOutbound(ctx: CoreContext, actor: Actor, conversationId: string, draft: Draft) {
+export async function queueOutbound(
+  ctx: CoreContext,
+  actor: Actor,
+  conversationId: string,
+  prepare: Draft | ((tx: Tx, target: Target) => Promise<Draft>),
+  opts: { template?: boolean } = {},
+) {
   return ctx.db.transaction(async (tx) => {
     const now = ctx.now();
-    const { conversation, instance } = await sendableConversation(tx, actor, conversationId, now);
+    const target = await sendableConversation(tx, actor, conversationId, now, opts);
+    const { conversation, instance } = target;
+    const draft = typeof prepare === "function" ? await prepare(tx, target) : prepare;
     await checkReplyTarget(tx, conversation.id, draft.replyToId);
     const limits = sendLimits[instance.provider];
     if (draft.body && draft.body.length > (draft.media ? limits.maxCaptionChars : limits.maxTextChars)) {
@@ -43,6 +60,7 @@ export async function queueOutbound(ctx: CoreContext, actor: Actor, conversation
         type: draft.type,
         body: draft.body,
         media: draft.media,
+        content: draft.content ?? null,
         replyToId: draft.replyToId ?? null,
         status: "QUEUED",
         authorId: actor.id,

@@ -9,9 +9,16 @@ export const CUSTOMER_WINDOW_MS = 24 * 3600 * 1000;
 /**
  * The conversation `actor` may write to, with its instance. The assigned operator
  * writes to his OPEN conversation; staff to any active one; no other operator.
- * Meta conversations outside the 24-hour window need a template.
+ * Meta conversations outside the 24-hour window need a template (`template`:
+ * the message is one, so the window does not apply; every other check does).
  */
-export async function sendableConversation(tx: Tx, actor: Actor, conversationId: string, now: Date) {
+export async function sendableConversation(
+  tx: Tx,
+  actor: Actor,
+  conversationId: string,
+  now: Date,
+  opts: { template?: boolean } = {},
+) {
   const [row] = await tx
     .select({ conversation: conversations, instance: serviceInstances })
     .from(conversations)
@@ -26,7 +33,7 @@ export async function sendableConversation(tx: Tx, actor: Actor, conversationId:
     throw new DomainError("PRECONDITION_FAILED", "This conversation is closed");
   }
   if (!instance.active) throw new DomainError("PRECONDITION_FAILED", "This WhatsApp number is deactivated");
-  if (instance.provider === "META") {
+  if (instance.provider === "META" && !opts.template) {
     const last = conversation.lastInboundAt?.getTime();
     if (last === undefined || now.getTime() - last > CUSTOMER_WINDOW_MS) {
       throw new DomainError("PRECONDITION_FAILED", "Outside the 24-hour customer window: send a template instead", {

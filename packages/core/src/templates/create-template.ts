@@ -4,6 +4,7 @@ import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
+import { checkTemplateInstance } from "./sendable-template";
 import { checkVariableNames, templateVariables } from "./template-variables";
 import { type TemplateView, templateView } from "./template-view";
 
@@ -36,6 +37,10 @@ export const TemplateFields = z.object({
     })
     .nullable()
     .default(null),
+  /** Inactive: kept (campaigns' history) but offered and sent nowhere. */
+  active: z.boolean().default(true),
+  /** Only this number may send it (Meta approves templates per account); null: any number. */
+  instanceId: z.string().uuid().nullable().default(null),
 });
 
 export const CreateTemplateInput = TemplateFields;
@@ -52,6 +57,8 @@ export function templateColumns(fields: z.output<typeof TemplateFields>) {
     metaName: fields.meta?.name ?? null,
     metaLanguage: fields.meta?.language ?? null,
     metaComponents: fields.meta ? fields.meta.components : null,
+    active: fields.active,
+    instanceId: fields.instanceId,
   };
 }
 
@@ -60,6 +67,7 @@ export async function createTemplate(ctx: CoreContext, actor: Actor, raw: Create
   const values = templateColumns(input);
   try {
     return await ctx.db.transaction(async (tx) => {
+      await checkTemplateInstance(tx, values);
       const [row] = await tx
         .insert(templates)
         .values({ ...values, createdAt: ctx.now(), updatedAt: ctx.now() })

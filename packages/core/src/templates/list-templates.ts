@@ -1,19 +1,35 @@
-import { campaigns, templates } from "@elsehu/db";
-import { asc, eq, sql } from "drizzle-orm";
+import { campaigns, serviceInstances, templates } from "@elsehu/db";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
+import { sendableOn } from "./sendable-template";
 import { type TemplateView, templateView } from "./template-view";
 
-export const ListTemplatesInput = z.object({ search: z.string().trim().max(120).optional() }).default({});
+export const ListTemplatesInput = z
+  .object({
+    search: z.string().trim().max(120).optional(),
+    /** Only the templates this number may send (a conversation's `instanceId`): see `templateProblem`. */
+    sendableOn: z.string().uuid().optional(),
+  })
+  .default({});
 export type ListTemplatesInput = z.input<typeof ListTemplatesInput>;
 
 /** Templates are few (tens): the list is not paginated. */
 export async function listTemplates(ctx: CoreContext, raw: ListTemplatesInput = {}): Promise<TemplateView[]> {
   const input = ListTemplatesInput.parse(raw);
-  const where = input.search ? sql`${templates.name} ilike ${`%${input.search}%`}` : undefined;
-  const rows = await ctx.db.select().from(templates).where(where).orderBy(asc(templates.name));
+  let sendable: SQL | undefined;
+  if (input.sendableOn) {
+    const [instance] = await ctx.db
+      .select({ id: serviceInstances.id, provider: serviceInstances.provider })
+      .from(serviceInstances)
+      .where(eq(serviceInstances.id, input.sendableOn));
+    if (!instance) throw new DomainError("VALIDATION", "Número não encontrado", { field: "sendableOn" });
+    sendable = sendableOn(instance);
+  }
+  const search = input.search ? sql`${templates.name} ilike ${`%${input.search}%`}` : undefined;
+  const rows = await ctx.db.select().from(templates).where(and(search, sendable)).orderBy(asc(templates.name));
   return rows.map(templateView);
 }
 

@@ -1,4 +1,6 @@
+import type { TemplateInput } from "@elsehu/providers";
 import { DomainError } from "../shared/errors";
+import type { TemplateRow } from "./template-view";
 
 /**
  * Template variables: `{{1}}`, `{{2}}` (positional, Meta's default) or `{{nome}}`
@@ -74,6 +76,17 @@ export function renderComponents(components: unknown[], values: Record<string, s
     return value;
   };
   return components.map(visit);
+}
+
+/** What an adapter sends for a template with these values (campaigns and the chat alike). */
+export function templateInput(template: TemplateRow, values: Record<string, string>): TemplateInput {
+  return {
+    name: template.metaName ?? template.name,
+    language: template.metaLanguage ?? "pt_BR",
+    components: template.metaComponents ? renderComponents(template.metaComponents, values) : undefined,
+    // Evolution has no templates: it sends this text.
+    renderedBody: renderText(template.body, values),
+  };
 }
 
 /** Names that `values` lacks and names it has that the template does not know. */

@@ -8,6 +8,8 @@ export type TemplateView = {
   body: string;
   variables: string[];
   meta: { name: string; language: string; components: unknown[] } | null;
+  active: boolean;
+  instanceId: string | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -22,6 +24,8 @@ export function templateView(row: TemplateRow): TemplateView {
       row.metaName && row.metaLanguage
         ? { name: row.metaName, language: row.metaLanguage, components: row.metaComponents ?? [] }
         : null,
+    active: row.active,
+    instanceId: row.instanceId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

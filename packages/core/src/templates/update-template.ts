@@ -6,6 +6,7 @@ import type { Actor, CoreContext } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { TemplateFields, templateColumns } from "./create-template";
+import { checkTemplateInstance } from "./sendable-template";
 import { type TemplateView, templateView } from "./template-view";
 
 export const UpdateTemplateInput = TemplateFields.extend({ id: z.string().uuid() });
@@ -29,6 +30,7 @@ export async function updateTemplate(ctx: CoreContext, actor: Actor, raw: Update
           campaignId: busy.id,
         });
       }
+      await checkTemplateInstance(tx, values);
       const [row] = await tx
         .update(templates)
         .set({ ...values, updatedAt: ctx.now() })

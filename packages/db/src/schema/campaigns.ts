@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { campaignStatus, importStatus, recipientStatus } from "./enums";
 import { contacts, serviceInstances } from "./messaging";
@@ -17,6 +28,10 @@ export const templates = pgTable(
     metaName: text("meta_name"),
     metaLanguage: text("meta_language"),
     metaComponents: jsonb("meta_components").$type<unknown[]>(),
+    /** Inactive templates stay for history (campaigns) but are offered and sent nowhere. */
+    active: boolean("active").notNull().default(true),
+    /** The one number this template may go out on (Meta approves templates per account); null: any number. */
+    instanceId: uuid("instance_id").references(() => serviceInstances.id),
     createdAt: tz("created_at").notNull().defaultNow(),
     updatedAt: tz("updated_at").notNull().defaultNow(),
   },
