@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { applyCampaignStatus, handleOptOutKeyword } from "@elsehu/core";
 import { parseMetaWebhook, type Simulator, startSimulator } from "@elsehu/providers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -101,6 +102,36 @@ describe("templates and campaigns over the API", () => {
       /misture/,
     );
     await expect(operator.client.templates.create.mutate({ name: "X", body: "Oi" })).rejects.toThrow(/role/);
+  });
+
+  it("ties a template to a number and deactivates it: campaigns refuse it elsewhere or inactive", async () => {
+    const base = { body: "Olá", meta: { name: "ola", language: "pt_BR" } };
+    await expect(
+      admin.client.templates.create.mutate({ ...base, name: "Número fantasma", instanceId: randomUUID() }),
+    ).rejects.toThrow(/Número não encontrado/);
+    await expect(
+      admin.client.templates.create.mutate({ name: "Sem nome Meta", body: "Olá", instanceId }),
+    ).rejects.toThrow(/nome aprovado na Meta/);
+    const [other] = await stack.core.sql<{ id: string }[]>`insert into service_instances (name, provider, secrets)
+      values ('Outra Meta', 'META', 'x') returning id`;
+    const elsewhere = await admin.client.templates.create.mutate({ ...base, name: "Da outra", instanceId: other?.id });
+    expect(elsewhere).toMatchObject({ active: true, instanceId: other?.id });
+    const off = await admin.client.templates.update.mutate({
+      ...base,
+      id: elsewhere.id,
+      name: "Da outra",
+      active: false,
+    });
+    expect(off.active).toBe(false);
+    const draft = { name: "X", instanceId, variableMapping: {}, audience: { kind: "csv" as const } };
+    await expect(admin.client.campaigns.create.mutate({ ...draft, templateId: elsewhere.id })).rejects.toThrow(
+      /desativado/,
+    );
+    await admin.client.templates.update.mutate({ ...base, id: elsewhere.id, name: "Da outra", instanceId: other?.id });
+    await expect(admin.client.campaigns.create.mutate({ ...draft, templateId: elsewhere.id })).rejects.toThrow(
+      /outro número/,
+    );
+    await admin.client.templates.delete.mutate({ id: elsewhere.id });
   });
 
   it("refuses a campaign whose mapping misses or invents variables, naming them", async () => {

@@ -161,7 +161,7 @@ describe("an operator's day", () => {
     expect(conv).toEqual({ status: "CLOSED", name: "Dúvida resolvida" });
   });
 
-  it("replaces the text box with a template picker once the 24 h window has closed", async () => {
+  it("past the 24 h window, sends an approved template from the picker and sees it read", async () => {
     const late = "+5511987650099";
     await sim.injectInbound("META", { from: late, name: "Rui Atrasado", body: "Oi, alguém aí?" });
     await expect
@@ -175,23 +175,70 @@ describe("an operator's day", () => {
       from contacts ct where ct.id = c.contact_id and ct.phone = ${late}`;
     await admin.client.templates.create.mutate({
       name: "Retomar contato",
-      body: "Olá! Podemos continuar seu atendimento?",
+      body: "Olá {{nome}}! Podemos continuar seu atendimento?",
+      meta: {
+        name: "retomar_contato",
+        language: "pt_BR",
+        components: [{ type: "body", parameters: [{ type: "text", text: "{{nome}}" }] }],
+      },
     });
+    // Neither an inactive template nor one Meta never approved is offered on a Meta number.
+    await admin.client.templates.create.mutate({
+      name: "Antigo",
+      body: "Olá",
+      meta: { name: "antigo", language: "pt_BR" },
+      active: false,
+    });
+    await admin.client.templates.create.mutate({ name: "Sem aprovação", body: "Olá" });
 
     const page = await signedIn(operator);
     await page.getByRole("button", { name: /Rui Atrasado/ }).click();
     await page.getByText(/^Fora da janela de 24 horas: envie um modelo\./).waitFor();
-    await page.getByLabel("Modelo", { exact: true }).selectOption({ label: "Retomar contato" });
-    await page.getByText("Olá! Podemos continuar seu atendimento?").waitFor();
-    expect(await page.getByRole("button", { name: "Enviar modelo" }).isDisabled()).toBe(true);
-    await screenshot(page, "day-chat-template-picker");
+    const select = page.getByLabel("Modelo", { exact: true });
+    await select.locator("option", { hasText: "Retomar contato" }).waitFor({ state: "attached" });
+    expect(await select.locator("option").allTextContents()).toEqual(["Escolha um modelo…", "Retomar contato"]);
 
-    // Forcing text anyway: the server refuses it for a Meta number, with the same sentence.
+    // Forcing text anyway: WhatsApp (Meta) refuses it, and the composer offers the templates again.
     await page.getByRole("button", { name: /Escrever texto mesmo assim/ }).click();
     await page.getByLabel("Mensagem", { exact: true }).fill("Ainda precisa de ajuda?");
     await page.keyboard.press("Enter");
-    await page.getByRole("alert").getByText("Fora da janela de 24 horas: envie um modelo.").waitFor();
+    await page
+      .getByRole("alert")
+      .getByText(/^Fora da janela de 24 horas: envie um modelo\./)
+      .waitFor();
     expect(sim.sentMessages().filter((m) => m.to === digits(late))).toHaveLength(0);
+
+    await page.getByLabel("Modelo", { exact: true }).selectOption({ label: "Retomar contato" });
+    const send = page.getByRole("button", { name: "Enviar modelo" });
+    expect(await send.isDisabled()).toBe(true);
+    await page.getByLabel("Valor de {{nome}}").fill("Rui");
+    const text = "Olá Rui! Podemos continuar seu atendimento?";
+    await expect.poll(() => page.getByTestId("template-chat-preview").textContent()).toBe(text);
+    await screenshot(page, "day-chat-template-picker");
+    await send.click();
+
+    const log = page.getByRole("log", { name: "Mensagens da conversa" });
+    const mine = log.locator(".msg-out", { hasText: text });
+    await mine.waitFor();
+    await expect
+      .poll(() =>
+        sim
+          .sentMessages()
+          .filter((m) => m.to === digits(late))
+          .map((m) => m.request),
+      )
+      .toEqual([
+        expect.objectContaining({
+          type: "template",
+          template: {
+            name: "retomar_contato",
+            language: { code: "pt_BR" },
+            components: [{ type: "body", parameters: [{ type: "text", text: "Rui" }] }],
+          },
+        }),
+      ]);
+    await mine.locator(".tick-read").waitFor();
+    await screenshot(page, "day-chat-template-read");
   });
 
   it("lets an admin import a contacts CSV, follow its progress to the end and download the error report", async () => {
@@ -348,7 +395,9 @@ describe("an operator's day", () => {
     await page.getByText("Concluída").first().waitFor();
     await screenshot(page, "admin-campaign-done");
 
-    const sent = sim.sentMessages().filter((m) => m.type === "template");
+    const sent = sim
+      .sentMessages()
+      .filter((m) => (m.request as { template?: { name?: string } }).template?.name === "promocao");
     expect(sent.map((m) => m.to).sort()).toEqual(phones.map(digits).sort());
   });
 });

@@ -3,7 +3,7 @@ import { isApiError } from "./api";
 type ErrorData = {
   code?: string;
   zodIssues?: Array<{ path: string; message: string }> | null;
-  details?: { retryAfterSeconds?: number; field?: string } | null;
+  details?: { retryAfterSeconds?: number; field?: string; reason?: string } | null;
 };
 
 const KIND: Record<string, string> = {
@@ -119,4 +119,11 @@ export function errorMessage(err: unknown): string {
   }
   if (code === "BAD_REQUEST") return "Confira os campos destacados e tente de novo.";
   return BY_CODE[code] ?? "Algo deu errado. Tente de novo.";
+}
+
+/** The server refused free text because the 24 h window is closed: only a template can go now. */
+export function needsTemplate(err: unknown): boolean {
+  if (!isApiError(err)) return false;
+  const data = (err.data ?? undefined) as ErrorData | undefined;
+  return data?.details?.reason === "TEMPLATE_REQUIRED";
 }

@@ -6,8 +6,9 @@ import type { In, Template } from "../../lib/types";
 import { useDebounced } from "../../lib/use-debounced";
 import { Dialog } from "../../ui/dialog";
 import { ErrorBox } from "../../ui/feedback";
-import { CheckboxField, TextField } from "../../ui/field";
+import { CheckboxField, SelectField, TextField } from "../../ui/field";
 import { useToast } from "../../ui/toast";
+import { INSTANCES_KEY } from "./instance-shared";
 
 /** Same variable syntax as the server: {{1}} or {{nome}}. */
 const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*|\d+)\s*\}\}/g;
@@ -44,6 +45,9 @@ export function TemplateFormDialog({
     template?.meta?.components.length ? JSON.stringify(template.meta.components, null, 2) : "",
   );
   const [samples, setSamples] = useState<Record<string, string>>({});
+  const [active, setActive] = useState(template?.active ?? true);
+  const [instanceId, setInstanceId] = useState(template?.instanceId ?? "");
+  const instances = useQuery({ queryKey: INSTANCES_KEY, queryFn: () => api.instances.list.query() });
 
   let components: Components = [];
   let componentsError: string | null = null;
@@ -60,6 +64,8 @@ export function TemplateFormDialog({
     name: name.trim() || "rascunho",
     body,
     meta: isMeta ? { name: metaName.trim(), language: language.trim(), components } : null,
+    active,
+    instanceId: instanceId || null,
   };
   const variables = variablesIn(`${body} ${isMeta ? componentsText : ""}`);
   const sampleFor = (v: string) => samples[v]?.trim() || `[${v}]`;
@@ -120,6 +126,24 @@ export function TemplateFormDialog({
               Use variáveis como {"{{nome}}"} ou {"{{1}}"}; elas são preenchidas no envio.
             </small>
           </div>
+          <SelectField
+            label="Número"
+            value={instanceId}
+            onChange={(e) => setInstanceId(e.target.value)}
+            hint="Um modelo aprovado na Meta vale só para a conta dela: restrinja-o ao número dessa conta."
+          >
+            <option value="">Todos os números</option>
+            {instances.data?.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name} ({i.provider === "META" ? "Meta" : "Evolution"})
+              </option>
+            ))}
+          </SelectField>
+          <CheckboxField
+            label="Ativo (oferecido aos operadores e às campanhas)"
+            checked={active}
+            onChange={(e) => setActive(e.target.checked)}
+          />
           <CheckboxField
             label="Modelo aprovado na Meta (para números oficiais)"
             checked={isMeta}

@@ -8,6 +8,7 @@ import { useDebounced } from "../../lib/use-debounced";
 import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
 import { useToast } from "../../ui/toast";
+import { INSTANCES_KEY } from "./instance-shared";
 import { TemplateFormDialog } from "./template-form-dialog";
 
 /** Administração › Modelos: message templates with variables, for campaigns and the 24 h window. */
@@ -30,6 +31,9 @@ export default function TemplatesPage() {
     },
     onError: (e) => toast(errorMessage(e)),
   });
+  const instances = useQuery({ queryKey: INSTANCES_KEY, queryFn: () => api.instances.list.query() });
+  const numberName = (id: string | null) =>
+    id ? (instances.data?.find((i) => i.id === id)?.name ?? "Outro número") : "Todos os números";
   const rows = list.data ?? [];
   return (
     <section aria-labelledby="page-title" className="stack">
@@ -65,6 +69,8 @@ export default function TemplatesPage() {
                 <th scope="col">Texto</th>
                 <th scope="col">Variáveis</th>
                 <th scope="col">Meta</th>
+                <th scope="col">Número</th>
+                <th scope="col">Situação</th>
                 <th scope="col">Atualizado em</th>
                 <th scope="col">
                   <span className="sr-only">Ações</span>
@@ -80,6 +86,8 @@ export default function TemplatesPage() {
                   </td>
                   <td>{t.variables.map((v) => `{{${v}}}`).join(", ") || "—"}</td>
                   <td>{t.meta ? `${t.meta.name} (${t.meta.language})` : "—"}</td>
+                  <td>{numberName(t.instanceId)}</td>
+                  <td>{t.active ? "Ativo" : <span className="badge badge-warn">Inativo</span>}</td>
                   <td>{formatDateTime(t.updatedAt)}</td>
                   <td className="actions">
                     <button

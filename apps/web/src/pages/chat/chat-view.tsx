@@ -12,6 +12,7 @@ import { WindowBadge, windowState } from "./window-badge";
 export type ChatConversation = {
   id: string;
   status: keyof typeof CONVERSATION_STATUS;
+  instanceId: string;
   contact: { name: string | null; phone: string | null };
   operatorName?: string | null;
   lastInboundAt: string | Date | null;
@@ -86,6 +87,7 @@ export function ChatView({
         <Composer
           key={`composer-${c.id}`}
           conversationId={c.id}
+          instanceId={c.instanceId}
           replyTo={replyTo}
           onClearReply={() => setReplyTo(null)}
           onSent={() => void refreshNewest(qc, api, c.id)}

@@ -1,21 +1,23 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from "react";
 import { useApi } from "../../auth/session";
-import { errorMessage } from "../../lib/errors";
+import { errorMessage, needsTemplate } from "../../lib/errors";
 import type { Message } from "../../lib/types";
 import { ErrorBox } from "../../ui/feedback";
 import { FilePreview } from "./file-preview";
 import { ACCEPTED_FILES, sendMedia, sendText } from "./send-message";
-import { TemplatePicker } from "./template-picker";
+import { type PickerReason, TemplatePicker } from "./template-picker";
 
 /**
  * Text box of the chat: Enter sends, Shift+Enter breaks the line; an optional
  * quoted reply; a file (picked or dropped on the chat) is previewed with a
- * caption before it goes. With the 24 h window closed, a template picker
- * takes the text box's place.
+ * caption before it goes. With the 24 h window closed, or when WhatsApp refuses
+ * free text for it, the template picker takes the text box's place; the
+ * operator may also open it himself ("Modelo").
  */
 export function Composer({
   conversationId,
+  instanceId,
   replyTo,
   onClearReply,
   onSent,
@@ -24,6 +26,7 @@ export function Composer({
   onFile,
 }: {
   conversationId: string;
+  instanceId: string;
   replyTo: Message | null;
   onClearReply: () => void;
   onSent: () => void;
@@ -33,7 +36,8 @@ export function Composer({
 }) {
   const api = useApi();
   const [text, setText] = useState("");
-  const [forceText, setForceText] = useState(false);
+  // null: follow the window; otherwise what the operator (or a refusal) chose.
+  const [mode, setMode] = useState<{ kind: "text" } | { kind: "template"; reason: PickerReason } | null>(null);
   const id = useId();
   const fileInput = useRef<HTMLInputElement>(null);
   const send = useMutation({
@@ -47,6 +51,10 @@ export function Composer({
       onClearReply();
       onSent();
     },
+    onError: (err) => {
+      // The text stays in the box; the operator picks a template instead.
+      if (needsTemplate(err)) setMode({ kind: "template", reason: "refused" });
+    },
   });
   const canSend = (file !== null || text.trim() !== "") && !send.isPending;
   const submit = (e?: FormEvent) => {
@@ -59,12 +67,29 @@ export function Composer({
       submit();
     }
   };
-  if (!windowOpen && !forceText) {
+  const picker = mode ? (mode.kind === "template" ? mode.reason : null) : windowOpen ? null : "window";
+  if (picker) {
     return (
       <div className="composer">
-        <TemplatePicker />
-        <button type="button" className="btn btn-ghost btn-small" onClick={() => setForceText(true)}>
-          Escrever texto mesmo assim (números Evolution não têm janela)
+        <TemplatePicker
+          conversationId={conversationId}
+          instanceId={instanceId}
+          reason={picker}
+          onSent={() => {
+            setMode(null);
+            send.reset();
+            onSent();
+          }}
+        />
+        <button
+          type="button"
+          className="btn btn-ghost btn-small"
+          onClick={() => {
+            setMode({ kind: "text" });
+            send.reset();
+          }}
+        >
+          {picker === "chosen" ? "Voltar ao texto" : "Escrever texto mesmo assim (números Evolution não têm janela)"}
         </button>
       </div>
     );
@@ -139,6 +164,14 @@ export function Composer({
           onKeyDown={onKey}
           maxLength={file ? 1024 : 4096}
         />
+        <button
+          type="button"
+          className="btn"
+          onClick={() => setMode({ kind: "template", reason: "chosen" })}
+          title="Enviar um modelo aprovado"
+        >
+          Modelo
+        </button>
         <button type="submit" className="btn btn-primary" disabled={!canSend}>
           {send.isPending ? "Enviando…" : "Enviar"}
         </button>
