@@ -204,7 +204,7 @@ describe("what sendTemplate refuses, before anything is queued or sent", () => {
         .mutate({ conversationId: metaConversation, ...input })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TRPCClientError);
-      expect([(err as TRPCClientError<never>).data?.code, (err as Error).message]).toEqual([
+      expect([(err as { data?: { code?: string } }).data?.code, (err as Error).message]).toEqual([
         "BAD_REQUEST",
         expect.stringMatching(message),
       ]);
@@ -246,7 +246,7 @@ describe("what sendTemplate refuses, before anything is queued or sent", () => {
     // The operator no longer holds an open conversation; staff hit the closed state itself.
     expect(await codeOf(operator.client.messages.sendTemplate.mutate(input))).toBe("FORBIDDEN");
     const err = await supervisor.client.messages.sendTemplate.mutate(input).catch((e: unknown) => e);
-    expect((err as TRPCClientError<never>).data?.code).toBe("PRECONDITION_FAILED");
+    expect((err as { data?: { code?: string } }).data?.code).toBe("PRECONDITION_FAILED");
     expect((err as Error).message).toMatch(/closed/);
     expect(await messageCount()).toBe(before);
     await p.stack.core.sql`update conversations set status = 'OPEN', closed_at = null where id = ${metaConversation}`;
