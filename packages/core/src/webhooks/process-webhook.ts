@@ -85,7 +85,8 @@ export async function processWebhookEvent(
   opts: { finalAttempt: boolean } = { finalAttempt: true },
 ): Promise<void> {
   const [stored] = await ctx.db.select().from(webhookEvents).where(eq(webhookEvents.id, webhookEventId));
-  if (!stored?.instanceId) return;
+  // Done already: a retried batch job skips the events it applied on an earlier attempt.
+  if (!stored?.instanceId || stored.processedAt) return;
   const instance = await cachedInstance(ctx, stored.instanceId);
   const events = eventsOf(instance, JSON.parse(stored.body));
   let adapter: ProviderAdapter | undefined;
