@@ -274,6 +274,13 @@ async function main() {
   });
   await new Promise((r) => setTimeout(r, 300));
 
+  // The worker compiles and starts on its own: measure only once it beats.
+  for (let waited = 0; ; waited += 100) {
+    const [beat] = await core.sql<{ n: number }[]>`select count(*)::int as n from worker_heartbeats`;
+    if ((beat?.n ?? 0) > 0) break;
+    if (waited > 60_000) throw new Error("the worker did not start within 60 s");
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const apiUrl = new URL(`${api.url}/webhooks/meta`);
   const drain = async () => {
     for (;;) {

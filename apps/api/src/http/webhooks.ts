@@ -5,6 +5,7 @@ import {
   EVOLUTION_SECRET_HEADER,
   InstanceDirectory,
   type SharedRateLimiter,
+  WebhookWriter,
 } from "@elsehu/core";
 import type { Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -17,12 +18,13 @@ const limit = (mb: number) =>
 
 /**
  * Provider webhooks. Each accepted POST is stored with its processing job in one
- * statement and answered 200 before any processing (see core/webhooks). Bad
+ * statement (shared with concurrent POSTs: group commit) and answered 200 before any processing (see core/webhooks). Bad
  * signature or secret: 401 and nothing stored; malformed body: 400; unknown instance: 404.
  * They use the webhook limiter, never the per-user one.
  */
 export function registerWebhooks(app: Hono<AppEnv>, deps: ApiDeps, limiter: SharedRateLimiter): InstanceDirectory {
   const directory = new InstanceDirectory(deps.core);
+  const writer = new WebhookWriter(deps.core.sql);
   const answer = (c: Context<AppEnv>, outcome: { status: 200 | 400 | 401 | 403 | 404; error?: string }) => {
     if (outcome.status !== 200) c.get("log").warn({ status: outcome.status, error: outcome.error }, "webhook refused");
     return outcome.status === 200 ? c.json({ ok: true }) : c.json({ error: outcome.error }, outcome.status);
@@ -38,14 +40,14 @@ export function registerWebhooks(app: Hono<AppEnv>, deps: ApiDeps, limiter: Shar
     const raw = await c.req.text();
     return answer(
       c,
-      await acceptMetaWebhook(deps.core, directory, { raw, signature: c.req.header("x-hub-signature-256") }),
+      await acceptMetaWebhook(writer, directory, { raw, signature: c.req.header("x-hub-signature-256") }),
     );
   });
 
   // Evolution may inline media as base64, hence the larger limit.
   app.post("/webhooks/evolution/:instanceId", limit(64), async (c) => {
     const raw = await c.req.text();
-    const outcome = await acceptEvolutionWebhook(deps.core, directory, {
+    const outcome = await acceptEvolutionWebhook(writer, directory, {
       instanceId: c.req.param("instanceId"),
       raw,
       secret: c.req.header(EVOLUTION_SECRET_HEADER),

@@ -20,16 +20,16 @@ export type PublishInput = { kind: string; audience: EventAudience; payload: Rec
  * and the payload stays far below NOTIFY's 8,000-byte limit.
  */
 export async function publishEvent(tx: Tx, input: PublishInput): Promise<number> {
-  const [row] = await tx
-    .insert(events)
-    .values({
-      kind: input.kind,
-      audience: input.audience.to,
-      userId: input.audience.to === "USER" ? input.audience.userId : null,
-      payload: input.payload,
-    })
-    .returning({ id: events.id });
+  // One round trip: insert and NOTIFY in the same statement (this runs once per message and status).
+  const rows = await tx.execute<{ id: string }>(sql`
+    with e as (
+      insert into ${events} (kind, audience, user_id, payload)
+      values (${input.kind}, ${input.audience.to}, ${input.audience.to === "USER" ? input.audience.userId : null},
+        ${JSON.stringify(input.payload)}::jsonb)
+      returning id
+    )
+    select id, pg_notify(${EVENTS_CHANNEL}, id::text) from e`);
+  const row = rows[0];
   if (!row) throw new Error("event insert returned nothing");
-  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(row.id)})`);
-  return row.id;
+  return Number(row.id);
 }

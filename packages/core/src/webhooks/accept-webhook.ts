@@ -6,9 +6,8 @@ import {
   verifyMetaSignature,
   WebhookParseError,
 } from "@elsehu/providers";
-import type { CoreContext } from "../shared/context";
 import type { InstanceDirectory } from "./instance-directory";
-import { storeWebhook } from "./store-webhook";
+import type { WebhookWriter } from "./store-webhook";
 
 export type WebhookOutcome = { status: 200 | 400 | 401 | 403 | 404; error?: string; stored?: number };
 
@@ -48,7 +47,7 @@ export async function answerMetaChallenge(dir: InstanceDirectory, query: Record<
  * must be an instance of that same app. One stored event per instance it names.
  */
 export async function acceptMetaWebhook(
-  ctx: Pick<CoreContext, "sql">,
+  writer: Pick<WebhookWriter, "store">,
   dir: InstanceDirectory,
   input: { raw: string; signature: string | undefined },
 ): Promise<WebhookOutcome> {
@@ -75,12 +74,8 @@ export async function acceptMetaWebhook(
     if (!sameSecret(entry.appSecret, secret)) return { status: 401, error: "Invalid signature" };
     targets.push(entry.id);
   }
-  let stored = 0;
-  for (const instanceId of targets) {
-    await storeWebhook(ctx, { instanceId, provider: "META", body: input.raw });
-    stored++;
-  }
-  return { status: 200, stored };
+  await Promise.all(targets.map((instanceId) => writer.store({ instanceId, provider: "META", body: input.raw })));
+  return { status: 200, stored: targets.length };
 }
 
 /**
@@ -89,7 +84,7 @@ export async function acceptMetaWebhook(
  * (presence, chats, contacts) are acknowledged without being stored.
  */
 export async function acceptEvolutionWebhook(
-  ctx: Pick<CoreContext, "sql">,
+  writer: Pick<WebhookWriter, "store">,
   dir: InstanceDirectory,
   input: { instanceId: string; raw: string; secret: string | undefined },
 ): Promise<WebhookOutcome> {
@@ -109,6 +104,6 @@ export async function acceptEvolutionWebhook(
     if (err instanceof WebhookParseError) return { status: 400, error: err.message };
     throw err;
   }
-  await storeWebhook(ctx, { instanceId: entry.id, provider: "EVOLUTION", body: input.raw });
+  await writer.store({ instanceId: entry.id, provider: "EVOLUTION", body: input.raw });
   return { status: 200, stored: 1 };
 }

@@ -1,4 +1,4 @@
-import { type MessageMedia, webhookEvents } from "@elsehu/db";
+import type { MessageMedia } from "@elsehu/db";
 import {
   type InboundMessage,
   type ProviderAdapter,
@@ -6,7 +6,6 @@ import {
   parseMetaWebhook,
   type WebhookEvent,
 } from "@elsehu/providers";
-import { eq } from "drizzle-orm";
 import { setConnectionStatus } from "../instances/evolution-connection";
 import { loadInstance } from "../instances/list-instances";
 import { providerFor } from "../instances/provider-for";
@@ -79,13 +78,11 @@ async function downloadMedia(
  * Safe to run any number of times (messages dedupe on provider id, statuses only move
  * forward), which is what makes redelivery and job retries harmless.
  */
-export async function processWebhookEvent(
+async function applyWebhook(
   ctx: CoreContext,
-  webhookEventId: number,
-  opts: { finalAttempt: boolean } = { finalAttempt: true },
+  stored: { instanceId: string; body: string },
+  opts: { finalAttempt: boolean },
 ): Promise<void> {
-  const [stored] = await ctx.db.select().from(webhookEvents).where(eq(webhookEvents.id, webhookEventId));
-  if (!stored?.instanceId) return;
   const instance = await cachedInstance(ctx, stored.instanceId);
   const events = eventsOf(instance, JSON.parse(stored.body));
   let adapter: ProviderAdapter | undefined;
@@ -112,8 +109,47 @@ export async function processWebhookEvent(
       );
     }
   }
-  await ctx.db
-    .update(webhookEvents)
-    .set({ processedAt: ctx.now(), error: null })
-    .where(eq(webhookEvents.id, webhookEventId));
+}
+
+export type WebhookFailure = { webhookEventId: number; error: unknown };
+
+/**
+ * Applies stored webhooks in arrival order: one query loads the bodies not applied
+ * yet (a retried batch skips what an earlier attempt did), one marks the applied
+ * ones. A failing webhook does not stop the others; the failures are returned, with
+ * their message recorded on the row, for the caller to retry.
+ */
+export async function processWebhookEvents(
+  ctx: CoreContext,
+  ids: number[],
+  opts: { finalAttempt: boolean } = { finalAttempt: true },
+): Promise<WebhookFailure[]> {
+  const rows = await ctx.sql<{ id: string; instance_id: string | null; body: string }[]>`
+    select id, instance_id, body from webhook_events
+    where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::bigint) and processed_at is null
+    order by id`;
+  const done: number[] = [];
+  const failures: WebhookFailure[] = [];
+  for (const row of rows) {
+    const id = Number(row.id);
+    try {
+      if (row.instance_id) await applyWebhook(ctx, { instanceId: row.instance_id, body: row.body }, opts);
+      done.push(id);
+    } catch (error) {
+      failures.push({ webhookEventId: id, error });
+    }
+  }
+  const errors = failures.map((f) => ({
+    id: f.webhookEventId,
+    error: f.error instanceof Error ? f.error.message : String(f.error),
+  }));
+  await ctx.sql`
+    update webhook_events w set processed_at = now(), error = null
+    where w.id in (select jsonb_array_elements_text(${JSON.stringify(done)}::jsonb)::bigint)`;
+  if (errors.length > 0) {
+    await ctx.sql`
+      update webhook_events w set error = f.error
+      from jsonb_to_recordset(${JSON.stringify(errors)}::jsonb) as f(id bigint, error text) where w.id = f.id`;
+  }
+  return failures;
 }

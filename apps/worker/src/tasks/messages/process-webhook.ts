@@ -1,26 +1,30 @@
-import { processWebhookEvent, RetryLater } from "@elsehu/core";
+import { processWebhookEvents, RetryLater } from "@elsehu/core";
 import { z } from "zod";
 import { defineTask } from "../define";
 
+const eventId = z.coerce.number().int().positive();
+
 /**
- * Applies one stored webhook. Failures throw so graphile-worker retries with its
- * exponential backoff (processing is idempotent); RetryLater (an event about a
- * send whose provider id is not saved yet) is an expected, quiet retry.
+ * Applies the stored webhooks of one acknowledgement batch, in arrival order
+ * (`webhookEventId` alone is the payload of jobs queued before group commit).
+ * A failed webhook does not stop the others; if any failed the job throws so
+ * graphile-worker retries it with exponential backoff, and the retry skips the
+ * webhooks already applied. RetryLater (an event about a send whose provider id
+ * is not saved yet) is an expected, quiet retry.
  */
 export const processWebhookTask = defineTask(
   "messages/process_webhook",
-  z.object({ webhookEventId: z.coerce.number().int().positive() }),
+  z.union([z.object({ webhookEventIds: z.array(eventId).min(1) }), z.object({ webhookEventId: eventId })]),
   async (payload, { core }, helpers) => {
-    try {
-      await processWebhookEvent(core, payload.webhookEventId, {
-        finalAttempt: helpers.job.attempts >= helpers.job.max_attempts,
-      });
-    } catch (err) {
-      if (!(err instanceof RetryLater))
-        core.log.warn({ err, webhookEventId: payload.webhookEventId }, "webhook processing failed");
-      await core.sql`update webhook_events set error = ${err instanceof Error ? err.message : String(err)}
-        where id = ${payload.webhookEventId}`;
-      throw err;
+    const ids = "webhookEventIds" in payload ? payload.webhookEventIds : [payload.webhookEventId];
+    const failures = await processWebhookEvents(core, ids, {
+      finalAttempt: helpers.job.attempts >= helpers.job.max_attempts,
+    });
+    for (const f of failures) {
+      if (!(f.error instanceof RetryLater)) {
+        core.log.warn({ err: f.error, webhookEventId: f.webhookEventId }, "webhook processing failed");
+      }
     }
+    if (failures[0]) throw failures[0].error;
   },
 );
