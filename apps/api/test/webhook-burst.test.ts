@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { WebhookWriter } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { metaInboundRaw } from "./cluster/pipeline-flow";
 import { META_PNID, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 let p: Pipeline;
@@ -55,33 +56,12 @@ describe("webhook bursts (acknowledgements share one write)", () => {
 
   it("refuses only the body that cannot be stored; its neighbours in the same write are kept and processed", async () => {
     const writer = new WebhookWriter(p.stack.core.sql, { maxBatch: 50, maxInFlight: 1 });
+    const number = { id: p.meta.id, phoneNumberId: META_PNID, appSecret: "" };
     const body = (n: number) =>
-      JSON.stringify({
-        object: "whatsapp_business_account",
-        entry: [
-          {
-            id: "102938475610293",
-            changes: [
-              {
-                field: "messages",
-                value: {
-                  messaging_product: "whatsapp",
-                  metadata: { display_phone_number: "5511940001234", phone_number_id: META_PNID },
-                  contacts: [{ profile: { name: "Vizinho" }, wa_id: `55119700${String(n).padStart(5, "0")}` }],
-                  messages: [
-                    {
-                      from: `55119700${String(n).padStart(5, "0")}`,
-                      id: `wamid.NEIGHBOUR${n}`,
-                      timestamp: String(Math.floor(Date.now() / 1000)),
-                      type: "text",
-                      text: { body: `vizinho ${n}` },
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
+      metaInboundRaw(number, {
+        from: `55119700${String(n).padStart(5, "0")}`,
+        id: `wamid.NEIGHBOUR${n}`,
+        body: `vizinho ${n}`,
       });
     // An instance deleted a moment ago (the route's directory cache may still know it): no row to reference.
     const results = await Promise.allSettled(
