@@ -122,7 +122,10 @@ export class RealtimeHub {
   private async catchUp(generation: number) {
     while (generation === this.generation) {
       try {
-        this.take(await loadEventsAfter(this.core, this.order.position(), 10_000));
+        const from = this.order.position();
+        const rows = await loadEventsAfter(this.core, from, 10_000);
+        this.core.log.info({ from, events: rows.length }, "realtime link back; replaying what it may have missed");
+        this.take(rows);
         return;
       } catch (err) {
         this.core.log.warn({ err }, "realtime catch-up failed; retrying");
