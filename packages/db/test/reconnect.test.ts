@@ -1,3 +1,4 @@
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type Database } from "../src/client";
 import { cloneDatabase } from "../src/testing";
@@ -42,5 +43,28 @@ describe("postgres.js reconnect (patched)", () => {
     const [after] = await db.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
     expect(after?.pid).toBeGreaterThan(0);
     expect(after?.pid).not.toBe(before?.pid);
+  });
+
+  it("a connection whose array-type lookup fails fails only the query waiting on it, never as an unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const record = (err: unknown) => unhandled.push(err);
+    process.on("unhandledRejection", record);
+    // A 1 ms statement_timeout cancels the lookup postgres.js runs first on every new connection
+    // (as a restart can cut it); unpatched, its rejection escaped and our crash guard ended the process.
+    const codes: Array<string | undefined> = [];
+    for (let i = 0; i < 5; i++) {
+      const sql = postgres(clone.url, { max: 1, onnotice: () => {}, connection: { statement_timeout: 1 } });
+      codes.push(
+        await sql`select 1`.then(
+          () => "ok",
+          (err: { code?: string }) => err.code,
+        ),
+      );
+      await sql.end();
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    process.off("unhandledRejection", record);
+    expect(codes).toContain("57014");
+    expect(unhandled).toEqual([]);
   });
 });
