@@ -248,7 +248,7 @@ describe("cluster: Postgres restarted several times in the same processes", () =
       lost: lostAcked.length + unacked.length + out.lost + out.phantom + out.unrecorded + gaps.lost,
       duplicated: messagesDuplicated + out.duplicated + gaps.duplicated,
       recoveryMs: Math.max(worst("apisReady"), worst("webhookAcked"), worst("realtime"), worst("everyWorkerTakesJobs")),
-      note: `recovery: worst of ${RESTARTS} restarts, from Postgres accepting connections to APIs ready, webhooks acknowledged, operators caught up and every worker completing jobs`,
+      note: `the worst of ${RESTARTS} restarts: from Postgres accepting connections to APIs ready, webhooks acknowledged, operators caught up and every worker completing jobs`,
       details: {
         restarts: RESTARTS,
         outageMs: 1500,
