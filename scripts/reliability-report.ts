@@ -62,6 +62,14 @@ const CATALOG: Row[] = [
     test: "apps/api/test/cluster/postgres-restart-webhooks.test.ts",
   },
   {
+    id: "postgres-restart-repeated",
+    group: "Faults",
+    title: "Restart Postgres 3 times under load, same processes",
+    promise:
+      "after every restart each component comes back by itself (APIs, webhooks, sends, realtime with LISTEN re-established and missed events replayed, assignment, every worker's runner and heartbeat, cron, presence); acknowledged webhooks become messages exactly once; no double send; no event twice",
+    test: "apps/api/test/cluster/postgres-restart-repeated.test.ts",
+  },
+  {
     id: "provider-errors",
     group: "Faults",
     title: "Provider answers 429, 5xx and timeouts for a while (messages.send)",

@@ -22,6 +22,8 @@ export const apiEnvSchema = commonEnv.extend({
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120000),
   PRESENCE_GRACE: duration.default(15),
+  /** How often each API process writes its presence heartbeat (its sockets count while it beats). */
+  PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEB_DIST: z.string().optional(),
   /** On SIGTERM, how long WebSocket clients get to move to another API process before being cut (ms). */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(3000),

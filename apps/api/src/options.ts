@@ -25,7 +25,7 @@ export function apiOptionsFromEnv(
     },
     webDist: env.WEB_DIST ?? resolve("apps/web/dist"),
     dbPoolMax: env.DB_POOL_MAX,
-    presence: { graceSeconds: env.PRESENCE_GRACE },
+    presence: { graceSeconds: env.PRESENCE_GRACE, heartbeatMs: env.PRESENCE_HEARTBEAT_MS },
     drainMs: env.SHUTDOWN_DRAIN_MS,
   };
 }

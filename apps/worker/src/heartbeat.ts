@@ -1,10 +1,15 @@
-import type { CoreContext } from "@elsehu/core";
+import { type CoreContext, isDatabaseUnavailable } from "@elsehu/core";
 import type { WorkerUtils } from "graphile-worker";
 
 /**
  * graphile-worker keeps a dead worker's jobs locked for ~4 hours. Each worker
  * process beats every `everyMs`; any process unlocks the jobs of workers whose
  * beat is older than `staleMs`, so a killed worker stalls nothing for long.
+ *
+ * While the database is away nobody can beat, so an old beat proves nothing
+ * until live workers have had `staleMs` to beat again: after an outage this
+ * process judges no one for that long (else a restart longer than `staleMs`
+ * would unlock, and run twice, the jobs of every live worker).
  */
 // Lists travel as one JSON parameter: postgres.js array parameters proved fragile under load.
 export function startHeartbeat(
@@ -13,13 +18,18 @@ export function startHeartbeat(
   workerIds: () => string[],
   opts: { everyMs: number; staleMs: number },
 ) {
-  const beat = async () => {
-    const ids = workerIds();
-    if (ids.length > 0) {
-      await core.sql`
-        insert into worker_heartbeats (worker_id, heartbeat_at)
-        select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb), now()
-        on conflict (worker_id) do update set heartbeat_at = now()`;
+  /** null: no outage seen; back null: the database is away; back: when it answered again. */
+  let outage: { back: number | null } | null = null;
+  const beatOnce = async () => {
+    // Also run with no ids (runner being replaced): it tells us the database answers.
+    await core.sql`
+      insert into worker_heartbeats (worker_id, heartbeat_at)
+      select jsonb_array_elements_text(${JSON.stringify(workerIds())}::jsonb), now()
+      on conflict (worker_id) do update set heartbeat_at = now()`;
+    if (outage) {
+      outage.back ??= Date.now();
+      if (Date.now() - outage.back < opts.staleMs) return;
+      outage = null;
     }
     const staleSeconds = opts.staleMs / 1000;
     const stale = await core.sql<{ id: string }[]>`
@@ -32,6 +42,14 @@ export function startHeartbeat(
       await utils.forceUnlockWorkers(dead);
       await core.sql`delete from worker_heartbeats where worker_id in (select jsonb_array_elements_text(${JSON.stringify(dead)}::jsonb))`;
       core.log.warn({ workers: dead }, "unlocked jobs of dead workers");
+    }
+  };
+  const beat = async () => {
+    try {
+      await beatOnce();
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) outage = { back: null };
+      throw err;
     }
   };
   const timer = setInterval(() => void beat().catch((err) => core.log.warn({ err }, "heartbeat failed")), opts.everyMs);

@@ -44,7 +44,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   });
   // One pg pool for the runner and the utils, owned by us: its error listener stays for the whole
   // process, so an idle client dying during a Postgres restart is logged instead of crashing it.
-  const pgPool = new pg.Pool({ connectionString: opts.databaseUrl, max: (opts.concurrency ?? 8) + 4 });
+  // TCP keep-alive: a connection whose server vanished without a reset (a host gone) is found dead.
+  const pgPool = new pg.Pool({ connectionString: opts.databaseUrl, max: (opts.concurrency ?? 8) + 4, keepAlive: true });
   pgPool.on("error", (err) => opts.log.warn({ err: { message: err.message } }, "idle database client lost"));
   pgPool.on("connect", (client) => {
     client.on("error", (err) => opts.log.warn({ err: { message: err.message } }, "database client lost"));
@@ -82,7 +83,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       ids.clear();
       restarting = (async () => {
         for (let attempt = 0; !stopped; attempt++) {
-          await new Promise((res) => setTimeout(res, Math.min(10_000, 500 * 2 ** attempt)));
+          // At most 2 s between tries: the runner is back within 2 s of the database, however long it was away.
+          await new Promise((res) => setTimeout(res, Math.min(2_000, 250 * 2 ** attempt)));
           if (stopped) return;
           try {
             const next = await startRunner();

@@ -83,6 +83,7 @@ export * from "./shared/crypto";
 export * from "./shared/errors";
 export * from "./shared/pg";
 export * from "./shared/sql-arrays";
+export * from "./shared/through-outage";
 export * from "./storage/files";
 export * from "./storage/storage";
 export * from "./tabulations/manage-tabulations";

@@ -12,10 +12,21 @@ export type Database = { db: Db; sql: Sql; close: () => Promise<void> };
 
 export type ConnectOptions = { max?: number; applicationName?: string };
 
+/**
+ * Seconds before a connection that failed retries, with jitter. postgres.js's default
+ * (3^n / 100 s, up to 20 s) counts failures across the whole pool and resets only on a
+ * successful connect: one restart of Postgres took every pool to 10–20 s waits, so queries
+ * kept waiting that long after the database was back.
+ */
+export function reconnectBackoff(failures: number): number {
+  return Math.min(0.05 * 2 ** failures, 1) * (0.5 + Math.random() / 2);
+}
+
 /** Opens a postgres.js pool wrapped by drizzle. Timestamps are always UTC. */
 export function connect(url: string, opts: ConnectOptions = {}): Database {
   const sql = postgres(url, {
     max: opts.max ?? 10,
+    backoff: reconnectBackoff,
     onnotice: () => {},
     connection: { application_name: opts.applicationName ?? "elsehu", TimeZone: "UTC" },
   });

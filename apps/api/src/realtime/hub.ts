@@ -8,34 +8,32 @@ import {
   type StoredEvent,
 } from "@elsehu/core";
 import type { Sql } from "@elsehu/db";
+import { EventOrder } from "./event-order";
 
 type Listener = (event: StoredEvent) => void;
 
-/** How long an id may stay missing before it is taken for a rolled-back (never committed) event. */
-const HOLE_GIVE_UP_MS = 1000;
 const GAP_CHECK_MS = 200;
+/** Pause before a load that failed (the database restarting) is tried again. */
+const RETRY_MS = 500;
 
 /**
  * One per API process: LISTENs on the events channel, loads the rows the
- * NOTIFYs name (batched), and fans them out to in-process subscribers.
- * After a reconnect of the LISTEN connection it reloads what it may have missed.
- *
- * Ids are taken at insert but become visible at commit, so id 100 may commit
- * after 101. Events are dispatched in id order: a later id waits until the
- * missing ones commit or, after HOLE_GIVE_UP_MS, are taken for rolled back. A
- * client that resumes after its last id therefore never skips an earlier one.
+ * NOTIFYs name (batched), and fans them out to in-process subscribers in id
+ * order (EventOrder), so a client that resumes after its last id never skips
+ * an earlier one. After a reconnect of the LISTEN connection it reloads what
+ * it may have missed, retrying until the database answers.
  */
 export class RealtimeHub {
   private listeners = new Set<Listener>();
   private resyncListeners = new Set<() => void>();
   private pending: number[] = [];
   private flushing = false;
-  private lastId = 0;
-  private held = new Map<number, StoredEvent>();
-  private holeSince = 0;
+  private order = new EventOrder(0, (e) => this.emit(e));
   private gapTimer: NodeJS.Timeout | null = null;
-  /** Ids given up as holes; one that commits after all is still delivered (late). */
-  private skipped = new Set<number>();
+  private checking = false;
+  private stopped = false;
+  /** Bumped on every LISTEN reconnect and on stop: an older catch-up loop gives way. */
+  private generation = 0;
   private unlisten: (() => Promise<void>) | null = null;
 
   constructor(
@@ -45,7 +43,7 @@ export class RealtimeHub {
 
   async start(): Promise<void> {
     const [row] = await this.listenSql<{ id: number }[]>`select coalesce(max(id), 0)::int as id from events`;
-    this.lastId = row?.id ?? 0;
+    this.order = new EventOrder(row?.id ?? 0, (e) => this.emit(e));
     let first = true;
     const sub = await this.listenSql.listen(
       EVENTS_CHANNEL,
@@ -54,7 +52,7 @@ export class RealtimeHub {
         if (!first) {
           // Events may have been missed while the link was down: let caches drop what they hold first.
           for (const fn of this.resyncListeners) fn();
-          void this.catchUp();
+          void this.catchUp(++this.generation);
         }
         first = false;
       },
@@ -63,7 +61,10 @@ export class RealtimeHub {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.generation++;
     if (this.gapTimer) clearTimeout(this.gapTimer);
+    this.gapTimer = null;
     await this.unlisten?.().catch(() => {});
     this.listeners.clear();
   }
@@ -81,12 +82,12 @@ export class RealtimeHub {
 
   /** The last event id dispatched in order: everything up to it has been delivered to subscribers. */
   position(): number {
-    return this.lastId;
+    return this.order.position();
   }
 
   /** Delivers an event raised in this process only (e.g. a session found expired). */
   emitLocal(event: StoredEvent): void {
-    for (const fn of this.listeners) fn(event);
+    this.emit(event);
   }
 
   private enqueue(id: number) {
@@ -98,73 +99,72 @@ export class RealtimeHub {
     }
   }
 
+  /** NOTIFY comes after commit, so a named event exists: a load that fails is tried again. */
   private async flush() {
-    try {
-      while (this.pending.length > 0) {
-        const ids = this.pending.splice(0, 500);
-        const rows = await loadEventsByIds(this.core, ids);
-        this.dispatch(rows);
+    while (this.pending.length > 0 && !this.stopped) {
+      const ids = this.pending.splice(0, 500);
+      try {
+        this.take(await loadEventsByIds(this.core, ids));
+      } catch (err) {
+        this.core.log.warn({ err }, "realtime flush failed; retrying");
+        this.pending.unshift(...ids);
+        await new Promise((r) => setTimeout(r, RETRY_MS));
       }
-    } catch (err) {
-      this.core.log.error({ err }, "realtime flush failed");
-    } finally {
-      this.flushing = false;
+    }
+    this.flushing = false;
+  }
+
+  /**
+   * A NOTIFY that fired while the LISTEN link was down is gone: reload every event
+   * after our position. The database may still be coming back, so it retries
+   * until it gets an answer (or another reconnect starts a newer catch-up).
+   */
+  private async catchUp(generation: number) {
+    while (generation === this.generation) {
+      try {
+        const from = this.order.position();
+        const rows = await loadEventsAfter(this.core, from, 10_000);
+        this.core.log.info({ from, events: rows.length }, "realtime link back; replaying what it may have missed");
+        this.take(rows);
+        return;
+      } catch (err) {
+        this.core.log.warn({ err }, "realtime catch-up failed; retrying");
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
     }
   }
 
-  private async catchUp() {
-    try {
-      const rows = await loadEventsAfter(this.core, this.lastId, 10_000);
-      this.dispatch(rows);
-    } catch (err) {
-      this.core.log.error({ err }, "realtime catch-up failed");
+  private take(rows: StoredEvent[]) {
+    this.order.offer(rows);
+    this.scheduleGapCheck();
+  }
+
+  private scheduleGapCheck() {
+    if (this.order.hasHole() && !this.gapTimer && !this.checking && !this.stopped) {
+      this.gapTimer = setTimeout(() => void this.checkGap(), GAP_CHECK_MS);
     }
   }
 
-  private dispatch(rows: StoredEvent[]) {
-    for (const e of rows) {
-      if (e.id > this.lastId) this.held.set(e.id, e);
-      else if (this.skipped.delete(e.id)) this.emit(e);
-    }
-    this.drain();
-  }
-
-  private drain() {
-    const before = this.lastId;
-    for (let next = this.held.get(this.lastId + 1); next; next = this.held.get(this.lastId + 1)) {
-      this.held.delete(next.id);
-      this.lastId = next.id;
-      this.emit(next);
-    }
-    if (this.held.size === 0) {
-      this.holeSince = 0;
-      return;
-    }
-    // A new hole (the previous one was filled): its own clock.
-    if (this.holeSince === 0 || this.lastId !== before) this.holeSince = Date.now();
-    if (!this.gapTimer) this.gapTimer = setTimeout(() => void this.checkGap(), GAP_CHECK_MS);
-  }
-
-  /** Loads ids still missing (committed, NOTIFY not yet here); gives up on the ones that never came. */
+  /**
+   * Loads ids still missing (committed, NOTIFY not yet here); gives up on the ones
+   * the database says are still not there. One check at a time: while it waits on
+   * the database (slow during an outage) other loads may deliver the same ids,
+   * which EventOrder drops. A check that got no answer gives up on nothing.
+   */
   private async checkGap() {
     this.gapTimer = null;
-    if (this.held.size === 0) return;
-    const first = Math.min(...this.held.keys());
+    if (this.stopped) return;
+    this.checking = true;
     try {
-      const missing: number[] = [];
-      for (let id = this.lastId + 1; id < first && missing.length < 500; id++) missing.push(id);
-      for (const e of await loadEventsByIds(this.core, missing)) this.held.set(e.id, e);
+      const missing = this.order.missing();
+      if (missing.length > 0) this.order.offer(await loadEventsByIds(this.core, missing));
+      this.order.giveUpOldHole();
     } catch (err) {
       this.core.log.warn({ err }, "realtime gap check failed");
+    } finally {
+      this.checking = false;
     }
-    if (!this.held.has(this.lastId + 1) && Date.now() - this.holeSince > HOLE_GIVE_UP_MS) {
-      const upTo = Math.min(...this.held.keys());
-      for (let id = this.lastId + 1; id < upTo; id++) this.skipped.add(id);
-      if (this.skipped.size > 10_000) this.skipped = new Set([...this.skipped].slice(-5_000));
-      this.lastId = upTo - 1;
-      this.holeSince = 0;
-    }
-    this.drain();
+    this.scheduleGapCheck();
   }
 
   private emit(e: StoredEvent) {

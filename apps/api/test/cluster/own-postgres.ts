@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Embedded, migrate, startEmbeddedPostgres } from "@elsehu/db";
-import { type Cluster, startCluster } from "./harness";
+import { type Cluster, type ClusterOptions, startCluster } from "./harness";
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -21,12 +21,12 @@ async function freePort(): Promise<number> {
  * A cluster on a Postgres of its own, kept on disk so a scenario can stop it and
  * start it again on the same port (the processes must reconnect by themselves).
  */
-export async function clusterOnOwnPostgres(name: string) {
+export async function clusterOnOwnPostgres(name: string, opts: Omit<ClusterOptions, "name" | "databaseUrl"> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "elsehu-pg-restart-"));
   const port = await freePort();
   let pg: Embedded = await startEmbeddedPostgres({ dir, port, persistent: true });
   await migrate(pg.url);
-  const cluster: Cluster = await startCluster({ name, databaseUrl: pg.url });
+  const cluster: Cluster = await startCluster({ ...opts, name, databaseUrl: pg.url });
   return {
     cluster,
     stopPostgres: () => pg.stop(),

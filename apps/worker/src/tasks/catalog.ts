@@ -23,7 +23,12 @@ export const TASKS: TaskDef[] = [
   sendMessageTask,
 ];
 
-/** Recurring jobs, with stable identifiers so restarts and several workers never double-schedule. */
+/**
+ * Recurring jobs, with stable identifiers so restarts and several workers never double-schedule.
+ * The every-minute ones backfill one minute: a runner restarted across a minute boundary (a
+ * Postgres restart replaces it) still runs that minute's tick, once, from whichever worker is first.
+ */
+const LAST_MINUTE = { backfillPeriod: 60_000 };
 export const CRON: CronItem[] = [
   { task: "auth/purge_expired", match: "7 * * * *", identifier: "auth_purge_expired", options: { backfillPeriod: 0 } },
   // Safety net: drains the queue even if a trigger was lost.
@@ -31,16 +36,16 @@ export const CRON: CronItem[] = [
     task: "conversations/assign_waiting",
     match: "* * * * *",
     identifier: "conversations_assign_waiting",
-    options: { backfillPeriod: 0 },
+    options: LAST_MINUTE,
     payload: { reason: "cron" },
   },
   {
     task: "conversations/expire_idle",
     match: "* * * * *",
     identifier: "conversations_expire_idle",
-    options: { backfillPeriod: 0 },
+    options: LAST_MINUTE,
   },
-  { task: "presence/sweep", match: "* * * * *", identifier: "presence_sweep", options: { backfillPeriod: 0 } },
+  { task: "presence/sweep", match: "* * * * *", identifier: "presence_sweep", options: LAST_MINUTE },
 ];
 
 export function buildTaskList(deps: TaskDeps): TaskList {

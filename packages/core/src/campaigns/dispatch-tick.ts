@@ -2,6 +2,7 @@ import { templates } from "@elsehu/db";
 import type { ProviderAdapter } from "@elsehu/providers";
 import { eq } from "drizzle-orm";
 import type { CoreContext } from "../shared/context";
+import { writeThroughOutage } from "../shared/through-outage";
 import type { TemplateRow } from "../templates/template-view";
 import { claimRecipients } from "./claim-recipients";
 import { type InstanceSettingsRow, providerFromRow } from "./provider-for-instance";
@@ -67,7 +68,8 @@ export async function dispatchTick(
       retryAfterMs: 30_000,
     }));
   }
-  await recordOutcomes(ctx, campaignId, outcomes);
+  // The provider has answered: a Postgres restart now must not turn SENT into UNKNOWN.
+  await writeThroughOutage(ctx, "campaign outcomes", () => recordOutcomes(ctx, campaignId, outcomes));
   if (throttle.due(campaignId, Date.now())) await publishProgress(ctx, campaignId);
   return { nextRunAt: claim.next, state: "sent", outcomes };
 }

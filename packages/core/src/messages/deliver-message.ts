@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { providerFor } from "../instances/provider-for";
 import { addJob } from "../jobs/add-job";
 import type { CoreContext } from "../shared/context";
+import { writeThroughOutage } from "../shared/through-outage";
 import { readFileBytes } from "../storage/files";
 import { UNKNOWN_AFTER_CRASH } from "./apply-status";
 import { publishMessageStatus } from "./message-events";
@@ -115,6 +116,11 @@ export async function deliverMessage(ctx: CoreContext, messageId: string): Promi
     await recordFailure(ctx, c, err);
     return;
   }
+  // The provider took it: a Postgres restart now must not leave it to become UNKNOWN_AFTER_CRASH.
+  await writeThroughOutage(ctx, "message sent", () => recordSent(ctx, c, messageId, result));
+}
+
+async function recordSent(ctx: CoreContext, c: Claim, messageId: string, result: SendResult): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     // An Evolution echo that slipped in before this commit must not stay as a second copy.
     await tx.execute(sql`delete from messages where instance_id = ${c.instance.id} and provider_message_id = ${result.providerMessageId}
@@ -166,6 +172,16 @@ async function recordFailure(ctx: CoreContext, c: Claim, err: unknown): Promise<
   const { attemptAt: _cleared, ...content } = c.message.content ?? {};
   const retry = error.retryable && c.tries < MAX_SEND_TRIES;
   ctx.log[retry ? "warn" : "error"]({ messageId: c.message.id, code: error.code, tries: c.tries }, "send failed");
+  await writeThroughOutage(ctx, "message send failure", () => recordFailureRow(ctx, c, error, retry, content));
+}
+
+async function recordFailureRow(
+  ctx: CoreContext,
+  c: Claim,
+  error: ProviderError,
+  retry: boolean,
+  content: Record<string, unknown>,
+): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     if (retry) {
       await tx
