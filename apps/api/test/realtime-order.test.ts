@@ -68,4 +68,16 @@ describe("realtime event order", () => {
     expect(o.missing()).toEqual([]);
     expect(out).toEqual([]);
   });
+
+  it("a burst of rolled-back ids costs one wait, not one wait per hole", () => {
+    const { o, out, advance } = order(0);
+    // 2, 4, 6 and 8 rolled back; the others committed together.
+    o.offer([1, 3, 5, 7, 9].map(ev));
+    expect(out).toEqual([1]);
+    expect(o.missing()).toEqual([2, 4, 6, 8]);
+    advance(HOLE_GIVE_UP_MS + 1);
+    o.giveUpOldHole();
+    expect(out).toEqual([1, 3, 5, 7, 9]);
+    expect(o.hasHole()).toBe(false);
+  });
 });

@@ -15,8 +15,8 @@ export const HOLE_GIVE_UP_MS = 1000;
  */
 export class EventOrder {
   private lastId: number;
-  private held = new Map<number, StoredEvent>();
-  private holeSince = 0;
+  /** Events waiting for a lower id, with when each arrived: a hole's clock is the held event's. */
+  private held = new Map<number, { event: StoredEvent; since: number }>();
   /** Ids given up as holes; one that commits after all is still delivered (late). */
   private skipped = new Set<number>();
 
@@ -39,43 +39,47 @@ export class EventOrder {
   }
 
   offer(rows: StoredEvent[]): void {
+    const now = this.now();
     for (const e of rows) {
-      if (e.id > this.lastId) this.held.set(e.id, e);
-      else if (this.skipped.delete(e.id)) this.emit(e);
+      if (e.id > this.lastId) {
+        if (!this.held.has(e.id)) this.held.set(e.id, { event: e, since: now });
+      } else if (this.skipped.delete(e.id)) this.emit(e);
     }
     this.drain();
   }
 
-  /** The ids missing before the first held event (at most 500), for a gap check to load. */
+  /** Every id missing below the last held event (at most 500), for one gap check to load. */
   missing(): number[] {
     if (this.held.size === 0) return [];
-    const first = Math.min(...this.held.keys());
+    const top = Math.max(...this.held.keys());
     const ids: number[] = [];
-    for (let id = this.lastId + 1; id < first && ids.length < 500; id++) ids.push(id);
+    for (let id = this.lastId + 1; id < top && ids.length < 500; id++) if (!this.held.has(id)) ids.push(id);
     return ids;
   }
 
-  /** After a gap check: a hole older than HOLE_GIVE_UP_MS is taken for rolled back and skipped. */
+  /**
+   * After a gap check: the ids missing below an event held longer than
+   * HOLE_GIVE_UP_MS are taken for rolled back and skipped. The clock is the
+   * held event's, not the hole's turn at the front, so a burst of rollbacks
+   * costs one wait, not one wait per hole.
+   */
   giveUpOldHole(): void {
-    if (this.held.size === 0 || this.held.has(this.lastId + 1)) return;
-    if (this.now() - this.holeSince <= HOLE_GIVE_UP_MS) return;
-    const upTo = Math.min(...this.held.keys());
-    for (let id = this.lastId + 1; id < upTo; id++) this.skipped.add(id);
-    if (this.skipped.size > 10_000) this.skipped = new Set([...this.skipped].slice(-5_000));
-    this.lastId = upTo - 1;
-    this.holeSince = 0;
-    this.drain();
+    while (this.held.size > 0 && !this.held.has(this.lastId + 1)) {
+      const front = Math.min(...this.held.keys());
+      const since = this.held.get(front)?.since ?? this.now();
+      if (this.now() - since <= HOLE_GIVE_UP_MS) return;
+      for (let id = this.lastId + 1; id < front; id++) this.skipped.add(id);
+      if (this.skipped.size > 10_000) this.skipped = new Set([...this.skipped].slice(-5_000));
+      this.lastId = front - 1;
+      this.drain();
+    }
   }
 
   private drain() {
-    const before = this.lastId;
     for (let next = this.held.get(this.lastId + 1); next; next = this.held.get(this.lastId + 1)) {
-      this.held.delete(next.id);
-      this.lastId = next.id;
-      this.emit(next);
+      this.held.delete(next.event.id);
+      this.lastId = next.event.id;
+      this.emit(next.event);
     }
-    if (this.held.size === 0) this.holeSince = 0;
-    // A new hole (the previous one was filled): its own clock.
-    else if (this.holeSince === 0 || this.lastId !== before) this.holeSince = this.now();
   }
 }
