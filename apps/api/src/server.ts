@@ -1,13 +1,12 @@
-import type { IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CoreConfig, createCoreContext, SharedRateLimiter } from "@elsehu/core";
 import { connect } from "@elsehu/db";
-import { serve } from "@hono/node-server";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Hono } from "hono";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
-import { createApp } from "./http/app";
+import { createHttpListener } from "./http/listener";
 import type { AppEnv } from "./http/request-info";
 import { RealtimeHub } from "./realtime/hub";
 import { PresenceTracker } from "./realtime/presence";
@@ -56,7 +55,7 @@ export type ApiHandle = {
   kill: () => Promise<void>;
 };
 
-/** Starts one API process: HTTP (Hono + tRPC) and tRPC WebSocket on the same port and path. */
+/** Starts one API process: HTTP (tRPC calls, Hono for the rest) and tRPC WebSocket on the same port and path. */
 export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
   const database = connect(opts.databaseUrl, { max: opts.dbPoolMax ?? 10, applicationName: "elsehu-api" });
   const listenDb = connect(opts.databaseUrl, { max: 1, applicationName: "elsehu-api-listen" });
@@ -88,7 +87,8 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     ip: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.ipPerMinute }),
     webhook: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.webhookPerMinute }),
   };
-  const app = createApp({
+  const listener = createHttpListener({
+    hostname: opts.host ?? "127.0.0.1",
     deps,
     log: opts.log,
     corsOrigins,
@@ -101,8 +101,14 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     mount: opts.mount ? (a) => opts.mount?.(a, deps) : undefined,
   });
 
-  const server = serve({ fetch: app.fetch, port: opts.port, hostname: opts.host ?? "127.0.0.1" });
-  await new Promise<void>((r) => (server.listening ? r() : server.once("listening", () => r())));
+  const server = createServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host ?? "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 
   // Route upgrades ourselves: a ws server bound to the http server would answer 400 to other paths.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });

@@ -60,6 +60,33 @@ describe("HTTP edge of the API", () => {
       body: JSON.stringify({ email: "a@b.c", password: "x".repeat(4096) }),
     });
     expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: "Request body larger than 1 KB" });
+  });
+
+  it("refuses a chunked body (no Content-Length) as soon as it passes the limit", async () => {
+    const chunk = new TextEncoder().encode(" ".repeat(700));
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 3; i++) controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const res = await fetch(`${stack.url}/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("counts tRPC calls by procedure in the Prometheus metrics", async () => {
+    const u = await userWithToken(stack, "OPERATOR");
+    await fetch(`${stack.url}/trpc/auth.me`, { headers: { authorization: `Bearer ${u.token}` } });
+    const text = await (await fetch(`${stack.url}/metrics`)).text();
+    expect(text).toMatch(/http_requests_total\{method="GET",route="trpc:auth.me",status="200"\} \d+/);
+    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="trpc:auth.me"\} \d+/);
   });
 
   it("limits requests per session token with 429 and Retry-After", async () => {

@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable, type SharedRateLimiter } from "@elsehu/core";
+import type { SharedRateLimiter } from "@elsehu/core";
 import { migrationsCurrent } from "@elsehu/db";
 import { trpcServer } from "@hono/trpc-server";
 import { Hono } from "hono";
@@ -6,12 +6,13 @@ import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
+import type { BodyLimit, BodyLimits } from "./body-limits";
 import { registerCampaignFiles } from "./campaign-files";
 import { registerMedia } from "./media";
-import { createMetrics } from "./metrics";
-import { rateLimit } from "./rate-limit";
+import type { Metrics } from "./metrics";
+import { type RateCheck, rateLimit } from "./rate-limit";
 import { mountReportsExport } from "./reports-export";
-import { corsWhenOrigin, forBodies, requestBase } from "./request-base";
+import { corsWhenOrigin, forBodies, requestBase, unexpectedError } from "./request-base";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
 import { mountUploads } from "./uploads";
 import { serveWebApp } from "./web-app";
@@ -32,20 +33,23 @@ export type AppOptions = {
   mount?: (app: Hono<AppEnv>) => void;
 };
 
-export function createApp(opts: AppOptions) {
+/** What the Hono app shares with the direct tRPC path (http/trpc-http.ts), so both count and limit alike. */
+export type SharedEdge = { metrics: Metrics; rateCheck: RateCheck; limits: BodyLimits };
+
+/**
+ * Every route but the plain tRPC calls, which http/trpc-http.ts answers in
+ * front of it; tRPC requests it declines (preflights, uploads, streaming...)
+ * still come here and get the same edge.
+ */
+export function createApp(opts: AppOptions, { metrics, rateCheck, limits }: SharedEdge) {
   const app = new Hono<AppEnv>();
-  const metrics = createMetrics();
 
   app.use("*", requestBase({ log: opts.log, trustProxy: opts.trustProxy }));
   app.use("*", metrics.middleware);
   app.use("/trpc/*", corsWhenOrigin(opts.corsOrigins));
   app.onError((err, c) => {
-    if (isDatabaseUnavailable(err)) {
-      c.get("log").warn({ err }, "database unavailable");
-      return c.json({ error: "Banco de dados indisponível; tente novamente", requestId: c.get("requestId") }, 503);
-    }
-    c.get("log").error({ err }, "unhandled error");
-    return c.json({ error: "Internal error", requestId: c.get("requestId") }, 500);
+    const { status, body } = unexpectedError(err, c.get("log"), c.get("requestId"));
+    return c.json(body, status);
   });
 
   app.get("/healthz", (c) => c.json({ ok: true }));
@@ -65,19 +69,16 @@ export function createApp(opts: AppOptions) {
     return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
   });
 
-  app.use("/trpc/*", rateLimit(opts.limiters));
-  const jsonLimit = bodyLimit({
-    maxSize: opts.bodyLimitKb * 1024,
-    onError: (c) => c.json({ error: `Request body larger than ${opts.bodyLimitKb} KB` }, 413),
-  });
-  const uploadMb = opts.uploadLimitMb ?? 50;
-  const uploadLimit = bodyLimit({
-    maxSize: uploadMb * 1024 * 1024,
-    onError: (c) => c.json({ error: `File larger than ${uploadMb} MB` }, 413),
-  });
+  app.use("/trpc/*", rateLimit(rateCheck));
+  const limited = (l: BodyLimit) =>
+    bodyLimit({ maxSize: l.maxBytes, onError: (c) => c.json({ error: l.message }, 413) });
+  const jsonLimit = limited(limits.json);
+  const uploadLimit = limited(limits.upload);
   app.use(
     "/trpc/*",
-    forBodies((c, next) => (c.req.path === "/trpc/messages.sendMedia" ? uploadLimit : jsonLimit)(c, next)),
+    forBodies((c, next) =>
+      (limits.forProcedure(c.req.path.slice(6)) === limits.upload ? uploadLimit : jsonLimit)(c, next),
+    ),
   );
   app.use(
     "/trpc/*",

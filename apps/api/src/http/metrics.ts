@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from "hono";
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 
+export type Metrics = ReturnType<typeof createMetrics>;
+
 /** Prometheus metrics of one API process. */
 export function createMetrics() {
   const registry = new Registry();
@@ -23,27 +25,33 @@ export function createMetrics() {
     string,
     { count: ReturnType<typeof requests.labels>; time: ReturnType<typeof duration.labels> }
   >();
-  const middleware: MiddlewareHandler = async (c, next) => {
-    const start = performance.now();
-    await next();
-    const method = c.req.method;
-    const route = routeLabel(c.req.path, c.req.routePath);
-    const status = String(c.res.status);
+  /** Counts one answered request; `seconds` is how long it took. */
+  const observe = (method: string, route: string, status: number, seconds: number) => {
     const key = `${method} ${route} ${status}`;
     let child = children.get(key);
     if (!child) {
-      child = { count: requests.labels(method, route, status), time: duration.labels(method, route) };
+      const code = String(status);
+      child = { count: requests.labels(method, route, code), time: duration.labels(method, route) };
       // Routes come from our code, but batched tRPC paths are client-chosen: bound the map.
       if (children.size < 5000) children.set(key, child);
     }
     child.count.inc();
-    child.time.observe((performance.now() - start) / 1000);
+    child.time.observe(seconds);
   };
-  return { registry, middleware };
+  const middleware: MiddlewareHandler = async (c, next) => {
+    const start = performance.now();
+    await next();
+    observe(c.req.method, routeLabel(c.req.path, c.req.routePath), c.res.status, (performance.now() - start) / 1000);
+  };
+  return { registry, middleware, observe };
 }
 
 /** tRPC calls are labelled by procedure path (batched calls joined by commas). */
+export function trpcRouteLabel(procedurePath: string): string {
+  return `trpc:${procedurePath.slice(0, 200)}`;
+}
+
 function routeLabel(path: string, routePath: string): string {
-  if (path.startsWith("/trpc/")) return `trpc:${path.slice(6).slice(0, 200)}`;
+  if (path.startsWith("/trpc/")) return trpcRouteLabel(path.slice(6));
   return routePath || "unmatched";
 }

@@ -3,19 +3,33 @@ import type { SharedRateLimiter } from "@elsehu/core";
 import type { MiddlewareHandler } from "hono";
 import { type AppEnv, clientIp, tokenFromRequest } from "./request-info";
 
+export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/** Counts one tRPC request of `ip` (and of the session `token`, if any). */
+export type RateCheck = (ip: string, token: string | undefined) => RateDecision;
+
 /**
  * Per-user (token) and per-IP limits shared across API processes. Webhook
  * routes use their own limiter, so a provider burst never eats a user's budget.
  */
-export function rateLimit(limits: { user: SharedRateLimiter; ip: SharedRateLimiter }): MiddlewareHandler<AppEnv> {
+export function userAndIpLimit(limits: { user: SharedRateLimiter; ip: SharedRateLimiter }): RateCheck {
   const keys = new TokenKeys();
+  return (ip, token) => {
+    const refused = limits.ip.hit(`ip:${ip}`);
+    if (refused.allowed && token) return limits.user.hit(keys.of(token));
+    return refused;
+  };
+}
+
+/** The JSON body of a 429 (its Retry-After header carries the same number). */
+export const tooManyRequests = (retryAfterSeconds: number) => ({ error: "Too many requests", retryAfterSeconds });
+
+/** `check` as Hono middleware (tRPC requests that tRPC's own adapter answers: see http/trpc-http.ts). */
+export function rateLimit(check: RateCheck): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = tokenFromRequest(c);
-    let refused = limits.ip.hit(`ip:${clientIp(c)}`);
-    if (refused.allowed && token) refused = limits.user.hit(keys.of(token));
-    if (!refused.allowed) {
-      c.header("Retry-After", String(refused.retryAfterSeconds));
-      return c.json({ error: "Too many requests", retryAfterSeconds: refused.retryAfterSeconds }, 429);
+    const decision = check(clientIp(c), tokenFromRequest(c));
+    if (!decision.allowed) {
+      c.header("Retry-After", String(decision.retryAfterSeconds));
+      return c.json(tooManyRequests(decision.retryAfterSeconds), 429);
     }
     await next();
   };

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import { isDatabaseUnavailable } from "@elsehu/core";
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { Logger } from "pino";
@@ -21,6 +23,27 @@ const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
 
 const REQUEST_ID = /^[\w\-=]{1,255}$/;
 
+/** The client's X-Request-Id when well-formed, otherwise a fresh one. */
+export function requestIdFor(given: string | undefined): string {
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Request id and security headers straight onto node's response (merged into whatever is answered). */
+export function stampResponse(out: ServerResponse, reqId: string): void {
+  out.setHeader("X-Request-Id", reqId);
+  for (const [k, v] of SECURITY_HEADERS) out.setHeader(k, v);
+}
+
+/** The answer to an error nothing else handled: 503 while the database is unavailable, else 500 (logged). */
+export function unexpectedError(err: unknown, log: Logger, requestId: string) {
+  if (isDatabaseUnavailable(err)) {
+    log.warn({ err }, "database unavailable");
+    return { status: 503 as const, body: { error: "Banco de dados indisponível; tente novamente", requestId } };
+  }
+  log.error({ err }, "unhandled error");
+  return { status: 500 as const, body: { error: "Internal error", requestId } };
+}
+
 /**
  * Request id, lazy per-request logger and security headers in one middleware.
  * Headers never go through `c.header()` before the handler: that makes hono
@@ -29,16 +52,14 @@ const REQUEST_ID = /^[\w\-=]{1,255}$/;
  */
 export function requestBase(opts: { log: Logger; trustProxy: boolean }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const given = c.req.header("x-request-id");
-    const reqId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    const reqId = requestIdFor(c.req.header("x-request-id"));
     c.set("requestId", reqId);
     c.set("trustProxy", opts.trustProxy);
     c.set("log", lazyChild(opts.log, reqId));
     const out = c.env?.outgoing;
     if (out) {
       // Straight onto node's response: merged into whatever the handler answers, far cheaper than a Headers object.
-      out.setHeader("X-Request-Id", reqId);
-      for (const [k, v] of SECURITY_HEADERS) out.setHeader(k, v);
+      stampResponse(out, reqId);
       await next();
       return;
     }

@@ -10,26 +10,47 @@ export type AppEnv = {
   Variables: { trustProxy: boolean; log: Logger; requestId: string };
 };
 
+/*
+ * Each rule is written once over plain header values, so Hono routes and the
+ * direct tRPC path (http/trpc-http.ts) read a request the same way.
+ */
+
 /** The peer address. X-Forwarded-For is trusted only when TRUST_PROXY is set (see env). */
-export function clientIp(c: Context<AppEnv>): string {
-  if (c.get("trustProxy")) {
-    const fwd = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+export function peerIp(trustProxy: boolean, forwardedFor: string | undefined, remote: string | undefined): string {
+  if (trustProxy) {
+    const fwd = forwardedFor?.split(",")[0]?.trim();
     if (fwd) return fwd;
   }
+  return remote ?? "unknown";
+}
+
+export function tokenFromHeaders(authorization: string | undefined, cookie: string | undefined): string | undefined {
+  if (authorization?.startsWith("Bearer ")) return authorization.slice(7).trim();
+  return readCookie(cookie, COOKIE_NAME);
+}
+
+export function authViaHeaders(
+  authorization: string | undefined,
+  cookie: string | undefined,
+): "bearer" | "cookie" | null {
+  if (authorization?.startsWith("Bearer ")) return "bearer";
+  return readCookie(cookie, COOKIE_NAME) ? "cookie" : null;
+}
+
+export function clientIp(c: Context<AppEnv>): string {
+  let remote: string | undefined;
   try {
-    return getConnInfo(c).remote.address ?? "unknown";
+    remote = getConnInfo(c).remote.address;
   } catch {
-    return "unknown";
+    remote = undefined;
   }
+  return peerIp(c.get("trustProxy"), c.req.header("x-forwarded-for"), remote);
 }
 
 export function tokenFromRequest(c: Context<AppEnv>): string | undefined {
-  const auth = c.req.header("authorization");
-  if (auth?.startsWith("Bearer ")) return auth.slice(7).trim();
-  return readCookie(c.req.header("cookie"), COOKIE_NAME);
+  return tokenFromHeaders(c.req.header("authorization"), c.req.header("cookie"));
 }
 
 export function authVia(c: Context<AppEnv>): "bearer" | "cookie" | null {
-  if (c.req.header("authorization")?.startsWith("Bearer ")) return "bearer";
-  return readCookie(c.req.header("cookie"), COOKIE_NAME) ? "cookie" : null;
+  return authViaHeaders(c.req.header("authorization"), c.req.header("cookie"));
 }

@@ -14,13 +14,16 @@ export type ApiDeps = {
   allowedOrigins: string[];
 };
 
+/** Where login/logout put their Set-Cookie: a Fetch Headers (tRPC's adapter) or the direct path's list. */
+export type ResponseHeaders = { append(name: string, value: string): void };
+
 export type Context = ApiDeps & {
   user: SessionUser | null;
   session: { id: string; expiresAt: Date } | null;
   ip: string;
   userAgent: string | undefined;
   /** Only on HTTP: lets login/logout set the session cookie. */
-  resHeaders: Headers | null;
+  resHeaders: ResponseHeaders | null;
   /** How the request proved who it is; cookie-authenticated mutations are checked for cross-site origin. */
   authVia: "cookie" | "bearer" | "ws" | null;
   origin: string | undefined;
@@ -49,7 +52,7 @@ export async function createContext(
     via: Context["authVia"];
     ip: string;
     userAgent?: string;
-    resHeaders?: Headers;
+    resHeaders?: ResponseHeaders;
     origin?: string;
     host?: string;
   },
