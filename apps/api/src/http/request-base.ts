@@ -21,6 +21,9 @@ const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ["X-XSS-Protection", "0"],
 ];
 
+/** SECURITY_HEADERS as a flat name, value, name, value... list (what writeHead takes). */
+export const SECURITY_HEADER_LIST: readonly string[] = SECURITY_HEADERS.flat();
+
 const REQUEST_ID = /^[\w\-=]{1,255}$/;
 
 /** The client's X-Request-Id when well-formed, otherwise a fresh one. */

@@ -5,7 +5,7 @@ import { type CallPlan, planCalls, runCalls } from "../trpc/http-calls";
 import { type BodyLimits, discardRest, readBody } from "./body-limits";
 import { type Metrics, trpcRouteLabel } from "./metrics";
 import { type RateCheck, tooManyRequests } from "./rate-limit";
-import { requestIdFor, stampResponse, unexpectedError } from "./request-base";
+import { requestIdFor, SECURITY_HEADER_LIST, unexpectedError } from "./request-base";
 import { authViaHeaders, peerIp, tokenFromHeaders } from "./request-info";
 
 export type TrpcHttpOptions = {
@@ -59,17 +59,17 @@ async function answer(o: TrpcHttpOptions, req: IncomingMessage, res: ServerRespo
   const start = performance.now();
   const h = req.headers;
   const reqId = requestIdFor(h["x-request-id"] as string | undefined);
-  stampResponse(res, reqId);
+  // Names and values in one flat list, written once by writeHead (no per-header bookkeeping).
+  const headers = [...SECURITY_HEADER_LIST, "X-Request-Id", reqId];
   // CORS as hono/cors does for a non-preflight request (preflights go to Hono).
   if (h.origin !== undefined) {
-    if (o.corsOrigins.includes(h.origin)) res.setHeader("Access-Control-Allow-Origin", h.origin);
-    res.setHeader("Access-Control-Allow-Credentials", "true");
+    if (o.corsOrigins.includes(h.origin)) headers.push("Access-Control-Allow-Origin", h.origin);
+    headers.push("Access-Control-Allow-Credentials", "true");
   }
   const send = (status: number, body: string, vary = "Origin") => {
-    res.statusCode = status;
-    res.setHeader("Vary", vary);
-    res.setHeader("Content-Type", "application/json");
-    res.setHeader("Content-Length", Buffer.byteLength(body));
+    const length = String(Buffer.byteLength(body));
+    headers.push("Vary", vary, "Content-Type", "application/json", "Content-Length", length);
+    res.writeHead(status, headers);
     res.end(body);
     o.metrics.observe(r.method, trpcRouteLabel(r.path), status, (performance.now() - start) / 1000);
   };
@@ -78,7 +78,7 @@ async function answer(o: TrpcHttpOptions, req: IncomingMessage, res: ServerRespo
     const token = tokenFromHeaders(h.authorization, h.cookie);
     const rate = o.rateCheck(ip, token);
     if (!rate.allowed) {
-      res.setHeader("Retry-After", String(rate.retryAfterSeconds));
+      headers.push("Retry-After", String(rate.retryAfterSeconds));
       if (r.method === "POST") res.once("finish", () => discardRest(req));
       return send(429, JSON.stringify(tooManyRequests(rate.retryAfterSeconds)));
     }
@@ -94,8 +94,7 @@ async function answer(o: TrpcHttpOptions, req: IncomingMessage, res: ServerRespo
     // A client that leaves aborts its calls, as tRPC's adapters do.
     const abort = new AbortController();
     res.once("close", () => res.writableFinished || abort.abort());
-    const outHeaders: Array<[string, string]> = [];
-    const resHeaders = { append: (name: string, value: string) => void outHeaders.push([name, value]) };
+    const resHeaders = { append: (name: string, value: string) => void headers.push(name, value) };
     const result = await runCalls(
       r.plan,
       rawInput,
@@ -116,7 +115,6 @@ async function answer(o: TrpcHttpOptions, req: IncomingMessage, res: ServerRespo
         },
       },
     );
-    for (const [name, value] of outHeaders) res.appendHeader(name, value);
     send(result.status, result.body, "trpc-accept, accept, Origin");
   } catch (err) {
     const { status, body } = unexpectedError(err, o.log.child({ reqId }), reqId);
