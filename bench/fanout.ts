@@ -46,7 +46,7 @@ if (role === "clients") {
   await main();
 }
 
-type FromChild = { type: "ready" } | { type: "latencies"; latencies: number[] } | { type: "done" };
+type FromChild = { type: "ready" } | { type: "latencies"; latencies: number[]; cpuMs: number } | { type: "done" };
 
 /** A child process of this same file in `role`, with a typed way to wait for its messages. */
 function child(childRole: "clients" | "raiser", init: ClientsInit | { databaseUrl: string }) {
@@ -79,9 +79,9 @@ function child(childRole: "clients" | "raiser", init: ClientsInit | { databaseUr
 type Child = ReturnType<typeof child>;
 
 /** The latencies a client process recorded since its last report (it waits for `expected` of them, 30 s at most). */
-async function collect(clients: Child, expected: number): Promise<number[]> {
+async function collect(clients: Child, expected: number): Promise<{ latencies: number[]; cpuMs: number }> {
   clients.send({ type: "report", expected, timeoutMs: 30_000 });
-  return (await clients.next("latencies")).latencies;
+  return clients.next("latencies");
 }
 
 /** --profile: a CPU profile of this (the API) process, written to the working directory. */
@@ -179,24 +179,36 @@ async function main() {
   await tRPCPhase(5);
   await basePhase(5);
 
-  const results: Array<{ p50: number; p99: number; b50: number; b99: number; n: number; bn: number; cpu: number }> = [];
+  // Per round: latencies (ms), deliveries, and CPU per event (ms) of each server and client process.
+  type Round = { p50: number; p99: number; b50: number; b99: number; n: number; bn: number } & {
+    cpu: number;
+    bcpu: number;
+    client: number;
+    bclient: number;
+  };
+  const results: Round[] = [];
   for (let r = 0; r < rounds; r++) {
     const profiler = r === 0 && args.bool("profile") ? await startProfile() : null;
     const cpu0 = process.cpuUsage();
-    const lat = await tRPCPhase(events);
+    const got = await tRPCPhase(events);
     const cpu = process.cpuUsage(cpu0);
     await profiler?.();
+    const cpu1 = process.cpuUsage();
     const base = await basePhase(events);
-    const s = [...lat].sort((a, b) => a - b);
-    const b = [...base].sort((a, b) => a - b);
+    const bcpu = process.cpuUsage(cpu1);
+    const s = [...got.latencies].sort((a, b) => a - b);
+    const b = [...base.latencies].sort((a, b) => a - b);
     results.push({
       p50: percentile(s, 50),
       p99: percentile(s, 99),
       b50: percentile(b, 50),
       b99: percentile(b, 99),
-      n: lat.length,
-      bn: base.length,
+      n: s.length,
+      bn: b.length,
       cpu: (cpu.user + cpu.system) / 1000 / events,
+      bcpu: (bcpu.user + bcpu.system) / 1000 / events,
+      client: got.cpuMs / events,
+      bclient: base.cpuMs / events,
     });
   }
   await Promise.all([ours.stop(), raw.stop(), raiser.stop()]);
@@ -221,9 +233,10 @@ async function main() {
       `${sockets} sockets, ${rounds} rounds of ${events} events ${gapMs} ms apart, client: ${clientMode}`,
       ...results.map(
         (x, i) =>
-          `round ${i + 1}: tRPC p50 ${x.p50} p99 ${x.p99} ms (${x.n}/${expected}, API CPU ${x.cpu.toFixed(1)} ms/event)` +
-          `  ws puro p50 ${x.b50} p99 ${x.b99} ms (${x.bn}/${expected})  ratio ${ratios[i]?.toFixed(3)}`,
+          `round ${i + 1}: tRPC p50 ${x.p50} p99 ${x.p99} ms (${x.n}/${expected})  ws puro p50 ${x.b50} p99 ${x.b99} ms (${x.bn}/${expected})  ratio ${ratios[i]?.toFixed(3)}`,
       ),
+      `CPU per event (median): server: API ${pick("cpu").toFixed(1)} ms, ws puro ${pick("bcpu").toFixed(1)} ms;` +
+        ` clients: ${clientMode} ${pick("client").toFixed(1)} ms, ws puro ${pick("bclient").toFixed(1)} ms`,
       `median: tRPC p50 ${pick("p50")} p99 ${pick("p99")} ms, ws puro p50 ${pick("b50")} p99 ${pick("b99")} ms`,
       `ratio (median of rounds): ${ratio.toFixed(3)}  ${verdict(ratio, TARGET)}`,
     ],

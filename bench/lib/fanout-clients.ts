@@ -18,7 +18,7 @@ type Payload = { sentAt?: unknown };
 /**
  * The client side of bench/fanout.ts (a child process): opens the sockets,
  * records Date.now() - payload.sentAt for every message, and on each
- * `report` sends the latencies recorded since the previous one.
+ * `report` sends the latencies recorded since the previous one (and the CPU it spent).
  */
 export async function runClients(): Promise<void> {
   const init = await nextMessage<ClientsInit>();
@@ -41,12 +41,16 @@ export async function runClients(): Promise<void> {
   }
   process.send?.({ type: "ready" });
 
+  let cpu = process.cpuUsage();
   for (;;) {
     const m = await nextMessage<{ type: "report"; expected: number; timeoutMs: number } | { type: "stop" }>();
     if (m.type === "stop") break;
     const deadline = Date.now() + m.timeoutMs;
     while (latencies.length < m.expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    process.send?.({ type: "latencies", latencies });
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    // CPU this process spent since the last report: what parsing the messages cost the clients.
+    process.send?.({ type: "latencies", latencies, cpuMs: (used.user + used.system) / 1000 });
     latencies = [];
   }
   for (const close of closers) close();
