@@ -233,11 +233,11 @@ async function main() {
       `${sockets} sockets, ${rounds} rounds of ${events} events ${gapMs} ms apart, client: ${clientMode}`,
       ...results.map(
         (x, i) =>
-          `round ${i + 1}: tRPC p50 ${x.p50} p99 ${x.p99} ms (${x.n}/${expected})  ws puro p50 ${x.b50} p99 ${x.b99} ms (${x.bn}/${expected})  ratio ${ratios[i]?.toFixed(3)}`,
+          `round ${i + 1}: tRPC p50 ${x.p50} p99 ${x.p99} ms (${x.n}/${expected})  raw ws p50 ${x.b50} p99 ${x.b99} ms (${x.bn}/${expected})  ratio ${ratios[i]?.toFixed(3)}`,
       ),
-      `CPU per event (median): server: API ${pick("cpu").toFixed(1)} ms, ws puro ${pick("bcpu").toFixed(1)} ms;` +
-        ` clients: ${clientMode} ${pick("client").toFixed(1)} ms, ws puro ${pick("bclient").toFixed(1)} ms`,
-      `median: tRPC p50 ${pick("p50")} p99 ${pick("p99")} ms, ws puro p50 ${pick("b50")} p99 ${pick("b99")} ms`,
+      `CPU per event (median): server: API ${pick("cpu").toFixed(1)} ms, raw ws ${pick("bcpu").toFixed(1)} ms;` +
+        ` clients: ${clientMode} ${pick("client").toFixed(1)} ms, raw ws ${pick("bclient").toFixed(1)} ms`,
+      `median: tRPC p50 ${pick("p50")} p99 ${pick("p99")} ms, raw ws p50 ${pick("b50")} p99 ${pick("b99")} ms`,
       `ratio (median of rounds): ${ratio.toFixed(3)}  ${verdict(ratio, TARGET)}`,
     ],
   );
