@@ -1,9 +1,8 @@
-import type postgres from "postgres";
 import { z } from "zod";
 import type { Actor, CoreContext } from "../shared/context";
-import { parseOrThrow, scopeFilter } from "./filter";
-import { FinishedFilter, finishedFrom } from "./finished-query";
-import { metricColumns } from "./metrics";
+import { copyOutColumn, sqlLiteral } from "../shared/copy-out";
+import { type ParsedFilter, parseOrThrow, scopeFilter } from "./filter";
+import { FinishedFilter, searchPatterns } from "./finished-query";
 
 export const ExportFinishedInput = FinishedFilter.and(z.object({ excel: z.boolean().default(false) }));
 export type ExportFinishedInput = z.input<typeof ExportFinishedInput>;
@@ -45,12 +44,12 @@ const HEADER = {
   ],
 };
 const DATE_COLS = ["created_at", "first_assigned_at", "first_response_at", "closed_at"] as const;
+const TIME_COLS = ["wait_s", "handle_s", "first_response_s", "duration_s"] as const;
 
 /**
  * One CSV cell of free text: quoted when it holds the separator, a quote or a
  * line break; prefixed with ' when it starts like a formula, so a spreadsheet
- * never evaluates it. Built in SQL, like the whole line, so the API only
- * concatenates strings while Postgres works on its own core.
+ * never evaluates it.
  */
 function textCell(x: string, sep: string): string {
   const guarded = `(case when left(${x}, 1) in ('=', '+', '-', '@', E'\\t', E'\\r') then '''' || ${x} else ${x} end)`;
@@ -58,54 +57,76 @@ function textCell(x: string, sep: string): string {
 }
 
 /**
- * The finished-conversations list as CSV text chunks (one per 2,000 rows),
- * read through a server-side cursor on a reserved connection so memory stays
- * flat whatever the size. Plain: comma, ISO-8601 UTC dates, minutes with a
- * dot. Excel (pt-BR): semicolon, UTF-8 BOM, `dd/mm/yyyy HH:MM` in the report
- * timezone, decimal comma.
+ * Whole seconds as minutes with two decimals: exactly `to_char(round(s / 60.0, 2), 'FM…0.00')` (s / 60 is
+ * never halfway between two hundredths, so rounding half up in integers agrees) at a third of its cost.
+ */
+function minutesCell(x: string, point: string): string {
+  const h = `((abs(${x}::int8) * 10 + 3) / 6)`;
+  return `coalesce(case when ${x} < 0 then '-' else '' end || ${h} / 100 || '${point}' || substr((${h} % 100 + 100)::text, 2), '')`;
+}
+
+/**
+ * The SELECT of the export as SQL text (COPY takes no parameters: values go
+ * through sqlLiteral). Each row is one finished CSV line ending in CRLF, built
+ * by Postgres, so the API only passes bytes along. Dates are formatted in the
+ * session time zone, which exportFinishedCsv sets for the transaction.
+ */
+function exportSelect(f: ParsedFilter & { search?: string }, tz: string, excel: boolean): string {
+  const sep = excel ? ";" : ",";
+  const lit = sqlLiteral;
+  const dateFormat = excel ? "DD/MM/YYYY HH24:MI" : 'YYYY-MM-DD"T"HH24:MI:SS"Z"';
+  const cells = [
+    "c.id::text",
+    excel ? "case c.status when 'CLOSED' then 'Encerrada' else 'Expirada' end" : "c.status::text",
+    textCell("ct.name", sep),
+    "coalesce(ct.phone, '')",
+    textCell("u.name", sep),
+    textCell("t.name", sep),
+    textCell("i.name", sep),
+    ...DATE_COLS.map((col) => `coalesce(to_char(c.${col}, '${dateFormat}'), '')`),
+    ...TIME_COLS.map((col) => minutesCell(`c.${col}`, excel ? "," : ".")),
+  ];
+  const { search, digits } = searchPatterns(f.search);
+  // The rows of finishedFrom (reports.finished): finishedWhere's period and filters, and the contact search.
+  const where = [
+    "c.status in ('CLOSED', 'EXPIRED')",
+    `c.closed_at >= (${lit(f.from)}::date)::timestamp at time zone ${lit(tz)}`,
+    `c.closed_at < (${lit(f.to)}::date + 1)::timestamp at time zone ${lit(tz)}`,
+    f.operatorId ? `c.operator_id = ${lit(f.operatorId)}::uuid` : null,
+    f.tabulationId ? `c.tabulation_id = ${lit(f.tabulationId)}::uuid` : null,
+    f.instanceId ? `c.instance_id = ${lit(f.instanceId)}::uuid` : null,
+    search ? `(ct.search_text like ${lit(search)}${digits ? ` or ct.phone like ${lit(digits)}` : ""})` : null,
+  ].filter((x) => x !== null);
+  return `select concat_ws('${sep}', ${cells.join(", ")}) || E'\\r\\n'
+    from conversations c
+    join contacts ct on ct.id = c.contact_id
+    join service_instances i on i.id = c.instance_id
+    left join users u on u.id = c.operator_id
+    left join tabulations t on t.id = c.tabulation_id
+    where ${where.join(" and ")}
+    order by c.closed_at asc, c.id asc`;
+}
+
+/**
+ * The finished-conversations list as CSV bytes, oldest close first, streamed
+ * from a COPY so the API's memory stays flat whatever the size. Plain: comma,
+ * ISO-8601 UTC dates, minutes with a dot. Excel (pt-BR): semicolon, UTF-8 BOM,
+ * `dd/mm/yyyy HH:MM` in the report timezone, decimal comma.
  */
 export async function* exportFinishedCsv(
   ctx: Pick<CoreContext, "sql" | "config">,
   viewer: Actor,
   raw: ExportFinishedInput,
-): AsyncGenerator<string> {
+): AsyncGenerator<Uint8Array> {
   const input = scopeFilter(viewer, parseOrThrow(ExportFinishedInput, raw));
-  const { sql } = ctx;
   const tz = ctx.config.timezone;
   const excel = input.excel;
-  const sep = excel ? ";" : ",";
-  const u = (s: string) => sql.unsafe(s);
-  const m = metricColumns(sql);
-  const date = (col: string) =>
-    excel
-      ? sql`coalesce(to_char(c.${sql(col)} at time zone ${tz}, 'DD/MM/YYYY HH24:MI'), '')`
-      : u(`coalesce(to_char(c.${col} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '')`);
-  const minutes = (metric: postgres.Fragment) => {
-    const v = sql`to_char(round(${metric}::numeric / 60, 2), 'FM9999999990.00')`;
-    return sql`coalesce(${excel ? sql`replace(${v}, '.', ',')` : v}, '')`;
-  };
-  const cells = [
-    u("c.id::text"),
-    u(excel ? "case c.status when 'CLOSED' then 'Encerrada' else 'Expirada' end" : "c.status::text"),
-    u(textCell("ct.name", sep)),
-    u("coalesce(ct.phone, '')"),
-    u(textCell("u.name", sep)),
-    u(textCell("t.name", sep)),
-    u(textCell("i.name", sep)),
-    ...DATE_COLS.map(date),
-    ...[m.waiting, m.handling, m.firstResponse, m.duration].map(minutes),
-  ];
-  const line = cells.reduce((acc, cell) => sql`${acc} || ${u(`'${sep}'`)} || ${cell}`);
-  yield `${excel ? "\uFEFF" : ""}${(excel ? HEADER.excel : HEADER.plain).join(sep)}\r\n`;
-  const conn = await sql.reserve();
-  try {
-    const query = conn`select ${line} as line ${finishedFrom(conn, input, tz, { order: "asc" })}`;
-    for await (const rows of query.cursor(2000)) {
-      let out = "";
-      for (const r of rows) out += `${r.line}\r\n`;
-      yield out;
-    }
-  } finally {
-    conn.release();
-  }
+  const header = (excel ? HEADER.excel : HEADER.plain).join(excel ? ";" : ",");
+  yield Buffer.from(`${excel ? "\uFEFF" : ""}${header}\r\n`, "utf8");
+  // The period's lines are sorted in parallel workers: under the default 4 MB each, that sort spills to disk.
+  yield* copyOutColumn(ctx.sql, exportSelect(input, tz, excel), {
+    TimeZone: excel ? tz : "UTC",
+    work_mem: "128MB",
+    jit: "off",
+  });
 }
