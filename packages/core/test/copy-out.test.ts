@@ -32,16 +32,17 @@ describe("SingleColumnDecoder", () => {
     for (const size of [1, 2, 5, 6, 19, 20, 1000, 65_536, raw.length]) {
       const decoder = new SingleColumnDecoder();
       const out: Buffer[] = [];
-      for (let i = 0; i < raw.length; i += size) out.push(decoder.push(raw.subarray(i, i + size)));
+      for (let i = 0; i < raw.length; i += size) decoder.push(raw.subarray(i, i + size), out);
       expect(Buffer.concat(out).equals(expected), `chunks of ${size} bytes`).toBe(true);
       expect(decoder.done).toBe(true);
     }
   });
 
   it("refuses a stream that is not a binary COPY of one column", async () => {
-    expect(() => new SingleColumnDecoder().push(Buffer.from("id,name\r\n1,Ana\r\n".repeat(3)))).toThrow(/binary COPY/);
+    const csv = Buffer.from("id,name\r\n1,Ana\r\n".repeat(3));
+    expect(() => new SingleColumnDecoder().push(csv, [])).toThrow(/binary COPY/);
     const twoColumns = await copyBytes("select 'a', 'b'");
-    expect(() => new SingleColumnDecoder().push(twoColumns)).toThrow(/one column/);
+    expect(() => new SingleColumnDecoder().push(twoColumns, [])).toThrow(/one column/);
   });
 });
 

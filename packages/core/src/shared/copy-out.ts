@@ -16,8 +16,8 @@ const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 
 /**
  * Decodes `COPY ... TO STDOUT (FORMAT binary)` of one text column into the
- * concatenation of its values, chunk by chunk: a value split across chunks is
- * passed on in pieces, so memory never depends on the size of the result.
+ * concatenation of its values, chunk by chunk, as views of the chunks (no
+ * copy): a value split across chunks is passed on in pieces.
  * Binary rather than text or csv because those formats escape or quote line
  * breaks, and the values here are finished CSV lines ending in CRLF.
  */
@@ -30,16 +30,18 @@ export class SingleColumnDecoder {
   private rest: Buffer | null = null;
   done = false;
 
-  push(chunk: Buffer): Buffer {
+  /** Appends the value bytes found in `chunk` to `out`; returns how many. */
+  push(chunk: Buffer, out: Buffer[]): number {
     const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
     this.rest = null;
-    const out: Buffer[] = [];
     let i = 0;
+    let bytes = 0;
     while (i < buf.length && !this.done) {
       if (this.value > 0 || this.skip > 0) {
         const n = Math.min(this.value || this.skip, buf.length - i);
         if (this.value > 0) {
           out.push(buf.subarray(i, i + n));
+          bytes += n;
           this.value -= n;
         } else this.skip -= n;
         i += n;
@@ -66,16 +68,20 @@ export class SingleColumnDecoder {
       i += 6;
     }
     if (i < buf.length && !this.done) this.rest = Buffer.from(buf.subarray(i));
-    return out.length === 1 && out[0] ? out[0] : Buffer.concat(out);
+    return bytes;
   }
 }
+
+/** Bytes handed on at once: one copy per batch, few enough writes to the socket. */
+const BATCH_BYTES = 64 * 1024;
 
 /**
  * Streams the single text column of `select` straight from Postgres as bytes
  * (COPY TO STDOUT on a reserved connection, in a transaction for `settings`),
- * a few KB at a time and only as fast as the consumer pulls: no row objects and
- * no strings on the JS heap. If the consumer stops early, the COPY is cancelled
- * and drained so the connection goes back to the pool usable.
+ * in batches of about 64 KB and only as fast as the consumer pulls: no row
+ * objects and no strings on the JS heap, and each byte copied once. If the
+ * consumer stops early, the COPY is cancelled and drained so the connection
+ * goes back to the pool usable.
  */
 export async function* copyOutColumn(
   sql: postgres.Sql,
@@ -91,12 +97,7 @@ export async function* copyOutColumn(
     for (const [name, value] of Object.entries(settings)) await conn`select set_config(${name}, ${value}, true)`;
     query = conn.unsafe(`copy (${select}) to stdout (format binary)`);
     stream = await query.readable();
-    const decoder = new SingleColumnDecoder();
-    // destroyOnReturn: false, so an early stop can still drain the stream (and with it the connection).
-    for await (const chunk of stream.iterator({ destroyOnReturn: false })) {
-      const bytes = decoder.push(chunk as Buffer);
-      if (bytes.length > 0) yield bytes;
-    }
+    yield* batches(stream);
     await conn.unsafe("commit");
     committed = true;
   } finally {
@@ -110,5 +111,56 @@ export async function* copyOutColumn(
       await conn.unsafe("rollback").catch(() => {});
     }
     conn.release();
+  }
+}
+
+/**
+ * The decoded values in batches. postgres.js pushes one row per chunk; reading them as they come (rather than
+ * with read(), which concatenates what is buffered) leaves a single copy, into the batch. The stream is
+ * paused while a full batch waits for the consumer, which pauses the socket behind it.
+ */
+async function* batches(stream: Readable): AsyncGenerator<Buffer> {
+  const decoder = new SingleColumnDecoder();
+  let parts: Buffer[] = [];
+  let size = 0;
+  let ended = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const onData = (chunk: Buffer) => {
+    try {
+      size += decoder.push(chunk, parts);
+    } catch (err) {
+      failure ??= err;
+    }
+    if (size >= BATCH_BYTES || failure) {
+      stream.pause();
+      wake?.();
+    }
+  };
+  const onEnd = () => {
+    ended = true;
+    wake?.();
+  };
+  const onError = (err: unknown) => {
+    failure ??= err;
+    wake?.();
+  };
+  stream.on("data", onData).once("end", onEnd).once("error", onError);
+  try {
+    for (;;) {
+      if (size < BATCH_BYTES && !ended && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      if (failure) throw failure;
+      if (size > 0) {
+        const batch = parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts, size);
+        parts = [];
+        size = 0;
+        yield batch;
+      }
+      if (ended) return;
+      stream.resume();
+    }
+  } finally {
+    stream.off("data", onData).off("end", onEnd).off("error", onError);
   }
 }
