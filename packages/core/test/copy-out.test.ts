@@ -1,7 +1,8 @@
 import { connect } from "@elsehu/db";
 import { cloneDatabase } from "@elsehu/db/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { SingleColumnDecoder, sqlLiteral } from "../src/shared/copy-out";
+import { SingleColumnDecoder } from "../src/shared/copy-decoder";
+import { sqlLiteral } from "../src/shared/copy-out";
 
 let db: Awaited<ReturnType<typeof cloneDatabase>>;
 let database: ReturnType<typeof connect>;
