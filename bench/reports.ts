@@ -220,8 +220,9 @@ async function main() {
 
     // Full export of the 90 days, consumed as a browser would, sampling the API's RSS meanwhile.
     const pid = child.pid ?? 0;
-    let peakSampled = rssOf(pid, "VmRSS");
-    log(`API RSS before export ${r1(peakSampled)} MB (peak so far ${r1(rssOf(pid, "VmHWM"))} MB)`);
+    const rssBefore = rssOf(pid, "VmRSS");
+    let peakSampled = rssBefore;
+    log(`API RSS before export ${r1(rssBefore)} MB (peak so far ${r1(rssOf(pid, "VmHWM"))} MB)`);
     const sampler = setInterval(() => {
       peakSampled = Math.max(peakSampled, rssOf(pid, "VmRSS"));
     }, 50);
@@ -256,6 +257,8 @@ async function main() {
       ratio: Math.round((baselineMs / summaryMs) * 100) / 100,
       export_rows_per_s: Math.round(rows / exportS),
       export_peak_rss_mb: r1(peak),
+      // The API process's own size before the export: most of the peak (Node, tsx's loader thread, V8 heaps).
+      api_rss_before_export_mb: r1(rssBefore),
     };
     process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {

@@ -396,6 +396,21 @@ describe("GET /reports/finished.csv", () => {
     expect(lines[4]).toContain(";11/03/2025 00:00;");
   });
 
+  it("applies the contact search as typed, quotes and backslashes included", async () => {
+    const rows = async (search: string) => {
+      const res = await fetch(url(`&search=${encodeURIComponent(search)}`), {
+        headers: { authorization: `Bearer ${sup.token}` },
+      });
+      expect(res.status).toBe(200);
+      return (await res.text()).trimEnd().split("\r\n").slice(1);
+    };
+    const [silva] = await rows('silva; "ZÉ"');
+    expect(silva?.startsWith(`${ids.C4},`)).toBe(true);
+    expect(await rows("900000004")).toHaveLength(1);
+    expect(await rows("x' or '1'='1")).toEqual([]);
+    expect(await rows("\\'); select pg_sleep(1); --")).toEqual([]);
+  });
+
   it("requires a session, validates the period and keeps an operator to his own rows", async () => {
     expect((await fetch(url(""))).status).toBe(401);
     const bad = await fetch(`${stack.url}/reports/finished.csv?from=10/03/2025&to=2025-03-11`, {

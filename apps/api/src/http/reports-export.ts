@@ -8,7 +8,7 @@ const STATUS = { VALIDATION: 400, FORBIDDEN: 403, UNAUTHORIZED: 401, NOT_FOUND: 
 /**
  * GET /reports/finished.csv?from=YYYY-MM-DD&to=YYYY-MM-DD[&operatorId&tabulationId&instanceId&search][&excel=1]
  * Authenticated by bearer token or session cookie. The body is streamed from a
- * server-side cursor with backpressure (pull-based), so memory stays flat.
+ * COPY with backpressure (pull-based), so memory stays flat.
  */
 export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps) {
   app.get("/reports/finished.csv", async (c) => {
@@ -28,7 +28,7 @@ export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps) {
       excel,
     });
     // Pull the first chunk before answering so bad input or a forbidden filter is a clean 4xx, not a broken stream.
-    let first: IteratorResult<string>;
+    let first: IteratorResult<Uint8Array>;
     try {
       first = await chunks.next();
     } catch (err) {
@@ -37,15 +37,14 @@ export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps) {
       }
       throw err;
     }
-    const encoder = new TextEncoder();
-    let pending: IteratorResult<string> | null = first;
+    let pending: IteratorResult<Uint8Array> | null = first;
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
         try {
           const next = pending ?? (await chunks.next());
           pending = null;
           if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
+          else controller.enqueue(next.value);
         } catch (err) {
           c.get("log").error({ err }, "csv export failed");
           controller.error(err);

@@ -15,6 +15,19 @@ function fold(q: string): string {
     .toLowerCase();
 }
 
+/**
+ * LIKE patterns of a contact search: the folded text anywhere in
+ * `contacts.search_text`, and its digits anywhere in the phone (from 4 digits).
+ */
+export function searchPatterns(q: string | undefined): { search: string | null; digits: string | null } {
+  if (!q) return { search: null, digits: null };
+  const digits = q.replace(/\D/g, "");
+  return {
+    search: `%${fold(q).replace(/[%_\\]/g, "\\$&")}%`,
+    digits: digits.length >= 4 ? `%${digits}%` : null,
+  };
+}
+
 /** Opaque page cursor: the exact `closed_at` text (microseconds kept) and id of the last row. */
 export function encodeCursor(closedAtText: string, id: string): string {
   return Buffer.from(`${closedAtText}|${id}`).toString("base64url");
@@ -44,8 +57,7 @@ export function finishedFrom(
   tz: string,
   opts: { cursor?: string; order: "desc" | "asc" },
 ): postgres.Fragment {
-  const search = f.search ? `%${fold(f.search).replace(/[%_\\]/g, "\\$&")}%` : null;
-  const digits = f.search?.replace(/\D/g, "") ?? "";
+  const { search, digits } = searchPatterns(f.search);
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
   return sql`from conversations c
     join contacts ct on ct.id = c.contact_id
@@ -53,7 +65,7 @@ export function finishedFrom(
     left join users u on u.id = c.operator_id
     left join tabulations t on t.id = c.tabulation_id
     where ${finishedWhere(sql, f, tz)}
-    ${search ? sql`and (ct.search_text like ${search} ${digits.length >= 4 ? sql`or ct.phone like ${`%${digits}%`}` : sql``})` : sql``}
+    ${search ? sql`and (ct.search_text like ${search} ${digits ? sql`or ct.phone like ${digits}` : sql``})` : sql``}
     ${
       after
         ? sql`and c.closed_at <= ${after.closedAt}::timestamptz

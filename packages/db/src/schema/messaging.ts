@@ -144,6 +144,13 @@ export const conversations = pgTable(
     index("conversations_queue_idx").on(t.queuedAt).where(sql`${t.status} = 'WAITING'`),
     index("conversations_operator_idx").on(t.operatorId, t.status),
     /*
+     * The reports' "open now" / "waiting now" counts (per status, per operator, per instance) read this small
+     * index alone; without it they scanned all of conversations_operator_idx, in parallel workers.
+     */
+    index("conversations_active_idx")
+      .on(t.status, t.operatorId, t.instanceId)
+      .where(sql`${t.status} in ('WAITING', 'OPEN')`),
+    /*
      * Reports read a period of finished conversations by an index-only scan of one of these (by close
      * time, or per operator). Columns after the leading ones only cover the reports' reads (drizzle has no
      * INCLUDE); partial, so updates of active conversations never touch them.

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stack, startStack, userWithToken } from "./harness";
+
+/*
+ * The CSV export streams a COPY through a reserved connection. What can go wrong there only shows with
+ * volume: a reader slower than Postgres, or a reader who leaves midway. The API runs with a pool of two
+ * connections, so one left stuck by an export would stop the requests that follow.
+ */
+const ROWS = 20_000;
+let stack: Stack;
+let token: string;
+const url = () => `${stack.url}/reports/finished.csv?from=2025-03-10&to=2025-03-10`;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false, api: { dbPoolMax: 2 } });
+  token = (await userWithToken(stack, "SUPERVISOR")).token;
+  const sql = stack.core.sql;
+  const [inst] = await sql`insert into service_instances (name, provider, secrets)
+    values ('Loja', 'META', 'x') returning id`;
+  const [ct] = await sql`insert into contacts (phone, phone_key, name, search_text)
+    values ('+5511900000001', '+5511900000001', 'Cliente', 'cliente 5511900000001') returning id`;
+  await sql`insert into conversations (contact_id, instance_id, status, created_at, queued_at, first_assigned_at,
+      closed_at)
+    select ${String(ct?.id)}, ${String(inst?.id)}, 'CLOSED', t, t, t + interval '1 minute', t + interval '5 minutes'
+    from (select '2025-03-10T03:00:00Z'::timestamptz + g * interval '1 second' as t
+          from generate_series(1, ${ROWS}) g) x`;
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function download(opts: { pauseMs?: number; stopAfterChunks?: number } = {}): Promise<string[]> {
+  const res = await fetch(url(), { headers: { authorization: `Bearer ${token}` } });
+  expect(res.status).toBe(200);
+  const reader = res.body?.getReader();
+  if (!reader) throw new Error("no body");
+  const decoder = new TextDecoder();
+  let text = "";
+  for (let chunks = 0; ; chunks++) {
+    if (chunks === opts.stopAfterChunks) {
+      await reader.cancel();
+      break;
+    }
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+    if (opts.pauseMs) await new Promise((r) => setTimeout(r, opts.pauseMs));
+  }
+  return text.trimEnd().split("\r\n");
+}
+
+describe("CSV export under volume", () => {
+  it("delivers every row to a reader slower than the database, then serves the next download", async () => {
+    const slow = await download({ pauseMs: 5 });
+    expect(slow).toHaveLength(ROWS + 1);
+    expect(slow[ROWS]).toContain(",CLOSED,Cliente,+5511900000001,");
+    expect(await download()).toHaveLength(ROWS + 1);
+  });
+
+  it("frees the connection of a download abandoned midway", async () => {
+    for (let i = 0; i < 3; i++) {
+      const partial = await download({ stopAfterChunks: 3 });
+      expect(partial.length).toBeLessThan(ROWS);
+    }
+    expect(await download()).toHaveLength(ROWS + 1);
+    const [row] = await stack.core.sql`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and query ilike 'copy (%' and state = 'active'`;
+    expect(row?.n).toBe(0);
+  });
+});

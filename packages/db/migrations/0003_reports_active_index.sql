@@ -1,0 +1,1 @@
+CREATE INDEX "conversations_active_idx" ON "conversations" USING btree ("status","operator_id","instance_id") WHERE "conversations"."status" in ('WAITING', 'OPEN');
