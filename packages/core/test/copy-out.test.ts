@@ -4,6 +4,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { SingleColumnDecoder } from "../src/shared/copy-decoder";
 import { sqlLiteral } from "../src/shared/copy-out";
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    templateDatabaseUrl: string;
+  }
+}
+
 let db: Awaited<ReturnType<typeof cloneDatabase>>;
 let database: ReturnType<typeof connect>;
 
