@@ -38,7 +38,7 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
     throw err;
   }
 
-  const batchSize = opts.batchSize ?? 10_000;
+  const batchSize = opts.batchSize ?? 2_000;
   const every = opts.progressEveryMs ?? 300;
   let lastPublish = 0;
   let rows: PreparedRow[] = [];

@@ -16,7 +16,8 @@ export type Storage = {
     body: Readable | AsyncIterable<Uint8Array>,
     opts: { prefix: StoragePrefix; maxBytes?: number },
   ) => Promise<{ key: string; size: number }>;
-  open: (key: string, opts?: { start?: number }) => Readable;
+  /** `chunkBytes`: size of each read (default 256 KB). */
+  open: (key: string, opts?: { start?: number; chunkBytes?: number }) => Readable;
   size: (key: string) => Promise<number>;
   remove: (key: string) => Promise<void>;
 };
@@ -64,7 +65,8 @@ export function createStorage(root: string): Storage {
       }
       return { key, size };
     },
-    open: (key, opts) => createReadStream(pathOf(key), { start: opts?.start, highWaterMark: 256 * 1024 }),
+    open: (key, opts) =>
+      createReadStream(pathOf(key), { start: opts?.start, highWaterMark: opts?.chunkBytes ?? 256 * 1024 }),
     size: async (key) => (await stat(pathOf(key))).size,
     remove: async (key) => {
       await unlink(pathOf(key)).catch(() => {});
