@@ -1,42 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmbeddedPostgres } from "@elsehu/db";
-import { createTemplateDatabase, dropDatabase } from "@elsehu/db/testing";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const port = typeof a === "object" && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
+import { benchDatabase as sharedBenchDatabase } from "./database";
 
 /** A fresh migrated database on DATABASE_URL's server, or on a throwaway embedded Postgres. */
 export async function benchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  let server = process.env.DATABASE_URL;
-  let stop: (() => Promise<void>) | undefined;
-  let dir: string | undefined;
-  if (!server) {
-    dir = mkdtempSync(join(tmpdir(), "elsehu-bench-pg-"));
-    const pg = await startEmbeddedPostgres({ dir, port: await freePort(), persistent: false });
-    server = pg.url;
-    stop = pg.stop;
-  }
-  const url = await createTemplateDatabase(server);
-  return {
-    url,
-    drop: async () => {
-      await dropDatabase(url).catch(() => {});
-      await stop?.();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const db = await sharedBenchDatabase();
+  return { url: db.url, drop: db.close };
 }
 
 export function argSize(defaultSize: number): number {

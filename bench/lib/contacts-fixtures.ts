@@ -1,10 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startEmbeddedPostgres } from "@elsehu/db";
-import { createTemplateDatabase, dropDatabase } from "@elsehu/db/testing";
-
 /** `--size N` from argv, else `fallback`. */
 export function sizeArg(fallback: number): number {
   const i = process.argv.indexOf("--size");
@@ -13,38 +6,8 @@ export function sizeArg(fallback: number): number {
   return n;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === "object" && a ? a.port : 0));
-    });
-    s.on("error", reject);
-  });
-}
-
 /** A fresh migrated database on DATABASE_URL's server, or on a throwaway embedded Postgres. */
-export async function benchDatabase(): Promise<{ url: string; close: () => Promise<void> }> {
-  let server = process.env.DATABASE_URL;
-  let stop: (() => Promise<void>) | undefined;
-  let dir: string | undefined;
-  if (!server) {
-    dir = mkdtempSync(join(tmpdir(), "elsehu-bench-pg-"));
-    const pg = await startEmbeddedPostgres({ dir, port: await freePort(), persistent: false });
-    server = pg.url;
-    stop = pg.stop;
-  }
-  const url = await createTemplateDatabase(server);
-  return {
-    url,
-    close: async () => {
-      await dropDatabase(url).catch(() => {});
-      await stop?.();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export { benchDatabase } from "./database";
 
 const FIRST = [
   "João",
