@@ -38,85 +38,110 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
     throw err;
   }
 
-  const batchSize = opts.batchSize ?? 2_000;
+  const batchSize = opts.batchSize ?? 1_000;
   const every = opts.progressEveryMs ?? 300;
   let lastPublish = 0;
   let rows: PreparedRow[] = [];
   let errors: RejectedRow[] = [];
   let lastOrdinal = job.checkpointRows;
-  let committed = job.checkpointRows;
   let fatal: string | null = null;
 
-  /** Takes the rows gathered so far (synchronously) and commits them as one batch. */
-  const flush = async (final: boolean) => {
-    const n = rows.length + errors.length;
-    if (n === 0 && !final) return;
-    const [batchRows, batchErrors, upTo, from] = [rows, errors, lastOrdinal, committed];
-    rows = [];
-    errors = [];
-    const publish = final || Date.now() - lastPublish >= every;
-    await ctx.sql.begin(async (tx) => {
+  /**
+   * Commits one batch: its contacts, error rows, counters and checkpoint together. It waits for
+   * `previous` (the batch before it) to commit before it moves the checkpoint, so batches commit
+   * in file order even though two are written at once.
+   */
+  const writeBatch = (batch: Batch, previous: Promise<void>) =>
+    ctx.sql.begin(async (tx) => {
       // A larger GIN pending list merges trigram entries in fewer, bigger passes during bulk writes.
       await tx`set local gin_pending_list_limit = 65536`;
       // Safe without waiting for the WAL flush: a batch and its checkpoint commit (or vanish) together,
       // so a database crash only makes the next run redo the lost batches.
       await tx`set local synchronous_commit = off`;
-      const r = await upsertContacts(tx, batchRows);
-      await insertErrors(tx, importId, batchErrors);
+      // The wait for the previous batch is invisible to Postgres' deadlock detector: a lock cycle
+      // through it (with another writer of the same contacts) ends here, and the job is retried.
+      await tx`set local lock_timeout = '20s'`;
+      const r = await upsertContacts(tx, batch.rows);
+      await insertErrors(tx, importId, batch.errors);
+      await previous;
+      const n = batch.rows.length + batch.errors.length;
       const [c] = await tx<ImportCounters[]>`
         update imports set rows_read = rows_read + ${n}, imported = imported + ${r.imported},
-          updated = updated + ${r.updated}, invalid = invalid + ${batchErrors.length}, checkpoint_rows = ${upTo}
-        where id = ${importId} and status = 'RUNNING' and checkpoint_rows = ${from}
+          updated = updated + ${r.updated}, invalid = invalid + ${batch.errors.length}, checkpoint_rows = ${batch.upTo}
+        where id = ${importId} and status = 'RUNNING' and checkpoint_rows = ${batch.from}
         returning status, rows_read, imported, updated, invalid, total_rows`;
       // Another run moved the checkpoint (a job unlocked while still running): roll back, count nothing twice.
       if (!c) throw new Error(`import ${importId} advanced by another run; this run stops`);
-      if (publish) await publishProgress(tx, progressPayload(importId, c));
+      if (batch.publish) await publishProgress(tx, progressPayload(importId, c));
     });
-    committed = upTo;
+
+  // Two batches are written at once, each on its own connection, so the database works on both
+  // cores while the next batch is parsed. A batch sharing a contact with one in flight waits for it
+  // (each would hold a row the other needs).
+  const inflight: { keys: Set<string>; done: Promise<void> }[] = [];
+  let lastCommit: Promise<void> = Promise.resolve();
+  let launchedUpTo = job.checkpointRows;
+  let failure: Error | null = null;
+  const drainOne = async () => {
+    await inflight.shift()?.done;
+    if (failure) throw failure;
+  };
+  const drainAll = async () => {
+    await Promise.all(inflight.map((f) => f.done));
+    inflight.length = 0;
+    if (failure) throw failure;
+  };
+  const launch = async () => {
+    if (rows.length + errors.length === 0) return;
+    const publish = Date.now() - lastPublish >= every;
     if (publish) lastPublish = Date.now();
+    const batch: Batch = { rows, errors, upTo: lastOrdinal, from: launchedUpTo, publish };
+    rows = [];
+    errors = [];
+    launchedUpTo = batch.upTo;
+    const keys = new Set(batch.rows.map((r) => r.key));
+    while (inflight.length >= 2 || inflight.some((f) => shares(f.keys, keys))) await drainOne();
+    const commit = writeBatch(batch, lastCommit).then(() => undefined);
+    lastCommit = commit;
+    inflight.push({
+      keys,
+      done: commit.catch((err: unknown) => {
+        failure ??= err instanceof Error ? err : new Error(String(err));
+      }),
+    });
   };
 
-  // One batch is written while the next one is parsed (the database works on the other core);
-  // never more than one in flight, so memory stays at about two batches.
-  let inflight: Promise<unknown> | null = null;
-  const settle = async () => {
-    const failure = await inflight;
-    inflight = null;
-    if (failure instanceof Error) throw failure;
-  };
-  const startFlush = async () => {
-    await settle();
-    inflight = flush(false).then(
-      () => null,
-      (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
-    );
-  };
-
-  for await (const unit of units) {
-    if (unit.ordinal <= job.checkpointRows) continue;
-    lastOrdinal = unit.ordinal;
-    if ("skipped" in unit) {
-      if (unit.code === "CSV_QUOTE_NOT_CLOSED") {
-        fatal = `a quoted field is never closed (a " opened after line ${lastLine(rows, errors, unit.line)}): the rest of the file could not be read`;
-        break;
+  try {
+    for await (const unit of units) {
+      if (unit.ordinal <= job.checkpointRows) continue;
+      lastOrdinal = unit.ordinal;
+      if ("skipped" in unit) {
+        if (unit.code === "CSV_QUOTE_NOT_CLOSED") {
+          fatal = `a quoted field is never closed (a " opened after line ${lastLine(rows, errors, unit.line)}): the rest of the file could not be read`;
+          break;
+        }
+        // After an oversized record csv-parse keeps skipping every following chunk of the file
+        // (the rows after it were silently lost): stop and say why instead.
+        if (unit.code === "CSV_MAX_RECORD_SIZE") {
+          fatal = `line ${unit.line} is longer than ${MAX_RECORD_BYTES / 1024} KB (wrong delimiter or an unclosed quote?): the rest of the file could not be read`;
+          break;
+        }
+        errors.push({ line: unit.line, value: unit.skipped, reason: "malformed CSV row (quoting)" });
+      } else {
+        const r = prepareRow(unit.fields, unit.line, columns, ctx.config.defaultRegion);
+        if ("reason" in r) errors.push(r);
+        else rows.push(r);
       }
-      // After an oversized record csv-parse keeps skipping every following chunk of the file
-      // (the rows after it were silently lost): stop and say why instead.
-      if (unit.code === "CSV_MAX_RECORD_SIZE") {
-        fatal = `line ${unit.line} is longer than ${MAX_RECORD_BYTES / 1024} KB (wrong delimiter or an unclosed quote?): the rest of the file could not be read`;
-        break;
-      }
-      errors.push({ line: unit.line, value: unit.skipped, reason: "malformed CSV row (quoting)" });
-    } else {
-      const r = prepareRow(unit.fields, unit.line, columns, ctx.config.defaultRegion);
-      if ("reason" in r) errors.push(r);
-      else rows.push(r);
+      if (rows.length + errors.length >= batchSize) await launch();
     }
-    if (rows.length + errors.length >= batchSize) await startFlush();
+    // Good rows before a fatal problem are kept: write them, then fail with the reason.
+    await launch();
+    await drainAll();
+  } catch (err) {
+    // Never leave a batch writing behind: the retry must find its outcome settled.
+    await Promise.all(inflight.map((f) => f.done));
+    throw err;
   }
-  await settle();
-  // Good rows before a fatal problem are kept: flush them, then fail with the reason.
-  await flush(false);
   if (fatal) return fail(ctx, importId, fatal);
   await ctx.sql.begin(async (tx) => {
     const [c] = await tx<ImportCounters[]>`
@@ -125,6 +150,13 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
       returning status, rows_read, imported, updated, invalid, total_rows`;
     if (c) await publishProgress(tx, progressPayload(importId, c));
   });
+}
+
+type Batch = { rows: PreparedRow[]; errors: RejectedRow[]; from: number; upTo: number; publish: boolean };
+
+function shares(a: Set<string>, b: Set<string>): boolean {
+  for (const k of b) if (a.has(k)) return true;
+  return false;
 }
 
 type ImportCounters = {

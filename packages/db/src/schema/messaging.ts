@@ -19,7 +19,8 @@ const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" 
 export const contacts = pgTable(
   "contacts",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    /** Time-ordered (UUIDv7, migration 0004): bulk imports append to the primary-key index. */
+    id: uuid("id").primaryKey().default(sql`time_ordered_uuid()`),
     /** E.164; null once the contact is erased (LGPD) or when only a hidden-number id is known. */
     phone: text("phone"),
     /** Canonical key: for Brazilian mobiles always the 9-digit form, so 8- and 9-digit inputs meet. */

@@ -1,0 +1,1 @@
+ALTER TABLE "contacts" ALTER COLUMN "id" SET DEFAULT time_ordered_uuid();
