@@ -123,6 +123,42 @@ describe("CSV import", () => {
     expect(c.items[0]?.customFields).toEqual({ obs: "obs 7" });
   });
 
+  it("keeps quotes, backslashes, braces and line breaks exactly as written", async () => {
+    const csv = [
+      "nome,telefone,tags,obs",
+      '"Zé \\\\ {Chaves}, ""o tal""",(85) 99876-0101,"a\\b,{x}","linha 1\nlinha 2 \\N ""NULL"""',
+      "NULL,(85) 99876-0102,NULL,{}",
+    ].join("\n");
+    const done = await finished(await importFile(csv));
+    expect(done).toMatchObject({ status: "COMPLETED", imported: 2, invalid: 0 });
+    const [ze] = (await admin.client.contacts.list.query({ search: "99876-0101" })).items;
+    expect(ze).toMatchObject({ name: 'Zé \\\\ {Chaves}, "o tal"', phone: "+5585998760101" });
+    expect(ze?.tags.sort()).toEqual(["a\\b", "{x}"]);
+    expect(ze?.customFields).toEqual({ obs: 'linha 1\nlinha 2 \\N "NULL"' });
+    expect((await admin.client.contacts.list.query({ search: "ze \\\\ {chaves}" })).items).toHaveLength(1);
+    const [literal] = (await admin.client.contacts.list.query({ search: "99876-0102" })).items;
+    expect(literal).toMatchObject({ name: "NULL", tags: ["NULL"] });
+    expect(literal?.customFields).toEqual({ obs: "{}" });
+  });
+
+  it("counts a contact repeated across batches once, whatever batch is in flight", async () => {
+    // 2,500 rows: batches of 1,000 are written two at a time. Rows 1,000 and 1,001 (adjacent
+    // batches) and rows 5 and 2,450 (first and last batch) are the same people.
+    const phone = (i: number) => `(31) 9${String(70_000_000 + i)}`;
+    const lines = ["nome;telefone;tags"];
+    for (let i = 1; i <= 2_500; i++) {
+      const same = i === 1_001 ? 1_000 : i === 2_450 ? 5 : i;
+      lines.push(`Pessoa ${i};${phone(same)};t${i}`);
+    }
+    const done = await finished(await importFile(lines.join("\n")));
+    expect(done).toMatchObject({ status: "COMPLETED", rowsRead: 2_500, imported: 2_498, updated: 2, invalid: 0 });
+    const [five] = (await admin.client.contacts.list.query({ search: phone(5) })).items;
+    expect(five).toMatchObject({ name: "Pessoa 5" });
+    expect(five?.tags.sort()).toEqual(["t2450", "t5"]);
+    const [thousand] = (await admin.client.contacts.list.query({ search: phone(1_000) })).items;
+    expect(thousand?.tags.sort()).toEqual(["t1000", "t1001"]);
+  });
+
   it.each([
     ["a binary file", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13, 1, 2, 3, 0, 0, 9]), /binary/],
     ["a file without a phone column", "nome;cidade\nAna;Recife\n", /no phone column.*nome, cidade/],

@@ -70,7 +70,15 @@ export function mergeDuplicates(rows: PreparedRow[]): { unique: PreparedRow[]; m
 
 /** Postgres text[] literal, for passing one array per row through unnest. */
 export function pgTextArray(items: string[]): string {
-  return `{${items.map((t) => `"${t.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+  return `{${items.map(pgArrayElement).join(",")}}`;
+}
+
+const NEEDS_ESCAPE = /["\\]/;
+
+/** One element of a text[] literal: quoted, with `"` and `\` escaped; null is NULL. */
+export function pgArrayElement(v: string | null): string {
+  if (v === null) return "NULL";
+  return NEEDS_ESCAPE.test(v) ? `"${v.replace(/["\\]/g, "\\$&")}"` : `"${v}"`;
 }
 
 export const searchTextOf = (r: PreparedRow) => buildSearchText({ name: r.name, email: r.email, phone: r.e164 });
