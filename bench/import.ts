@@ -17,6 +17,7 @@ import { connect } from "@elsehu/db";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import pino from "pino";
 import { benchDatabase, messyCsv, sizeArg } from "./lib/contacts-fixtures";
+import { backendCpu, cpuSeconds } from "./lib/cpu";
 
 const rows = sizeArg(1_000_000);
 const log = pino({ level: "warn" });
@@ -74,6 +75,9 @@ try {
   const { importId } = (await res.json()) as { importId: string };
   const uploadS = (performance.now() - up0) / 1000;
 
+  const dbCpu = backendCpu(database.sql);
+  await dbCpu.start();
+  const workerCpu0 = cpuSeconds(worker.pid ?? 0);
   const t0 = performance.now();
   await client.contacts.import.mutate({ importId });
   let status = await client.contacts.importStatus.query({ id: importId });
@@ -82,12 +86,17 @@ try {
     status = await client.contacts.importStatus.query({ id: importId });
   }
   const importS = (performance.now() - t0) / 1000;
+  const workerCpuS = cpuSeconds(worker.pid ?? 0) - workerCpu0;
+  const dbCpuS = await dbCpu.stop();
   const peak = peakRssMb();
   if (status.status !== "COMPLETED") throw new Error(`import ${status.status}: ${status.error}`);
   console.error(
     `arquivo ${mb.toFixed(1)} MB, upload ${uploadS.toFixed(1)} s, importação ${importS.toFixed(1)} s:`,
     `${status.imported} novos, ${status.updated} atualizados, ${status.invalid} inválidos de ${status.rowsRead}`,
   );
+  // Where the time goes: CPU per row of the worker and of the database backends (local server only).
+  const usPerRow = (cpu: number) => ((cpu * 1e6) / Math.max(1, status.rowsRead)).toFixed(1);
+  console.error(`CPU por linha: worker ${usPerRow(workerCpuS)} µs, Postgres ${usPerRow(dbCpuS)} µs`);
 
   // Baseline: the same normalised rows, COPYed into the same table with its indexes.
   const dump = join(work, "normalised.copy");
@@ -105,6 +114,8 @@ try {
   await database.sql`truncate contacts cascade`;
   await database.sql`vacuum analyze contacts`;
   const copyInDb = connect(db.url, { max: 1 });
+  const [{ pid: copyPid } = { pid: 0 }] = await copyInDb.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+  const copyCpu0 = cpuSeconds(copyPid);
   const c0 = performance.now();
   await pipeline(
     createReadStream(dump),
@@ -114,6 +125,9 @@ try {
   const landed = Number((await database.sql`select count(*)::int as n from contacts`)[0]?.n ?? 0);
   if (landed !== copied) throw new Error(`baseline COPY wrote ${landed} of ${copied} rows`);
   const copyS = (performance.now() - c0) / 1000;
+  console.error(
+    `COPY: Postgres ${(((cpuSeconds(copyPid) - copyCpu0) * 1e6) / Math.max(1, copied)).toFixed(1)} µs por linha`,
+  );
   await copyInDb.sql.end({ timeout: 1 });
 
   const rowsPerS = status.rowsRead / importS;
