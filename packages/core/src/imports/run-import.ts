@@ -53,14 +53,15 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
    */
   const writeBatch = (batch: Batch, previous: Promise<void>) =>
     ctx.sql.begin(async (tx) => {
-      // A larger GIN pending list merges trigram entries in fewer, bigger passes during bulk writes.
-      await tx`set local gin_pending_list_limit = 65536`;
-      // Safe without waiting for the WAL flush: a batch and its checkpoint commit (or vanish) together,
-      // so a database crash only makes the next run redo the lost batches.
-      await tx`set local synchronous_commit = off`;
-      // The wait for the previous batch is invisible to Postgres' deadlock detector: a lock cycle
-      // through it (with another writer of the same contacts) ends here, and the job is retried.
-      await tx`set local lock_timeout = '20s'`;
+      // In one round trip:
+      // - a larger GIN pending list merges trigram entries in fewer, bigger passes during bulk writes;
+      // - no wait for the WAL flush: a batch and its checkpoint commit (or vanish) together, so a
+      //   database crash only makes the next run redo the lost batches;
+      // - the wait for the previous batch is invisible to Postgres' deadlock detector: a lock cycle
+      //   through it (with another writer of the same contacts) ends at the lock timeout, and the
+      //   job is retried from the checkpoint.
+      await tx`select set_config('gin_pending_list_limit', '65536', true), set_config('synchronous_commit', 'off', true),
+        set_config('lock_timeout', '20s', true)`;
       const r = await upsertContacts(tx, batch.rows);
       await insertErrors(tx, importId, batch.errors);
       await previous;
