@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type Embedded, migrate, startEmbeddedPostgres } from "@elsehu/db";
 import { type Cluster, type ClusterOptions, startCluster } from "./harness";
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, "127.0.0.1", () => {

@@ -6,10 +6,16 @@ import { type PresenceChange, publishPresenceChanges } from "./presence-events";
 /** A node whose heartbeat is older than this is dead: its sockets stop counting. */
 export const NODE_STALE_SECONDS = 45;
 
-/** SQL: the user has a socket on a live API process. */
+/**
+ * SQL: the user has a socket on a live API process. A process could not beat while
+ * the database was down, so after a database restart every process gets the whole
+ * stale period again (counted from the restart) before its sockets stop counting:
+ * an outage longer than that period does not log connected operators out.
+ */
 const liveConnection = (staleSeconds: number) => sql`exists (
   select 1 from presence_connections pc join api_nodes n on n.id = pc.node_id
-  where pc.user_id = users.id and n.heartbeat_at > now() - make_interval(secs => ${staleSeconds}))`;
+  where pc.user_id = users.id
+    and greatest(n.heartbeat_at, pg_postmaster_start_time()) > now() - make_interval(secs => ${staleSeconds}))`;
 
 /**
  * Reconciles `users.presence` with the live sockets; safe to run from every API
