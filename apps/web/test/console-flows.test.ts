@@ -18,6 +18,7 @@ let admin: Awaited<ReturnType<typeof userWithToken>>;
 let supervisor: Awaited<ReturnType<typeof userWithToken>>;
 let operator: Awaited<ReturnType<typeof userWithToken>>;
 let instanceId: string;
+let evolutionId: string;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
@@ -33,6 +34,11 @@ beforeAll(async () => {
     .returning();
   if (!inst) throw new Error("no instance");
   instanceId = inst.id;
+  const [evolution] = await stack.core.db
+    .insert(serviceInstances)
+    .values({ name: "Loja Evolution", provider: "EVOLUTION", secrets: "x" })
+    .returning();
+  evolutionId = evolution?.id ?? "";
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -255,7 +261,15 @@ describe("console flows", () => {
     await page.getByText("Nenhuma campanha ainda").waitFor();
     await page.getByRole("button", { name: "Nova campanha" }).click();
     await page.getByLabel("Nome da campanha").fill("Aviso de entrega");
+    await page
+      .getByLabel("Modelo")
+      .getByRole("option", { name: "Escolha o número primeiro" })
+      .waitFor({ state: "attached" });
+    // A Meta number only offers templates approved at Meta: this one has no Meta name.
     await page.getByLabel("Número", { exact: true }).selectOption(instanceId);
+    await page.getByText("números Meta só enviam modelos aprovados").waitFor();
+    expect(await page.getByLabel("Modelo").getByRole("option").allTextContents()).toEqual(["Escolha…"]);
+    await page.getByLabel("Número", { exact: true }).selectOption(evolutionId);
     await page.getByLabel("Modelo").selectOption({ label: "Pedido enviado" });
     await page.getByLabel("Origem de {{nome}}").waitFor();
     await screenshot(page, "admin-campaign-form");

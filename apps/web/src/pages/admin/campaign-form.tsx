@@ -18,10 +18,15 @@ const CONTACT_FIELDS = [
 /** New campaign: name, number, template, where each variable comes from, audience and pace. Saved as a draft. */
 export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign) => void; onCancel: () => void }) {
   const api = useApi();
-  const templates = useQuery({ queryKey: ["templates.list", ""], queryFn: () => api.templates.list.query({}) });
   const instances = useQuery({ queryKey: INSTANCES_KEY, queryFn: () => api.instances.list.query() });
   const [name, setName] = useState("");
   const [instanceId, setInstanceId] = useState("");
+  // Only what the chosen number can send: active, meant for it, approved at Meta for a Meta number.
+  const templates = useQuery({
+    queryKey: ["templates.list", "sendableOn", instanceId],
+    queryFn: () => api.templates.list.query({ sendableOn: instanceId }),
+    enabled: instanceId !== "",
+  });
   const [templateId, setTemplateId] = useState("");
   const [sources, setSources] = useState<Record<string, Source>>({});
   const [audience, setAudience] = useState<"csv" | "contacts">("csv");
@@ -31,6 +36,7 @@ export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign)
   const [windowStart, setWindowStart] = useState("");
   const [windowEnd, setWindowEnd] = useState("");
   const template = templates.data?.find((t) => t.id === templateId);
+  const selectedProvider = instances.data?.find((i) => i.id === instanceId)?.provider;
   const variables = template?.variables ?? [];
   const sourceOf = (v: string): Source =>
     sources[v] ?? { kind: audience === "csv" ? "csv" : "contact", value: audience === "csv" ? v : "name" };
@@ -86,7 +92,11 @@ export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign)
           label="Número"
           required
           value={instanceId}
-          onChange={(e) => setInstanceId(e.target.value)}
+          onChange={(e) => {
+            setInstanceId(e.target.value);
+            setTemplateId("");
+            setSources({});
+          }}
           hint={
             instances.error
               ? errorMessage(instances.error)
@@ -105,15 +115,20 @@ export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign)
             ))}
         </SelectField>
       </div>
-      {templates.isPending && <Loading label="Carregando modelos…" />}
+      {!instanceId && (
+        <SelectField label="Modelo" required disabled value="" hint="Escolha o número primeiro.">
+          <option value="">Escolha o número primeiro</option>
+        </SelectField>
+      )}
+      {instanceId && templates.isPending && <Loading label="Carregando modelos…" />}
       {templates.error && <ErrorBox message={errorMessage(templates.error)} onRetry={() => void templates.refetch()} />}
-      {templates.data && (
+      {instanceId && templates.data && (
         <SelectField
           label="Modelo"
           required
           value={templateId}
           onChange={(e) => setTemplateId(e.target.value)}
-          hint={templates.data.length === 0 ? "Nenhum modelo: crie um em Administração › Modelos." : undefined}
+          hint={templates.data.length === 0 ? noTemplateHint(selectedProvider) : undefined}
         >
           <option value="">Escolha…</option>
           {templates.data.map((t) => (
@@ -246,4 +261,10 @@ export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign)
       </footer>
     </form>
   );
+}
+
+function noTemplateHint(provider: "META" | "EVOLUTION" | undefined): string {
+  return provider === "META"
+    ? "Nenhum modelo para este número: números Meta só enviam modelos aprovados (informe o nome do modelo na Meta em Administração › Modelos)."
+    : "Nenhum modelo para este número: crie um em Administração › Modelos.";
 }
