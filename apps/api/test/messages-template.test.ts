@@ -124,6 +124,42 @@ describe("a template in a Meta conversation past the 24-hour window", () => {
     expect(statuses).toEqual(expect.arrayContaining(["SENT", "READ"]));
   });
 
+  it("answers a customer's message: Meta gets its id as context; another conversation's message is refused", async () => {
+    await outsideWindow(metaConversation);
+    const template = await orderUpdate();
+    const variables = { "1": "Maria", "2": "#4521", "3": "4521" };
+    const customerMessage = await messageByProviderId(p.stack, "wamid.TPL-IN");
+    const queued = await operator.client.messages.sendTemplate.mutate({
+      conversationId: metaConversation,
+      templateId: template.id,
+      variables,
+      replyToId: customerMessage.id,
+    });
+    const { items } = await operator.client.messages.list.query({ conversationId: metaConversation, limit: 1 });
+    expect(items[0]).toMatchObject({ id: queued.id, replyToId: customerMessage.id });
+    const providerId = await until(async () => (await messageById(p.stack, queued.id))?.provider_message_id);
+    const request = p.sim.sentMessages().find((m) => m.providerMessageId === providerId)?.request;
+    expect(request).toEqual({
+      ...fixtureBody("send_template_request"),
+      biz_opaque_callback_data: queued.id,
+      context: { message_id: "wamid.TPL-IN" },
+    });
+
+    const foreign = await messageByProviderId(p.stack, "EVO-TPL-IN");
+    const before = await messageCount();
+    expect(
+      await codeOf(
+        operator.client.messages.sendTemplate.mutate({
+          conversationId: metaConversation,
+          templateId: template.id,
+          variables,
+          replyToId: foreign.id,
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(await messageCount()).toBe(before);
+  });
+
   it("sends named parameters as Meta's NAMED format", async () => {
     await outsideWindow(metaConversation);
     const template = await p.admin.client.templates.create.mutate({

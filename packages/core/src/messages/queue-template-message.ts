@@ -13,6 +13,8 @@ export const SendTemplateInput = z.object({
   templateId: z.string().uuid(),
   /** One value per template variable, by name: `{{1}}` → "1", `{{nome}}` → "nome". */
   variables: z.record(z.string().min(1).max(64), z.string().trim().max(1024)).default({}),
+  /** A message of the same conversation this template answers (quoted by WhatsApp). */
+  replyToId: z.string().uuid().optional(),
 });
 export type SendTemplateInput = z.input<typeof SendTemplateInput>;
 
@@ -37,7 +39,7 @@ function checkValues(variables: string[], values: Record<string, string>): void 
  * Queues an approved template in a conversation: the one message Meta accepts
  * outside the 24-hour customer window, so the window does not apply here; every
  * other check of `messages.send` does (same access rules, open conversation,
- * active number). The template must be sendable on the conversation's number
+ * active number, a reply only to a message of the same conversation). The template must be sendable on the conversation's number
  * (`templateProblem`) and every variable filled. The message stores the rendered
  * text (the chat history) and, in `content.template`, what the provider gets.
  */
@@ -66,6 +68,7 @@ export async function queueTemplateMessage(ctx: CoreContext, actor: Actor, raw: 
         type: "template",
         body: rendered.renderedBody ?? template.body,
         media: null,
+        replyToId: input.replyToId,
         content: { template: content },
       };
     },

@@ -71,13 +71,16 @@ export function Composer({
   if (picker) {
     return (
       <div className="composer">
+        {replyTo && <ReplyBanner replyTo={replyTo} onClear={onClearReply} />}
         <TemplatePicker
           conversationId={conversationId}
           instanceId={instanceId}
           reason={picker}
+          replyToId={replyTo?.id ?? null}
           onSent={() => {
             setMode(null);
             send.reset();
+            onClearReply();
             onSent();
           }}
         />
@@ -97,16 +100,7 @@ export function Composer({
   return (
     <form className="composer" onSubmit={submit}>
       {send.error && <ErrorBox message={errorMessage(send.error)} />}
-      {replyTo && (
-        <div className="composer-reply">
-          <span>
-            Respondendo a: <q>{(replyTo.body ?? "").slice(0, 80) || "mensagem"}</q>
-          </span>
-          <button type="button" className="btn btn-ghost btn-small" onClick={onClearReply}>
-            Cancelar resposta
-          </button>
-        </div>
-      )}
+      {replyTo && <ReplyBanner replyTo={replyTo} onClear={onClearReply} />}
       {file && (
         <FilePreview
           file={file}
@@ -177,5 +171,19 @@ export function Composer({
         </button>
       </div>
     </form>
+  );
+}
+
+/** The message being answered, with a way to answer nothing instead. */
+function ReplyBanner({ replyTo, onClear }: { replyTo: Message; onClear: () => void }) {
+  return (
+    <div className="composer-reply">
+      <span>
+        Respondendo a: <q>{(replyTo.body ?? "").slice(0, 80) || "mensagem"}</q>
+      </span>
+      <button type="button" className="btn btn-ghost btn-small" onClick={onClear}>
+        Cancelar resposta
+      </button>
+    </div>
   );
 }

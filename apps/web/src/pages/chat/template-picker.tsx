@@ -26,11 +26,14 @@ export function TemplatePicker({
   conversationId,
   instanceId,
   reason,
+  replyToId,
   onSent,
 }: {
   conversationId: string;
   instanceId: string;
   reason: PickerReason;
+  /** The message this template answers, if the operator chose one. */
+  replyToId: string | null;
   onSent: () => void;
 }) {
   const api = useApi();
@@ -49,6 +52,7 @@ export function TemplatePicker({
         conversationId,
         templateId,
         variables: Object.fromEntries(variables.map((v) => [v, values[v]?.trim() ?? ""])),
+        ...(replyToId ? { replyToId } : {}),
       }),
     onSuccess: () => {
       setTemplateId("");
