@@ -128,7 +128,7 @@ describe("a template in a Meta conversation past the 24-hour window", () => {
     await outsideWindow(metaConversation);
     const template = await orderUpdate();
     const variables = { "1": "Maria", "2": "#4521", "3": "4521" };
-    const customerMessage = await messageByProviderId(p.stack, "wamid.TPL-IN");
+    const customerMessage = await until(() => messageByProviderId(p.stack, "wamid.TPL-IN"));
     const queued = await operator.client.messages.sendTemplate.mutate({
       conversationId: metaConversation,
       templateId: template.id,
@@ -145,7 +145,7 @@ describe("a template in a Meta conversation past the 24-hour window", () => {
       context: { message_id: "wamid.TPL-IN" },
     });
 
-    const foreign = await messageByProviderId(p.stack, "EVO-TPL-IN");
+    const foreign = await until(() => messageByProviderId(p.stack, "EVO-TPL-IN"));
     const before = await messageCount();
     expect(
       await codeOf(
