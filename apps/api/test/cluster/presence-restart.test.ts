@@ -37,7 +37,11 @@ describe("presence across a database restart", () => {
     const node = await fakeNode(core);
     await node.connect(online.id);
     await node.connect(paused.id);
-    await setPresence(core, { id: paused.id, role: "OPERATOR", name: paused.name }, { status: "PAUSED", reason: "almoço" });
+    await setPresence(
+      core,
+      { id: paused.id, role: "OPERATOR", name: paused.name },
+      { status: "PAUSED", reason: "almoço" },
+    );
     expect(await presenceOf(online.id)).toBe("ONLINE");
 
     // The API process cannot beat while the database is down; the outage outlasts the 3 s limit.
