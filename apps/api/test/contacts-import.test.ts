@@ -141,6 +141,19 @@ describe("CSV import", () => {
     expect(literal?.customFields).toEqual({ obs: "{}" });
   });
 
+  it("reads an accented letter cut in two by the 16 KB read boundary", async () => {
+    let csv = "nome;telefone\n";
+    for (let i = 0; Buffer.byteLength(csv) < 16_384 - 60; i++) csv += `Pessoa ${i};(41) 9${80_000_000 + i}\n`;
+    // "ã" is two bytes in UTF-8: its first byte is the last one of the first 16 KB read.
+    const pad = "x".repeat(16_384 - Buffer.byteLength(csv) - Buffer.byteLength("Jo") - 1);
+    csv += `${pad}João Fronteira;(41) 97000-0001\nDepois;(41) 97000-0002\n`;
+    expect(Buffer.from(csv).subarray(16_383, 16_385)).toEqual(Buffer.from("ã"));
+    const done = await finished(await importFile(csv));
+    expect(done).toMatchObject({ status: "COMPLETED", invalid: 0 });
+    const [joao] = (await admin.client.contacts.list.query({ search: "(41) 97000-0001" })).items;
+    expect(joao?.name).toBe(`${pad}João Fronteira`);
+  });
+
   it("counts a contact repeated across batches once, whatever batch is in flight", async () => {
     // 2,500 rows: batches of 1,000 are written two at a time. Rows 1,000 and 1,001 (adjacent
     // batches) and rows 5 and 2,450 (first and last batch) are the same people.

@@ -93,12 +93,16 @@ function guessDelimiter(text: string): string {
   return best;
 }
 
-/** Decoded text stream of the stored file; the parser strips a UTF-8 BOM. */
+/**
+ * The stored file for the parser: UTF-8 as it is (the parser decodes each field from its
+ * bytes and strips a BOM; decoding whole chunks first only made it encode them back), other
+ * encodings decoded to text.
+ */
 function decoded(storage: Storage, key: string, format: FileFormat): Readable {
   // Small reads: fields sliced from a decoded chunk keep it alive, and a chunk of 64K characters or
   // more lives in V8's large-object space until a full GC (it made the worker's peak RSS).
   const raw = storage.open(key, { chunkBytes: 16 * 1024 });
-  if (format.encoding === "utf8") return raw.setEncoding("utf8");
+  if (format.encoding === "utf8") return raw;
   return raw.pipe(iconv.decodeStream(format.encoding, { stripBOM: true }) as unknown as Transform);
 }
 

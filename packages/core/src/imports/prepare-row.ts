@@ -81,4 +81,5 @@ export function pgArrayElement(v: string | null): string {
   return NEEDS_ESCAPE.test(v) ? `"${v.replace(/["\\]/g, "\\$&")}"` : `"${v}"`;
 }
 
-export const searchTextOf = (r: PreparedRow) => buildSearchText({ name: r.name, email: r.email, phone: r.e164 });
+export const searchTextOf = (r: Pick<PreparedRow, "name" | "email"> & { e164: string | null }) =>
+  buildSearchText({ name: r.name, email: r.email, phone: r.e164 });

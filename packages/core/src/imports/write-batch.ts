@@ -12,7 +12,7 @@ import {
 export type BatchResult = { imported: number; updated: number; invalid: number };
 
 /**
- * Writes one batch of rows, seven array parameters whatever the batch size. Keys
+ * Writes one batch of rows, six array parameters whatever the batch size. Keys
  * not in the table yet go in with a plain `insert … select from unnest(…)` (no
  * speculative insertion, which costs about a third more); an existing contact only
  * gets what it lacks: name and email if empty, new tags, new custom-field keys. A
@@ -43,20 +43,21 @@ export async function upsertContacts(tx: TransactionSql, rows: PreparedRow[]): P
 }
 
 /**
- * The batch as seven Postgres array literals, one per column, built here in one
- * pass: cheaper than letting the driver serialise seven arrays element by element.
+ * The batch as six Postgres array literals, one per column, built here in one
+ * pass: cheaper than letting the driver serialise six arrays element by element.
  */
 function columnsOf(rows: PreparedRow[]) {
-  const cols = { phone: "", key: "", name: "", email: "", tags: "", custom: "", search: "" };
+  const cols = { key: "", name: "", email: "", tags: "", custom: "", search: "" };
   let sep = "";
   for (const r of rows) {
-    cols.phone += sep + element(r.e164);
     cols.key += sep + element(r.key);
     cols.name += sep + element(r.name);
     cols.email += sep + element(r.email);
     cols.tags += sep + element(pgTextArray(r.tags));
     cols.custom += sep + element(JSON.stringify(r.custom));
-    cols.search += sep + element(searchTextOf(r));
+    // Without the phone digits: Postgres appends the key (the E.164 digits), and the E.164 phone
+    // itself is '+' || key, so neither travels twice.
+    cols.search += sep + element(searchTextOf({ ...r, e164: null }));
     sep = ",";
   }
   for (const k of Object.keys(cols) as (keyof typeof cols)[]) cols[k] = `{${cols[k]}}`;
@@ -67,10 +68,10 @@ async function insertFresh(tx: TransactionSql, rows: PreparedRow[]): Promise<num
   const cols = columnsOf(rows);
   const result = await tx`
     insert into contacts (phone, phone_key, name, email, tags, custom_fields, search_text)
-    select u.phone, u.key, u.name, u.email, u.tags::text[], u.custom::jsonb, u.search
-    from unnest(${cols.phone}::text[], ${cols.key}::text[], ${cols.name}::text[], ${cols.email}::text[],
+    select '+' || u.key, u.key, u.name, u.email, u.tags::text[], u.custom::jsonb, u.search || u.key
+    from unnest(${cols.key}::text[], ${cols.name}::text[], ${cols.email}::text[],
                 ${cols.tags}::text[], ${cols.custom}::text[], ${cols.search}::text[])
-      as u(phone, key, name, email, tags, custom, search)`;
+      as u(key, name, email, tags, custom, search)`;
   return result.count;
 }
 
@@ -80,10 +81,10 @@ async function upsert(tx: TransactionSql, rows: PreparedRow[]): Promise<number> 
   const [counts] = await tx<{ inserted: number }[]>`
     with written as (
       insert into contacts as c (phone, phone_key, name, email, tags, custom_fields, search_text)
-      select u.phone, u.key, u.name, u.email, u.tags::text[], u.custom::jsonb, u.search
-      from unnest(${cols.phone}::text[], ${cols.key}::text[], ${cols.name}::text[], ${cols.email}::text[],
+      select '+' || u.key, u.key, u.name, u.email, u.tags::text[], u.custom::jsonb, u.search || u.key
+      from unnest(${cols.key}::text[], ${cols.name}::text[], ${cols.email}::text[],
                   ${cols.tags}::text[], ${cols.custom}::text[], ${cols.search}::text[])
-        as u(phone, key, name, email, tags, custom, search)
+        as u(key, name, email, tags, custom, search)
       on conflict (phone_key) do update set
         name = coalesce(c.name, excluded.name),
         email = coalesce(c.email, excluded.email),
