@@ -1,7 +1,11 @@
 /** Lower-cased, accent-free text: "João" -> "joao". The same fold is applied to queries. */
 export function foldText(s: string): string {
+  // Printable ASCII has no accents to strip (most emails, many names): skip the normalisation.
+  if (ASCII.test(s)) return s.toLowerCase();
   return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }
+
+const ASCII = /^[ -~]*$/;
 
 /**
  * `contacts.search_text`: folded name, folded email and phone digits, kept by the

@@ -79,7 +79,9 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
   // Up to IN_FLIGHT batches are written at once, so the database works on both cores while the
   // next batch is parsed. A batch sharing a contact with one in flight waits for it (each would
   // hold a row the other needs).
-  const inflight: { keys: Set<string>; done: Promise<void> }[] = [];
+  const inflight: { done: Promise<void> }[] = [];
+  // Contacts of the batches in flight, counted by batch: a new batch looks each of its keys up once.
+  const inflightKeys = new Map<string, number>();
   let lastCommit: Promise<void> = Promise.resolve();
   let launchedUpTo = job.checkpointRows;
   let failure: Error | null = null;
@@ -101,14 +103,22 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
     errors = [];
     launchedUpTo = batch.upTo;
     const keys = new Set(batch.rows.map((r) => r.key));
-    while (inflight.length >= IN_FLIGHT || inflight.some((f) => shares(f.keys, keys))) await drainOne();
+    while (inflight.length >= IN_FLIGHT || (inflight.length > 0 && sharesAny(inflightKeys, keys))) await drainOne();
+    for (const k of keys) inflightKeys.set(k, (inflightKeys.get(k) ?? 0) + 1);
     const commit = writeBatch(batch, lastCommit).then(() => undefined);
     lastCommit = commit;
     inflight.push({
-      keys,
-      done: commit.catch((err: unknown) => {
-        failure ??= err instanceof Error ? err : new Error(String(err));
-      }),
+      done: commit
+        .catch((err: unknown) => {
+          failure ??= err instanceof Error ? err : new Error(String(err));
+        })
+        .finally(() => {
+          for (const k of keys) {
+            const n = inflightKeys.get(k) ?? 0;
+            if (n <= 1) inflightKeys.delete(k);
+            else inflightKeys.set(k, n - 1);
+          }
+        }),
     });
   };
 
@@ -162,8 +172,8 @@ const IN_FLIGHT = 4;
 
 type Batch = { rows: PreparedRow[]; errors: RejectedRow[]; from: number; upTo: number; publish: boolean };
 
-function shares(a: Set<string>, b: Set<string>): boolean {
-  for (const k of b) if (a.has(k)) return true;
+function sharesAny(inFlight: Map<string, number>, keys: Set<string>): boolean {
+  for (const k of keys) if (inFlight.has(k)) return true;
   return false;
 }
 

@@ -24,8 +24,9 @@ export async function upsertContacts(tx: TransactionSql, rows: PreparedRow[]): P
   if (unique.length === 0) return { imported: 0, updated: merged, invalid: 0 };
   // A stable order keeps two concurrent imports from deadlocking on the same contacts.
   unique.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Keys are E.164 digits: the array literal needs no quoting.
   const found = await tx<{ phone_key: string }[]>`
-    select phone_key from contacts where phone_key = any(${unique.map((r) => r.key)}::text[])`;
+    select phone_key from contacts where phone_key = any(${`{${unique.map((r) => r.key).join(",")}}`}::text[])`;
   const known = new Set(found.map((r) => r.phone_key));
   const fresh = known.size === 0 ? unique : unique.filter((r) => !known.has(r.key));
   const existing = known.size === 0 ? [] : unique.filter((r) => known.has(r.key));
@@ -50,11 +51,11 @@ function columnsOf(rows: PreparedRow[]) {
   const cols = { key: "", name: "", email: "", tags: "", custom: "", search: "" };
   let sep = "";
   for (const r of rows) {
-    cols.key += sep + element(r.key);
+    cols.key += sep + r.key; // E.164 digits: nothing to quote
     cols.name += sep + element(r.name);
     cols.email += sep + element(r.email);
-    cols.tags += sep + element(pgTextArray(r.tags));
-    cols.custom += sep + element(JSON.stringify(r.custom));
+    cols.tags += sep + (r.tags.length === 0 ? EMPTY : element(pgTextArray(r.tags)));
+    cols.custom += sep + (isEmpty(r.custom) ? EMPTY : element(JSON.stringify(r.custom)));
     // Without the phone digits: Postgres appends the key (the E.164 digits), and the E.164 phone
     // itself is '+' || key, so neither travels twice.
     cols.search += sep + element(searchTextOf({ ...r, e164: null }));
@@ -62,6 +63,14 @@ function columnsOf(rows: PreparedRow[]) {
   }
   for (const k of Object.keys(cols) as (keyof typeof cols)[]) cols[k] = `{${cols[k]}}`;
   return cols;
+}
+
+/** An empty text[] or JSON object, as one quoted element. */
+const EMPTY = '"{}"';
+
+function isEmpty(o: Record<string, string>): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 async function insertFresh(tx: TransactionSql, rows: PreparedRow[]): Promise<number> {
