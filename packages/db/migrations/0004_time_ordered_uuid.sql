@@ -4,7 +4,7 @@
 -- Postgres 18 has uuidv7() built in; older servers get the same layout from gen_random_uuid().
 DO $$
 BEGIN
-  IF to_regproc('pg_catalog.uuidv7') IS NOT NULL THEN
+  IF to_regprocedure('pg_catalog.uuidv7()') IS NOT NULL THEN
     CREATE OR REPLACE FUNCTION time_ordered_uuid() RETURNS uuid LANGUAGE sql VOLATILE PARALLEL SAFE
       AS 'SELECT pg_catalog.uuidv7()';
   ELSE
