@@ -45,6 +45,7 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
   let errors: RejectedRow[] = [];
   let lastOrdinal = job.checkpointRows;
   let fatal: string | null = null;
+  let existingSeen = true;
 
   /**
    * Commits one batch: its contacts, error rows, counters and checkpoint together. It waits for
@@ -62,7 +63,9 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
       //   job is retried from the checkpoint.
       await tx`select set_config('gin_pending_list_limit', '65536', true), set_config('synchronous_commit', 'off', true),
         set_config('lock_timeout', '20s', true)`;
-      const r = await upsertContacts(tx, batch.rows);
+      // Looking the keys up first only pays off while existing contacts keep turning up.
+      const r = await upsertContacts(tx, batch.rows, { probe: existingSeen });
+      existingSeen = r.sawExisting;
       await insertErrors(tx, importId, batch.errors);
       await previous;
       const n = batch.rows.length + batch.errors.length;

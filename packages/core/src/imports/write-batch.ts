@@ -9,21 +9,38 @@ import {
   searchTextOf,
 } from "./prepare-row";
 
-export type BatchResult = { imported: number; updated: number; invalid: number };
+export type BatchResult = { imported: number; updated: number; invalid: number; sawExisting: boolean };
 
 /**
  * Writes one batch of rows, six array parameters whatever the batch size. Keys
  * not in the table yet go in with a plain `insert … select from unnest(…)` (no
  * speculative insertion, which costs about a third more); an existing contact only
- * gets what it lacks: name and email if empty, new tags, new custom-field keys. A
- * key inserted by someone else in between makes the plain insert fail: it is then
- * redone as an upsert, so the outcome is the same.
+ * gets what it lacks: name and email if empty, new tags, new custom-field keys.
+ *
+ * `probe: false` (the batches before found no existing contact) skips looking the
+ * keys up and inserts them all; a key that exists after all (or was inserted by
+ * someone else meanwhile) makes that insert fail, and the batch is then redone
+ * with the lookup, so the outcome is the same.
  */
-export async function upsertContacts(tx: TransactionSql, rows: PreparedRow[]): Promise<BatchResult> {
+export async function upsertContacts(
+  tx: TransactionSql,
+  rows: PreparedRow[],
+  opts: { probe: boolean } = { probe: true },
+): Promise<BatchResult> {
   const { unique, merged } = mergeDuplicates(rows);
-  if (unique.length === 0) return { imported: 0, updated: merged, invalid: 0 };
+  if (unique.length === 0) return { imported: 0, updated: merged, invalid: 0, sawExisting: false };
   // A stable order keeps two concurrent imports from deadlocking on the same contacts.
   unique.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const result = (imported: number, sawExisting: boolean) => ({
+    imported,
+    updated: unique.length - imported + merged,
+    invalid: 0,
+    sawExisting,
+  });
+  if (!opts.probe) {
+    const imported = await insertFreshOrNull(tx, unique);
+    if (imported !== null) return result(imported, false);
+  }
   // Keys are E.164 digits: the array literal needs no quoting.
   const found = await tx<{ phone_key: string }[]>`
     select phone_key from contacts where phone_key = any(${`{${unique.map((r) => r.key).join(",")}}`}::text[])`;
@@ -32,15 +49,22 @@ export async function upsertContacts(tx: TransactionSql, rows: PreparedRow[]): P
   const existing = known.size === 0 ? [] : unique.filter((r) => known.has(r.key));
   let imported = 0;
   if (fresh.length > 0) {
-    try {
-      imported = await tx.savepoint((sp) => insertFresh(sp, fresh));
-    } catch (err) {
-      if ((err as { code?: string }).code !== "23505") throw err;
-      existing.push(...fresh);
-    }
+    const n = await insertFreshOrNull(tx, fresh);
+    if (n === null) existing.push(...fresh);
+    else imported = n;
   }
   if (existing.length > 0) imported += await upsert(tx, existing);
-  return { imported, updated: unique.length - imported + merged, invalid: 0 };
+  return result(imported, known.size > 0);
+}
+
+/** Plain insert in a savepoint; null when a key already exists (nothing of it is kept). */
+async function insertFreshOrNull(tx: TransactionSql, rows: PreparedRow[]): Promise<number | null> {
+  try {
+    return await tx.savepoint((sp) => insertFresh(sp, rows));
+  } catch (err) {
+    if ((err as { code?: string }).code !== "23505") throw err;
+    return null;
+  }
 }
 
 /**
