@@ -19,8 +19,11 @@ async function applyWebhooks(
   ctx: CoreContext,
   rows: Array<{ id: number; instanceId: string; body: string }>,
   opts: { finalAttempt: boolean },
-): Promise<Map<number, unknown>> {
+): Promise<{ failed: Map<number, unknown>; applied: Set<number> }> {
   const failed = new Map<number, unknown>();
+  const applied = new Set<number>();
+  /** Webhooks made only of plain messages (how many): marked applied by the run that stores them all. */
+  const plainOnly = new Map<number, number>();
   let run: Array<PlainInbound & { webhookId: number }> = [];
   let runIds = new Set<string>();
   const flush = async () => {
@@ -30,7 +33,12 @@ async function applyWebhooks(
     if (batch.length === 0) return;
     let handled: boolean[];
     try {
-      handled = await ingestPlainInbound(ctx, batch);
+      const inRun = new Map<number, number>();
+      for (const i of batch) inRun.set(i.webhookId, (inRun.get(i.webhookId) ?? 0) + 1);
+      const markApplied = [...inRun].filter(([id, n]) => plainOnly.get(id) === n).map(([id]) => id);
+      const result = await ingestPlainInbound(ctx, batch, { markApplied });
+      handled = result.handled;
+      for (const id of result.applied) applied.add(id);
     } catch (err) {
       for (const item of batch) if (!failed.has(item.webhookId)) failed.set(item.webhookId, err);
       return;
@@ -50,6 +58,7 @@ async function applyWebhooks(
       failed.set(row.id, err);
       continue;
     }
+    if (events.length > 0 && events.every(isPlainInbound)) plainOnly.set(row.id, events.length);
     for (const event of events) {
       if (failed.has(row.id)) break;
       if (isPlainInbound(event)) {
@@ -65,7 +74,7 @@ async function applyWebhooks(
     }
   }
   await flush();
-  return failed;
+  return { failed, applied };
 }
 
 export type WebhookFailure = { webhookEventId: number; error: unknown };
@@ -73,7 +82,8 @@ export type WebhookFailure = { webhookEventId: number; error: unknown };
 /**
  * Applies stored webhooks in arrival order: one query loads the bodies not applied
  * yet (a retried batch skips what an earlier attempt did), one marks the applied
- * ones. A failing webhook does not stop the others; the failures are returned, with
+ * ones (those made only of plain messages are marked by the statement that stores
+ * them). A failing webhook does not stop the others; the failures are returned, with
  * their message recorded on the row, for the caller to retry.
  */
 export async function processWebhookEvents(
@@ -88,18 +98,20 @@ export async function processWebhookEvents(
   const withInstance = rows.flatMap((r) =>
     r.instance_id ? [{ id: Number(r.id), instanceId: r.instance_id, body: r.body }] : [],
   );
-  const failed = await applyWebhooks(ctx, withInstance, opts);
+  const { failed, applied } = await applyWebhooks(ctx, withInstance, opts);
   const failures: WebhookFailure[] = [...failed]
     .map(([webhookEventId, error]) => ({ webhookEventId, error }))
     .sort((a, b) => a.webhookEventId - b.webhookEventId);
-  const done = rows.map((r) => Number(r.id)).filter((id) => !failed.has(id));
+  const done = rows.map((r) => Number(r.id)).filter((id) => !failed.has(id) && !applied.has(id));
   const errors = failures.map((f) => ({
     id: f.webhookEventId,
     error: f.error instanceof Error ? f.error.message : String(f.error),
   }));
-  await ctx.sql`
-    update webhook_events w set processed_at = now(), error = null
-    where w.id in (select jsonb_array_elements_text(${JSON.stringify(done)}::jsonb)::bigint)`;
+  if (done.length > 0) {
+    await ctx.sql`
+      update webhook_events w set processed_at = now(), error = null
+      where w.id in (select jsonb_array_elements_text(${JSON.stringify(done)}::jsonb)::bigint)`;
+  }
   if (errors.length > 0) {
     await ctx.sql`
       update webhook_events w set error = f.error
