@@ -88,7 +88,7 @@ export async function ingestPlainInbound(
         (select contact_id from contact_identities
           where provider = i.provider::provider_kind and kind = 'lid' and external_id = i.lid) as by_lid
       from input i
-    ), known as (
+    ), known as materialized (
       -- Every identity known, all of one contact, and that contact's active conversation on the instance.
       select d.ord, (select c.id from conversations c where c.contact_id = d.contact_id
           and c.instance_id = d.instance_id and c.status in ('WAITING', 'OPEN')) as conversation_id
