@@ -120,7 +120,9 @@ async function deliver(...webhooks: Array<{ instanceId: string; provider: "META"
   expect(failures).toEqual([]);
   // Every stored webhook ends applied, whichever path stored its messages.
   const pending = await core.sql`
-    select id from webhook_events where id = any(${ids}) and (processed_at is null or error is not null)`;
+    select id from webhook_events
+    where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::bigint)
+      and (processed_at is null or error is not null)`;
   expect(pending).toEqual([]);
   return ids;
 }
@@ -151,7 +153,7 @@ const conversation = async (id: string) =>
 const createdEvents = (messageIds: string[]) =>
   core.sql<{ audience: string; user_id: string | null; payload: Record<string, unknown> }[]>`
     select audience, user_id, payload from events
-    where kind = 'message.created' and payload->>'messageId' = any(${messageIds}) order by id`;
+    where kind = 'message.created' and payload->>'messageId' in (select jsonb_array_elements_text(${JSON.stringify(messageIds)}::jsonb)) order by id`;
 
 describe("webhook processing in batches", () => {
   it("stores a known customer's messages in his open conversation, stamps it once per message and tells his operator", async () => {
