@@ -32,7 +32,8 @@ export function isPlainInbound(event: WebhookEvent): event is InboundMessage {
  * Returns, per input, whether it was handled (stored now, or already stored): the
  * others (new sender, new identity, no active conversation, repeated provider id)
  * must go through ingestInbound, which creates what is missing. Conversations are
- * locked in id order, so concurrent batches cannot deadlock on them, and one closed
+ * locked in (queued_at, id) order, the order assignment locks waiting ones in, so
+ * neither concurrent batches nor assignment can deadlock with them; one closed
  * meanwhile is re-checked under its lock (its message then opens a new conversation).
  */
 export async function ingestPlainInbound(
@@ -102,7 +103,7 @@ export async function ingestPlainInbound(
       from known k
       join input i on i.ord = k.ord
       join conversations c on c.id = k.conversation_id and c.status in ('WAITING', 'OPEN')
-      order by c.id
+      order by c.queued_at, c.id
       for no key update of c
     ), ins as (
       insert into messages (conversation_id, instance_id, direction, type, body, content, provider_message_id,
