@@ -197,7 +197,9 @@ async function main() {
   });
   // The worker runs in its own process, as in production, so acknowledgements and
   // processing do not share one event loop.
-  const worker = spawn(join(import.meta.dirname, "../node_modules/.bin/tsx"), ["apps/worker/src/main.ts"], {
+  // Node flags for it (e.g. --cpu-prof) come from BENCH_NODE_OPTIONS, as for this process (bench/run.ts).
+  const workerFlags = (process.env.BENCH_NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean);
+  const worker = spawn(process.execPath, [...workerFlags, "--import", "tsx", "apps/worker/src/main.ts"], {
     cwd: join(import.meta.dirname, ".."),
     stdio: "ignore",
     env: {

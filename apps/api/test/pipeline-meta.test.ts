@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient, userWithToken } from "./harness";
@@ -106,6 +107,38 @@ describe("Meta webhook checks", () => {
     expect(await postMeta(p.stack.url, { object: "whatsapp_business_account", entry: "x" })).toBe(400);
     const unknown = JSON.parse(JSON.stringify(metaStatusWebhook("wamid.X", "sent")).replace(META_PNID, "999999999"));
     expect(await postMeta(p.stack.url, unknown)).toBe(404);
+  });
+
+  it("refuses a body over 2 MB with 413 and stores nothing, whether declared by Content-Length or streamed", async () => {
+    const before = await count();
+    // Own connections (no keep-alive): the server closes one whose body it did not read.
+    const post = (chunks: Buffer[], declared: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const length = chunks.reduce((n, c) => n + c.length, 0);
+        const req = request(`${p.stack.url}/webhooks/meta`, {
+          method: "POST",
+          agent: false,
+          headers: { "content-type": "application/json", ...(declared ? { "content-length": length } : {}) },
+        });
+        req.on("response", (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on("error", reject);
+        for (const c of chunks) req.write(c);
+        req.end();
+      });
+    const body = Buffer.from(
+      JSON.stringify({ ...metaStatusWebhook("wamid.BIG", "sent"), pad: "x".repeat(2 * 1024 * 1024) }),
+    );
+    expect(await post([body], true)).toBe(413);
+    expect(
+      await post(
+        Array.from({ length: 40 }, () => Buffer.alloc(64 * 1024, 0x20)),
+        false,
+      ),
+    ).toBe(413);
+    expect(await count()).toBe(before);
   });
 
   it("answers Meta's verification challenge only with the right token", async () => {

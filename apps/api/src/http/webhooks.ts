@@ -7,14 +7,30 @@ import {
   type SharedRateLimiter,
   WebhookWriter,
 } from "@elsehu/core";
-import type { Context, Hono } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ApiDeps } from "../trpc/context";
 import { webhookRateLimit } from "./rate-limit";
 import type { AppEnv } from "./request-info";
 
-const limit = (mb: number) =>
-  bodyLimit({ maxSize: mb * 1024 * 1024, onError: (c) => c.json({ error: `Body larger than ${mb} MB` }, 413) });
+/**
+ * hono's bodyLimit reads `c.req.raw.body`, which makes @hono/node-server build a
+ * whole web Request (stream, AbortSignal) for every POST: that was the largest
+ * single cost of an acknowledgement. Providers send a Content-Length, and then
+ * the header alone decides (node's parser never reads past it) and `c.req.text()`
+ * reads node's request directly; a chunked body still goes through bodyLimit.
+ */
+const limit = (mb: number): MiddlewareHandler<AppEnv> => {
+  const maxSize = mb * 1024 * 1024;
+  const onError = (c: Context<AppEnv>) => c.json({ error: `Body larger than ${mb} MB` }, 413);
+  const streamed = bodyLimit({ maxSize, onError });
+  return async (c, next) => {
+    const declared = c.req.header("content-length");
+    if (declared === undefined || c.req.header("transfer-encoding") !== undefined) return streamed(c, next);
+    if (Number(declared) > maxSize) return onError(c);
+    await next();
+  };
+};
 
 /**
  * Provider webhooks. Each accepted POST is stored with its processing job in one

@@ -17,7 +17,8 @@ export async function messageIdByProviderId(tx: Tx, instanceId: string, provider
   return row;
 }
 
-function contentOf(event: InboundMessage): Record<string, unknown> | null {
+/** The structured part of an inbound message (location, reaction, button reply, quoted id), or null. */
+export function contentOf(event: InboundMessage): Record<string, unknown> | null {
   const content: Record<string, unknown> = {};
   if (event.location) content.location = event.location;
   if (event.reaction) content.reaction = event.reaction;

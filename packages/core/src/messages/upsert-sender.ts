@@ -14,6 +14,16 @@ export function searchTextOf(parts: Array<string | null | undefined>): string {
     .toLowerCase();
 }
 
+/** The provider identities a sender carries, in the order they are matched. */
+export function senderIdentities(from: MessageSender): Array<{ kind: Kind; externalId: string }> {
+  const ids: Array<{ kind: Kind; externalId: string }> = [];
+  if (from.waId) ids.push({ kind: "wa_id", externalId: from.waId });
+  if (from.bsuid) ids.push({ kind: "bsuid", externalId: from.bsuid });
+  if (from.jid) ids.push({ kind: "jid", externalId: from.jid });
+  if (from.lid) ids.push({ kind: "lid", externalId: from.lid });
+  return ids;
+}
+
 /**
  * The contact behind a provider sender, created when new. Matched first by any
  * provider identity (wa_id, BSUID, JID, @lid), then by canonical phone; every
@@ -21,11 +31,7 @@ export function searchTextOf(parts: Array<string | null | undefined>): string {
  * user who hides his number, an Evolution @lid) still finds the same contact.
  */
 export async function upsertSender(tx: Tx, provider: "META" | "EVOLUTION", from: MessageSender): Promise<string> {
-  const ids: Array<{ kind: Kind; externalId: string }> = [];
-  if (from.waId) ids.push({ kind: "wa_id", externalId: from.waId });
-  if (from.bsuid) ids.push({ kind: "bsuid", externalId: from.bsuid });
-  if (from.jid) ids.push({ kind: "jid", externalId: from.jid });
-  if (from.lid) ids.push({ kind: "lid", externalId: from.lid });
+  const ids = senderIdentities(from);
   const phone = from.phone ? normalizePhone(from.phone) : null;
   if (ids.length === 0 && !phone) throw new Error("sender without any identity");
 

@@ -1,114 +1,80 @@
-import type { MessageMedia } from "@elsehu/db";
-import {
-  type InboundMessage,
-  type ProviderAdapter,
-  parseEvolutionWebhook,
-  parseMetaWebhook,
-  type WebhookEvent,
-} from "@elsehu/providers";
-import { setConnectionStatus } from "../instances/evolution-connection";
-import { loadInstance } from "../instances/list-instances";
-import { providerFor } from "../instances/provider-for";
+import type { WebhookEvent } from "@elsehu/providers";
 import type { InstanceRow } from "../instances/shape";
-import { applyStatus } from "../messages/apply-status";
-import { ingestInbound, messageIdByProviderId } from "../messages/ingest-inbound";
+import { ingestPlainInbound, isPlainInbound, type PlainInbound } from "../messages/ingest-inbound-batch";
 import type { CoreContext } from "../shared/context";
-import { saveStream } from "../storage/files";
+import { applyEvent, cachedInstance, eventsOf } from "./apply-event";
 
-/** Instances change rarely; a per-context cache saves a query per webhook on the hot path. */
-const instanceCaches = new WeakMap<CoreContext, Map<string, { row: InstanceRow; at: number }>>();
-async function cachedInstance(ctx: CoreContext, id: string): Promise<InstanceRow> {
-  let cache = instanceCaches.get(ctx);
-  if (!cache) {
-    cache = new Map();
-    instanceCaches.set(ctx, cache);
-  }
-  const hit = cache.get(id);
-  if (hit && Date.now() - hit.at < 5000) return hit.row;
-  const row = await loadInstance(ctx, id);
-  cache.set(id, { row, at: Date.now() });
-  return row;
-}
-
-function eventsOf(instance: InstanceRow, body: unknown): WebhookEvent[] {
-  if (instance.provider === "EVOLUTION") return parseEvolutionWebhook(body).events;
-  return parseMetaWebhook(body)
-    .filter((batch) => batch.phoneNumberId === instance.metaPhoneNumberId)
-    .flatMap((batch) => batch.events);
-}
+/** Most plain messages in one statement (its events join messages to inputs pairwise); a longer run is split. */
+const MAX_RUN = 200;
 
 /**
- * Downloads inbound media into storage. A failure is retried with the job; on the
- * last attempt the message is kept without its file (marked) rather than lost.
+ * Applies the events of stored webhooks in arrival order. Consecutive plain inbound
+ * messages (the bulk of the traffic) are stored together by ingestPlainInbound; the
+ * ones it leaves (new sender, no active conversation...) and every other event go
+ * one by one. A run is cut before a message that quotes one of its own, so a reply
+ * always finds what it quotes. Returns the webhooks that failed, with their error;
+ * a failed webhook's later events are skipped (its retry applies them).
  */
-async function downloadMedia(
+async function applyWebhooks(
   ctx: CoreContext,
-  adapter: ProviderAdapter,
-  event: InboundMessage,
-  finalAttempt: boolean,
-): Promise<MessageMedia | null> {
-  const media = event.media;
-  if (!media) return null;
-  const result: MessageMedia = { providerMediaId: media.providerMediaId };
-  if (media.mimeType) result.mimeType = media.mimeType;
-  if (media.fileName) result.fileName = media.fileName;
-  if (media.caption) result.caption = media.caption;
-  try {
-    const fetched = media.base64
-      ? {
-          bytes: new Uint8Array(Buffer.from(media.base64, "base64")),
-          mimeType: media.mimeType ?? "application/octet-stream",
-        }
-      : await adapter.fetchMedia(media.providerMediaId ?? event.providerMessageId);
-    const mimeType = media.mimeType ?? fetched.mimeType;
-    const fileName = media.fileName ?? ("fileName" in fetched ? fetched.fileName : undefined);
-    result.storageKey = await saveStream(ctx, fetched.bytes);
-    result.size = fetched.bytes.length;
-    result.mimeType = mimeType;
-    if (fileName) result.fileName = fileName;
-  } catch (err) {
-    if (!finalAttempt) throw err;
-    ctx.log.warn({ err, providerMessageId: event.providerMessageId }, "media download failed for good");
-  }
-  return result;
-}
-
-/**
- * The worker side of a webhook: parses the stored raw body and applies every event.
- * Safe to run any number of times (messages dedupe on provider id, statuses only move
- * forward), which is what makes redelivery and job retries harmless.
- */
-async function applyWebhook(
-  ctx: CoreContext,
-  stored: { instanceId: string; body: string },
+  rows: Array<{ id: number; instanceId: string; body: string }>,
   opts: { finalAttempt: boolean },
-): Promise<void> {
-  const instance = await cachedInstance(ctx, stored.instanceId);
-  const events = eventsOf(instance, JSON.parse(stored.body));
-  let adapter: ProviderAdapter | undefined;
-  for (const event of events) {
-    if (event.kind === "message") {
-      let media: MessageMedia | null = null;
-      if (event.media && !event.fromMe) {
-        // Dedupe before downloading anything (ingestInbound dedupes again, in its transaction).
-        if (await messageIdByProviderId(ctx.db, instance.id, event.providerMessageId)) continue;
-        adapter ??= providerFor(ctx, instance);
-        media = await downloadMedia(ctx, adapter, event, opts.finalAttempt);
+): Promise<{ failed: Map<number, unknown>; applied: Set<number> }> {
+  const failed = new Map<number, unknown>();
+  const applied = new Set<number>();
+  /** Webhooks made only of plain messages (how many): marked applied by the run that stores them all. */
+  const plainOnly = new Map<number, number>();
+  let run: Array<PlainInbound & { webhookId: number }> = [];
+  let runIds = new Set<string>();
+  const flush = async () => {
+    const batch = run;
+    run = [];
+    runIds = new Set();
+    if (batch.length === 0) return;
+    let handled: boolean[];
+    try {
+      const inRun = new Map<number, number>();
+      for (const i of batch) inRun.set(i.webhookId, (inRun.get(i.webhookId) ?? 0) + 1);
+      const markApplied = [...inRun].filter(([id, n]) => plainOnly.get(id) === n).map(([id]) => id);
+      const result = await ingestPlainInbound(ctx, batch, { markApplied });
+      handled = result.handled;
+      for (const id of result.applied) applied.add(id);
+    } catch (err) {
+      for (const item of batch) if (!failed.has(item.webhookId)) failed.set(item.webhookId, err);
+      return;
+    }
+    for (const [i, item] of batch.entries()) {
+      if (handled[i] || failed.has(item.webhookId)) continue;
+      await applyEvent(ctx, item.instance, item.event, opts).catch((err: unknown) => failed.set(item.webhookId, err));
+    }
+  };
+  for (const row of rows) {
+    let instance: InstanceRow;
+    let events: WebhookEvent[];
+    try {
+      instance = await cachedInstance(ctx, row.instanceId);
+      events = eventsOf(instance, JSON.parse(row.body));
+    } catch (err) {
+      failed.set(row.id, err);
+      continue;
+    }
+    if (events.length > 0 && events.every(isPlainInbound)) plainOnly.set(row.id, events.length);
+    for (const event of events) {
+      if (failed.has(row.id)) break;
+      if (isPlainInbound(event)) {
+        const quoted = event.replyToProviderMessageId;
+        if (run.length >= MAX_RUN || (quoted && runIds.has(`${instance.id} ${quoted}`))) await flush();
+        run.push({ instance, event, webhookId: row.id });
+        runIds.add(`${instance.id} ${event.providerMessageId}`);
+        continue;
       }
-      await ctx.db.transaction((tx) => ingestInbound(ctx, tx, instance, event, media));
-    } else if (event.kind === "status") {
-      await ctx.db.transaction((tx) => applyStatus(tx, instance.id, event));
-    } else if (event.kind === "connection") {
-      await ctx.db.transaction((tx) =>
-        setConnectionStatus(tx, instance.id, { status: event.state, now: ctx.now(), fromWebhook: true }),
-      );
-    } else if (event.kind === "qr" && event.qrBase64) {
-      const qrCode = event.qrBase64;
-      await ctx.db.transaction((tx) =>
-        setConnectionStatus(tx, instance.id, { status: "connecting", qrCode, now: ctx.now(), fromWebhook: true }),
-      );
+      await flush();
+      if (failed.has(row.id)) break;
+      await applyEvent(ctx, instance, event, opts).catch((err: unknown) => failed.set(row.id, err));
     }
   }
+  await flush();
+  return { failed, applied };
 }
 
 export type WebhookFailure = { webhookEventId: number; error: unknown };
@@ -116,7 +82,8 @@ export type WebhookFailure = { webhookEventId: number; error: unknown };
 /**
  * Applies stored webhooks in arrival order: one query loads the bodies not applied
  * yet (a retried batch skips what an earlier attempt did), one marks the applied
- * ones. A failing webhook does not stop the others; the failures are returned, with
+ * ones (those made only of plain messages are marked by the statement that stores
+ * them). A failing webhook does not stop the others; the failures are returned, with
  * their message recorded on the row, for the caller to retry.
  */
 export async function processWebhookEvents(
@@ -128,24 +95,23 @@ export async function processWebhookEvents(
     select id, instance_id, body from webhook_events
     where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::bigint) and processed_at is null
     order by id`;
-  const done: number[] = [];
-  const failures: WebhookFailure[] = [];
-  for (const row of rows) {
-    const id = Number(row.id);
-    try {
-      if (row.instance_id) await applyWebhook(ctx, { instanceId: row.instance_id, body: row.body }, opts);
-      done.push(id);
-    } catch (error) {
-      failures.push({ webhookEventId: id, error });
-    }
-  }
+  const withInstance = rows.flatMap((r) =>
+    r.instance_id ? [{ id: Number(r.id), instanceId: r.instance_id, body: r.body }] : [],
+  );
+  const { failed, applied } = await applyWebhooks(ctx, withInstance, opts);
+  const failures: WebhookFailure[] = [...failed]
+    .map(([webhookEventId, error]) => ({ webhookEventId, error }))
+    .sort((a, b) => a.webhookEventId - b.webhookEventId);
+  const done = rows.map((r) => Number(r.id)).filter((id) => !failed.has(id) && !applied.has(id));
   const errors = failures.map((f) => ({
     id: f.webhookEventId,
     error: f.error instanceof Error ? f.error.message : String(f.error),
   }));
-  await ctx.sql`
-    update webhook_events w set processed_at = now(), error = null
-    where w.id in (select jsonb_array_elements_text(${JSON.stringify(done)}::jsonb)::bigint)`;
+  if (done.length > 0) {
+    await ctx.sql`
+      update webhook_events w set processed_at = now(), error = null
+      where w.id in (select jsonb_array_elements_text(${JSON.stringify(done)}::jsonb)::bigint)`;
+  }
   if (errors.length > 0) {
     await ctx.sql`
       update webhook_events w set error = f.error

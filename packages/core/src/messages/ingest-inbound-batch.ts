@@ -1,0 +1,144 @@
+import type { InboundMessage, WebhookEvent } from "@elsehu/providers";
+import { EVENTS_CHANNEL } from "../events/publish";
+import type { InstanceRow } from "../instances/shape";
+import type { CoreContext } from "../shared/context";
+import { contentOf } from "./ingest-inbound";
+import { senderIdentities } from "./upsert-sender";
+
+/** `webhookId`: the stored webhook (webhook_events row) the message came in, if any. */
+export type PlainInbound = { instance: InstanceRow; event: InboundMessage; webhookId?: number };
+
+/**
+ * A customer's message without media: storing it needs no provider call, so many
+ * can be stored by one statement (ingestPlainInbound). Echoes of our own sends
+ * (`fromMe`) and media keep the one-by-one path (ingestInbound).
+ */
+export function isPlainInbound(event: WebhookEvent): event is InboundMessage {
+  return event.kind === "message" && !event.fromMe && !event.media;
+}
+
+/**
+ * The common case of ingestInbound for many messages in ONE statement (one round
+ * trip, one commit): a sender whose every identity is already known, all of the
+ * same contact, writing to an active (WAITING or OPEN) conversation. It inserts the
+ * messages (deduped on instance + provider id), stamps the conversations as
+ * touchConversation does and publishes `message.created` (events rows + NOTIFY),
+ * exactly what ingestInbound would have written for them.
+ *
+ * `markApplied`: stored webhooks every message of which is among `items`; those
+ * whose messages are all handled are marked applied by the same statement (so a
+ * job's bookkeeping commits with its messages) and returned in `applied`.
+ *
+ * Returns, per input, whether it was handled (stored now, or already stored): the
+ * others (new sender, new identity, no active conversation, repeated provider id)
+ * must go through ingestInbound, which creates what is missing. Conversations are
+ * locked in (queued_at, id) order, the order assignment locks waiting ones in, so
+ * neither concurrent batches nor assignment can deadlock with them; one closed
+ * meanwhile is re-checked under its lock (its message then opens a new conversation).
+ */
+export async function ingestPlainInbound(
+  ctx: Pick<CoreContext, "sql">,
+  items: PlainInbound[],
+  opts: { markApplied?: number[] } = {},
+): Promise<{ handled: boolean[]; applied: number[] }> {
+  const seen = new Set<string>();
+  const rows = items.flatMap(({ instance, event, webhookId }, ord) => {
+    const ids = senderIdentities(event.from);
+    const key = `${instance.id} ${event.providerMessageId}`;
+    if (ids.length === 0 || seen.has(key)) return [];
+    seen.add(key);
+    return [
+      {
+        ord,
+        webhook_id: webhookId ?? null,
+        instance_id: instance.id,
+        provider: instance.provider,
+        ...Object.fromEntries(ids.map((i) => [i.kind, i.externalId])),
+        pmid: event.providerMessageId,
+        type: event.type,
+        body: event.body ?? null,
+        content: contentOf(event),
+        reply_pmid: event.replyToProviderMessageId ?? null,
+        created_at: event.timestamp.toISOString(),
+      },
+    ];
+  });
+  const handled = items.map(() => false);
+  if (rows.length === 0) return { handled, applied: [] };
+  // A webhook whose messages were not all sent to the statement cannot be complete.
+  const sent = new Map<number, number>();
+  for (const r of rows) if (r.webhook_id !== null) sent.set(r.webhook_id, (sent.get(r.webhook_id) ?? 0) + 1);
+  const given = new Map<number, number>();
+  for (const i of items) if (i.webhookId !== undefined) given.set(i.webhookId, (given.get(i.webhookId) ?? 0) + 1);
+  const markable = (opts.markApplied ?? []).filter((id) => sent.has(id) && sent.get(id) === given.get(id));
+  // One JSON parameter rather than JS arrays (see SharedRateLimiter.sync for why).
+  const [result] = await ctx.sql<{ handled: number[]; applied: string[] }[]>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(ord int, webhook_id bigint, instance_id uuid, provider text,
+        wa_id text, bsuid text, jid text, lid text, pmid text, type text, body text, content jsonb, reply_pmid text,
+        created_at timestamptz)
+    ), ident as materialized (
+      -- One unique-index lookup per identity the sender carries (none: null).
+      select i.ord, i.instance_id, i.wa_id, i.bsuid, i.jid, i.lid,
+        (select contact_id from contact_identities
+          where provider = i.provider::provider_kind and kind = 'wa_id' and external_id = i.wa_id) as by_wa_id,
+        (select contact_id from contact_identities
+          where provider = i.provider::provider_kind and kind = 'bsuid' and external_id = i.bsuid) as by_bsuid,
+        (select contact_id from contact_identities
+          where provider = i.provider::provider_kind and kind = 'jid' and external_id = i.jid) as by_jid,
+        (select contact_id from contact_identities
+          where provider = i.provider::provider_kind and kind = 'lid' and external_id = i.lid) as by_lid
+      from input i
+    ), known as materialized (
+      -- Every identity known, all of one contact, and that contact's active conversation on the instance.
+      select d.ord, (select c.id from conversations c where c.contact_id = d.contact_id
+          and c.instance_id = d.instance_id and c.status in ('WAITING', 'OPEN')) as conversation_id
+      from (select *, coalesce(by_wa_id, by_bsuid, by_jid, by_lid) as contact_id from ident) d
+      where d.contact_id is not null
+        and (d.wa_id is null or d.by_wa_id = d.contact_id) and (d.bsuid is null or d.by_bsuid = d.contact_id)
+        and (d.jid is null or d.by_jid = d.contact_id) and (d.lid is null or d.by_lid = d.contact_id)
+    ), target as materialized (
+      select i.ord, i.instance_id, i.pmid, i.type, i.body, i.content, i.reply_pmid, i.created_at,
+        c.id as conversation_id, c.operator_id
+      from known k
+      join input i on i.ord = k.ord
+      join conversations c on c.id = k.conversation_id and c.status in ('WAITING', 'OPEN')
+      order by c.queued_at, c.id
+      for no key update of c
+    ), ins as (
+      insert into messages (conversation_id, instance_id, direction, type, body, content, provider_message_id,
+        reply_to_id, status, created_at)
+      select t.conversation_id, t.instance_id, 'IN', t.type, t.body, t.content, t.pmid,
+        (select r.id from messages r where r.instance_id = t.instance_id and r.provider_message_id = t.reply_pmid),
+        'DELIVERED', t.created_at
+      from target t order by t.ord
+      on conflict (instance_id, provider_message_id) do nothing
+      returning id, instance_id, provider_message_id, conversation_id, created_at
+    ), touched as (
+      update conversations c set
+        last_message_at = greatest(c.last_message_at, x.at),
+        last_inbound_at = greatest(c.last_inbound_at, x.at),
+        unread_count = c.unread_count + x.n
+      from (select conversation_id, max(created_at) as at, count(*)::int as n from ins group by conversation_id) x
+      where c.id = x.conversation_id
+    ), ev as (
+      insert into events (kind, audience, user_id, payload)
+      select 'message.created', case when t.operator_id is null then 'STAFF' else 'USER' end, t.operator_id,
+        jsonb_build_object('messageId', m.id, 'conversationId', m.conversation_id, 'operatorId', t.operator_id,
+          'direction', 'IN')
+      from ins m join target t on t.instance_id = m.instance_id and t.pmid = m.provider_message_id
+      order by t.ord
+      returning id
+    ), notified as (
+      select pg_notify(${EVENTS_CHANNEL}, id::text) from ev
+    ), applied as (
+      update webhook_events w set processed_at = now(), error = null
+      where w.id in (select jsonb_array_elements_text(${JSON.stringify(markable)}::jsonb)::bigint)
+        and not exists (select 1 from input i where i.webhook_id = w.id and i.ord not in (select ord from target))
+      returning w.id
+    )
+    select array(select ord from target) as handled, array(select id from applied) as applied,
+      (select count(*) from notified)::int as notified`;
+  for (const ord of result?.handled ?? []) handled[ord] = true;
+  return { handled, applied: (result?.applied ?? []).map(Number) };
+}

@@ -1,0 +1,394 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect } from "@elsehu/db";
+import { cloneDatabase } from "@elsehu/db/testing";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createInstance } from "../src/instances/create-instance";
+import { loadInstance } from "../src/instances/list-instances";
+import { ingestPlainInbound } from "../src/messages/ingest-inbound-batch";
+import type { CoreContext } from "../src/shared/context";
+import { createCoreContext } from "../src/shared/create-context";
+import { createUser } from "../src/users/create-user";
+import { processWebhookEvents } from "../src/webhooks/process-webhook";
+import { storeWebhooks } from "../src/webhooks/store-webhook";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    templateDatabaseUrl: string;
+  }
+}
+
+const PNID = "109876543210987";
+let db: Awaited<ReturnType<typeof cloneDatabase>>;
+let database: ReturnType<typeof connect>;
+let core: CoreContext;
+let storagePath: string;
+let meta: { id: string };
+let evolution: { id: string };
+let operatorId: string;
+
+beforeAll(async () => {
+  db = await cloneDatabase(inject("templateDatabaseUrl"));
+  database = connect(db.url, { max: 4 });
+  storagePath = mkdtempSync(join(tmpdir(), "elsehu-webhook-batch-"));
+  core = createCoreContext(database, pino({ level: "silent" }), {
+    sessionIdleTimeoutSeconds: 3600,
+    encryptionKey: Buffer.alloc(32, 7),
+    storagePath,
+    conversationTtlSeconds: 86400,
+    defaultRegion: "BR",
+    timezone: "America/Sao_Paulo",
+  });
+  const admin = await createUser(core, null, {
+    name: "Admin",
+    email: "admin@batch.test",
+    password: "batch-password",
+    role: "ADMIN",
+  });
+  const operator = await createUser(core, null, {
+    name: "Operadora",
+    email: "op@batch.test",
+    password: "batch-password",
+    role: "OPERATOR",
+  });
+  operatorId = operator.id;
+  const actor = { id: admin.id, role: "ADMIN" as const, name: admin.name };
+  meta = await createInstance(core, actor, {
+    provider: "META",
+    name: "Meta",
+    config: { phoneNumberId: PNID },
+    secrets: { accessToken: "batch-access-token", appSecret: "batch-app-secret", verifyToken: "batch-verify-token" },
+  });
+  evolution = await createInstance(core, actor, {
+    provider: "EVOLUTION",
+    name: "Evolution",
+    config: { baseUrl: "http://127.0.0.1:9", instanceName: "loja" },
+    secrets: { apiKey: "batch-api-key", webhookSecret: "batch-hook-secret" },
+  });
+});
+
+afterAll(async () => {
+  await database?.close();
+  await db?.drop();
+  rmSync(storagePath, { recursive: true, force: true });
+});
+
+type MetaMessage = Record<string, unknown> & { from: string; id: string };
+const seconds = (at: number) => String(Math.floor(at / 1000));
+
+function metaBody(messages: MetaMessage[], statuses: Record<string, unknown>[] = []): string {
+  return JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102938475610293",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "5511940001234", phone_number_id: PNID },
+              contacts: messages.map((m) => ({ profile: { name: `Cliente ${m.from}` }, wa_id: m.from })),
+              messages,
+              statuses,
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+const text = (from: string, id: string, body: string, at = Date.now()): MetaMessage => ({
+  from,
+  id,
+  timestamp: seconds(at),
+  type: "text",
+  text: { body },
+});
+
+function evolutionBody(data: Record<string, unknown>): string {
+  return JSON.stringify({ event: "messages.upsert", instance: "loja", data, date_time: new Date().toISOString() });
+}
+
+/** Stores the bodies as the webhook routes do, then runs the worker's processing on them. */
+async function deliver(...webhooks: Array<{ instanceId: string; provider: "META" | "EVOLUTION"; body: string }>) {
+  const ids = await storeWebhooks(core.sql, webhooks);
+  const failures = await processWebhookEvents(core, ids);
+  expect(failures).toEqual([]);
+  // Every stored webhook ends applied, whichever path stored its messages.
+  const pending = await core.sql`
+    select id from webhook_events
+    where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::bigint)
+      and (processed_at is null or error is not null)`;
+  expect(pending).toEqual([]);
+  return ids;
+}
+const fromMeta = (body: string) => ({ instanceId: meta.id, provider: "META" as const, body });
+
+/** A known customer: contact, wa_id identity and an OPEN conversation with the operator. */
+async function knownCustomer(waId: string): Promise<{ contactId: string; conversationId: string }> {
+  const [c] = await core.sql<{ id: string }[]>`
+    insert into contacts (phone, phone_key, name) values (${`+${waId}`}, ${waId}, 'Conhecido') returning id`;
+  const contactId = c?.id as string;
+  await core.sql`insert into contact_identities (contact_id, provider, kind, external_id)
+    values (${contactId}, 'META', 'wa_id', ${waId})`;
+  const [conv] = await core.sql<{ id: string }[]>`
+    insert into conversations (contact_id, instance_id, status, operator_id, assigned_at)
+    values (${contactId}, ${meta.id}, 'OPEN', ${operatorId}, now()) returning id`;
+  return { contactId, conversationId: conv?.id as string };
+}
+
+const messagesOf = (conversationId: string) =>
+  core.sql<{ provider_message_id: string; body: string | null; direction: string; status: string }[]>`
+    select provider_message_id, body, direction, status from messages
+    where conversation_id = ${conversationId} order by created_at, provider_message_id`;
+const conversation = async (id: string) =>
+  (
+    await core.sql<{ status: string; unread_count: number; last_inbound_at: Date | null }[]>`
+      select status, unread_count, last_inbound_at from conversations where id = ${id}`
+  )[0];
+const createdEvents = (messageIds: string[]) =>
+  core.sql<{ audience: string; user_id: string | null; payload: Record<string, unknown> }[]>`
+    select audience, user_id, payload from events
+    where kind = 'message.created' and payload->>'messageId' in (select jsonb_array_elements_text(${JSON.stringify(messageIds)}::jsonb)) order by id`;
+
+describe("webhook processing in batches", () => {
+  it("stores a known customer's messages in his open conversation, stamps it once per message and tells his operator", async () => {
+    const ana = await knownCustomer("5511970000001");
+    const bia = await knownCustomer("5511970000002");
+    const at = Date.now() - 60_000;
+    await deliver(
+      fromMeta(metaBody([text("5511970000001", "wamid.K1", "oi", at)])),
+      fromMeta(
+        metaBody([
+          text("5511970000002", "wamid.K2", "bom dia", at),
+          text("5511970000001", "wamid.K3", "?", at + 5_000),
+        ]),
+      ),
+    );
+    expect(await messagesOf(ana.conversationId)).toEqual([
+      { provider_message_id: "wamid.K1", body: "oi", direction: "IN", status: "DELIVERED" },
+      { provider_message_id: "wamid.K3", body: "?", direction: "IN", status: "DELIVERED" },
+    ]);
+    expect(await messagesOf(bia.conversationId)).toHaveLength(1);
+    const conv = await conversation(ana.conversationId);
+    expect(conv).toMatchObject({ status: "OPEN", unread_count: 2 });
+    expect(new Date(conv?.last_inbound_at ?? 0).getTime()).toBe(Math.floor((at + 5_000) / 1000) * 1000);
+    const ids = await core.sql<{ id: string }[]>`select id from messages where conversation_id = ${ana.conversationId}`;
+    const events = await createdEvents(ids.map((r) => r.id));
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({
+      audience: "USER",
+      user_id: operatorId,
+      payload: { conversationId: ana.conversationId, operatorId, direction: "IN" },
+    });
+  });
+
+  it("stores a redelivered message once, whether repeated in the same batch or in a later one", async () => {
+    const caio = await knownCustomer("5511970000003");
+    const body = metaBody([text("5511970000003", "wamid.R1", "repetida")]);
+    await deliver(fromMeta(body), fromMeta(body), fromMeta(body));
+    await deliver(fromMeta(body));
+    expect(await messagesOf(caio.conversationId)).toHaveLength(1);
+    expect((await conversation(caio.conversationId))?.unread_count).toBe(1);
+    const [m] = await core.sql<{ id: string }[]>`select id from messages where provider_message_id = 'wamid.R1'`;
+    expect(await createdEvents([m?.id as string])).toHaveLength(1);
+  });
+
+  it("opens a WAITING conversation for a new customer and keeps a known one in his conversation, in one batch", async () => {
+    const dora = await knownCustomer("5511970000004");
+    await deliver(
+      fromMeta(
+        metaBody([text("5511970000004", "wamid.N1", "já sou cliente"), text("5511970000099", "wamid.N2", "sou novo")]),
+      ),
+    );
+    expect(await messagesOf(dora.conversationId)).toHaveLength(1);
+    const [fresh] = await core.sql<{ id: string; status: string; phone: string; name: string; unread_count: number }[]>`
+      select c.id, c.status, ct.phone, ct.name, c.unread_count from messages m
+      join conversations c on c.id = m.conversation_id join contacts ct on ct.id = c.contact_id
+      where m.provider_message_id = 'wamid.N2'`;
+    expect(fresh).toMatchObject({
+      status: "WAITING",
+      phone: "+5511970000099",
+      name: "Cliente 5511970000099",
+      unread_count: 1,
+    });
+    const [created] =
+      await core.sql`select 1 from events where kind = 'conversation.created' and payload->>'conversationId' = ${fresh?.id as string}`;
+    expect(created).toBeTruthy();
+    // The next message of the new customer finds him known, in that same conversation.
+    await deliver(fromMeta(metaBody([text("5511970000099", "wamid.N3", "alô?")])));
+    expect(await messagesOf(fresh?.id as string)).toHaveLength(2);
+  });
+
+  it("opens a new WAITING conversation when the customer's last one was closed", async () => {
+    const eva = await knownCustomer("5511970000005");
+    await core.sql`update conversations set status = 'CLOSED', closed_at = now() where id = ${eva.conversationId}`;
+    await deliver(fromMeta(metaBody([text("5511970000005", "wamid.C1", "voltei")])));
+    expect(await messagesOf(eva.conversationId)).toHaveLength(0);
+    expect(await conversation(eva.conversationId)).toMatchObject({ status: "CLOSED", unread_count: 0 });
+    const [open] = await core.sql<{ status: string; n: number }[]>`
+      select c.status, (select count(*)::int from messages m where m.conversation_id = c.id) as n
+      from conversations c where c.contact_id = ${eva.contactId} and c.status in ('WAITING', 'OPEN')`;
+    expect(open).toEqual({ status: "WAITING", n: 1 });
+  });
+
+  it("moves an outbound message's status forward only, whatever order its statuses arrive in among messages", async () => {
+    const fabio = await knownCustomer("5511970000006");
+    await core.sql`insert into messages (conversation_id, instance_id, direction, type, body, provider_message_id, status)
+      values (${fabio.conversationId}, ${meta.id}, 'OUT', 'text', 'olá', 'wamid.OUT1', 'SENT')`;
+    const status = (s: string) => ({
+      id: "wamid.OUT1",
+      status: s,
+      timestamp: seconds(Date.now()),
+      recipient_id: "5511970000006",
+    });
+    await deliver(
+      fromMeta(metaBody([text("5511970000006", "wamid.S1", "recebi")], [status("read")])),
+      fromMeta(metaBody([text("5511970000006", "wamid.S2", "obrigado")], [status("delivered")])),
+      fromMeta(metaBody([], [status("sent")])),
+    );
+    const [out] = await core.sql<
+      { status: string }[]
+    >`select status from messages where provider_message_id = 'wamid.OUT1'`;
+    expect(out?.status).toBe("READ");
+    expect((await messagesOf(fabio.conversationId)).map((m) => m.provider_message_id)).toEqual(
+      expect.arrayContaining(["wamid.S1", "wamid.S2", "wamid.OUT1"]),
+    );
+  });
+
+  it("applies a batch mixing instances and types: Evolution text and inline image, Meta location and a reply quoting the message before it", async () => {
+    const gabi = await knownCustomer("5511970000007");
+    const evoKey = (id: string) => ({
+      remoteJid: "5511970000008@s.whatsapp.net",
+      remoteJidAlt: "1398745@lid",
+      fromMe: false,
+      id,
+    });
+    const evo = (data: Record<string, unknown>) => ({
+      instanceId: evolution.id,
+      provider: "EVOLUTION" as const,
+      body: evolutionBody(data),
+    });
+    const at = Math.floor(Date.now() / 1000);
+    const image = Buffer.from("imagem").toString("base64");
+    await deliver(
+      evo({
+        key: evoKey("EVO1"),
+        pushName: "Hugo",
+        message: { conversation: "oi pelo evolution" },
+        messageType: "conversation",
+        messageTimestamp: at,
+      }),
+      fromMeta(
+        metaBody([
+          {
+            from: "5511970000007",
+            id: "wamid.L1",
+            timestamp: seconds(Date.now()),
+            type: "location",
+            location: { latitude: -23.55, longitude: -46.63, name: "Sé" },
+          },
+          { ...text("5511970000007", "wamid.Q1", "pergunta"), id: "wamid.Q1" },
+          { ...text("5511970000007", "wamid.Q2", "respondendo"), context: { from: "5511970000007", id: "wamid.Q1" } },
+        ]),
+      ),
+      evo({
+        key: evoKey("EVO2"),
+        pushName: "Hugo",
+        message: { imageMessage: { mimetype: "image/jpeg", caption: "foto" }, base64: image },
+        messageType: "imageMessage",
+        messageTimestamp: at + 1,
+      }),
+      evo({
+        key: evoKey("EVO3"),
+        pushName: "Hugo",
+        message: { conversation: "de novo" },
+        messageType: "conversation",
+        messageTimestamp: at + 2,
+      }),
+    );
+    const rows = await core.sql<
+      {
+        provider_message_id: string;
+        type: string;
+        content: Record<string, unknown> | null;
+        media: Record<string, unknown> | null;
+        reply: string | null;
+        conversation_id: string;
+      }[]
+    >`
+      select m.provider_message_id, m.type, m.content, m.media, q.provider_message_id as reply, m.conversation_id
+      from messages m left join messages q on q.id = m.reply_to_id
+      where m.provider_message_id in ('EVO1', 'EVO2', 'EVO3', 'wamid.L1', 'wamid.Q1', 'wamid.Q2') order by m.provider_message_id`;
+    const by = new Map(rows.map((r) => [r.provider_message_id, r]));
+    expect(rows).toHaveLength(6);
+    expect(by.get("wamid.L1")).toMatchObject({
+      type: "location",
+      conversation_id: gabi.conversationId,
+      content: { location: { latitude: -23.55 } },
+    });
+    expect(by.get("wamid.Q2")).toMatchObject({ reply: "wamid.Q1", conversation_id: gabi.conversationId });
+    expect(by.get("EVO2")?.media).toMatchObject({ mimeType: "image/jpeg", size: 6 });
+    // Hugo is new on Evolution: his three messages share one contact (JID and @lid recorded) and one conversation.
+    expect(new Set(["EVO1", "EVO2", "EVO3"].map((id) => by.get(id)?.conversation_id)).size).toBe(1);
+    const ids = await core.sql<{ kind: string }[]>`
+      select ci.kind from contact_identities ci join conversations c on c.contact_id = ci.contact_id
+      where c.id = ${by.get("EVO1")?.conversation_id as string} order by ci.kind`;
+    expect(ids.map((r) => r.kind)).toEqual(["jid", "lid"]);
+  });
+
+  it("leaves to the one-by-one path a sender with an identity it has not seen yet, which then records it", async () => {
+    const iris = await knownCustomer("5511970000010");
+    const event = {
+      kind: "message" as const,
+      providerMessageId: "wamid.B1",
+      from: { waId: "5511970000010", bsuid: "BR.999", phone: "+5511970000010" },
+      timestamp: new Date(),
+      type: "text" as const,
+      body: "com bsuid",
+    };
+    const known = { ...event, providerMessageId: "wamid.B0", from: { waId: "5511970000010" } };
+    const instance = await loadInstance(core, meta.id);
+    expect(
+      await ingestPlainInbound(core, [
+        { instance, event: known },
+        { instance, event },
+      ]).then((r) => r.handled),
+    ).toEqual([true, false]);
+    await deliver(
+      fromMeta(
+        JSON.stringify({
+          object: "whatsapp_business_account",
+          entry: [
+            {
+              id: "1",
+              changes: [
+                {
+                  field: "messages",
+                  value: {
+                    messaging_product: "whatsapp",
+                    metadata: { display_phone_number: "5511940001234", phone_number_id: PNID },
+                    contacts: [{ profile: { name: "Iris" }, wa_id: "5511970000010", user_id: "BR.999" }],
+                    messages: [{ ...text("5511970000010", "wamid.B1", "com bsuid"), from_user_id: "BR.999" }],
+                  },
+                },
+              ],
+            },
+          ],
+        }),
+      ),
+    );
+    expect((await messagesOf(iris.conversationId)).map((m) => m.provider_message_id).sort()).toEqual([
+      "wamid.B0",
+      "wamid.B1",
+    ]);
+    const kinds = await core.sql<
+      { kind: string }[]
+    >`select kind from contact_identities where contact_id = ${iris.contactId} order by kind`;
+    expect(kinds.map((k) => k.kind)).toEqual(["bsuid", "wa_id"]);
+  });
+});
