@@ -10,8 +10,8 @@ export type CampaignStatusInput = {
 };
 
 /**
- * Seam for the webhook pipeline: applies a provider status to the campaign recipient
- * that holds this provider message id. Forward only (sent < delivered < read; a late
+ * Called by the webhook pipeline (applyEvent) for a status that matched none of the
+ * chat's messages: applies it to the campaign recipient holding that provider message id. Forward only (sent < delivered < read; a late
  * "delivered" never undoes "read"). "failed" keeps the provider's code and words.
  * A status for an UNKNOWN recipient proves the message did go out, so it moves on too.
  *

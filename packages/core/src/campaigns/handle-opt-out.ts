@@ -25,7 +25,7 @@ export function isOptOutKeyword(text: string, keywords: readonly string[] = DEFA
 }
 
 /**
- * Seam for the inbound pipeline, in the transaction that stores the inbound message:
+ * Called by the inbound pipeline (ingestInbound), in the transaction that stores the message:
  * when the whole message is an opt-out keyword, the contact is opted out (every
  * campaign skips him from the next claim on) and an acknowledgement is queued in the
  * same transaction. Returns whether it was an opt-out. Pass `ctx.config.optOutKeywords`.

@@ -7,10 +7,11 @@ export const REPLY_ATTRIBUTION_DAYS = 7;
 type Row = { campaign_id: string } & Record<string, unknown>;
 
 /**
- * Seam for the inbound pipeline, called in the transaction that stores an inbound
- * message: marks the latest campaign recipient of this contact on this instance as
- * replied (first reply only) and records the campaign on the conversation, so reply
- * rates can be reported. Returns the campaign id, or null when no campaign applies.
+ * Called by the inbound pipeline (ingestInbound) when a customer's message opens a
+ * conversation, in the transaction that stores the message: marks the latest campaign
+ * recipient of this contact on this instance as replied (first reply only) and records
+ * the campaign on the conversation, so reply rates can be reported. A message inside a
+ * conversation that was already active is not a reply to the campaign. Returns the campaign id, or null when no campaign applies.
  */
 export async function markCampaignReply(
   tx: Tx,

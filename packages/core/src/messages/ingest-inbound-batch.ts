@@ -1,4 +1,5 @@
 import type { InboundMessage, WebhookEvent } from "@elsehu/providers";
+import { isOptOutKeyword } from "../campaigns/handle-opt-out";
 import { EVENTS_CHANNEL } from "../events/publish";
 import type { InstanceRow } from "../instances/shape";
 import type { CoreContext } from "../shared/context";
@@ -11,10 +12,16 @@ export type PlainInbound = { instance: InstanceRow; event: InboundMessage; webho
 /**
  * A customer's message without media: storing it needs no provider call, so many
  * can be stored by one statement (ingestPlainInbound). Echoes of our own sends
- * (`fromMe`) and media keep the one-by-one path (ingestInbound).
+ * (`fromMe`), media and opt-out keywords (which opt the contact out and queue an
+ * acknowledgement) keep the one-by-one path (ingestInbound).
  */
-export function isPlainInbound(event: WebhookEvent): event is InboundMessage {
-  return event.kind === "message" && !event.fromMe && !event.media;
+export function isPlainInbound(event: WebhookEvent, optOutKeywords?: readonly string[]): event is InboundMessage {
+  return (
+    event.kind === "message" &&
+    !event.fromMe &&
+    !event.media &&
+    !(event.type === "text" && event.body && isOptOutKeyword(event.body, optOutKeywords))
+  );
 }
 
 /**

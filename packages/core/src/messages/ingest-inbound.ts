@@ -1,6 +1,8 @@
 import { type MessageMedia, messages } from "@elsehu/db";
 import type { InboundMessage } from "@elsehu/providers";
 import { and, eq } from "drizzle-orm";
+import { handleOptOutKeyword } from "../campaigns/handle-opt-out";
+import { markCampaignReply } from "../campaigns/mark-campaign-reply";
 import { findOrOpenConversation } from "../conversations/find-or-open";
 import type { InstanceRow } from "../instances/shape";
 import type { CoreContext, Tx } from "../shared/context";
@@ -32,10 +34,11 @@ export function contentOf(event: InboundMessage): Record<string, unknown> | null
  * when there is none), the message (deduped on instance + provider id), conversation
  * stamps and `message.created`. `fromMe` messages are our own sends echoed back
  * (Evolution `send.message`) or typed on the phone: an echo of a send we know is
- * not inserted again. Returns the new message id, or null when it already existed.
+ * not inserted again. A customer's opt-out keyword opts the contact out of campaigns
+ * (handleOptOutKeyword). Returns the new message id, or null when it already existed.
  */
 export async function ingestInbound(
-  ctx: Pick<CoreContext, "now">,
+  ctx: Pick<CoreContext, "now" | "config">,
   tx: Tx,
   instance: InstanceRow,
   event: InboundMessage,
@@ -46,7 +49,11 @@ export async function ingestInbound(
     throw new RetryLater(`echo ${event.providerMessageId} may be a send in flight`);
   }
   const contactId = await upsertSender(tx, instance.provider, event.from);
-  const { conversation } = await findOrOpenConversation(tx, { contactId, instanceId: instance.id, now: ctx.now() });
+  const { conversation, created } = await findOrOpenConversation(tx, {
+    contactId,
+    instanceId: instance.id,
+    now: ctx.now(),
+  });
   const replyTo = event.replyToProviderMessageId
     ? await messageIdByProviderId(tx, instance.id, event.replyToProviderMessageId)
     : undefined;
@@ -72,6 +79,26 @@ export async function ingestInbound(
     .returning({ id: messages.id });
   if (!row) return null;
   await touchConversation(tx, conversation.id, { direction, at: event.timestamp, human: false });
+  // A customer who answers a campaign within its attribution window: the conversation his answer
+  // opens is the campaign's, and the recipient counts as replied.
+  if (direction === "IN" && created) {
+    await markCampaignReply(tx, {
+      contactId,
+      instanceId: instance.id,
+      conversationId: conversation.id,
+      now: ctx.now(),
+    });
+  }
+  if (direction === "IN" && event.type === "text" && event.body) {
+    // "SAIR" (or another opt-out keyword) opts the contact out of campaigns and is acknowledged.
+    await handleOptOutKeyword(tx, {
+      contactId,
+      instanceId: instance.id,
+      text: event.body,
+      keywords: ctx.config.optOutKeywords,
+      now: ctx.now(),
+    });
+  }
   await publishMessageCreated(tx, {
     messageId: row.id,
     conversationId: conversation.id,

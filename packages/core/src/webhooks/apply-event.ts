@@ -4,14 +4,17 @@ import {
   type ProviderAdapter,
   parseEvolutionWebhook,
   parseMetaWebhook,
+  type StatusUpdate,
   type WebhookEvent,
 } from "@elsehu/providers";
+import { applyCampaignStatus } from "../campaigns/apply-campaign-status";
 import { setConnectionStatus } from "../instances/evolution-connection";
 import { loadInstance } from "../instances/list-instances";
 import { providerFor } from "../instances/provider-for";
 import type { InstanceRow } from "../instances/shape";
 import { applyStatus } from "../messages/apply-status";
 import { ingestInbound, messageIdByProviderId } from "../messages/ingest-inbound";
+import { RetryLater } from "../messages/message-events";
 import type { CoreContext } from "../shared/context";
 import { saveStream } from "../storage/files";
 
@@ -93,7 +96,9 @@ export async function applyEvent(
     }
     await ctx.db.transaction((tx) => ingestInbound(ctx, tx, instance, event, media));
   } else if (event.kind === "status") {
-    await ctx.db.transaction((tx) => applyStatus(tx, instance.id, event));
+    const applied = await ctx.db.transaction((tx) => applyStatus(tx, instance.id, event));
+    // Not one of the chat's messages: a campaign's, or one whose send is still being recorded.
+    if (!applied) await applyToCampaign(ctx, instance.id, event);
   } else if (event.kind === "connection") {
     await ctx.db.transaction((tx) =>
       setConnectionStatus(tx, instance.id, { status: event.state, now: ctx.now(), fromWebhook: true }),
@@ -104,4 +109,19 @@ export async function applyEvent(
       setConnectionStatus(tx, instance.id, { status: "connecting", qrCode, now: ctx.now(), fromWebhook: true }),
     );
   }
+}
+
+async function applyToCampaign(ctx: CoreContext, instanceId: string, event: StatusUpdate): Promise<void> {
+  const outcome = await applyCampaignStatus(ctx, {
+    instanceId,
+    providerMessageId: event.providerMessageId,
+    status: event.status,
+    error: event.error,
+  });
+  if (outcome !== "not_found") return;
+  // The webhook may have outrun the dispatcher recording the provider id: try again shortly.
+  const [sending] = await ctx.sql`
+    select 1 from campaign_recipients r join campaigns c on c.id = r.campaign_id
+    where c.instance_id = ${instanceId} and r.status = 'SENDING' limit 1`;
+  if (sending) throw new RetryLater(`status for unknown ${event.providerMessageId} while a campaign send is in flight`);
 }

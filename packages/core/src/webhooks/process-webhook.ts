@@ -58,10 +58,11 @@ async function applyWebhooks(
       failed.set(row.id, err);
       continue;
     }
-    if (events.length > 0 && events.every(isPlainInbound)) plainOnly.set(row.id, events.length);
+    if (events.length > 0 && events.every((e) => isPlainInbound(e, ctx.config.optOutKeywords)))
+      plainOnly.set(row.id, events.length);
     for (const event of events) {
       if (failed.has(row.id)) break;
-      if (isPlainInbound(event)) {
+      if (isPlainInbound(event, ctx.config.optOutKeywords)) {
         const quoted = event.replyToProviderMessageId;
         if (run.length >= MAX_RUN || (quoted && runIds.has(`${instance.id} ${quoted}`))) await flush();
         run.push({ instance, event, webhookId: row.id });
