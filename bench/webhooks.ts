@@ -20,7 +20,7 @@ import { startApi } from "@elsehu/api";
 import { type CoreConfig, createInstance, createUser, type StoredEvent } from "@elsehu/core";
 import { connect, startEmbeddedPostgres } from "@elsehu/db";
 import { cloneDatabase, createTemplateDatabase, dropDatabase } from "@elsehu/db/testing";
-import { signMetaBody } from "@elsehu/providers";
+import { metaWebhookEnvelope, signMetaBody } from "@elsehu/providers";
 import { serve } from "@hono/node-server";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import { tracked } from "@trpc/server";
@@ -86,33 +86,16 @@ function post(url: URL, body: string, headers: Record<string, string>): Promise<
 
 function webhookBody(n: number, wamid: string): string {
   const from = `55119${String(80000000 + (n % SENDERS)).padStart(8, "0")}`;
-  return JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return JSON.stringify(
+    metaWebhookEnvelope(
       {
-        id: "102938475610293",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "5511940001234", phone_number_id: PNID },
-              contacts: [{ profile: { name: `Cliente ${n % SENDERS}` }, wa_id: from }],
-              messages: [
-                {
-                  from,
-                  id: wamid,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: "text",
-                  text: { body: `mensagem ${n}` },
-                },
-              ],
-            },
-          },
-        ],
+        contacts: [{ profile: { name: `Cliente ${n % SENDERS}` }, wa_id: from }],
+        messages: [{ from, id: wamid, timestamp, type: "text", text: { body: `mensagem ${n}` } }],
       },
-    ],
-  });
+      { phoneNumberId: PNID },
+    ),
+  );
 }
 
 type Shot = { wamid: string; start: number; ack: number; status: number };

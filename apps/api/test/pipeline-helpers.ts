@@ -1,5 +1,5 @@
 import type { StoredEvent } from "@elsehu/core";
-import { type Simulator, signMetaBody, startSimulator } from "@elsehu/providers";
+import { metaWebhookEnvelope, type Simulator, signMetaBody, startSimulator } from "@elsehu/providers";
 import { type Stack, startStack, userWithToken } from "./harness";
 
 export const META_PNID = "109876543210987";
@@ -120,30 +120,9 @@ export function metaStatusWebhook(
   status: "sent" | "delivered" | "read" | "failed",
   extra: Record<string, unknown> = {},
 ) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "102938475610293",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "5511940001234", phone_number_id: META_PNID },
-              statuses: [
-                {
-                  id: providerMessageId,
-                  status,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  recipient_id: "5511987654321",
-                  ...extra,
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return metaWebhookEnvelope(
+    { statuses: [{ id: providerMessageId, status, timestamp, recipient_id: "5511987654321", ...extra }] },
+    { phoneNumberId: META_PNID },
+  );
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "@elsehu/db";
 import { cloneDatabase } from "@elsehu/db/testing";
+import { metaWebhookEnvelope } from "@elsehu/providers";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createInstance } from "../src/instances/create-instance";
@@ -79,26 +80,8 @@ type MetaMessage = Record<string, unknown> & { from: string; id: string };
 const seconds = (at: number) => String(Math.floor(at / 1000));
 
 function metaBody(messages: MetaMessage[], statuses: Record<string, unknown>[] = []): string {
-  return JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "102938475610293",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "5511940001234", phone_number_id: PNID },
-              contacts: messages.map((m) => ({ profile: { name: `Cliente ${m.from}` }, wa_id: m.from })),
-              messages,
-              statuses,
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const contacts = messages.map((m) => ({ profile: { name: `Cliente ${m.from}` }, wa_id: m.from }));
+  return JSON.stringify(metaWebhookEnvelope({ contacts, messages, statuses }, { phoneNumberId: PNID }));
 }
 
 const text = (from: string, id: string, body: string, at = Date.now()): MetaMessage => ({

@@ -19,6 +19,7 @@ export { type MetaWebhookBatch, parseMetaWebhook } from "./meta/parse-meta-webho
 export { type NormalizedPhone, normalizePhone, phoneFromJid, toEvolutionNumber, toMetaRecipient } from "./phone";
 export { createProvider, type ProviderConfig, type SendLimits, sendLimits } from "./registry";
 export type { WebhookTarget } from "./simulator/inject-inbound";
+export { metaWebhookEnvelope } from "./simulator/meta-sim-payloads";
 export type {
   FailKind,
   FailRule,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { signMetaBody } from "@elsehu/providers";
+import { metaWebhookEnvelope, signMetaBody } from "@elsehu/providers";
 import { httpClient } from "../harness";
 import type { Cluster } from "./harness";
 
@@ -35,33 +35,16 @@ export function metaInboundRaw(
   m: { from: string; id: string; body: string; name?: string; at?: number },
 ): string {
   const from = m.from.replace(/\D/g, "");
-  return JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
+  const timestamp = String(Math.floor((m.at ?? Date.now()) / 1000));
+  return JSON.stringify(
+    metaWebhookEnvelope(
       {
-        id: "102938475610293",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "5511940001234", phone_number_id: number.phoneNumberId },
-              contacts: [{ profile: { name: m.name ?? "Cliente" }, wa_id: from }],
-              messages: [
-                {
-                  from,
-                  id: m.id,
-                  timestamp: String(Math.floor((m.at ?? Date.now()) / 1000)),
-                  type: "text",
-                  text: { body: m.body },
-                },
-              ],
-            },
-          },
-        ],
+        contacts: [{ profile: { name: m.name ?? "Cliente" }, wa_id: from }],
+        messages: [{ from, id: m.id, timestamp, type: "text", text: { body: m.body } }],
       },
-    ],
-  });
+      { phoneNumberId: number.phoneNumberId },
+    ),
+  );
 }
 
 /** POSTs a signed Meta webhook; the HTTP status, or 0 when the process did not answer. */

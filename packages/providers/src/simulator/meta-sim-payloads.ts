@@ -8,18 +8,28 @@ import type { InboundInput, SentMessage } from "./sim-types";
 export const DEFAULT_PHONE_NUMBER_ID = "109876543210987";
 const DISPLAY_PHONE = "5511940001234";
 
-/** The `whatsapp_business_account` envelope around one change value, as in the fixtures. */
-export function metaEnvelope(state: SimulatorState, phoneNumberId: string, value: Record<string, unknown>): unknown {
-  const metadata = { display_phone_number: DISPLAY_PHONE, phone_number_id: phoneNumberId };
+/**
+ * The `whatsapp_business_account` envelope Meta posts around one change value
+ * (messages, contacts, statuses), as in the fixtures.
+ */
+export function metaWebhookEnvelope(
+  value: Record<string, unknown>,
+  opts: { phoneNumberId: string; wabaId?: string },
+): Record<string, unknown> {
+  const metadata = { display_phone_number: DISPLAY_PHONE, phone_number_id: opts.phoneNumberId };
   return {
     object: "whatsapp_business_account",
     entry: [
       {
-        id: state.meta.wabaId ?? "102938475610293",
+        id: opts.wabaId ?? "102938475610293",
         changes: [{ value: { messaging_product: "whatsapp", metadata, ...value }, field: "messages" }],
       },
     ],
   };
+}
+
+export function metaEnvelope(state: SimulatorState, phoneNumberId: string, value: Record<string, unknown>): unknown {
+  return metaWebhookEnvelope(value, { phoneNumberId, wabaId: state.meta.wabaId });
 }
 
 export function metaStatusBody(state: SimulatorState, sent: SentMessage, status: DeliveryStatus): unknown {
