@@ -98,7 +98,7 @@ export async function applyEvent(
   } else if (event.kind === "status") {
     const applied = await ctx.db.transaction((tx) => applyStatus(tx, instance.id, event));
     // Not one of the chat's messages: a campaign's, or one whose send is still being recorded.
-    if (!applied) await applyToCampaign(ctx, instance.id, event);
+    if (!applied) await applyToCampaign(ctx, instance.id, event, opts.finalAttempt);
   } else if (event.kind === "connection") {
     await ctx.db.transaction((tx) =>
       setConnectionStatus(tx, instance.id, { status: event.state, now: ctx.now(), fromWebhook: true }),
@@ -111,14 +111,22 @@ export async function applyEvent(
   }
 }
 
-async function applyToCampaign(ctx: CoreContext, instanceId: string, event: StatusUpdate): Promise<void> {
+async function applyToCampaign(
+  ctx: CoreContext,
+  instanceId: string,
+  event: StatusUpdate,
+  finalAttempt: boolean,
+): Promise<void> {
   const outcome = await applyCampaignStatus(ctx, {
     instanceId,
     providerMessageId: event.providerMessageId,
     status: event.status,
     error: event.error,
   });
-  if (outcome !== "not_found") return;
+  // On the last attempt an unknown status is dropped (a message sent from the phone, say).
+  if (outcome !== "not_found" || finalAttempt) return;
+  // A late status of one of the chat's messages (e.g. delivered after read): nothing to do.
+  if (await messageIdByProviderId(ctx.db, instanceId, event.providerMessageId)) return;
   // The webhook may have outrun the dispatcher recording the provider id: try again shortly.
   const [sending] = await ctx.sql`
     select 1 from campaign_recipients r join campaigns c on c.id = r.campaign_id
