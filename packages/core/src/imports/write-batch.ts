@@ -97,27 +97,26 @@ function isEmpty(o: Record<string, string>): boolean {
   return true;
 }
 
-async function insertFresh(tx: TransactionSql, rows: PreparedRow[]): Promise<number> {
+/** `insert into contacts … select … from unnest(…)`: the batch as contact rows (a query fragment). */
+function insertRows(tx: TransactionSql, rows: PreparedRow[]) {
   const cols = columnsOf(rows);
-  const result = await tx`
-    insert into contacts (phone, phone_key, name, email, tags, custom_fields, search_text)
+  return tx`
+    insert into contacts as c (phone, phone_key, name, email, tags, custom_fields, search_text)
     select '+' || u.key, u.key, u.name, u.email, u.tags::text[], u.custom::jsonb, u.search || u.key
     from unnest(${cols.key}::text[], ${cols.name}::text[], ${cols.email}::text[],
                 ${cols.tags}::text[], ${cols.custom}::text[], ${cols.search}::text[])
       as u(key, name, email, tags, custom, search)`;
-  return result.count;
+}
+
+async function insertFresh(tx: TransactionSql, rows: PreparedRow[]): Promise<number> {
+  return (await tx`${insertRows(tx, rows)}`).count;
 }
 
 /** Insert-or-fill; `xmax = 0` tells a fresh insert from an update, and only the count comes back. */
 async function upsert(tx: TransactionSql, rows: PreparedRow[]): Promise<number> {
-  const cols = columnsOf(rows);
   const [counts] = await tx<{ inserted: number }[]>`
     with written as (
-      insert into contacts as c (phone, phone_key, name, email, tags, custom_fields, search_text)
-      select '+' || u.key, u.key, u.name, u.email, u.tags::text[], u.custom::jsonb, u.search || u.key
-      from unnest(${cols.key}::text[], ${cols.name}::text[], ${cols.email}::text[],
-                  ${cols.tags}::text[], ${cols.custom}::text[], ${cols.search}::text[])
-        as u(key, name, email, tags, custom, search)
+      ${insertRows(tx, rows)}
       on conflict (phone_key) do update set
         name = coalesce(c.name, excluded.name),
         email = coalesce(c.email, excluded.email),
