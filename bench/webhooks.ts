@@ -32,6 +32,7 @@ import { z } from "zod";
 import { streamEvents } from "../apps/api/src/realtime/hub";
 import { createContext } from "../apps/api/src/trpc/context";
 import { router, userProcedure } from "../apps/api/src/trpc/init";
+import { backendCpu, cpuSeconds } from "./lib/cpu";
 
 const args = process.argv.slice(2);
 const sizeArg = args.indexOf("--size");
@@ -307,6 +308,9 @@ async function main() {
   }
 
   // Saturation: the API (worker processing in the background, as in production)…
+  const pgCpu = backendCpu(core.sql);
+  await pgCpu.start();
+  const cpu0 = { self: process.cpuUsage(), worker: cpuSeconds(worker.pid ?? 0) };
   const sat = await load(apiUrl, { rate: 0, seconds: 0, count: SIZE, sign: true });
   const satOk = sat.shots.filter((s) => s.status === 200);
   const ackedPerS = (satOk.length / sat.wallMs) * 1000;
@@ -315,6 +319,13 @@ async function main() {
     `saturation: ${satOk.length}/${sat.shots.length} acked in ${r1(sat.wallMs)} ms -> ${r1(ackedPerS)}/s, p50 ${r1(pct(satAcks, 50))} ms, p99 ${r1(pct(satAcks, 99))} ms`,
   );
   await drain();
+  const usPer = (seconds: number) => ((seconds * 1e6) / SIZE).toFixed(0);
+  const selfCpu = process.cpuUsage(cpu0.self);
+  console.error(
+    `CPU per webhook (through drain): API+client ${usPer((selfCpu.user + selfCpu.system) / 1e6)} µs, worker ${usPer(
+      cpuSeconds(worker.pid ?? 0) - cpu0.worker,
+    )} µs, Postgres ${usPer(await pgCpu.stop())} µs`,
+  );
 
   // …and the baseline: a bare Hono route inserting one row per request, same pool size.
   const base = connect(clone.url, { max: 10, applicationName: "bench-baseline" });
@@ -328,7 +339,16 @@ async function main() {
   const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((r) => (server.listening ? r() : server.once("listening", () => r())));
   const baseUrl = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
+  const baseCpu = backendCpu(base.sql);
+  await baseCpu.start();
+  const blSelf0 = process.cpuUsage();
   const bl = await load(baseUrl, { rate: 0, seconds: 0, count: SIZE, sign: false });
+  const blSelf = process.cpuUsage(blSelf0);
+  console.error(
+    `baseline CPU per request: Hono+client ${usPer((blSelf.user + blSelf.system) / 1e6)} µs, Postgres ${usPer(
+      await baseCpu.stop(),
+    )} µs`,
+  );
   const baselinePerS = (bl.shots.filter((s) => s.status === 200).length / bl.wallMs) * 1000;
   console.log(
     `baseline: ${r1(baselinePerS)}/s, p50 ${r1(

@@ -3,6 +3,7 @@ import { isOptOutKeyword } from "../campaigns/handle-opt-out";
 import { EVENTS_CHANNEL } from "../events/publish";
 import type { InstanceRow } from "../instances/shape";
 import type { CoreContext } from "../shared/context";
+import { idArray } from "../shared/id-array";
 import { contentOf } from "./ingest-inbound";
 import { senderIdentities } from "./upsert-sender";
 
@@ -140,7 +141,7 @@ export async function ingestPlainInbound(
       select pg_notify(${EVENTS_CHANNEL}, id::text) from ev
     ), applied as (
       update webhook_events w set processed_at = now(), error = null
-      where w.id in (select jsonb_array_elements_text(${JSON.stringify(markable)}::jsonb)::bigint)
+      where w.id = any(${idArray(markable)}::bigint[])
         and not exists (select 1 from input i where i.webhook_id = w.id and i.ord not in (select ord from target))
       returning w.id
     )

@@ -2,6 +2,7 @@ import type { WebhookEvent } from "@elsehu/providers";
 import type { InstanceRow } from "../instances/shape";
 import { ingestPlainInbound, isPlainInbound, type PlainInbound } from "../messages/ingest-inbound-batch";
 import type { CoreContext } from "../shared/context";
+import { idArray } from "../shared/id-array";
 import { applyEvent, cachedInstance, eventsOf } from "./apply-event";
 
 /** Most plain messages in one statement (its events join messages to inputs pairwise); a longer run is split. */
@@ -94,7 +95,7 @@ export async function processWebhookEvents(
 ): Promise<WebhookFailure[]> {
   const rows = await ctx.sql<{ id: string; instance_id: string | null; body: string }[]>`
     select id, instance_id, body from webhook_events
-    where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::bigint) and processed_at is null
+    where id = any(${idArray(ids)}::bigint[]) and processed_at is null
     order by id`;
   const withInstance = rows.flatMap((r) =>
     r.instance_id ? [{ id: Number(r.id), instanceId: r.instance_id, body: r.body }] : [],
@@ -111,7 +112,7 @@ export async function processWebhookEvents(
   if (done.length > 0) {
     await ctx.sql`
       update webhook_events w set processed_at = now(), error = null
-      where w.id in (select jsonb_array_elements_text(${JSON.stringify(done)}::jsonb)::bigint)`;
+      where w.id = any(${idArray(done)}::bigint[])`;
   }
   if (errors.length > 0) {
     await ctx.sql`

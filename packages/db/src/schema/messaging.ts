@@ -145,12 +145,12 @@ export const conversations = pgTable(
     index("conversations_queue_idx").on(t.queuedAt).where(sql`${t.status} = 'WAITING'`),
     index("conversations_operator_idx").on(t.operatorId, t.status),
     /*
-     * The reports' "open now" / "waiting now" counts (per status, per operator, per instance) read this small
-     * index alone; without it they scanned all of conversations_operator_idx, in parallel workers.
+     * conversations_active_idx (status) INCLUDE (operator_id, instance_id), partial on WAITING and OPEN, is
+     * created by migration 0006 (drizzle has no INCLUDE). The reports' "open now" / "waiting now" counts
+     * read it alone. With instance_id as a key column, Postgres 18's skip scan made it look as good as
+     * conversations_one_active_idx for finding a contact's active conversation, and then every inbound
+     * message walked all the instance's active conversations.
      */
-    index("conversations_active_idx")
-      .on(t.status, t.operatorId, t.instanceId)
-      .where(sql`${t.status} in ('WAITING', 'OPEN')`),
     /*
      * Reports read a period of finished conversations by an index-only scan of one of these (by close
      * time, or per operator). Columns after the leading ones only cover the reports' reads (drizzle has no
@@ -183,7 +183,11 @@ export const conversations = pgTable(
       )
       .where(sql`${t.status} in ('CLOSED', 'EXPIRED')`),
     index("conversations_contact_idx").on(t.contactId),
-    index("conversations_last_message_idx").on(t.lastMessageAt),
+    /*
+     * Nothing indexes last_message_at, last_inbound_at or unread_count: every inbound message moves them,
+     * and an update that changes no indexed column is HOT (no new entry in the indexes above), which keeps
+     * the lookups of a busy conversation fast. Migration 0006 also leaves free room on each page for that.
+     */
   ],
 );
 
