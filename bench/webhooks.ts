@@ -324,7 +324,10 @@ async function main() {
   console.error(
     `CPU per webhook (through drain): API+client ${usPer((selfCpu.user + selfCpu.system) / 1e6)} µs, worker ${usPer(
       cpuSeconds(worker.pid ?? 0) - cpu0.worker,
-    )} µs, Postgres ${usPer(await pgCpu.stop())} µs`,
+    )} µs, Postgres ${Object.entries(await pgCpu.stopByApp())
+      .filter(([, cpu]) => cpu > 0)
+      .map(([app, cpu]) => `${app} ${usPer(cpu)}`)
+      .join(", ")} µs`,
   );
 
   // …and the baseline: a bare Hono route inserting one row per request, same pool size.

@@ -20,18 +20,22 @@ export function cpuSeconds(pid: number): number {
  * counting backends that connected in between from zero.
  */
 export function backendCpu(sql: Sql) {
-  const pids = async () =>
-    (await sql<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`).map(
-      (r) => r.pid,
-    );
+  const backends = async () =>
+    await sql<{ pid: number; app: string }[]>`
+      select pid, coalesce(nullif(application_name, ''), backend_type) as app
+      from pg_stat_activity where datname = current_database()`;
   let before = new Map<number, number>();
   return {
     async start() {
-      before = new Map((await pids()).map((p) => [p, cpuSeconds(p)]));
+      before = new Map((await backends()).map((b) => [b.pid, cpuSeconds(b.pid)]));
     },
     async stop(): Promise<number> {
-      let used = 0;
-      for (const p of await pids()) used += cpuSeconds(p) - (before.get(p) ?? 0);
+      return Object.values(await this.stopByApp()).reduce((a, b) => a + b, 0);
+    },
+    /** What the backends used since start(), summed per application_name (backend type when unnamed). */
+    async stopByApp(): Promise<Record<string, number>> {
+      const used: Record<string, number> = {};
+      for (const b of await backends()) used[b.app] = (used[b.app] ?? 0) + cpuSeconds(b.pid) - (before.get(b.pid) ?? 0);
       return used;
     },
   };

@@ -45,7 +45,12 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   // One pg pool for the runner and the utils, owned by us: its error listener stays for the whole
   // process, so an idle client dying during a Postgres restart is logged instead of crashing it.
   // TCP keep-alive: a connection whose server vanished without a reset (a host gone) is found dead.
-  const pgPool = new pg.Pool({ connectionString: opts.databaseUrl, max: (opts.concurrency ?? 8) + 4, keepAlive: true });
+  const pgPool = new pg.Pool({
+    connectionString: opts.databaseUrl,
+    max: (opts.concurrency ?? 8) + 4,
+    keepAlive: true,
+    application_name: "elsehu-graphile",
+  });
   pgPool.on("error", (err) => opts.log.warn({ err: { message: err.message } }, "idle database client lost"));
   pgPool.on("connect", (client) => {
     client.on("error", (err) => opts.log.warn({ err: { message: err.message } }, "database client lost"));
