@@ -21,7 +21,12 @@ afterAll(async () => {
   await clone?.drop();
 });
 
-type Times = { wait_s: number | null; handle_s: number | null; first_response_s: number | null; duration_s: number | null };
+type Times = {
+  wait_s: number | null;
+  handle_s: number | null;
+  first_response_s: number | null;
+  duration_s: number | null;
+};
 const times = async () => {
   const [t] = await db.sql<Times[]>`
     select wait_s, handle_s, first_response_s, duration_s from conversations where id = ${conversationId}`;
