@@ -110,7 +110,9 @@ export async function ingestPlainInbound(
         c.id as conversation_id, c.operator_id
       from known k
       join input i on i.ord = k.ord
-      join conversations c on c.id = k.conversation_id and c.status in ('WAITING', 'OPEN')
+      -- status as text: a condition that implies the partial indexes' predicate let the planner scan every
+      -- active conversation for each message instead of fetching each by its primary key.
+      join conversations c on c.id = k.conversation_id and c.status::text in ('WAITING', 'OPEN')
       order by c.queued_at, c.id
       for no key update of c
     ), ins as (
