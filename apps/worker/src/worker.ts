@@ -13,6 +13,7 @@ import pg from "pg";
 import type { Logger } from "pino";
 import { startHeartbeat } from "./heartbeat";
 import { buildTaskList, CRON } from "./tasks/catalog";
+import { startWebhookPump } from "./webhook-pump";
 
 export type StartWorkerOptions = {
   databaseUrl: string;
@@ -24,6 +25,8 @@ export type StartWorkerOptions = {
   heartbeat?: { everyMs: number; staleMs: number };
   /** Tests and benchmarks may run without the crontab. */
   cron?: boolean;
+  /** Webhook inbox lanes (claims worked on at once); 0 leaves the inbox to other workers. */
+  webhookLanes?: number;
 };
 
 /** `workerIds`: the lock owner ids (`locked_by`) of this process's jobs. */
@@ -129,13 +132,25 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   });
   supervise(runner);
   const utils = await makeWorkerUtils({ pgPool, logger: gwLog });
-  const hb = startHeartbeat(core, utils, () => [...ids], opts.heartbeat ?? { everyMs: 10_000, staleMs: 60_000 });
+  const heartbeat = opts.heartbeat ?? { everyMs: 10_000, staleMs: 60_000 };
+  const hb = startHeartbeat(core, utils, () => [...ids], heartbeat);
+  const lanes = opts.webhookLanes ?? 4;
+  // The inbox's claiming transactions get connections of their own (see workWebhookBatch).
+  const inbox = connect(opts.databaseUrl, { max: Math.max(1, lanes), applicationName: "elsehu-webhooks" });
+  const pump = startWebhookPump(core, inbox.sql, {
+    lanes,
+    batch: 200,
+    maxAttempts: 10,
+    pollMs: opts.pollIntervalMs ?? 2000,
+  });
   return {
     workerIds: () => [...ids],
     stop: async () => {
       if (stopped) return;
       stopped = true;
       hb.stop();
+      await pump.stop();
+      await inbox.close();
       await restarting;
       // Graceful: running jobs finish, nothing new is taken.
       await runner.stop().catch((err: unknown) => opts.log.warn({ err }, "runner stop failed"));

@@ -97,3 +97,4 @@ export * from "./webhooks/accept-webhook";
 export * from "./webhooks/instance-directory";
 export * from "./webhooks/process-webhook";
 export * from "./webhooks/store-webhook";
+export * from "./webhooks/webhook-inbox";

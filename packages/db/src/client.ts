@@ -27,7 +27,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Database {
   const sql = postgres(url, {
     max: opts.max ?? 10,
     backoff: reconnectBackoff,
-    onnotice: (n: { message?: string }) => { if (process.env.XP) console.log(n.message); },
+    onnotice: () => {},
     connection: { application_name: opts.applicationName ?? "elsehu", TimeZone: "UTC" },
   });
   const db = drizzle(sql, { schema });

@@ -3,7 +3,6 @@ import { isOptOutKeyword } from "../campaigns/handle-opt-out";
 import { EVENTS_CHANNEL } from "../events/publish";
 import type { InstanceRow } from "../instances/shape";
 import type { CoreContext } from "../shared/context";
-import { idArray } from "../shared/id-array";
 import { contentOf } from "./ingest-inbound";
 import { senderIdentities } from "./upsert-sender";
 
@@ -33,10 +32,6 @@ export function isPlainInbound(event: WebhookEvent, optOutKeywords?: readonly st
  * touchConversation does and publishes `message.created` (events rows + NOTIFY),
  * exactly what ingestInbound would have written for them.
  *
- * `markApplied`: stored webhooks every message of which is among `items`; those
- * whose messages are all handled are marked applied by the same statement (so a
- * job's bookkeeping commits with its messages) and returned in `applied`.
- *
  * Returns, per input, whether it was handled (stored now, or already stored): the
  * others (new sender, new identity, no active conversation, repeated provider id)
  * must go through ingestInbound, which creates what is missing. Conversations are
@@ -47,10 +42,9 @@ export function isPlainInbound(event: WebhookEvent, optOutKeywords?: readonly st
 export async function ingestPlainInbound(
   ctx: Pick<CoreContext, "sql">,
   items: PlainInbound[],
-  opts: { markApplied?: number[] } = {},
-): Promise<{ handled: boolean[]; applied: number[] }> {
+): Promise<{ handled: boolean[] }> {
   const seen = new Set<string>();
-  const rows = items.flatMap(({ instance, event, webhookId }, ord) => {
+  const rows = items.flatMap(({ instance, event }, ord) => {
     const ids = senderIdentities(event.from);
     const key = `${instance.id} ${event.providerMessageId}`;
     if (ids.length === 0 || seen.has(key)) return [];
@@ -58,7 +52,6 @@ export async function ingestPlainInbound(
     return [
       {
         ord,
-        webhook_id: webhookId ?? null,
         instance_id: instance.id,
         provider: instance.provider,
         ...Object.fromEntries(ids.map((i) => [i.kind, i.externalId])),
@@ -72,17 +65,11 @@ export async function ingestPlainInbound(
     ];
   });
   const handled = items.map(() => false);
-  if (rows.length === 0) return { handled, applied: [] };
-  // A webhook whose messages were not all sent to the statement cannot be complete.
-  const sent = new Map<number, number>();
-  for (const r of rows) if (r.webhook_id !== null) sent.set(r.webhook_id, (sent.get(r.webhook_id) ?? 0) + 1);
-  const given = new Map<number, number>();
-  for (const i of items) if (i.webhookId !== undefined) given.set(i.webhookId, (given.get(i.webhookId) ?? 0) + 1);
-  const markable = (opts.markApplied ?? []).filter((id) => sent.has(id) && sent.get(id) === given.get(id));
+  if (rows.length === 0) return { handled };
   // One JSON parameter rather than JS arrays (see SharedRateLimiter.sync for why).
-  const [result] = await ctx.sql<{ handled: number[]; applied: string[] }[]>`
+  const [result] = await ctx.sql<{ handled: number[] }[]>`
     with input as (
-      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(ord int, webhook_id bigint, instance_id uuid, provider text,
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(ord int, instance_id uuid, provider text,
         wa_id text, bsuid text, jid text, lid text, pmid text, type text, body text, content jsonb, reply_pmid text,
         created_at timestamptz)
     ), ident as materialized (
@@ -141,14 +128,8 @@ export async function ingestPlainInbound(
       returning id
     ), notified as (
       select pg_notify(${EVENTS_CHANNEL}, id::text) from ev
-    ), applied as (
-      update webhook_events w set processed_at = now(), error = null
-      where w.id = any(${idArray(markable)}::bigint[])
-        and not exists (select 1 from input i where i.webhook_id = w.id and i.ord not in (select ord from target))
-      returning w.id
     )
-    select array(select ord from target) as handled, array(select id from applied) as applied,
-      (select count(*) from notified)::int as notified`;
+    select array(select ord from target) as handled, (select count(*) from notified)::int as notified`;
   for (const ord of result?.handled ?? []) handled[ord] = true;
-  return { handled, applied: (result?.applied ?? []).map(Number) };
+  return { handled };
 }

@@ -1,4 +1,5 @@
 import type { WebhookEvent } from "@elsehu/providers";
+import type { TransactionSql } from "postgres";
 import type { InstanceRow } from "../instances/shape";
 import { ingestPlainInbound, isPlainInbound, type PlainInbound } from "../messages/ingest-inbound-batch";
 import type { CoreContext } from "../shared/context";
@@ -20,11 +21,8 @@ async function applyWebhooks(
   ctx: CoreContext,
   rows: Array<{ id: number; instanceId: string; body: string }>,
   opts: { finalAttempt: boolean },
-): Promise<{ failed: Map<number, unknown>; applied: Set<number> }> {
+): Promise<Map<number, unknown>> {
   const failed = new Map<number, unknown>();
-  const applied = new Set<number>();
-  /** Webhooks made only of plain messages (how many): marked applied by the run that stores them all. */
-  const plainOnly = new Map<number, number>();
   let run: Array<PlainInbound & { webhookId: number }> = [];
   let runIds = new Set<string>();
   const flush = async () => {
@@ -34,12 +32,7 @@ async function applyWebhooks(
     if (batch.length === 0) return;
     let handled: boolean[];
     try {
-      const inRun = new Map<number, number>();
-      for (const i of batch) inRun.set(i.webhookId, (inRun.get(i.webhookId) ?? 0) + 1);
-      const markApplied = [...inRun].filter(([id, n]) => plainOnly.get(id) === n).map(([id]) => id);
-      const result = await ingestPlainInbound(ctx, batch, { markApplied });
-      handled = result.handled;
-      for (const id of result.applied) applied.add(id);
+      handled = (await ingestPlainInbound(ctx, batch)).handled;
     } catch (err) {
       for (const item of batch) if (!failed.has(item.webhookId)) failed.set(item.webhookId, err);
       return;
@@ -59,8 +52,6 @@ async function applyWebhooks(
       failed.set(row.id, err);
       continue;
     }
-    if (events.length > 0 && events.every((e) => isPlainInbound(e, ctx.config.optOutKeywords)))
-      plainOnly.set(row.id, events.length);
     for (const event of events) {
       if (failed.has(row.id)) break;
       if (isPlainInbound(event, ctx.config.optOutKeywords)) {
@@ -76,17 +67,53 @@ async function applyWebhooks(
     }
   }
   await flush();
-  return { failed, applied };
+  return failed;
 }
 
 export type WebhookFailure = { webhookEventId: number; error: unknown };
 
+/** A stored webhook as the worker reads it (`instanceId` null: its instance was deleted). */
+export type StoredWebhook = { id: number; instanceId: string | null; body: string };
+
 /**
- * Applies stored webhooks in arrival order: one query loads the bodies not applied
- * yet (a retried batch skips what an earlier attempt did), one marks the applied
- * ones (those made only of plain messages are marked by the statement that stores
- * them). A failing webhook does not stop the others; the failures are returned, with
- * their message recorded on the row, for the caller to retry.
+ * Applies stored webhooks in arrival order and records the outcome through `mark`
+ * (the claiming transaction, or ctx.sql): the applied ones are marked processed, the
+ * failures get their message. A failing webhook does not stop the others; the
+ * failures are returned for the caller to retry.
+ */
+export async function applyStoredWebhooks(
+  ctx: CoreContext,
+  rows: StoredWebhook[],
+  opts: { finalAttempt: boolean; mark?: CoreContext["sql"] | TransactionSql },
+): Promise<WebhookFailure[]> {
+  const mark = opts.mark ?? ctx.sql;
+  const sorted = [...rows].sort((a, b) => a.id - b.id);
+  const withInstance = sorted.flatMap((r) => (r.instanceId ? [{ ...r, instanceId: r.instanceId }] : []));
+  const failed = await applyWebhooks(ctx, withInstance, opts);
+  const failures: WebhookFailure[] = [...failed]
+    .map(([webhookEventId, error]) => ({ webhookEventId, error }))
+    .sort((a, b) => a.webhookEventId - b.webhookEventId);
+  const done = sorted.map((r) => r.id).filter((id) => !failed.has(id));
+  const errors = failures.map((f) => ({ id: f.webhookEventId, error: errorText(f.error) }));
+  if (done.length > 0) {
+    await mark`
+      update webhook_events w set processed_at = now(), error = null
+      where w.id = any(${idArray(done)}::bigint[])`;
+  }
+  if (errors.length > 0) {
+    await mark`
+      update webhook_events w set error = f.error
+      from jsonb_to_recordset(${JSON.stringify(errors)}::jsonb) as f(id bigint, error text) where w.id = f.id`;
+  }
+  return failures;
+}
+
+export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * applyStoredWebhooks for the given ids, loading the ones not applied yet (a retried
+ * batch skips what an earlier attempt did). Jobs queued by earlier versions
+ * (messages/process_webhook) carry such ids.
  */
 export async function processWebhookEvents(
   ctx: CoreContext,
@@ -95,29 +122,10 @@ export async function processWebhookEvents(
 ): Promise<WebhookFailure[]> {
   const rows = await ctx.sql<{ id: string; instance_id: string | null; body: string }[]>`
     select id, instance_id, body from webhook_events
-    where id = any(${idArray(ids)}::bigint[]) and processed_at is null
-    order by id`;
-  const withInstance = rows.flatMap((r) =>
-    r.instance_id ? [{ id: Number(r.id), instanceId: r.instance_id, body: r.body }] : [],
+    where id = any(${idArray(ids)}::bigint[]) and processed_at is null`;
+  return applyStoredWebhooks(
+    ctx,
+    rows.map((r) => ({ id: Number(r.id), instanceId: r.instance_id, body: r.body })),
+    opts,
   );
-  const { failed, applied } = await applyWebhooks(ctx, withInstance, opts);
-  const failures: WebhookFailure[] = [...failed]
-    .map(([webhookEventId, error]) => ({ webhookEventId, error }))
-    .sort((a, b) => a.webhookEventId - b.webhookEventId);
-  const done = rows.map((r) => Number(r.id)).filter((id) => !failed.has(id) && !applied.has(id));
-  const errors = failures.map((f) => ({
-    id: f.webhookEventId,
-    error: f.error instanceof Error ? f.error.message : String(f.error),
-  }));
-  if (done.length > 0) {
-    await ctx.sql`
-      update webhook_events w set processed_at = now(), error = null
-      where w.id = any(${idArray(done)}::bigint[])`;
-  }
-  if (errors.length > 0) {
-    await ctx.sql`
-      update webhook_events w set error = f.error
-      from jsonb_to_recordset(${JSON.stringify(errors)}::jsonb) as f(id bigint, error text) where w.id = f.id`;
-  }
-  return failures;
 }

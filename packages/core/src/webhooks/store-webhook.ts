@@ -1,13 +1,16 @@
 import type { Sql } from "@elsehu/db";
+import { WEBHOOKS_CHANNEL } from "./webhook-inbox";
 
+/** The graphile task that applied webhooks before the inbox; jobs queued by earlier versions still run. */
 export const PROCESS_WEBHOOK_JOB = "messages/process_webhook";
 
 export type StoredWebhookInput = { instanceId: string; provider: "META" | "EVOLUTION"; body: string };
 
 /**
- * Stores raw webhook bodies and their processing job in ONE statement (hence one
- * transaction): once the caller answers 200, the events survive any crash and will
- * be processed. One job carries every event of the statement (`webhookEventIds`).
+ * Stores raw webhook bodies in ONE statement (hence one transaction): once the caller
+ * answers 200, the events survive any crash and will be processed, since every stored
+ * webhook not processed yet is a job of the webhook inbox (webhook-inbox.ts). The
+ * commit's NOTIFY wakes the workers.
  */
 export async function storeWebhooks(sql: Sql, inputs: StoredWebhookInput[]): Promise<number[]> {
   const rows = inputs.map((w, ord) => ({ ord, instance_id: w.instanceId, provider: w.provider, body: w.body }));
@@ -20,11 +23,10 @@ export async function storeWebhooks(sql: Sql, inputs: StoredWebhookInput[]): Pro
       insert into webhook_events (instance_id, provider, body)
       select instance_id, provider::provider_kind, body from input order by ord
       returning id
-    ), job as (
-      select graphile_worker.add_job(${PROCESS_WEBHOOK_JOB},
-        json_build_object('webhookEventIds', (select json_agg(id order by id) from e)), max_attempts => 10)
+    ), wake as (
+      select pg_notify(${WEBHOOKS_CHANNEL}, '')
     )
-    select e.id from e, job order by e.id`;
+    select e.id from e, wake order by e.id`;
   if (stored.length !== inputs.length) throw new Error("webhook insert stored a different number of rows");
   return stored.map((r) => Number(r.id));
 }

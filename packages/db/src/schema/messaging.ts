@@ -243,6 +243,13 @@ export const webhookEvents = pgTable(
     receivedAt: tz("received_at").notNull().defaultNow(),
     processedAt: tz("processed_at"),
     error: text("error"),
+    /** Times a worker claimed it (the webhook inbox, core/webhooks/webhook-inbox.ts). */
+    attempts: integer("attempts").notNull().default(0),
+    /** Claimed by a worker until then, or not to be retried before then; null: free. */
+    lockedUntil: tz("locked_until"),
   },
-  (t) => [index("webhook_events_received_idx").on(t.receivedAt)],
+  (t) => [
+    index("webhook_events_received_idx").on(t.receivedAt),
+    index("webhook_events_pending_idx").on(t.id).where(sql`${t.processedAt} is null`),
+  ],
 );

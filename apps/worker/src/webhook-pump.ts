@@ -1,0 +1,89 @@
+import {
+  type CoreContext,
+  type InboxOptions,
+  isDatabaseUnavailable,
+  RetryLater,
+  WEBHOOKS_CHANNEL,
+  workWebhookBatch,
+} from "@elsehu/core";
+import type { Sql } from "@elsehu/db";
+
+export type PumpOptions = InboxOptions & {
+  /** Batches worked on at once by this process. */
+  lanes: number;
+  /** How often an idle lane looks for work without being woken (retries coming due, missed wake-ups). */
+  pollMs: number;
+};
+
+/**
+ * Works the webhook inbox (core/webhooks/webhook-inbox.ts): `lanes` loops each work
+ * batches until none is left, then sleep until an acknowledgement's NOTIFY (or
+ * `pollMs`) wakes one of them. A full batch wakes another lane, so a backlog is
+ * worked in parallel. A wake-up that finds every lane busy is kept for the next lane
+ * about to sleep, which looks again instead: a claim that started just before a
+ * commit does not see its webhooks. `claims` needs a connection per lane.
+ */
+export function startWebhookPump(core: CoreContext, claims: Sql, opts: PumpOptions) {
+  let stopped = false;
+  const sleepers = new Set<() => void>();
+  let missed = false;
+  const wake = (all: boolean) => {
+    if (sleepers.size === 0) missed = true;
+    for (const s of sleepers) {
+      s();
+      if (!all) return;
+    }
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (missed && !stopped) {
+        missed = false;
+        return resolve();
+      }
+      const done = () => {
+        clearTimeout(timer);
+        sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      sleepers.add(done);
+    });
+
+  const lane = async () => {
+    while (!stopped) {
+      try {
+        const { claimed, failures } = await workWebhookBatch(core, claims, opts);
+        for (const f of failures) {
+          if (!(f.error instanceof RetryLater)) {
+            core.log.warn({ err: f.error, webhookEventId: f.webhookEventId }, "webhook processing failed");
+          }
+        }
+        if (claimed === opts.batch) wake(false);
+        else if (claimed === 0) await sleep(opts.pollMs);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err)) core.log.warn({ err }, "webhook batch failed");
+        await sleep(250);
+      }
+    }
+  };
+
+  const subscription = core.sql
+    .listen(
+      WEBHOOKS_CHANNEL,
+      () => wake(false),
+      () => wake(true),
+    )
+    .catch((err: unknown) => {
+      core.log.warn({ err }, "webhook wake-ups unavailable; polling");
+      return null;
+    });
+  const lanes = Array.from({ length: opts.lanes }, () => lane());
+  return {
+    stop: async () => {
+      stopped = true;
+      wake(true);
+      await Promise.all(lanes);
+      await (await subscription)?.unlisten().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { Sql } from "@elsehu/db";
+import type { CoreContext } from "../shared/context";
+import { applyStoredWebhooks, errorText, type WebhookFailure } from "./process-webhook";
+
+/** NOTIFY channel of the webhook inbox: an acknowledgement's commit wakes the workers. */
+export const WEBHOOKS_CHANNEL = "elsehu_webhooks";
+
+export type InboxOptions = {
+  /** Most webhooks one claim takes. */
+  batch: number;
+  /** Failed attempts of one webhook before it is given up (recorded as processed, with its error). */
+  maxAttempts: number;
+};
+
+/** Seconds before a failed webhook's next attempt: 2, 4, 8… up to an hour. */
+export const retryDelaySeconds = (failures: number) => Math.min(2 ** failures, 3600);
+
+/**
+ * The webhook inbox: every stored webhook not processed yet is a job, so the
+ * acknowledgement that stores it has queued it in the same transaction. This works
+ * one batch: in one transaction it claims the oldest due webhooks (FOR UPDATE SKIP
+ * LOCKED: concurrent claims never share one), applies them (their messages commit
+ * as they are stored, by other connections), and settles them before the commit:
+ * applied ones are marked processed; a failed one is retried after
+ * retryDelaySeconds, or given up on its last attempt (marked processed, its error
+ * kept on record). A worker that dies, or loses the database, mid-batch releases its
+ * claim with its connection: the batch is claimed again, and applying is idempotent.
+ *
+ * `claims` holds the claiming transaction for the whole batch, while the messages are
+ * written through ctx.sql: give it connections of its own (one per batch at once),
+ * or batches holding every connection of a shared pool would wait on each other.
+ */
+export async function workWebhookBatch(
+  ctx: CoreContext,
+  claims: Sql,
+  opts: InboxOptions,
+): Promise<{ claimed: number; failures: WebhookFailure[] }> {
+  return claims.begin(async (tx) => {
+    const rows = await tx<{ id: string; instance_id: string | null; body: string; attempts: number }[]>`
+      select id, instance_id, body, attempts from webhook_events
+      where processed_at is null and (locked_until is null or locked_until <= now())
+      order by id limit ${opts.batch}
+      for update skip locked`;
+    const claimed = rows.map((r) => ({
+      id: Number(r.id),
+      instanceId: r.instance_id,
+      body: r.body,
+      attempts: r.attempts,
+    }));
+    if (claimed.length === 0) return { claimed: 0, failures: [] };
+    // On its last attempt a webhook applies what it can (e.g. drops a status that matches nothing).
+    const isLast = (w: (typeof claimed)[number]) => w.attempts + 1 >= opts.maxAttempts;
+    const failures = [
+      ...(await applyStoredWebhooks(
+        ctx,
+        claimed.filter((w) => !isLast(w)),
+        { finalAttempt: false, mark: tx },
+      )),
+      ...(await applyStoredWebhooks(ctx, claimed.filter(isLast), { finalAttempt: true, mark: tx })),
+    ];
+    if (failures.length > 0) {
+      const attempts = new Map(claimed.map((w) => [w.id, w.attempts + 1]));
+      const settled = failures.map((f) => {
+        const n = attempts.get(f.webhookEventId) ?? opts.maxAttempts;
+        return { id: f.webhookEventId, attempts: n, given_up: n >= opts.maxAttempts, delay: retryDelaySeconds(n) };
+      });
+      await tx`
+        update webhook_events w set attempts = s.attempts,
+          processed_at = case when s.given_up then now() end,
+          locked_until = case when s.given_up then null else now() + make_interval(secs => s.delay) end
+        from jsonb_to_recordset(${JSON.stringify(settled)}::jsonb)
+          as s(id bigint, attempts int, given_up boolean, delay int)
+        where w.id = s.id`;
+      for (const [i, s] of settled.entries()) {
+        if (s.given_up)
+          ctx.log.error({ webhookEventId: s.id, error: errorText(failures[i]?.error) }, "webhook given up");
+      }
+    }
+    return { claimed: claimed.length, failures };
+  });
+}

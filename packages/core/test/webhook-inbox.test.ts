@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect } from "@elsehu/db";
+import { cloneDatabase } from "@elsehu/db/testing";
+import { metaWebhookEnvelope } from "@elsehu/providers";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createInstance } from "../src/instances/create-instance";
+import type { CoreContext } from "../src/shared/context";
+import { createCoreContext } from "../src/shared/create-context";
+import { createUser } from "../src/users/create-user";
+import { storeWebhooks } from "../src/webhooks/store-webhook";
+import { workWebhookBatch } from "../src/webhooks/webhook-inbox";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    templateDatabaseUrl: string;
+  }
+}
+
+const PNID = "109876543210987";
+let db: Awaited<ReturnType<typeof cloneDatabase>>;
+let database: ReturnType<typeof connect>;
+/** The claiming transactions' own connections, as the worker gives them. */
+let claims: ReturnType<typeof connect>;
+let core: CoreContext;
+let storagePath: string;
+let meta: { id: string };
+
+beforeAll(async () => {
+  db = await cloneDatabase(inject("templateDatabaseUrl"));
+  database = connect(db.url, { max: 4 });
+  claims = connect(db.url, { max: 4 });
+  storagePath = mkdtempSync(join(tmpdir(), "elsehu-webhook-inbox-"));
+  core = createCoreContext(database, pino({ level: "silent" }), {
+    sessionIdleTimeoutSeconds: 3600,
+    encryptionKey: Buffer.alloc(32, 7),
+    storagePath,
+    conversationTtlSeconds: 86400,
+    defaultRegion: "BR",
+    timezone: "America/Sao_Paulo",
+  });
+  const admin = await createUser(core, null, {
+    name: "Admin",
+    email: "admin@inbox.test",
+    password: "inbox-password",
+    role: "ADMIN",
+  });
+  const actor = { id: admin.id, role: "ADMIN" as const, name: admin.name };
+  meta = await createInstance(core, actor, {
+    provider: "META",
+    name: "Meta",
+    config: { phoneNumberId: PNID },
+    secrets: { accessToken: "batch-access-token", appSecret: "batch-app-secret", verifyToken: "batch-verify-token" },
+  });
+});
+
+afterAll(async () => {
+  await claims?.close();
+  await database?.close();
+  await db?.drop();
+  rmSync(storagePath, { recursive: true, force: true });
+});
+
+const fromMeta = (body: string) => ({ instanceId: meta.id, provider: "META" as const, body });
+
+function inbound(from: string, id: string): string {
+  const messages = [{ from, id, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: id } }];
+  const contacts = [{ profile: { name: `Cliente ${from}` }, wa_id: from }];
+  return JSON.stringify(metaWebhookEnvelope({ contacts, messages }, { phoneNumberId: PNID }));
+}
+
+const stateOf = async (id: number) => {
+  const [row] = await core.sql<{ processed: boolean; attempts: number; error: string | null; due: boolean }[]>`
+    select processed_at is not null as processed, attempts, error,
+      coalesce(locked_until, '-infinity') <= now() as due
+    from webhook_events where id = ${id}`;
+  return row;
+};
+
+const messageCount = async (prefix: string) => {
+  const [r] = await core.sql<{ n: number; distinct: number }[]>`
+    select count(*)::int as n, count(distinct provider_message_id)::int as distinct
+    from messages where provider_message_id like ${`${prefix}%`}`;
+  return r;
+};
+
+describe("the webhook inbox: every stored webhook is a job", () => {
+  it("applies what was acknowledged, marks it processed, and leaves nothing for the next batch", async () => {
+    const ids = await storeWebhooks(
+      core.sql,
+      [1, 2, 3].map((n) => fromMeta(inbound(`551197100000${n}`, `wamid.INBOX-A${n}`))),
+    );
+    const first = await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 });
+    expect(first).toEqual({ claimed: 3, failures: [] });
+    expect(await messageCount("wamid.INBOX-A")).toEqual({ n: 3, distinct: 3 });
+    for (const id of ids) expect(await stateOf(id)).toMatchObject({ processed: true, error: null });
+    expect(await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 })).toEqual({
+      claimed: 0,
+      failures: [],
+    });
+  });
+
+  it("never gives one webhook to two concurrent batches", async () => {
+    await storeWebhooks(
+      core.sql,
+      Array.from({ length: 60 }, (_, n) =>
+        fromMeta(inbound(`55119720000${String(n % 15).padStart(2, "0")}`, `wamid.INBOX-B${n}`)),
+      ),
+    );
+    let claimed = 0;
+    for (;;) {
+      const round = await Promise.all(
+        Array.from({ length: 4 }, () => workWebhookBatch(core, claims.sql, { batch: 7, maxAttempts: 3 })),
+      );
+      const n = round.reduce((sum, r) => sum + r.claimed, 0);
+      expect(round.flatMap((r) => r.failures)).toEqual([]);
+      if (n === 0) break;
+      claimed += n;
+    }
+    expect(claimed).toBe(60);
+    expect(await messageCount("wamid.INBOX-B")).toEqual({ n: 60, distinct: 60 });
+  });
+
+  it("skips a webhook another worker holds, and takes it once that worker's connection is gone", async () => {
+    const [id] = await storeWebhooks(core.sql, [fromMeta(inbound("5511973000001", "wamid.INBOX-C1"))]);
+    const holder = connect(db.url, { max: 1 });
+    const [pid] = await holder.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+    const held = holder.sql
+      .begin(async (tx) => {
+        await tx`select id from webhook_events where id = ${id ?? 0} for update`;
+        await new Promise((r) => setTimeout(r, 60_000));
+      })
+      .catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 })).toEqual({
+      claimed: 0,
+      failures: [],
+    });
+    // The holder dies mid-batch: its claim goes with its connection.
+    await core.sql`select pg_terminate_backend(${pid?.pid ?? 0})`;
+    await held;
+    await holder.close();
+    expect(await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 })).toMatchObject({ claimed: 1 });
+    expect(await messageCount("wamid.INBOX-C")).toEqual({ n: 1, distinct: 1 });
+  });
+
+  it("retries a failing webhook after a delay, then gives it up on its last attempt with its error kept", async () => {
+    const [id = 0] = await storeWebhooks(core.sql, [fromMeta("{not json")]);
+    const first = await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 });
+    expect(first.claimed).toBe(1);
+    expect(first.failures.map((f) => f.webhookEventId)).toEqual([id]);
+    expect(await stateOf(id)).toMatchObject({ processed: false, attempts: 1, due: false });
+    expect((await stateOf(id))?.error).toMatch(/JSON/);
+    // Not due yet: the next batch leaves it alone.
+    expect((await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 })).claimed).toBe(0);
+    for (const attempts of [2, 3]) {
+      await core.sql`update webhook_events set locked_until = now() - interval '1 second' where id = ${id}`;
+      expect((await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 })).claimed).toBe(1);
+      expect(await stateOf(id)).toMatchObject({ attempts });
+    }
+    // Given up: processed, its error on record, never claimed again.
+    expect(await stateOf(id)).toMatchObject({ processed: true, attempts: 3, due: true });
+    expect((await stateOf(id))?.error).toMatch(/JSON/);
+    expect((await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 })).claimed).toBe(0);
+  });
+});
