@@ -1,67 +1,29 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type CoreContext, createCoreContext, createInstance, createUser, storeWebhooks } from "@elsehu/core";
+import { type CoreContext, storeWebhooks } from "@elsehu/core";
 import { connect } from "@elsehu/db";
-import { cloneDatabase } from "@elsehu/db/testing";
-import { metaWebhookEnvelope } from "@elsehu/providers";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CoreFixture, metaInboundText, startCoreFixture } from "../../../packages/core/test/core-fixture";
 import { startWebhookPump } from "../src/webhook-pump";
 
-const PNID = "109876543210987";
-let db: Awaited<ReturnType<typeof cloneDatabase>>;
-let database: ReturnType<typeof connect>;
-let claims: ReturnType<typeof connect>;
+let fx: CoreFixture;
 let core: CoreContext;
-let storagePath: string;
-let instanceId: string;
+let claims: ReturnType<typeof connect>;
 
 beforeAll(async () => {
-  db = await cloneDatabase(inject("templateDatabaseUrl"));
-  database = connect(db.url, { max: 4 });
-  claims = connect(db.url, { max: 2 });
-  storagePath = mkdtempSync(join(tmpdir(), "elsehu-webhook-pump-"));
-  core = createCoreContext(database, pino({ level: "silent" }), {
-    sessionIdleTimeoutSeconds: 3600,
-    encryptionKey: Buffer.alloc(32, 7),
-    storagePath,
-    conversationTtlSeconds: 86400,
-    defaultRegion: "BR",
-    timezone: "America/Sao_Paulo",
-  });
-  const admin = await createUser(core, null, {
-    name: "Admin",
-    email: "admin@pump.test",
-    password: "pump-password",
-    role: "ADMIN",
-  });
-  const instance = await createInstance(
-    core,
-    { id: admin.id, role: "ADMIN", name: admin.name },
-    {
-      provider: "META",
-      name: "Meta",
-      config: { phoneNumberId: PNID },
-      secrets: { accessToken: "pump-access-token", appSecret: "pump-app-secret", verifyToken: "pump-verify-token" },
-    },
-  );
-  instanceId = instance.id;
+  fx = await startCoreFixture("pump");
+  core = fx.core;
+  claims = connect(fx.url, { max: 2 });
 });
 
 afterAll(async () => {
   await claims?.close();
-  await database?.close();
-  await db?.drop();
-  rmSync(storagePath, { recursive: true, force: true });
+  await fx?.close();
 });
 
-function inbound(from: string, id: string) {
-  const messages = [{ from, id, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: id } }];
-  const contacts = [{ profile: { name: `Cliente ${from}` }, wa_id: from }];
-  const body = JSON.stringify(metaWebhookEnvelope({ contacts, messages }, { phoneNumberId: PNID }));
-  return { instanceId, provider: "META" as const, body };
-}
+const inbound = (from: string, id: string) => ({
+  instanceId: fx.meta.id,
+  provider: "META" as const,
+  body: metaInboundText(from, id),
+});
 
 const stored = async (id: string) =>
   (await core.sql`select 1 from messages where provider_message_id = ${id}`).length === 1;

@@ -1,53 +1,24 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { connect } from "@elsehu/db";
-import { cloneDatabase } from "@elsehu/db/testing";
 import { metaWebhookEnvelope } from "@elsehu/providers";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInstance } from "../src/instances/create-instance";
 import { loadInstance } from "../src/instances/list-instances";
 import { ingestPlainInbound } from "../src/messages/ingest-inbound-batch";
 import type { CoreContext } from "../src/shared/context";
-import { createCoreContext } from "../src/shared/create-context";
 import { createUser } from "../src/users/create-user";
 import { processWebhookEvents } from "../src/webhooks/process-webhook";
 import { storeWebhooks } from "../src/webhooks/store-webhook";
+import { type CoreFixture, FIXTURE_PNID as PNID, startCoreFixture } from "./core-fixture";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    templateDatabaseUrl: string;
-  }
-}
-
-const PNID = "109876543210987";
-let db: Awaited<ReturnType<typeof cloneDatabase>>;
-let database: ReturnType<typeof connect>;
+let fx: CoreFixture;
 let core: CoreContext;
-let storagePath: string;
 let meta: { id: string };
 let evolution: { id: string };
 let operatorId: string;
 
 beforeAll(async () => {
-  db = await cloneDatabase(inject("templateDatabaseUrl"));
-  database = connect(db.url, { max: 4 });
-  storagePath = mkdtempSync(join(tmpdir(), "elsehu-webhook-batch-"));
-  core = createCoreContext(database, pino({ level: "silent" }), {
-    sessionIdleTimeoutSeconds: 3600,
-    encryptionKey: Buffer.alloc(32, 7),
-    storagePath,
-    conversationTtlSeconds: 86400,
-    defaultRegion: "BR",
-    timezone: "America/Sao_Paulo",
-  });
-  const admin = await createUser(core, null, {
-    name: "Admin",
-    email: "admin@batch.test",
-    password: "batch-password",
-    role: "ADMIN",
-  });
+  fx = await startCoreFixture("batch");
+  core = fx.core;
+  meta = fx.meta;
   const operator = await createUser(core, null, {
     name: "Operadora",
     email: "op@batch.test",
@@ -55,14 +26,7 @@ beforeAll(async () => {
     role: "OPERATOR",
   });
   operatorId = operator.id;
-  const actor = { id: admin.id, role: "ADMIN" as const, name: admin.name };
-  meta = await createInstance(core, actor, {
-    provider: "META",
-    name: "Meta",
-    config: { phoneNumberId: PNID },
-    secrets: { accessToken: "batch-access-token", appSecret: "batch-app-secret", verifyToken: "batch-verify-token" },
-  });
-  evolution = await createInstance(core, actor, {
+  evolution = await createInstance(core, fx.admin, {
     provider: "EVOLUTION",
     name: "Evolution",
     config: { baseUrl: "http://127.0.0.1:9", instanceName: "loja" },
@@ -71,9 +35,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await database?.close();
-  await db?.drop();
-  rmSync(storagePath, { recursive: true, force: true });
+  await fx?.close();
 });
 
 type MetaMessage = Record<string, unknown> & { from: string; id: string };

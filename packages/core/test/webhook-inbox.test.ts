@@ -1,75 +1,28 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { connect } from "@elsehu/db";
-import { cloneDatabase } from "@elsehu/db/testing";
-import { metaWebhookEnvelope } from "@elsehu/providers";
-import pino from "pino";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createInstance } from "../src/instances/create-instance";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CoreContext } from "../src/shared/context";
-import { createCoreContext } from "../src/shared/create-context";
-import { createUser } from "../src/users/create-user";
 import { storeWebhooks } from "../src/webhooks/store-webhook";
 import { workWebhookBatch } from "../src/webhooks/webhook-inbox";
+import { type CoreFixture, metaInboundText, startCoreFixture } from "./core-fixture";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    templateDatabaseUrl: string;
-  }
-}
-
-const PNID = "109876543210987";
-let db: Awaited<ReturnType<typeof cloneDatabase>>;
-let database: ReturnType<typeof connect>;
+let fx: CoreFixture;
+let core: CoreContext;
 /** The claiming transactions' own connections, as the worker gives them. */
 let claims: ReturnType<typeof connect>;
-let core: CoreContext;
-let storagePath: string;
-let meta: { id: string };
 
 beforeAll(async () => {
-  db = await cloneDatabase(inject("templateDatabaseUrl"));
-  database = connect(db.url, { max: 4 });
-  claims = connect(db.url, { max: 4 });
-  storagePath = mkdtempSync(join(tmpdir(), "elsehu-webhook-inbox-"));
-  core = createCoreContext(database, pino({ level: "silent" }), {
-    sessionIdleTimeoutSeconds: 3600,
-    encryptionKey: Buffer.alloc(32, 7),
-    storagePath,
-    conversationTtlSeconds: 86400,
-    defaultRegion: "BR",
-    timezone: "America/Sao_Paulo",
-  });
-  const admin = await createUser(core, null, {
-    name: "Admin",
-    email: "admin@inbox.test",
-    password: "inbox-password",
-    role: "ADMIN",
-  });
-  const actor = { id: admin.id, role: "ADMIN" as const, name: admin.name };
-  meta = await createInstance(core, actor, {
-    provider: "META",
-    name: "Meta",
-    config: { phoneNumberId: PNID },
-    secrets: { accessToken: "batch-access-token", appSecret: "batch-app-secret", verifyToken: "batch-verify-token" },
-  });
+  fx = await startCoreFixture("inbox");
+  core = fx.core;
+  claims = connect(fx.url, { max: 4 });
 });
 
 afterAll(async () => {
   await claims?.close();
-  await database?.close();
-  await db?.drop();
-  rmSync(storagePath, { recursive: true, force: true });
+  await fx?.close();
 });
 
-const fromMeta = (body: string) => ({ instanceId: meta.id, provider: "META" as const, body });
-
-function inbound(from: string, id: string): string {
-  const messages = [{ from, id, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: id } }];
-  const contacts = [{ profile: { name: `Cliente ${from}` }, wa_id: from }];
-  return JSON.stringify(metaWebhookEnvelope({ contacts, messages }, { phoneNumberId: PNID }));
-}
+const fromMeta = (body: string) => ({ instanceId: fx.meta.id, provider: "META" as const, body });
+const inbound = metaInboundText;
 
 const stateOf = async (id: number) => {
   const [row] = await core.sql<{ processed: boolean; attempts: number; error: string | null; due: boolean }[]>`
@@ -125,7 +78,7 @@ describe("the webhook inbox: every stored webhook is a job", () => {
 
   it("skips a webhook another worker holds, and takes it once that worker's connection is gone", async () => {
     const [id] = await storeWebhooks(core.sql, [fromMeta(inbound("5511973000001", "wamid.INBOX-C1"))]);
-    const holder = connect(db.url, { max: 1 });
+    const holder = connect(fx.url, { max: 1 });
     const [pid] = await holder.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
     const held = holder.sql
       .begin(async (tx) => {
