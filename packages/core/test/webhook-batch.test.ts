@@ -1,3 +1,4 @@
+import { connect } from "@elsehu/db";
 import { metaWebhookEnvelope } from "@elsehu/providers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInstance } from "../src/instances/create-instance";
@@ -5,11 +6,13 @@ import { loadInstance } from "../src/instances/list-instances";
 import { ingestPlainInbound } from "../src/messages/ingest-inbound-batch";
 import type { CoreContext } from "../src/shared/context";
 import { createUser } from "../src/users/create-user";
-import { processWebhookEvents } from "../src/webhooks/process-webhook";
 import { storeWebhooks } from "../src/webhooks/store-webhook";
+import { workWebhookBatch } from "../src/webhooks/webhook-inbox";
 import { type CoreFixture, FIXTURE_PNID as PNID, startCoreFixture } from "./core-fixture";
 
 let fx: CoreFixture;
+/** The worker's claiming connection (see workWebhookBatch). */
+let claims: ReturnType<typeof connect>;
 let core: CoreContext;
 let meta: { id: string };
 let evolution: { id: string };
@@ -17,6 +20,7 @@ let operatorId: string;
 
 beforeAll(async () => {
   fx = await startCoreFixture("batch");
+  claims = connect(fx.url, { max: 1 });
   core = fx.core;
   meta = fx.meta;
   const operator = await createUser(core, null, {
@@ -35,6 +39,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await claims?.close();
   await fx?.close();
 });
 
@@ -61,7 +66,8 @@ function evolutionBody(data: Record<string, unknown>): string {
 /** Stores the bodies as the webhook routes do, then runs the worker's processing on them. */
 async function deliver(...webhooks: Array<{ instanceId: string; provider: "META" | "EVOLUTION"; body: string }>) {
   const ids = await storeWebhooks(core.sql, webhooks);
-  const failures = await processWebhookEvents(core, ids);
+  const { claimed, failures } = await workWebhookBatch(core, claims.sql, { batch: 200, maxAttempts: 10 });
+  expect(claimed).toBe(ids.length);
   expect(failures).toEqual([]);
   // Every stored webhook ends applied, whichever path stored its messages.
   const pending = await core.sql`

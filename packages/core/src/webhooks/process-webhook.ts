@@ -109,23 +109,3 @@ export async function applyStoredWebhooks(
 }
 
 export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-/**
- * applyStoredWebhooks for the given ids, loading the ones not applied yet (a retried
- * batch skips what an earlier attempt did). Jobs queued by earlier versions
- * (messages/process_webhook) carry such ids.
- */
-export async function processWebhookEvents(
-  ctx: CoreContext,
-  ids: number[],
-  opts: { finalAttempt: boolean } = { finalAttempt: true },
-): Promise<WebhookFailure[]> {
-  const rows = await ctx.sql<{ id: string; instance_id: string | null; body: string }[]>`
-    select id, instance_id, body from webhook_events
-    where id = any(${idArray(ids)}::bigint[]) and processed_at is null`;
-  return applyStoredWebhooks(
-    ctx,
-    rows.map((r) => ({ id: Number(r.id), instanceId: r.instance_id, body: r.body })),
-    opts,
-  );
-}

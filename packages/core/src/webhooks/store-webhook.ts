@@ -1,9 +1,6 @@
 import type { Sql } from "@elsehu/db";
 import { WEBHOOKS_CHANNEL } from "./webhook-inbox";
 
-/** The graphile task that applied webhooks before the inbox; jobs queued by earlier versions still run. */
-export const PROCESS_WEBHOOK_JOB = "messages/process_webhook";
-
 export type StoredWebhookInput = { instanceId: string; provider: "META" | "EVOLUTION"; body: string };
 
 /**

@@ -1,30 +1,10 @@
-import { processWebhookEvents, RetryLater } from "@elsehu/core";
 import { z } from "zod";
 import { defineTask } from "../define";
 
-const eventId = z.coerce.number().int().positive();
-
 /**
- * Applies the stored webhooks of one acknowledgement batch, in arrival order
- * (`webhookEventId` alone is the payload of jobs queued before group commit).
- * A failed webhook does not stop the others; if any failed the job throws so
- * graphile-worker retries it with exponential backoff, and the retry skips the
- * webhooks already applied. RetryLater (an event about a send whose provider id
- * is not saved yet) is an expected, quiet retry.
+ * Jobs of this task were queued, one per acknowledgement batch, before the webhook
+ * inbox (core/webhooks/webhook-inbox.ts). Their webhooks, still unprocessed, are in
+ * the inbox and the webhook pump applies them: such a job has nothing left to do,
+ * and ending it quietly keeps it from being applied twice at once.
  */
-export const processWebhookTask = defineTask(
-  "messages/process_webhook",
-  z.union([z.object({ webhookEventIds: z.array(eventId).min(1) }), z.object({ webhookEventId: eventId })]),
-  async (payload, { core }, helpers) => {
-    const ids = "webhookEventIds" in payload ? payload.webhookEventIds : [payload.webhookEventId];
-    const failures = await processWebhookEvents(core, ids, {
-      finalAttempt: helpers.job.attempts >= helpers.job.max_attempts,
-    });
-    for (const f of failures) {
-      if (!(f.error instanceof RetryLater)) {
-        core.log.warn({ err: f.error, webhookEventId: f.webhookEventId }, "webhook processing failed");
-      }
-    }
-    if (failures[0]) throw failures[0].error;
-  },
-);
+export const processWebhookTask = defineTask("messages/process_webhook", z.unknown(), async () => {});
