@@ -36,7 +36,9 @@ export function startWebhookPump(core: CoreContext, claims: Sql, opts: PumpOptio
   };
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      if (missed && !stopped) {
+      // Stopping: a lane that was busy when stop() woke the sleepers must not start a nap now.
+      if (stopped) return resolve();
+      if (missed) {
         missed = false;
         return resolve();
       }
@@ -83,7 +85,9 @@ export function startWebhookPump(core: CoreContext, claims: Sql, opts: PumpOptio
       stopped = true;
       wake(true);
       await Promise.all(lanes);
-      await (await subscription)?.unlisten().catch(() => undefined);
+      // A LISTEN still waiting for the database (it is away) is not waited for.
+      const listening = await Promise.race([subscription, new Promise<null>((r) => setTimeout(() => r(null), 1_000))]);
+      await listening?.unlisten().catch(() => undefined);
     },
   };
 }

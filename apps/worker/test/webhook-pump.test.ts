@@ -68,12 +68,35 @@ describe("webhook pump", () => {
     }
   });
 
-  it("takes nothing more once stopped", async () => {
+  it("stops at once while its lanes are still looking for work, though they would sleep a minute", async () => {
     const pump = startWebhookPump(core, claims.sql, opts);
-    await new Promise((r) => setTimeout(r, 100));
+    const outcome = await Promise.race([
+      pump.stop().then(() => "stopped"),
+      new Promise((resolve) => setTimeout(() => resolve("still running after 5 s"), 5_000)),
+    ]);
+    expect(outcome).toBe("stopped");
+  });
+
+  it("stops mid-batch without waiting for its poll: the batch in flight ends applied, nothing is taken after", async () => {
+    const ids = Array.from({ length: 40 }, (_, n) => `wamid.PUMP-C${n}`);
+    await storeWebhooks(
+      core.sql,
+      ids.map((id, n) => inbound(`55119750000${String(n).padStart(2, "0")}`, id)),
+    );
+    const pump = startWebhookPump(core, claims.sql, { ...opts, batch: 10 });
+    await until(() => stored("wamid.PUMP-C0"), 10_000);
+    // Lanes that go back to sleep after stop() would nap a whole minute (pollMs): past the test's timeout.
     await pump.stop();
-    await storeWebhooks(core.sql, [inbound("5511974000005", "wamid.PUMP-C1")]);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await stored("wamid.PUMP-C1")).toBe(false);
+    const [r] = await core.sql<{ claimed: number; open: number }[]>`
+      select count(*) filter (where processed_at is not null)::int as claimed,
+        count(*) filter (where processed_at is null)::int as open
+      from webhook_events where body like '%wamid.PUMP-C%'`;
+    const [m] = await core.sql<{ n: number }[]>`
+      select count(*)::int as n from messages where provider_message_id like 'wamid.PUMP-C%'`;
+    // Whatever was claimed was applied in full; the rest waits for the next worker.
+    expect(m?.n).toBe(r?.claimed);
+    await storeWebhooks(core.sql, [inbound("5511975009999", "wamid.PUMP-D1")]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await stored("wamid.PUMP-D1")).toBe(false);
   });
 });
