@@ -42,23 +42,25 @@ export type WebhookWriterOptions = {
 /**
  * Group commit for webhook acknowledgements. Every accept waits for its own
  * commit before answering 200, but bodies arriving while a write is in flight
- * share the next statement: under a burst, one insert and one job per batch
- * instead of one per request (graphile's add_job and the commit dominated the
- * acknowledgement). At low rates each batch holds one body: no added latency.
+ * share the next statement: under a burst, one insert and one commit per batch
+ * instead of one per request. At low rates each batch holds one body: no added
+ * latency.
  *
- * One write in flight by default: every such commit NOTIFYs (add_job), and
- * Postgres serializes notifying commits on one lock held through the WAL flush,
+ * One write in flight by default: every such commit NOTIFYs (the inbox's wake-up),
+ * and Postgres serializes notifying commits on one lock held through the WAL flush,
  * as are the worker's commits that publish events. Two writes in flight made
- * twice the commits of half the size and waited on that lock (bench webhooks:
- * 1,816 acks/s with one in flight, 1,122 with two, 973 with four).
+ * twice the commits of half the size and waited on that lock (bench webhooks,
+ * when each write also added a graphile job: 1,816 acks/s with one in flight,
+ * 1,122 with two, 973 with four).
  *
  * Under a burst (the last write carried `burst` bodies or more), the next write
  * waits `lingerMs` for more bodies to join, unless a full batch already waits:
- * Postgres's commit_delay, for the same reason. Each write costs about 1.5 ms of
- * CPU whatever its size (graphile's add_job, the job's fetch and completion, the
- * worker's statements); at 2 ms, batches under the bench's saturation doubled and
- * acknowledgements went from 2,818-2,907/s to 3,269-3,443/s, with a lower p99.
- * A lone webhook (the last write was small) is written at once.
+ * Postgres's commit_delay, for the same reason. A write has a fixed cost whatever
+ * its size (its statement and commit; then also graphile's add_job and the job's
+ * fetch and completion, about 1.5 ms of CPU in all); at 2 ms, batches under the
+ * bench's saturation doubled and acknowledgements went from 2,818-2,907/s to
+ * 3,269-3,443/s, with a lower p99. A lone webhook (the last write was small) is
+ * written at once.
  *
  * A batch that fails (say, an instance deleted a moment ago breaks a foreign key)
  * is retried one body at a time, so one bad body never fails its neighbours.
