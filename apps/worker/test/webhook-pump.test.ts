@@ -68,6 +68,23 @@ describe("webhook pump", () => {
     }
   });
 
+  it("applies a webhook that commits after a later one, though its claims look past a cursor", async () => {
+    const pump = startWebhookPump(core, claims.sql, opts);
+    try {
+      const late = inbound("5511976000001", "wamid.PUMP-E1");
+      await core.sql.begin(async (tx) => {
+        // Stored first (lower id), committed last: another API process's write still in flight.
+        await tx`insert into webhook_events (instance_id, provider, body) values (${late.instanceId}, 'META', ${late.body})`;
+        await storeWebhooks(core.sql, [inbound("5511976000002", "wamid.PUMP-E2")]);
+        await until(() => stored("wamid.PUMP-E2"), 10_000);
+        await tx`select pg_notify('elsehu_webhooks', '')`;
+      });
+      await until(() => stored("wamid.PUMP-E1"), 10_000);
+    } finally {
+      await pump.stop();
+    }
+  });
+
   it("stops at once while its lanes are still looking for work, though they would sleep a minute", async () => {
     const pump = startWebhookPump(core, claims.sql, opts);
     const outcome = await Promise.race([

@@ -46,11 +46,13 @@ describe("the webhook inbox: every stored webhook is a job", () => {
       [1, 2, 3].map((n) => fromMeta(inbound(`551197100000${n}`, `wamid.INBOX-A${n}`))),
     );
     const first = await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 });
-    expect(first).toEqual({ claimed: 3, failures: [] });
+    expect(first).toMatchObject({ claimed: 3, failures: [] });
+    expect(first.lastId).toBe(Math.max(...ids));
     expect(await messageCount("wamid.INBOX-A")).toEqual({ n: 3, distinct: 3 });
     for (const id of ids) expect(await stateOf(id)).toMatchObject({ processed: true, error: null });
     expect(await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 })).toEqual({
       claimed: 0,
+      lastId: 0,
       failures: [],
     });
   });
@@ -89,6 +91,7 @@ describe("the webhook inbox: every stored webhook is a job", () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 })).toEqual({
       claimed: 0,
+      lastId: 0,
       failures: [],
     });
     // The holder dies mid-batch: its claim goes with its connection.

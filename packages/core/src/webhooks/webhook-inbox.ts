@@ -8,6 +8,8 @@ export const WEBHOOKS_CHANNEL = "elsehu_webhooks";
 export type InboxOptions = {
   /** Most webhooks one claim takes. */
   batch: number;
+  /** Look only past this id (see the pump's cursor); 0 or absent: the whole inbox. */
+  after?: number;
   /** Failed attempts of one webhook before it is given up (recorded as processed, with its error). */
   maxAttempts: number;
 };
@@ -34,11 +36,11 @@ export async function workWebhookBatch(
   ctx: CoreContext,
   claims: Sql,
   opts: InboxOptions,
-): Promise<{ claimed: number; failures: WebhookFailure[] }> {
+): Promise<{ claimed: number; lastId: number; failures: WebhookFailure[] }> {
   return claims.begin(async (tx) => {
     const rows = await tx<{ id: string; instance_id: string | null; body: string; attempts: number }[]>`
       select id, instance_id, body, attempts from webhook_events
-      where processed_at is null and (locked_until is null or locked_until <= now())
+      where processed_at is null and (locked_until is null or locked_until <= now()) and id > ${opts.after ?? 0}
       order by id limit ${opts.batch}
       for update skip locked`;
     const claimed = rows.map((r) => ({
@@ -47,7 +49,7 @@ export async function workWebhookBatch(
       body: r.body,
       attempts: r.attempts,
     }));
-    if (claimed.length === 0) return { claimed: 0, failures: [] };
+    if (claimed.length === 0) return { claimed: 0, lastId: 0, failures: [] };
     // On its last attempt a webhook applies what it can (e.g. drops a status that matches nothing).
     const isLast = (w: (typeof claimed)[number]) => w.attempts + 1 >= opts.maxAttempts;
     const failures = [
@@ -76,6 +78,6 @@ export async function workWebhookBatch(
           ctx.log.error({ webhookEventId: s.id, error: errorText(failures[i]?.error) }, "webhook given up");
       }
     }
-    return { claimed: claimed.length, failures };
+    return { claimed: claimed.length, lastId: claimed[claimed.length - 1]?.id ?? 0, failures };
   });
 }
