@@ -141,6 +141,35 @@ describe("CSV import", () => {
     expect(literal?.customFields).toEqual({ obs: "{}" });
   });
 
+  it("drops NUL characters from cells, in UTF-8 and in UTF-16 files, instead of failing the batch", async () => {
+    // Postgres text cannot hold NUL: one stray byte 0 used to fail every attempt of its batch (import left RUNNING).
+    // In UTF-8 a byte 0 within the first 64 KB marks the file binary (refused): put it past the sniffed sample.
+    let head = "nome,telefone,cidade\n";
+    for (let i = 0; Buffer.byteLength(head) < 70_000; i++) head += `Pessoa ${i},(61) 97${String(1_000_000 + i)},z\n`;
+    const padding = head.split("\n").length - 2;
+    const utf8 = Buffer.from(`${head}Nu\u0000la Um,(61) 98100-0001,Bras\u0000ília\n`);
+    expect(await finished(await importFile(utf8))).toMatchObject({
+      status: "COMPLETED",
+      imported: padding + 1,
+      invalid: 0,
+    });
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from(
+        `nome;telefone;cidade\nNu\u0000la Dois;(61) 98100-0003;Go\u0000iânia\nSem Telefone;\u0000;y\n${Array.from(
+          { length: 8 },
+          (_, i) => `Outra Pessoa ${i};(61) 98200-000${i};Anápolis\n`,
+        ).join("")}`,
+        "utf16le",
+      ),
+    ]);
+    expect(await finished(await importFile(utf16))).toMatchObject({ status: "COMPLETED", imported: 9, invalid: 1 });
+    const [um] = (await admin.client.contacts.list.query({ search: "98100-0001" })).items;
+    expect(um).toMatchObject({ name: "Nula Um", customFields: { cidade: "Brasília" } });
+    const [dois] = (await admin.client.contacts.list.query({ search: "98100-0003" })).items;
+    expect(dois).toMatchObject({ name: "Nula Dois", customFields: { cidade: "Goiânia" } });
+  });
+
   it("reads an accented letter cut in two by the 16 KB read boundary", async () => {
     let csv = "nome;telefone\n";
     for (let i = 0; Buffer.byteLength(csv) < 16_384 - 60; i++) csv += `Pessoa ${i};(41) 9${80_000_000 + i}\n`;

@@ -18,18 +18,27 @@ export type RejectedRow = { line: number; value: string; reason: string };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * Text without NUL characters: Postgres text cannot hold them, and one stray NUL (a
+ * byte 0 in the file, or 0x0000 in UTF-16) made every attempt of its batch fail,
+ * leaving the import RUNNING until its job gave up.
+ */
+export const withoutNul = (v: string) => (v.includes("\0") ? v.replaceAll("\0", "") : v);
+/** One cell, trimmed, without NUL characters. */
+const cell = (fields: string[], i: number) => withoutNul(fields[i] ?? "").trim();
+
 /** One CSV record -> a contact to upsert, or the reason it is rejected (for the error report). */
 export function prepareRow(fields: string[], line: number, cols: Columns, region: string): PreparedRow | RejectedRow {
-  const rawPhone = (fields[cols.phone] ?? "").trim();
+  const rawPhone = cell(fields, cols.phone);
   if (rawPhone === "") return { line, value: "", reason: "missing phone" };
   const phone = normalizePhone(rawPhone, region);
   if (!phone) return { line, value: rawPhone.slice(0, 200), reason: "invalid phone number" };
-  const name = (fields[cols.name] ?? "").trim().slice(0, 200) || null;
-  const emailRaw = (fields[cols.email] ?? "").trim().toLowerCase();
-  const tagsRaw = (fields[cols.tags] ?? "").trim();
+  const name = cell(fields, cols.name).slice(0, 200) || null;
+  const emailRaw = cell(fields, cols.email).toLowerCase();
+  const tagsRaw = cell(fields, cols.tags);
   const custom: Record<string, string> = {};
   for (const c of cols.custom) {
-    const v = (fields[c.i] ?? "").trim();
+    const v = cell(fields, c.i);
     if (v !== "") custom[c.key] = v.slice(0, 2000);
   }
   return {

@@ -4,7 +4,7 @@ import type { CoreContext } from "../shared/context";
 import { storageOf } from "../storage/storage";
 import { ColumnMapping, guessMapping, resolveColumns } from "./column-mapping";
 import { type CsvUnit, estimateRows, ImportFileError, MAX_RECORD_BYTES, readUnits, sniffFile } from "./csv-source";
-import { type Columns, type PreparedRow, prepareRow, type RejectedRow } from "./prepare-row";
+import { type Columns, type PreparedRow, prepareRow, type RejectedRow, withoutNul } from "./prepare-row";
 import { insertErrors, publishProgress, upsertContacts } from "./write-batch";
 
 export type RunImportOptions = { batchSize?: number; progressEveryMs?: number };
@@ -140,7 +140,7 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
           fatal = `line ${unit.line} is longer than ${MAX_RECORD_BYTES / 1024} KB (wrong delimiter or an unclosed quote?): the rest of the file could not be read`;
           break;
         }
-        errors.push({ line: unit.line, value: unit.skipped, reason: "malformed CSV row (quoting)" });
+        errors.push({ line: unit.line, value: withoutNul(unit.skipped), reason: "malformed CSV row (quoting)" });
       } else {
         const r = prepareRow(unit.fields, unit.line, columns, ctx.config.defaultRegion);
         if ("reason" in r) errors.push(r);
