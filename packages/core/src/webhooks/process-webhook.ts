@@ -76,36 +76,27 @@ export type WebhookFailure = { webhookEventId: number; error: unknown };
 export type StoredWebhook = { id: number; instanceId: string | null; body: string };
 
 /**
- * Applies stored webhooks in arrival order and records the outcome through `mark`
- * (the claiming transaction, or ctx.sql): the applied ones are marked processed, the
- * failures get their message. A failing webhook does not stop the others; the
- * failures are returned for the caller to retry.
+ * Applies stored webhooks in arrival order and marks the applied ones processed
+ * through `mark` (the claiming transaction). A failing webhook does not stop the
+ * others; the failures are returned for the caller to settle.
  */
 export async function applyStoredWebhooks(
   ctx: CoreContext,
   rows: StoredWebhook[],
-  opts: { finalAttempt: boolean; mark?: CoreContext["sql"] | TransactionSql },
+  opts: { finalAttempt: boolean; mark: TransactionSql },
 ): Promise<WebhookFailure[]> {
-  const mark = opts.mark ?? ctx.sql;
   const sorted = [...rows].sort((a, b) => a.id - b.id);
   const withInstance = sorted.flatMap((r) => (r.instanceId ? [{ ...r, instanceId: r.instanceId }] : []));
   const failed = await applyWebhooks(ctx, withInstance, opts);
-  const failures: WebhookFailure[] = [...failed]
-    .map(([webhookEventId, error]) => ({ webhookEventId, error }))
-    .sort((a, b) => a.webhookEventId - b.webhookEventId);
   const done = sorted.map((r) => r.id).filter((id) => !failed.has(id));
-  const errors = failures.map((f) => ({ id: f.webhookEventId, error: errorText(f.error) }));
   if (done.length > 0) {
-    await mark`
+    await opts.mark`
       update webhook_events w set processed_at = now(), error = null
       where w.id = any(${idArray(done)}::bigint[])`;
   }
-  if (errors.length > 0) {
-    await mark`
-      update webhook_events w set error = f.error
-      from jsonb_to_recordset(${JSON.stringify(errors)}::jsonb) as f(id bigint, error text) where w.id = f.id`;
-  }
-  return failures;
+  return [...failed]
+    .map(([webhookEventId, error]) => ({ webhookEventId, error }))
+    .sort((a, b) => a.webhookEventId - b.webhookEventId);
 }
 
 export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -64,18 +64,23 @@ export async function workWebhookBatch(
       const attempts = new Map(claimed.map((w) => [w.id, w.attempts + 1]));
       const settled = failures.map((f) => {
         const n = attempts.get(f.webhookEventId) ?? opts.maxAttempts;
-        return { id: f.webhookEventId, attempts: n, given_up: n >= opts.maxAttempts, delay: retryDelaySeconds(n) };
+        return {
+          id: f.webhookEventId,
+          attempts: n,
+          given_up: n >= opts.maxAttempts,
+          delay: retryDelaySeconds(n),
+          error: errorText(f.error),
+        };
       });
       await tx`
-        update webhook_events w set attempts = s.attempts,
+        update webhook_events w set attempts = s.attempts, error = s.error,
           processed_at = case when s.given_up then now() end,
           locked_until = case when s.given_up then null else now() + make_interval(secs => s.delay) end
         from jsonb_to_recordset(${JSON.stringify(settled)}::jsonb)
-          as s(id bigint, attempts int, given_up boolean, delay int)
+          as s(id bigint, attempts int, given_up boolean, delay int, error text)
         where w.id = s.id`;
-      for (const [i, s] of settled.entries()) {
-        if (s.given_up)
-          ctx.log.error({ webhookEventId: s.id, error: errorText(failures[i]?.error) }, "webhook given up");
+      for (const s of settled) {
+        if (s.given_up) ctx.log.error({ webhookEventId: s.id, error: s.error }, "webhook given up");
       }
     }
     return { claimed: claimed.length, lastId: claimed[claimed.length - 1]?.id ?? 0, failures };
