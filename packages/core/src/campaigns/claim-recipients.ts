@@ -1,5 +1,6 @@
 import type { TransactionSql } from "postgres";
 import type { CoreContext } from "../shared/context";
+import { sqlTransactionKnown } from "../shared/known-commit";
 import { type InstanceSettingsRow, providerTimeoutMs } from "./provider-for-instance";
 import { iso } from "./sql-time";
 import { insideWindow, nextWindowOpening, startOfLocalDay, startOfNextLocalDay } from "./zoned-time";
@@ -47,11 +48,12 @@ export type ClaimOptions = { maxBatch: number; random: () => number };
  * the instance's cross-campaign limit and daily cap, skips opted-out contacts,
  * marks the claimed recipients SENDING (+attempted_at) and advances both pacing
  * cursors. It commits BEFORE any provider call: a crash after this point leaves a
- * SENDING row that is later reported UNKNOWN and never sent again.
+ * SENDING row that is later reported UNKNOWN and never sent again. A commit whose
+ * answer is lost still counts as the claim it is (sqlTransactionKnown).
  */
 export async function claimRecipients(ctx: CoreContext, campaignId: string, opts: ClaimOptions): Promise<Claim> {
   const now = ctx.now();
-  return (await ctx.sql.begin(async (sql) => {
+  return (await sqlTransactionKnown(ctx, "campaign claim", async (sql) => {
     const [c] = await sql<CampaignLock[]>`
       select id, status, instance_id as "instanceId", template_id as "templateId", pace_per_minute as pace,
         jitter_pct as jitter, window_start as "windowStart", window_end as "windowEnd", timezone,
