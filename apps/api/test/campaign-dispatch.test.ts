@@ -292,6 +292,7 @@ describe("campaign dispatch (controllable clock)", () => {
         contactId: contact?.id ?? "",
         instanceId: instance.id,
         conversationId: conversation.id,
+        opened: true,
         now: ctx.now(),
       });
       return { campaignId, conversationId: conversation.id };

@@ -1,5 +1,6 @@
 import type { InboundMessage, WebhookEvent } from "@elsehu/providers";
 import { isOptOutKeyword } from "../campaigns/handle-opt-out";
+import { attributionStart } from "../campaigns/mark-campaign-reply";
 import { EVENTS_CHANNEL } from "../events/publish";
 import type { InstanceRow } from "../instances/shape";
 import type { CoreContext } from "../shared/context";
@@ -29,8 +30,9 @@ export function isPlainInbound(event: WebhookEvent, optOutKeywords?: readonly st
  * trip, one commit): a sender whose every identity is already known, all of the
  * same contact, writing to an active (WAITING or OPEN) conversation. It inserts the
  * messages (deduped on instance + provider id), stamps the conversations as
- * touchConversation does and publishes `message.created` (events rows + NOTIFY),
- * exactly what ingestInbound would have written for them.
+ * touchConversation does, counts a campaign reply as markCampaignReply does, and
+ * publishes `message.created` (events rows + NOTIFY), exactly what ingestInbound
+ * would have written for them.
  *
  * Returns, per input, whether it was handled (stored now, or already stored): the
  * others (new sender, new identity, no active conversation, repeated provider id)
@@ -40,7 +42,7 @@ export function isPlainInbound(event: WebhookEvent, optOutKeywords?: readonly st
  * meanwhile is re-checked under its lock (its message then opens a new conversation).
  */
 export async function ingestPlainInbound(
-  ctx: Pick<CoreContext, "sql">,
+  ctx: Pick<CoreContext, "sql" | "now">,
   items: PlainInbound[],
 ): Promise<{ handled: boolean[] }> {
   const seen = new Set<string>();
@@ -66,6 +68,8 @@ export async function ingestPlainInbound(
   });
   const handled = items.map(() => false);
   if (rows.length === 0) return { handled };
+  const now = ctx.now();
+  const since = attributionStart(now).toISOString();
   // One JSON parameter rather than JS arrays (see SharedRateLimiter.sync for why).
   const [result] = await ctx.sql<{ handled: number[] }[]>`
     with input as (
@@ -86,7 +90,7 @@ export async function ingestPlainInbound(
       from input i
     ), known as materialized (
       -- Every identity known, all of one contact, and that contact's active conversation on the instance.
-      select d.ord, (select c.id from conversations c where c.contact_id = d.contact_id
+      select d.ord, d.contact_id, (select c.id from conversations c where c.contact_id = d.contact_id
           and c.instance_id = d.instance_id and c.status in ('WAITING', 'OPEN')) as conversation_id
       from (select *, coalesce(by_wa_id, by_bsuid, by_jid, by_lid) as contact_id from ident) d
       where d.contact_id is not null
@@ -94,7 +98,7 @@ export async function ingestPlainInbound(
         and (d.jid is null or d.by_jid = d.contact_id) and (d.lid is null or d.by_lid = d.contact_id)
     ), target as materialized (
       select i.ord, i.instance_id, i.pmid, i.type, i.body, i.content, i.reply_pmid, i.created_at,
-        c.id as conversation_id, c.operator_id
+        c.id as conversation_id, c.operator_id, k.contact_id
       from known k
       join input i on i.ord = k.ord
       -- status as text: a condition that implies the partial indexes' predicate let the planner scan every
@@ -111,11 +115,25 @@ export async function ingestPlainInbound(
       from target t order by t.ord
       on conflict (instance_id, provider_message_id) do nothing
       returning id, instance_id, provider_message_id, conversation_id, created_at
+    ), replied as (
+      -- The customer's first message after the campaign that last reached him: his reply (markCampaignReply).
+      update campaign_recipients r set replied_at = ${now.toISOString()}::timestamptz
+      from (
+        select x.conversation_id, (select r2.id from campaign_recipients r2 join campaigns k on k.id = r2.campaign_id
+            where r2.contact_id = x.contact_id and k.instance_id = x.instance_id
+              and r2.status in ('SENT', 'DELIVERED', 'READ', 'UNKNOWN') and r2.attempted_at >= ${since}::timestamptz
+            order by r2.attempted_at desc limit 1) as recipient_id
+        from (select distinct t.conversation_id, t.contact_id, t.instance_id from target t
+          where t.conversation_id in (select conversation_id from ins)) x
+      ) x
+      where r.id = x.recipient_id and r.replied_at is null
+      returning x.conversation_id, r.campaign_id
     ), touched as (
       update conversations c set
         last_message_at = greatest(c.last_message_at, x.at),
         last_inbound_at = greatest(c.last_inbound_at, x.at),
-        unread_count = c.unread_count + x.n
+        unread_count = c.unread_count + x.n,
+        campaign_id = coalesce(c.campaign_id, (select y.campaign_id from replied y where y.conversation_id = c.id))
       from (select conversation_id, max(created_at) as at, count(*)::int as n from ins group by conversation_id) x
       where c.id = x.conversation_id
     ), ev as (

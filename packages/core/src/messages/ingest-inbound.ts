@@ -79,13 +79,14 @@ export async function ingestInbound(
     .returning({ id: messages.id });
   if (!row) return null;
   await touchConversation(tx, conversation.id, { direction, at: event.timestamp, human: false });
-  // A customer who answers a campaign within its attribution window: the conversation his answer
-  // opens is the campaign's, and the recipient counts as replied.
-  if (direction === "IN" && created) {
+  // A customer who answers a campaign within its attribution window counts as replied, and the
+  // conversation his answer opens (or first lands in) is the campaign's.
+  if (direction === "IN") {
     await markCampaignReply(tx, {
       contactId,
       instanceId: instance.id,
       conversationId: conversation.id,
+      opened: created,
       now: ctx.now(),
     });
   }

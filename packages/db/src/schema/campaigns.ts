@@ -90,6 +90,8 @@ export const campaignRecipients = pgTable(
     uniqueIndex("campaign_recipients_contact_idx").on(t.campaignId, t.phone),
     index("campaign_recipients_status_idx").on(t.campaignId, t.status, t.id),
     index("campaign_recipients_provider_idx").on(t.providerMessageId),
+    // A customer's message looks up the campaign that last reached him (reply attribution).
+    index("campaign_recipients_contact_sent_idx").on(t.contactId, t.attemptedAt),
   ],
 );
 

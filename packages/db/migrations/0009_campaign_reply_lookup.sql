@@ -1,0 +1,1 @@
+CREATE INDEX "campaign_recipients_contact_sent_idx" ON "campaign_recipients" USING btree ("contact_id","attempted_at");
