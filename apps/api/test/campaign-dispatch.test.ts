@@ -227,7 +227,7 @@ describe("campaign dispatch (controllable clock)", () => {
   });
 
   it("records provider refusals, requeues only what the provider surely refused, and marks timeouts unknown", async () => {
-    const { ctx, advance, campaign, list } = await setup(4, { pacePerMinute: 0 }, { timeoutMs: 300 });
+    const { ctx, advance, campaign, list } = await setup(4, { pacePerMinute: 0 }, { timeoutMs: 1000 });
     sim.fail({ kind: "131047", times: 1 });
     await dispatchTick(ctx, campaign.id, { maxBatch: 1 });
     advance(1000);

@@ -18,7 +18,12 @@ beforeAll(async () => {
     },
     statusDelayMs: 5,
   });
-  evolution = new EvolutionAdapter({ baseUrl: sim.url, apiKey: "global", instanceName: "loja-centro", timeoutMs: 500 });
+  evolution = new EvolutionAdapter({
+    baseUrl: sim.url,
+    apiKey: "global",
+    instanceName: "loja-centro",
+    timeoutMs: 10_000,
+  });
 });
 afterEach(async () => {
   await sim.settled();

@@ -30,7 +30,8 @@ beforeAll(async () => {
     accessToken: "tok",
     appSecret: SECRET,
     baseUrl: sim.url,
-    timeoutMs: 200,
+    // Generous: a loaded CI machine can take longer than a short timeout for a plain answer.
+    timeoutMs: 10_000,
   });
 });
 afterEach(async () => {
@@ -95,7 +96,17 @@ describe("simulator: Meta", () => {
     sim.fail({ times: 1, kind: "500" });
     await expect(meta.sendText("+5511987654321", "oi")).rejects.toMatchObject({ retryable: true, httpStatus: 500 });
     sim.fail({ times: 1, kind: "timeout" });
-    await expect(meta.sendText("+5511987654321", "oi")).rejects.toMatchObject({ retryable: true, code: "TIMEOUT" });
+    const impatient = new MetaAdapter({
+      phoneNumberId: "109876543210987",
+      accessToken: "tok",
+      appSecret: SECRET,
+      baseUrl: sim.url,
+      timeoutMs: 200,
+    });
+    await expect(impatient.sendText("+5511987654321", "oi")).rejects.toMatchObject({
+      retryable: true,
+      code: "TIMEOUT",
+    });
     sim.fail({ times: 1, kind: "131047" });
     await expect(meta.sendText("+5511987654321", "oi")).rejects.toMatchObject({ retryable: false, code: "131047" });
   });
