@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { TransactionSql } from "postgres";
 import type { CoreContext, Tx } from "./context";
 import { isDatabaseUnavailable } from "./pg";
-import { writeThroughOutage } from "./through-outage";
+import { OUTAGE_PATIENCE_MS, writeThroughOutage } from "./through-outage";
 
 type Begin<T, X> = (body: (tx: X) => Promise<T>) => Promise<T>;
 
@@ -41,10 +41,12 @@ async function knownCommit<T, X>(
 
 /** Whether transaction `xid` committed; waits while it is still in progress on the server. */
 async function committed(ctx: Pick<CoreContext, "sql" | "log">, what: string, xid: string): Promise<boolean> {
+  const deadline = Date.now() + OUTAGE_PATIENCE_MS;
   return writeThroughOutage(ctx, `${what}: outcome of a commit`, async () => {
     for (;;) {
       const [row] = await ctx.sql<{ status: string | null }[]>`select pg_xact_status(${xid}::xid8) as status`;
-      if (row?.status !== "in progress") return row?.status === "committed";
+      // Still in progress past our patience: treated as not committed (what it claimed ends UNKNOWN).
+      if (row?.status !== "in progress" || Date.now() > deadline) return row?.status === "committed";
       await new Promise((r) => setTimeout(r, 100));
     }
   });
