@@ -35,21 +35,27 @@ afterAll(async () => {
 /** stack.core, but talking to Postgres through the proxy. */
 const throughProxy = (now?: () => Date) => createCoreContext(linked, silentLog, stack.config, { now });
 
+/** A started campaign of `n` recipients at one per second, on a controllable clock. */
+async function runningCampaign(n: number, offset: number) {
+  const u = await userWithToken(stack, "ADMIN");
+  const admin = { id: u.user.id, role: "ADMIN" as const, name: u.user.name };
+  const template = await orderTemplate(stack.core, admin);
+  const instance = await metaInstance(stack.core, sim.url, { timeoutMs: 1500 });
+  const list = phones(n, offset);
+  const campaign = await draftCampaign(stack.core, admin, {
+    instanceId: instance.id,
+    templateId: template.id,
+    recipients: list,
+    pacePerMinute: 60,
+  });
+  const clock = withClock(stack.core, new Date("2030-03-04T13:00:00Z"));
+  await startCampaign(clock.ctx, admin, campaign.id);
+  return { campaign, clock, list };
+}
+
 describe("a claim whose COMMIT answer is lost", () => {
   it("campaign: the claimed recipient is sent once and recorded SENT, never UNKNOWN", async () => {
-    const u = await userWithToken(stack, "ADMIN");
-    const admin = { id: u.user.id, role: "ADMIN" as const, name: u.user.name };
-    const template = await orderTemplate(stack.core, admin);
-    const instance = await metaInstance(stack.core, sim.url, { timeoutMs: 1500 });
-    const list = phones(3, 8_100_000);
-    const campaign = await draftCampaign(stack.core, admin, {
-      instanceId: instance.id,
-      templateId: template.id,
-      recipients: list,
-      pacePerMinute: 60,
-    });
-    const clock = withClock(stack.core, new Date("2030-03-04T13:00:00Z"));
-    await startCampaign(clock.ctx, admin, campaign.id);
+    const { campaign, clock, list } = await runningCampaign(3, 8_100_000);
     const ctx = throughProxy(clock.ctx.now);
 
     const lostBefore = proxy.lost();
@@ -69,19 +75,7 @@ describe("a claim whose COMMIT answer is lost", () => {
   });
 
   it("campaign: a COMMIT that never reached Postgres claimed nothing; the next tick sends", async () => {
-    const u = await userWithToken(stack, "ADMIN");
-    const admin = { id: u.user.id, role: "ADMIN" as const, name: u.user.name };
-    const template = await orderTemplate(stack.core, admin);
-    const instance = await metaInstance(stack.core, sim.url, { timeoutMs: 1500 });
-    const list = phones(1, 8_200_000);
-    const campaign = await draftCampaign(stack.core, admin, {
-      instanceId: instance.id,
-      templateId: template.id,
-      recipients: list,
-      pacePerMinute: 60,
-    });
-    const clock = withClock(stack.core, new Date("2030-03-04T13:00:00Z"));
-    await startCampaign(clock.ctx, admin, campaign.id);
+    const { campaign, clock, list } = await runningCampaign(1, 8_200_000);
     // A new connection, so its first COMMIT carries its text.
     const fresh = connect(proxy.url, { max: 1 });
     try {
