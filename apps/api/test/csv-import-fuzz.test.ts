@@ -200,7 +200,8 @@ describe("CSV importer fuzzing (real upload + import path)", () => {
       });
     }
     expect(tally.completed).toBeGreaterThan(0);
-  }, 60_000);
+    // 11 to 40 s in CI, by seed and load.
+  }, 180_000);
 
   it("fails an import with a field over 64 KB naming its line, keeping the rows before it (none after are silently lost)", async () => {
     const text = `nome;telefone;cidade\nAntes;11987650001;x\nGrande;${"9".repeat(131_058)};y\nDepois;11987650002;z\n`;

@@ -58,7 +58,8 @@ describe("the API serves the built console", () => {
   });
 });
 
-describe("console in a real browser", () => {
+// Whole flows in a browser: a loaded 2-core machine takes 20 s for the longest, so allow 90.
+describe("console in a real browser", { timeout: 90_000 }, () => {
   it("shows a plain pt-BR error for a wrong password", async () => {
     const { context, page } = await freshPage();
     await login(page, admin.email, "not the password");

@@ -114,7 +114,8 @@ async function addMessages(
 
 const statValue = (page: Page, key: string) => page.locator(`[data-stat="${key}"] .stat-value`);
 
-describe("console flows", () => {
+// Whole flows in a browser: a loaded 2-core machine takes 20 s for the longest, so allow 90.
+describe("console flows", { timeout: 90_000 }, () => {
   let firstConversationId = "";
 
   it("shows the supervisor the queue live, and lets him assign a waiting customer", async () => {

@@ -72,7 +72,8 @@ async function signedIn(user: { email: string; password: string }): Promise<Page
 const digits = (phone: string) => phone.replace(/\D/g, "");
 const textOf = (request: unknown) => (request as { text?: { body?: string } }).text?.body;
 
-describe("an operator's day", () => {
+// Whole flows in a browser: a loaded 2-core machine takes 20 s for the longest, so allow 90.
+describe("an operator's day", { timeout: 90_000 }, () => {
   it("gets a customer's message live, replies, sees it read and closes with a tabulation", async () => {
     const page = await signedIn(operator);
     await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
