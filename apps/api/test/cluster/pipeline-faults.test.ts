@@ -72,13 +72,20 @@ async function deliverCopies(messages: Array<{ from: string; id: string; body: s
     const j = Math.floor(Math.random() * (i + 1));
     [posts[i], posts[j]] = [posts[j] as (typeof posts)[number], posts[i] as (typeof posts)[number]];
   }
+  let retried = 0;
   const statuses = await pool(
     40,
-    posts.map((p) => () => postMetaRaw(p.url, number, p.raw)),
+    posts.map((p) => async () => {
+      const status = await postMetaRaw(p.url, number, p.raw);
+      if (status !== 0) return status;
+      // No answer (a keep-alive connection closed under it, or a stall): the provider delivers it again.
+      retried++;
+      return postMetaRaw(p.url, number, p.raw);
+    }),
   );
   const tally: Record<string, number> = {};
   for (const s of statuses) tally[s] = (tally[s] ?? 0) + 1;
-  return { posts: posts.length, tally };
+  return { posts: posts.length, tally, retried };
 }
 
 describe("cluster: the same webhook many times, concurrently, to both APIs", () => {
@@ -147,6 +154,7 @@ describe("cluster: the same webhook many times, concurrently, to both APIs", () 
         copiesEach: COPIES,
         posts: a.posts + b.posts,
         answers: { firstWave: a.tally, secondWave: b.tally },
+        redeliveredAfterNoAnswer: a.retried + b.retried,
         contacts: contacts?.n,
         conversations: conversations.length,
         extraMessages,

@@ -212,7 +212,12 @@ describe("cluster: Postgres restarted several times in the same processes", () =
     );
     // The crontab ticks again: the first minute after the first restart (its runner was replaced) ran.
     const firstMinute = new Date(Math.ceil((upTimes[0] ?? Date.now()) / MINUTE) * MINUTE);
-    const everyMinute = ["conversations_assign_waiting", "conversations_expire_idle", "presence_sweep"];
+    const everyMinute = [
+      "conversations_assign_waiting",
+      "conversations_expire_idle",
+      "presence_sweep",
+      "campaigns_resume_stalled",
+    ];
     const cronTicked = await eventually(
       async () => {
         const rows = await cluster.core.sql<{ id: string }[]>`

@@ -2,6 +2,7 @@ import type { CronItem, TaskList } from "graphile-worker";
 import { purgeExpiredTask } from "./auth/purge-expired";
 import { ackOptOutTask } from "./campaigns/ack-opt-out";
 import { dispatchTickTask } from "./campaigns/dispatch-tick";
+import { resumeStalledTask } from "./campaigns/resume-stalled";
 import { importCsvTask } from "./contacts/import-csv";
 import { assignWaitingTask } from "./conversations/assign-waiting";
 import { expireIdleTask } from "./conversations/expire-idle";
@@ -17,6 +18,7 @@ export const TASKS: TaskDef[] = [
   expireIdleTask,
   sweepPresenceTask,
   dispatchTickTask,
+  resumeStalledTask,
   ackOptOutTask,
   importCsvTask,
   processWebhookTask,
@@ -46,6 +48,13 @@ export const CRON: CronItem[] = [
     options: LAST_MINUTE,
   },
   { task: "presence/sweep", match: "* * * * *", identifier: "presence_sweep", options: LAST_MINUTE },
+  // Safety net: a running campaign whose tick job was lost is resumed within a minute.
+  {
+    task: "campaigns/resume_stalled",
+    match: "* * * * *",
+    identifier: "campaigns_resume_stalled",
+    options: LAST_MINUTE,
+  },
 ];
 
 export function buildTaskList(deps: TaskDeps): TaskList {

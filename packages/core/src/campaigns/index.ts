@@ -14,6 +14,7 @@ export * from "./list-recipients";
 export * from "./mark-campaign-reply";
 export * from "./provider-for-instance";
 export * from "./publish-progress";
+export * from "./resume-stalled";
 export * from "./schedule-tick";
 export * from "./send-to-recipient";
 export * from "./start-campaign";

@@ -3,6 +3,9 @@ import type { Tx } from "../shared/context";
 
 export const DISPATCH_TICK_JOB = "campaigns/dispatch_tick";
 
+/** The job key of a campaign's dispatch tick: one waiting tick per campaign. */
+export const tickJobKey = (campaignId: string) => `campaign_tick:${campaignId}`;
+
 /**
  * (Re)schedules a campaign's dispatch tick. One job key per campaign keeps the
  * queue to one waiting tick; a tick that runs twice anyway (graphile job keys
@@ -14,6 +17,6 @@ export async function scheduleTick(tx: Tx, campaignId: string, runAt?: Date): Pr
     tx,
     DISPATCH_TICK_JOB,
     { campaignId },
-    { jobKey: `campaign_tick:${campaignId}`, jobKeyMode: "replace", runAt, maxAttempts: 25 },
+    { jobKey: tickJobKey(campaignId), jobKeyMode: "replace", runAt, maxAttempts: 25 },
   );
 }

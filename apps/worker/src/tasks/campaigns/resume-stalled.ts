@@ -1,0 +1,12 @@
+import { resumeStalledCampaigns } from "@elsehu/core";
+import { z } from "zod";
+import { defineTask } from "../define";
+
+/** Cron safety net: a running campaign whose dispatch tick was lost gets one again. */
+export const resumeStalledTask = defineTask(
+  "campaigns/resume_stalled",
+  z.object({}).passthrough(),
+  async (_p, { core }) => {
+    await resumeStalledCampaigns(core);
+  },
+);
