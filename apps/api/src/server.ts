@@ -101,9 +101,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     mount: opts.mount ? (a) => opts.mount?.(a, deps) : undefined,
   });
 
-  // Idle keep-alive connections live longer than clients and proxies keep them (undici: the server's hint less
-  // 1 s; load balancers: 60 s), so a reused connection is not closed by us just as a request goes out on it.
-  const server = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 }, listener);
+  const server = createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host ?? "127.0.0.1", () => {

@@ -78,7 +78,7 @@ async function deliverCopies(messages: Array<{ from: string; id: string; body: s
     posts.map((p) => async () => {
       const status = await postMetaRaw(p.url, number, p.raw);
       if (status !== 0) return status;
-      // No answer (a keep-alive connection closed under it, or a stall): the provider delivers it again.
+      // No answer (a keep-alive connection closed as the post went out, or a stall): the provider delivers it again.
       retried++;
       return postMetaRaw(p.url, number, p.raw);
     }),
