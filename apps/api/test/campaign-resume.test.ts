@@ -1,5 +1,6 @@
 import { resumeStalledCampaigns, scheduleTick, tickJobKey } from "@elsehu/core";
 import { type Simulator, startSimulator } from "@elsehu/providers";
+import { ensureStillOurs } from "@elsehu/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { draftCampaign, metaInstance, orderTemplate, phones } from "./campaign-fixtures";
 import { type Stack, startStack, userWithToken } from "./harness";
@@ -78,5 +79,26 @@ describe("campaigns whose dispatch tick was lost", () => {
     expect(await tickRunAt(waiting.id)).toBe(before);
     expect(await tickRunAt(paused.id)).toBeUndefined();
     expect(sentTo([...waiting.list, ...paused.list])).toHaveLength(0);
+  });
+});
+
+describe("a tick whose job another runner took up", () => {
+  it("refuses to complete it (which would delete the campaign's next tick), and completes its own", async () => {
+    const { id: campaignId } = await campaignOf(1, 8_600_000, "PAUSED");
+    // Far enough ahead that the test's worker leaves it alone.
+    await stack.core.db.transaction((tx) => scheduleTick(tx, campaignId, new Date(Date.now() + 3_600_000)));
+    const lock = (by: string | null) =>
+      stack.core.sql<{ id: string }[]>`update graphile_worker._private_jobs set locked_by = ${by},
+        locked_at = case when ${by}::text is null then null else now() end
+        where key = ${tickJobKey(campaignId)} returning id::text`;
+    const [job] = await lock("pool-old");
+    const mine = { id: job?.id ?? "", locked_by: "pool-old" };
+    await expect(ensureStillOurs(stack.core, mine)).resolves.toBeUndefined();
+    await lock("pool-new");
+    await expect(ensureStillOurs(stack.core, mine)).rejects.toThrow(/taken over/);
+    // Unlocked by the heartbeat, not yet taken: it may carry the next tick, so it is not ours to delete either.
+    await lock(null);
+    await expect(ensureStillOurs(stack.core, mine)).rejects.toThrow(/taken over/);
+    expect(await tickRunAt(campaignId)).toBeDefined();
   });
 });

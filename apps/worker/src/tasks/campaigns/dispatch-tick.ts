@@ -1,4 +1,5 @@
-import { DISPATCH_TICK_JOB, dispatchTick, ProgressThrottle, scheduleTick } from "@elsehu/core";
+import { type CoreContext, DISPATCH_TICK_JOB, dispatchTick, ProgressThrottle, scheduleTick } from "@elsehu/core";
+import type { Job } from "graphile-worker";
 import { z } from "zod";
 import { defineTask } from "../define";
 
@@ -15,17 +16,32 @@ const throttle = new ProgressThrottle();
 export const dispatchTickTask = defineTask(
   DISPATCH_TICK_JOB,
   z.object({ campaignId: z.string().uuid() }),
-  async ({ campaignId }, { core }) => {
+  async ({ campaignId }, { core }, helpers) => {
     const deadline = Date.now() + JOB_BUDGET_MS;
     for (;;) {
       const tick = await dispatchTick(core, campaignId, { throttle });
-      if (!tick.nextRunAt) return;
+      if (!tick.nextRunAt) return ensureStillOurs(core, helpers.job);
       const wait = tick.nextRunAt.getTime() - core.now().getTime();
       if (Date.now() + Math.max(0, wait) >= deadline) {
         await core.db.transaction((tx) => scheduleTick(tx, campaignId, tick.nextRunAt ?? undefined));
-        return;
+        return ensureStillOurs(core, helpers.job);
       }
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
   },
 );
+
+/**
+ * graphile completes a job by deleting it by id, whoever holds it by then. A tick whose
+ * runner was replaced during a database outage can find its job unlocked, or taken up by
+ * another runner, and may have moved the campaign's next tick onto it: completing would
+ * delete that next tick. Failing instead changes nothing (graphile fails a job only under
+ * its own lock), so the job runs again. resumeStalledCampaigns is the net behind this.
+ */
+export async function ensureStillOurs(core: CoreContext, job: Pick<Job, "id" | "locked_by">): Promise<void> {
+  const [row] = await core.sql<{ locked_by: string | null }[]>`
+    select locked_by from graphile_worker._private_jobs where id = ${job.id}`;
+  if (row && row.locked_by !== job.locked_by) {
+    throw new Error("this tick's job was taken over by another runner: not completing it");
+  }
+}
