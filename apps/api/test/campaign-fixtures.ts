@@ -1,6 +1,7 @@
 import { type Actor, type CoreContext, createCampaign, createTemplate, encryptJson } from "@elsehu/core";
 import { campaignRecipients, contacts, serviceInstances } from "@elsehu/db";
 import { normalizePhone } from "@elsehu/providers";
+import { type Stack, userWithToken } from "./harness";
 
 export const PHONE_NUMBER_ID = "109876543210987";
 
@@ -134,4 +135,18 @@ export function withClock(core: CoreContext, start: Date) {
 export async function recipientsOf(core: CoreContext, campaignId: string) {
   return core.sql<{ phone: string; status: string; reason: string | null; error_code: string | null }[]>`
     select phone, status, reason, error_code from campaign_recipients where campaign_id = ${campaignId} order by id`;
+}
+
+/**
+ * What a campaign needs: an admin, the order template and a Meta instance on the simulator;
+ * `draft` then makes a campaign to `recipients` at `pacePerMinute` (0: as fast as allowed).
+ */
+export async function campaignGround(stack: Stack, simUrl: string, instanceOpts: { timeoutMs?: number } = {}) {
+  const u = await userWithToken(stack, "ADMIN");
+  const admin: Actor = { id: u.user.id, role: "ADMIN", name: u.user.name };
+  const template = await orderTemplate(stack.core, admin);
+  const instance = await metaInstance(stack.core, simUrl, instanceOpts);
+  const draft = (recipients: string[], pacePerMinute: number) =>
+    draftCampaign(stack.core, admin, { instanceId: instance.id, templateId: template.id, recipients, pacePerMinute });
+  return { admin, template, instance, draft };
 }

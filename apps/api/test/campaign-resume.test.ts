@@ -2,8 +2,8 @@ import { resumeStalledCampaigns, scheduleTick, tickJobKey } from "@elsehu/core";
 import { type Simulator, startSimulator } from "@elsehu/providers";
 import { ensureStillOurs } from "@elsehu/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { draftCampaign, metaInstance, orderTemplate, phones } from "./campaign-fixtures";
-import { type Stack, startStack, userWithToken } from "./harness";
+import { campaignGround, phones } from "./campaign-fixtures";
+import { type Stack, startStack } from "./harness";
 import { until } from "./pipeline-helpers";
 
 /**
@@ -18,18 +18,10 @@ let campaignOf: (n: number, offset: number, status: string) => Promise<{ id: str
 beforeAll(async () => {
   stack = await startStack({ worker: true });
   sim = await startSimulator({ statusDelayMs: 5 });
-  const u = await userWithToken(stack, "ADMIN");
-  const admin = { id: u.user.id, role: "ADMIN" as const, name: u.user.name };
-  const template = await orderTemplate(stack.core, admin);
-  const instance = await metaInstance(stack.core, sim.url);
+  const ground = await campaignGround(stack, sim.url);
   campaignOf = async (n, offset, status) => {
     const list = phones(n, offset);
-    const c = await draftCampaign(stack.core, admin, {
-      instanceId: instance.id,
-      templateId: template.id,
-      recipients: list,
-      pacePerMinute: 0,
-    });
+    const c = await ground.draft(list, 0);
     // As a lost tick leaves it: the status says it runs, no job will run it.
     await stack.core
       .sql`update campaigns set status = ${status}::campaign_status, started_at = now(), next_send_at = now()

@@ -3,9 +3,9 @@ import { connect, type Database, messages } from "@elsehu/db";
 import { type Simulator, startSimulator } from "@elsehu/providers";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { draftCampaign, metaInstance, orderTemplate, phones, recipientsOf, withClock } from "./campaign-fixtures";
+import { campaignGround, metaInstance, phones, recipientsOf, withClock } from "./campaign-fixtures";
 import { arrive, makeContact } from "./conversation-fixtures";
-import { type Stack, silentLog, startStack, userWithToken } from "./harness";
+import { type Stack, silentLog, startStack } from "./harness";
 import { type PgProxy, startPgProxy } from "./pg-proxy";
 
 /**
@@ -37,17 +37,9 @@ const throughProxy = (now?: () => Date) => createCoreContext(linked, silentLog, 
 
 /** A started campaign of `n` recipients at one per second, on a controllable clock. */
 async function runningCampaign(n: number, offset: number) {
-  const u = await userWithToken(stack, "ADMIN");
-  const admin = { id: u.user.id, role: "ADMIN" as const, name: u.user.name };
-  const template = await orderTemplate(stack.core, admin);
-  const instance = await metaInstance(stack.core, sim.url, { timeoutMs: 1500 });
+  const { admin, draft } = await campaignGround(stack, sim.url, { timeoutMs: 1500 });
   const list = phones(n, offset);
-  const campaign = await draftCampaign(stack.core, admin, {
-    instanceId: instance.id,
-    templateId: template.id,
-    recipients: list,
-    pacePerMinute: 60,
-  });
+  const campaign = await draft(list, 60);
   const clock = withClock(stack.core, new Date("2030-03-04T13:00:00Z"));
   await startCampaign(clock.ctx, admin, campaign.id);
   return { campaign, clock, list };
