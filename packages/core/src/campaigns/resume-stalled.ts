@@ -1,5 +1,5 @@
 import type { CoreContext } from "../shared/context";
-import { scheduleTick, tickJobKey } from "./schedule-tick";
+import { scheduleTick, TICK_KEY_PREFIX } from "./schedule-tick";
 
 /**
  * Safety net for campaigns whose chain of dispatch ticks broke: a RUNNING or
@@ -14,7 +14,7 @@ export async function resumeStalledCampaigns(ctx: Pick<CoreContext, "db" | "sql"
   const stalled = await ctx.sql<{ id: string }[]>`
     select c.id from campaigns c
     where c.status in ('RUNNING', 'SCHEDULED')
-      and not exists (select 1 from graphile_worker._private_jobs j where j.key = ${tickJobKey("")} || c.id::text)`;
+      and not exists (select 1 from graphile_worker._private_jobs j where j.key = ${TICK_KEY_PREFIX} || c.id::text)`;
   for (const { id } of stalled) {
     await ctx.db.transaction((tx) => scheduleTick(tx, id));
     ctx.log.warn({ campaignId: id }, "campaign had no dispatch tick; resumed");

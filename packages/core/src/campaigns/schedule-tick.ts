@@ -3,8 +3,9 @@ import type { Tx } from "../shared/context";
 
 export const DISPATCH_TICK_JOB = "campaigns/dispatch_tick";
 
-/** The job key of a campaign's dispatch tick: one waiting tick per campaign. */
-export const tickJobKey = (campaignId: string) => `campaign_tick:${campaignId}`;
+/** The job key of a campaign's dispatch tick (prefix + campaign id): one waiting tick per campaign. */
+export const TICK_KEY_PREFIX = "campaign_tick:";
+export const tickJobKey = (campaignId: string) => `${TICK_KEY_PREFIX}${campaignId}`;
 
 /**
  * (Re)schedules a campaign's dispatch tick. One job key per campaign keeps the
