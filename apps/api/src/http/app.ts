@@ -10,6 +10,7 @@ import type { BodyLimit, BodyLimits } from "./body-limits";
 import { registerCampaignFiles } from "./campaign-files";
 import { registerMedia } from "./media";
 import type { Metrics } from "./metrics";
+import { refuseHttpSubscriptions } from "./no-http-subscriptions";
 import { type RateCheck, rateLimit } from "./rate-limit";
 import { mountReportsExport } from "./reports-export";
 import { corsWhenOrigin, forBodies, requestBase, unexpectedError } from "./request-base";
@@ -70,6 +71,7 @@ export function createApp(opts: AppOptions, { metrics, rateCheck, limits }: Shar
   });
 
   app.use("/trpc/*", rateLimit(rateCheck));
+  app.use("/trpc/*", refuseHttpSubscriptions);
   const limited = (l: BodyLimit) =>
     bodyLimit({ maxSize: l.maxBytes, onError: (c) => c.json({ error: l.message }, 413) });
   const jsonLimit = limited(limits.json);

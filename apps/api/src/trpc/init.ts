@@ -16,6 +16,8 @@ const CODES = {
 } as const;
 
 const t = initTRPC.context<Context>().create({
+  // Subscriptions only over the WebSocket (see http/no-http-subscriptions.ts); this is the second lock.
+  sse: { enabled: false },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const zod =
@@ -71,6 +73,13 @@ function requireRole(...roles: Role[]) {
       throw new TRPCError({ code: "FORBIDDEN", message: "Cross-site request refused" });
     }
     if (!roles.includes(user.role)) throw new TRPCError({ code: "FORBIDDEN", message: "Your role cannot do this" });
+    // A subscription outlives its request: only a tracked socket is ended with its session.
+    if (type === "subscription" && ctx.authVia !== "ws") {
+      throw new TRPCError({
+        code: "METHOD_NOT_SUPPORTED",
+        message: "Subscriptions are served over the WebSocket only",
+      });
+    }
     return next({ ctx: { user, session } });
   });
 }
