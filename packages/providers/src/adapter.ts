@@ -27,7 +27,7 @@ export interface SendOptions {
   delayMs?: number;
 }
 
-export type MediaKind = "image" | "audio" | "video" | "document";
+export type MediaKind = "image" | "audio" | "video" | "document" | "sticker";
 
 /** Exactly one of link / mediaId (Meta upload) / base64 (Evolution) must be given. */
 export interface MediaInput {
@@ -38,6 +38,29 @@ export interface MediaInput {
   mimeType?: string;
   caption?: string;
   fileName?: string;
+  /** Audio recorded as a voice note (OGG/Opus): Meta `voice: true`, Evolution sendWhatsAppAudio. */
+  voice?: boolean;
+}
+
+export interface LocationInput {
+  latitude: number;
+  longitude: number;
+  name?: string;
+  address?: string;
+}
+
+/** One shared contact card. `waId` (digits) lets the customer message or save it in one tap. */
+export interface ContactCardInput {
+  name: string;
+  phones: Array<{ phone: string; waId?: string; type?: string }>;
+  email?: string;
+  organization?: string;
+}
+
+/** A reaction to `target`; an empty emoji removes the one we set before. */
+export interface ReactionInput {
+  target: ReplyTarget;
+  emoji: string;
 }
 
 export interface TemplateInput {
@@ -61,6 +84,15 @@ export interface MarkReadOptions {
   chat?: string;
   /** Meta: also show "typing…" to the customer. */
   typingIndicator?: boolean;
+  /** Evolution: earlier unread messages of the chat, marked read in the same call (Meta marks them itself). */
+  earlier?: string[];
+}
+
+export interface TypingOptions {
+  /** Meta shows "typing…" only as part of marking a customer's message read: its id. */
+  lastInboundId?: string;
+  /** Evolution: how long the presence is held (the call blocks that long). */
+  durationMs?: number;
 }
 
 export interface QrCode {
@@ -85,7 +117,12 @@ export interface ProviderAdapter {
   sendText(to: string, body: string, options?: SendOptions): Promise<SendResult>;
   sendMedia(to: string, media: MediaInput, options?: SendOptions): Promise<SendResult>;
   sendTemplate(to: string, template: TemplateInput, options?: SendOptions): Promise<SendResult>;
+  sendLocation(to: string, location: LocationInput, options?: SendOptions): Promise<SendResult>;
+  sendContacts(to: string, contacts: ContactCardInput[], options?: SendOptions): Promise<SendResult>;
+  sendReaction(to: string, reaction: ReactionInput, options?: SendOptions): Promise<SendResult>;
   markRead(providerMessageId: string, options?: MarkReadOptions): Promise<void>;
+  /** Shows "typing…" to the customer for a while. */
+  sendTyping(to: string, options?: TypingOptions): Promise<void>;
   fetchMedia(providerMediaId: string): Promise<FetchedMedia>;
   uploadMedia?(bytes: Uint8Array, mimeType: string, fileName: string): Promise<string>;
   sendAudio?(to: string, audio: { link?: string; base64?: string }, options?: SendOptions): Promise<SendResult>;

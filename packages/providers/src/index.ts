@@ -7,6 +7,7 @@ export {
   normalizeEventName,
   parseEvolutionWebhook,
 } from "./evolution/parse-evolution-webhook";
+export type { MetaPhoneInfo, MetaTemplate } from "./meta/meta-account";
 export { MetaAdapter, type MetaConfig } from "./meta/meta-adapter";
 export { classifyMetaError, isRetryableMetaCode } from "./meta/meta-errors";
 export {

@@ -128,7 +128,7 @@ describe("simulator: Evolution", () => {
     expect(media).toMatchObject({ mimeType: "application/pdf", fileName: "a.pdf" });
     expect(Buffer.from(media.bytes).toString("base64")).toBe("JVBERg==");
     await expect(
-      evolution.sendMedia("5511987654321", { kind: "audio", link: "https://x/a.mp3" }),
+      evolution.sendMedia("5511987654321", { kind: "audio", link: "https://x/a.ogg", voice: true }),
     ).resolves.toBeTruthy();
     expect(sim.received.at(-1)?.path).toBe("/message/sendWhatsAppAudio/loja-centro");
     await evolution.markRead("3A00", { chat: "5511987654321" });

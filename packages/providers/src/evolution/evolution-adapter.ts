@@ -1,14 +1,28 @@
 import type {
+  ContactCardInput,
   FetchedMedia,
+  LocationInput,
   MarkReadOptions,
   MediaInput,
   ProviderAdapter,
+  ReactionInput,
   SendOptions,
   SendResult,
   TemplateInput,
+  TypingOptions,
 } from "../adapter";
 import { type EvolutionConfig, EvolutionInstanceApi, invalid } from "./evolution-instance-api";
-import { evolutionAudioBody, evolutionMediaBody, evolutionTextBody, toJid } from "./evolution-payloads";
+import {
+  evolutionAudioBody,
+  evolutionContactBody,
+  evolutionLocationBody,
+  evolutionMediaBody,
+  evolutionPresenceBody,
+  evolutionReactionBody,
+  evolutionStickerBody,
+  evolutionTextBody,
+  toJid,
+} from "./evolution-payloads";
 import { toSendResult } from "./evolution-responses";
 
 export type { EvolutionConfig };
@@ -23,9 +37,13 @@ export class EvolutionAdapter extends EvolutionInstanceApi implements ProviderAd
     );
   }
 
-  /** Audio goes out as a voice note (sendWhatsAppAudio), which is what chat users expect. */
+  /** A voice note goes through sendWhatsAppAudio (arrives as a recorded voice message); stickers have their own route. */
   async sendMedia(to: string, media: MediaInput, options?: SendOptions): Promise<SendResult> {
-    if (media.kind === "audio") return this.sendAudio(to, media, options);
+    if (media.kind === "audio" && media.voice) return this.sendAudio(to, media, options);
+    if (media.kind === "sticker") {
+      const body = evolutionStickerBody(to, media, options);
+      return toSendResult(await this.request("POST", `message/sendSticker/${this.instance}`, body));
+    }
     const body = evolutionMediaBody(to, media, options);
     return toSendResult(await this.request("POST", `message/sendMedia/${this.instance}`, body));
   }
@@ -33,6 +51,27 @@ export class EvolutionAdapter extends EvolutionInstanceApi implements ProviderAd
   async sendAudio(to: string, audio: { link?: string; base64?: string }, options?: SendOptions): Promise<SendResult> {
     const body = evolutionAudioBody(to, audio, options);
     return toSendResult(await this.request("POST", `message/sendWhatsAppAudio/${this.instance}`, body));
+  }
+
+  async sendLocation(to: string, location: LocationInput, options?: SendOptions): Promise<SendResult> {
+    const body = evolutionLocationBody(to, location, options);
+    return toSendResult(await this.request("POST", `message/sendLocation/${this.instance}`, body));
+  }
+
+  async sendContacts(to: string, contacts: ContactCardInput[]): Promise<SendResult> {
+    const body = evolutionContactBody(to, contacts);
+    return toSendResult(await this.request("POST", `message/sendContact/${this.instance}`, body));
+  }
+
+  async sendReaction(to: string, reaction: ReactionInput): Promise<SendResult> {
+    const body = evolutionReactionBody(to, reaction);
+    return toSendResult(await this.request("POST", `message/sendReaction/${this.instance}`, body));
+  }
+
+  /** Presence "composing": Evolution holds the call for `durationMs`, then sends "paused". */
+  async sendTyping(to: string, options?: TypingOptions): Promise<void> {
+    const body = evolutionPresenceBody(to, options?.durationMs ?? 3000);
+    await this.request("POST", `chat/sendPresence/${this.instance}`, body);
   }
 
   /** WhatsApp Web has no templates: the caller renders the text, we send it as text. */
@@ -47,7 +86,9 @@ export class EvolutionAdapter extends EvolutionInstanceApi implements ProviderAd
 
   async markRead(providerMessageId: string, options?: MarkReadOptions): Promise<void> {
     if (!options?.chat) throw invalid("MISSING_CHAT", "Evolution markRead needs the chat (phone or JID)");
-    const readMessages = [{ remoteJid: toJid(options.chat), fromMe: false, id: providerMessageId }];
+    const remoteJid = toJid(options.chat);
+    const ids = [...(options.earlier ?? []), providerMessageId];
+    const readMessages = ids.map((id) => ({ remoteJid, fromMe: false, id }));
     await this.request("POST", `chat/markMessageAsRead/${this.instance}`, { readMessages });
   }
 

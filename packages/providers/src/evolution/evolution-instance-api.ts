@@ -59,6 +59,18 @@ export class EvolutionInstanceApi {
     return result;
   }
 
+  /** Whether the instance exists on the Evolution server (needs the global key). */
+  async instanceExists(): Promise<boolean> {
+    const query = `instance/fetchInstances?instanceName=${this.instance}`;
+    try {
+      const response = await this.request("GET", query);
+      return Array.isArray(response) && response.length > 0;
+    } catch (err) {
+      if (err instanceof ProviderError && err.httpStatus === 404) return false;
+      throw err;
+    }
+  }
+
   /** A QR code to scan, or the connection state when the instance is already open. */
   async connect(): Promise<QrCode | ConnectionUpdate> {
     const response = await this.request("GET", `instance/connect/${this.instance}`);

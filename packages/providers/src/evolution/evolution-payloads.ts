@@ -1,4 +1,11 @@
-import type { CreateInstanceInput, MediaInput, SendOptions } from "../adapter";
+import type {
+  ContactCardInput,
+  CreateInstanceInput,
+  LocationInput,
+  MediaInput,
+  ReactionInput,
+  SendOptions,
+} from "../adapter";
 import { toEvolutionNumber } from "../phone";
 
 /** Request bodies for Evolution API v2 routes, shaped like the reference fixtures. */
@@ -48,6 +55,59 @@ export function evolutionAudioBody(to: string, audio: { link?: string; base64?: 
   if (!source) throw new TypeError("Evolution audio needs a link or base64 content");
   const { number, extra } = common(to, options);
   return { number, audio: source, ...extra };
+}
+
+export function evolutionStickerBody(
+  to: string,
+  sticker: { link?: string; base64?: string },
+  options?: SendOptions,
+): Body {
+  const source = sticker.link ?? sticker.base64;
+  if (!source) throw new TypeError("Evolution sticker needs a link or base64 content");
+  const { number, extra } = common(to, options);
+  return { number, sticker: source, ...extra };
+}
+
+/** Evolution's schema requires name and address: an unnamed pin gets neutral words. */
+export function evolutionLocationBody(to: string, location: LocationInput, options?: SendOptions): Body {
+  const { number, extra } = common(to, options);
+  return {
+    number,
+    latitude: location.latitude,
+    longitude: location.longitude,
+    name: location.name || "Localização",
+    address: location.address || " ",
+    ...extra,
+  };
+}
+
+/** `wuid` is always sent: without it Evolution writes a JID into the vCard's waid. */
+export function evolutionContactBody(to: string, cards: ContactCardInput[]): Body {
+  const contact = cards.map((card) => {
+    const first = card.phones[0];
+    const entry: Body = {
+      fullName: card.name,
+      wuid: first?.waId ?? toEvolutionNumber(first?.phone ?? ""),
+      phoneNumber: first?.phone ?? "",
+    };
+    if (card.organization) entry.organization = card.organization;
+    if (card.email) entry.email = card.email;
+    return entry;
+  });
+  return { number: toEvolutionNumber(to), contact };
+}
+
+/** No `number`: the chat is the key's remoteJid; `fromMe` tells whose message is reacted to. */
+export function evolutionReactionBody(to: string, reaction: ReactionInput): Body {
+  const { target } = reaction;
+  return {
+    key: { remoteJid: target.remoteJid ?? toJid(to), fromMe: target.fromMe ?? false, id: target.providerMessageId },
+    reaction: reaction.emoji,
+  };
+}
+
+export function evolutionPresenceBody(to: string, delayMs: number): Body {
+  return { number: toEvolutionNumber(to), presence: "composing", delay: delayMs };
 }
 
 export function evolutionWebhookBody(url: string, events: string[], headers?: Record<string, string>): Body {

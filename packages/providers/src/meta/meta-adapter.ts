@@ -1,16 +1,38 @@
 import type {
+  ContactCardInput,
   FetchedMedia,
+  LocationInput,
   MarkReadOptions,
   MediaInput,
   ProviderAdapter,
+  ReactionInput,
   SendOptions,
   SendResult,
   TemplateInput,
+  TypingOptions,
 } from "../adapter";
 import { ProviderError } from "../errors";
 import { callProvider, DEFAULT_TIMEOUT_MS, downloadBytes } from "../http";
+import {
+  MAX_TEMPLATE_PAGES,
+  type MetaPhoneInfo,
+  type MetaTemplate,
+  PHONE_INFO_FIELDS,
+  phoneInfoOf,
+  TEMPLATE_FIELDS,
+  templatesPageOf,
+} from "./meta-account";
 import { classifyMetaError } from "./meta-errors";
-import { metaButtonsBody, metaMediaBody, metaReadBody, metaTemplateBody, metaTextBody } from "./meta-payloads";
+import {
+  metaButtonsBody,
+  metaContactsBody,
+  metaLocationBody,
+  metaMediaBody,
+  metaReactionBody,
+  metaReadBody,
+  metaTemplateBody,
+  metaTextBody,
+} from "./meta-payloads";
 
 export interface MetaConfig {
   phoneNumberId: string;
@@ -78,6 +100,31 @@ export class MetaAdapter implements ProviderAdapter {
     return this.send(metaTemplateBody(to, template, options));
   }
 
+  sendLocation(to: string, location: LocationInput, options?: SendOptions): Promise<SendResult> {
+    return this.send(metaLocationBody(to, location, options));
+  }
+
+  sendContacts(to: string, contacts: ContactCardInput[], options?: SendOptions): Promise<SendResult> {
+    return this.send(metaContactsBody(to, contacts, options));
+  }
+
+  sendReaction(to: string, reaction: ReactionInput, options?: SendOptions): Promise<SendResult> {
+    return this.send(metaReactionBody(to, reaction, options));
+  }
+
+  /** Meta shows "typing…" only while marking a customer's message read (dismissed on reply or after ~25 s). */
+  async sendTyping(_to: string, options?: TypingOptions): Promise<void> {
+    if (!options?.lastInboundId) {
+      throw new ProviderError({
+        provider: "META",
+        code: "MISSING_MESSAGE_ID",
+        retryable: false,
+        providerMessage: "Meta shows typing only for a message the customer sent",
+      });
+    }
+    await this.markRead(options.lastInboundId, { typingIndicator: true });
+  }
+
   /** Up to 3 reply buttons; the customer's choice comes back as an `interactive` message. */
   sendButtons(
     to: string,
@@ -94,6 +141,28 @@ export class MetaAdapter implements ProviderAdapter {
       `${this.config.phoneNumberId}/messages`,
       metaReadBody(providerMessageId, options?.typingIndicator),
     );
+  }
+
+  /** The number's display name, quality rating and messaging limit; fails with 190 (token) or 100 (id). */
+  async phoneNumberInfo(): Promise<MetaPhoneInfo> {
+    const path = `${encodeURIComponent(this.config.phoneNumberId)}?fields=${PHONE_INFO_FIELDS}`;
+    return phoneInfoOf(await this.request("GET", path));
+  }
+
+  /** Every template of the WhatsApp Business Account, following the `after` cursor page by page. */
+  async listTemplates(): Promise<MetaTemplate[]> {
+    if (!this.config.wabaId) throw badResponse("the WhatsApp Business Account id (wabaId) is not set");
+    const all: MetaTemplate[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < MAX_TEMPLATE_PAGES; page++) {
+      const cursor = after ? `&after=${encodeURIComponent(after)}` : "";
+      const path = `${encodeURIComponent(this.config.wabaId)}/message_templates?fields=${TEMPLATE_FIELDS}&limit=100${cursor}`;
+      const result = templatesPageOf(await this.request("GET", path));
+      all.push(...result.templates);
+      after = result.after;
+      if (!after) break;
+    }
+    return all;
   }
 
   /** Multipart upload; the returned id is valid for 30 days. */

@@ -1,4 +1,11 @@
-import type { MediaInput, SendOptions, TemplateInput } from "../adapter";
+import type {
+  ContactCardInput,
+  LocationInput,
+  MediaInput,
+  ReactionInput,
+  SendOptions,
+  TemplateInput,
+} from "../adapter";
 import { toMetaRecipient } from "../phone";
 
 /** Request bodies for POST /{phone-number-id}/messages, shaped like the reference fixtures. */
@@ -33,9 +40,10 @@ export function metaMediaBody(to: string, media: MediaInput, options?: SendOptio
   if (media.mediaId) object.id = media.mediaId;
   else if (media.link) object.link = media.link;
   else throw new TypeError("Meta media needs a link or an uploaded mediaId");
-  // Audio takes no caption; only documents carry a file name.
+  // Audio and stickers take no caption; only documents carry a file name; `voice` makes a voice note.
   if (media.kind === "document" && media.fileName) object.filename = media.fileName;
-  if (media.kind !== "audio" && media.caption) object.caption = media.caption;
+  if (media.kind !== "audio" && media.kind !== "sticker" && media.caption) object.caption = media.caption;
+  if (media.kind === "audio" && media.voice) object.voice = true;
   return withCallback({ ...envelope(to, options), type: media.kind, [media.kind]: object }, options);
 }
 
@@ -60,4 +68,36 @@ export function metaButtonsBody(
   const action = { buttons: buttons.map((reply) => ({ type: "reply", reply: { id: reply.id, title: reply.title } })) };
   const interactive = { type: "button", body: { text }, action };
   return withCallback({ ...envelope(to, options), type: "interactive", interactive }, options);
+}
+
+export function metaLocationBody(to: string, location: LocationInput, options?: SendOptions): Body {
+  const object: Body = { latitude: location.latitude, longitude: location.longitude };
+  if (location.name) object.name = location.name;
+  if (location.address) object.address = location.address;
+  return withCallback({ ...envelope(to, options), type: "location", location: object }, options);
+}
+
+/** `name.formatted_name` is the one required field; `wa_id` gives the card its Message/Save buttons. */
+export function metaContactsBody(to: string, cards: ContactCardInput[], options?: SendOptions): Body {
+  const contacts = cards.map((card) => {
+    const contact: Body = {
+      name: { formatted_name: card.name, first_name: card.name.split(" ")[0] ?? card.name },
+      phones: card.phones.map((p) => {
+        const phone: Body = { phone: p.phone, type: p.type ?? "CELL" };
+        if (p.waId) phone.wa_id = p.waId;
+        return phone;
+      }),
+    };
+    if (card.email) contact.emails = [{ email: card.email, type: "WORK" }];
+    if (card.organization) contact.org = { company: card.organization };
+    return contact;
+  });
+  return withCallback({ ...envelope(to, options), type: "contacts", contacts }, options);
+}
+
+/** An empty emoji removes our earlier reaction. */
+export function metaReactionBody(to: string, reaction: ReactionInput, options?: SendOptions): Body {
+  const object = { message_id: reaction.target.providerMessageId, emoji: reaction.emoji };
+  const { context: _none, ...body } = envelope(to, undefined);
+  return withCallback({ ...body, type: "reaction", reaction: object }, options);
 }

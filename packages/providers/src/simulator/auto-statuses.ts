@@ -20,7 +20,8 @@ export function scheduleStatuses(
   if (!state.autoStatuses) return;
   const run = async (): Promise<void> => {
     if (sent.provider === "META") {
-      for (const status of META_SEQUENCE) {
+      // A reaction gets only its `sent` status (reaction-messages page).
+      for (const status of sent.type === "reaction" ? META_SEQUENCE.slice(0, 1) : META_SEQUENCE) {
         if (!(await state.sleep(state.statusDelayMs))) return;
         await postMetaWebhook(state, metaStatusBody(state, sent, status));
       }

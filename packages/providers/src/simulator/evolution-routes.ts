@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
-import { scheduleStatuses } from "./auto-statuses";
+import { acceptSend } from "./evolution-accept-send";
 import { registerEvolutionInstanceRoutes } from "./evolution-instance-routes";
+import { registerEvolutionMoreSendRoutes } from "./evolution-more-send-routes";
 import {
   authorized,
   badRequest,
@@ -9,9 +10,8 @@ import {
   jsonBody,
   schemaError,
 } from "./evolution-route-helpers";
-import { evolutionMessageData, outgoingContent } from "./evolution-sim-payloads";
+import { outgoingContent } from "./evolution-sim-payloads";
 import { failResponse } from "./failures";
-import { evolutionKeyId } from "./ids";
 import type { SimulatorState } from "./sim-state";
 
 type Json = Record<string, unknown>;
@@ -44,36 +44,8 @@ function sendRoute(
       return badRequest(c, ["For base64 documents the fileName is required"]);
     }
     if (instance.state !== "open") return badRequest(c, [`The "${instance.name}" instance is not connected`]);
-    const number = String(body.number);
-    const digits = number.includes("@") ? (number.split("@")[0] ?? number) : number.replace(/\D/g, "");
-    const remoteJid = number.includes("@") ? number : `${digits}@s.whatsapp.net`;
-    const id = evolutionKeyId();
-    const { message, messageType } = outgoingContent(route, body);
-    const quoted = body.quoted as { key?: { id?: string } } | undefined;
-    const contextInfo = quoted?.key?.id
-      ? { stanzaId: quoted.key.id, participant: remoteJid, quotedMessage: {} }
-      : undefined;
-    const data = evolutionMessageData(instance, {
-      key: { remoteJid, fromMe: true, id },
-      message,
-      messageType,
-      contextInfo,
-      pushName: "Você",
-      status: "PENDING",
-      source: "web",
-    });
-    const sent = {
-      provider: "EVOLUTION" as const,
-      providerMessageId: id,
-      channel: instance.name,
-      to: digits,
-      type: route === "media" ? String(body.mediatype) : route,
-      request: body,
-      at: new Date(),
-    };
-    state.sent.push(sent);
-    scheduleStatuses(state, sent, data);
-    return c.json(data, 201);
+    const type = route === "media" ? String(body.mediatype) : route;
+    return acceptSend(c, state, instance, body, { type, ...outgoingContent(route, body) });
   });
 }
 
@@ -88,6 +60,7 @@ export function registerEvolutionRoutes(app: Hono, state: SimulatorState): void 
   sendRoute(app, state, "sendText", "text", ["number", "text"]);
   sendRoute(app, state, "sendMedia", "media", ["number", "mediatype", "media"]);
   sendRoute(app, state, "sendWhatsAppAudio", "audio", ["number", "audio"]);
+  registerEvolutionMoreSendRoutes(app, state);
 
   app.post("/chat/markMessageAsRead/:instance", async (c) => {
     const instance = instanceOf(c, state);

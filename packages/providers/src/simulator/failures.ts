@@ -19,6 +19,7 @@ export const metaErrors = {
   invalidParameter: (details: string) => metaError(100, "(#100) Invalid parameter", details),
   badToken: () => metaError(190, "Invalid OAuth access token - Cannot parse access token"),
   noToken: () => metaError(2500, "An active access token must be used to query information about the current user."),
+  mediaProblem: (details: string) => metaError(131053, "(#131053) Media upload error", details),
   unknownObject: (id: string) =>
     metaError(100, `Unsupported request - method type: post. Object with ID '${id}' does not exist`),
 };

@@ -4,24 +4,12 @@ import { normalizePhone } from "../phone";
 import { scheduleStatuses } from "./auto-statuses";
 import { failResponse, metaErrors } from "./failures";
 import { metaMediaId, wamid } from "./ids";
+import { registerMetaAccountRoutes } from "./meta-account-routes";
+import { sendProblem, uploadProblem } from "./meta-send-rules";
 import type { SimulatorState } from "./sim-state";
 import type { SentMessage } from "./sim-types";
 
 type Json = Record<string, unknown>;
-const SEND_TYPES = new Set([
-  "text",
-  "image",
-  "audio",
-  "video",
-  "document",
-  "sticker",
-  "template",
-  "interactive",
-  "reaction",
-  "location",
-  "contacts",
-]);
-const MEDIA_TYPES = new Set(["image", "audio", "video", "document", "sticker"]);
 
 /** Graph refuses a missing or wrong Bearer token before anything else. */
 function checkAuth(c: Context, state: SimulatorState): Response | undefined {
@@ -31,23 +19,12 @@ function checkAuth(c: Context, state: SimulatorState): Response | undefined {
   return undefined;
 }
 
-/** The first problem with a send body, worded like Graph's error_data.details. */
-function sendProblem(body: Json): string | undefined {
-  if (body.messaging_product !== "whatsapp") return "The parameter messaging_product is required.";
-  if (typeof body.to !== "string" && typeof body.recipient !== "string") return "The parameter to is required.";
-  const type = typeof body.type === "string" ? body.type : "text";
-  if (!SEND_TYPES.has(type)) return `Parameter 'type' has an invalid value: ${type}`;
-  const object = body[type] as Json | undefined;
-  if (typeof object !== "object" || object === null) return `Parameter '${type}' is required.`;
-  if (type === "text" && (typeof object.body !== "string" || object.body === ""))
-    return "Parameter 'text['body']' is required.";
-  if (MEDIA_TYPES.has(type) && typeof object.id !== "string" && typeof object.link !== "string") {
-    return `Parameter '${type}' must have either 'id' or 'link'.`;
-  }
-  const language = object.language as Json | undefined;
-  if (type === "template" && (typeof object.name !== "string" || typeof language?.code !== "string")) {
-    return "Parameter 'template' requires 'name' and 'language.code'.";
-  }
+/** Mark-as-read, optionally with the typing indicator: a customer's message id is required. */
+function readProblem(body: Json): string | undefined {
+  if (body.messaging_product !== "whatsapp" || typeof body.message_id !== "string")
+    return "The parameter message_id is required.";
+  const typing = body.typing_indicator as Json | undefined;
+  if (typing !== undefined && typing?.type !== "text") return "Parameter 'typing_indicator['type']' must be 'text'.";
   return undefined;
 }
 
@@ -78,13 +55,13 @@ export function registerMetaRoutes(app: Hono, state: SimulatorState): void {
     if (typeof body !== "object" || body === null)
       return c.json(metaErrors.invalidParameter("Request body must be JSON."), 400);
     if (body.status === "read") {
-      if (body.messaging_product !== "whatsapp" || typeof body.message_id !== "string") {
-        return c.json(metaErrors.invalidParameter("The parameter message_id is required."), 400);
-      }
+      const problem = readProblem(body);
+      if (problem) return c.json(metaErrors.invalidParameter(problem), 400);
       return c.json({ success: true });
     }
-    const problem = sendProblem(body);
-    if (problem) return c.json(metaErrors.invalidParameter(problem), 400);
+    const problem = sendProblem(body, (id) => state.media.get(id));
+    if (problem?.code === 131053) return c.json(metaErrors.mediaProblem(problem.details), 400);
+    if (problem) return c.json(metaErrors.invalidParameter(problem.details), 400);
     const input = String(body.to ?? body.recipient);
     const waId = normalizePhone(input)?.key ?? input.replace(/\D/g, "");
     const sent: SentMessage = {
@@ -110,11 +87,15 @@ export function registerMetaRoutes(app: Hono, state: SimulatorState): void {
       return c.json(metaErrors.invalidParameter("The parameter messaging_product is required."), 400);
     }
     if (!(file instanceof File)) return c.json(metaErrors.invalidParameter("The parameter file is required."), 400);
-    const id = metaMediaId();
     const mimeType = typeof form.type === "string" ? form.type : file.type;
+    const problem = uploadProblem(mimeType);
+    if (problem) return c.json(metaErrors.invalidParameter(problem), 400);
+    const id = metaMediaId();
     state.media.set(id, { bytes: new Uint8Array(await file.arrayBuffer()), mimeType, fileName: file.name });
     return c.json({ id });
   });
+
+  registerMetaAccountRoutes(app, state);
 
   app.get("/:version{v\\d+\\.\\d+}/:mediaId", (c) => {
     const id = c.req.param("mediaId");

@@ -15,6 +15,8 @@ export interface EvolutionInstance {
   state: "open" | "connecting" | "close";
   webhookUrl?: string;
   webhookHeaders?: Record<string, string>;
+  /** UPPER_SNAKE events the webhook is subscribed to ([] = all). */
+  webhookEvents?: string[];
 }
 
 /** Which providers a failure kind can apply to. */
@@ -37,6 +39,10 @@ export class SimulatorState {
   media = new Map<string, StoredMedia>();
   instances = new Map<string, EvolutionInstance>();
   meta: NonNullable<SimulatorOptions["meta"]>;
+  /** What GET /{WABA_ID}/message_templates lists, in Graph's shape. */
+  metaTemplates: Record<string, unknown>[] = [];
+  /** Overrides of the phone number details (quality_rating, verified_name…). */
+  metaPhoneInfo: Record<string, unknown> = {};
   readonly defaultInstance: string;
   /** Aborted on close: cancels pending status timers and hanging requests. */
   readonly closing = new AbortController();
@@ -64,6 +70,8 @@ export class SimulatorState {
     this.rules = [];
     this.media.clear();
     this.instances.clear();
+    this.metaTemplates = [];
+    this.metaPhoneInfo = {};
     const evolution = this.options.evolution;
     this.instances.set(this.defaultInstance, {
       name: this.defaultInstance,

@@ -7,7 +7,7 @@ import { registerEvolutionRoutes } from "./evolution-routes";
 import { injectInbound, setWebhookTarget, type WebhookTarget } from "./inject-inbound";
 import { registerMetaRoutes } from "./meta-routes";
 import { recordRequests } from "./record-requests";
-import { SimulatorState } from "./sim-state";
+import { type EvolutionInstance, SimulatorState } from "./sim-state";
 import type {
   FailRule,
   InboundInput,
@@ -28,6 +28,12 @@ export interface Simulator {
   fail(rule: FailRule): void;
   injectInbound(provider: ProviderKind, input: InboundInput): Promise<number>;
   setWebhookTarget(provider: ProviderKind, target: WebhookTarget): void;
+  /** What GET /{WABA_ID}/message_templates lists (Graph's shape: id, name, language, status…). */
+  setMetaTemplates(templates: Record<string, unknown>[]): void;
+  /** Overrides the number details GET /{PHONE_NUMBER_ID} answers (quality_rating…). */
+  setMetaPhoneInfo(info: Record<string, unknown>): void;
+  /** An Evolution instance as the server holds it (state, webhook URL, headers, events), if it exists. */
+  evolutionInstance(name: string): Readonly<EvolutionInstance> | undefined;
   /** Resolves when every scheduled status webhook has been posted. */
   settled(): Promise<void>;
   reset(): void;
@@ -67,6 +73,13 @@ export async function startSimulator(options: SimulatorOptions & { hostname?: st
     },
     injectInbound: (provider, input) => injectInbound(state, provider, input),
     setWebhookTarget: (provider, target) => setWebhookTarget(state, provider, target),
+    setMetaTemplates: (templates) => {
+      state.metaTemplates = templates.map((t) => ({ ...t }));
+    },
+    setMetaPhoneInfo: (info) => {
+      state.metaPhoneInfo = { ...info };
+    },
+    evolutionInstance: (name) => state.instances.get(name),
     settled: () => state.settled(),
     reset: () => state.reset(),
     close: async () => {

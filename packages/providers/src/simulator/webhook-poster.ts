@@ -45,6 +45,10 @@ export function postEvolutionWebhook(
   const instance = state.instances.get(instanceName);
   const url = instance?.webhookUrl;
   if (!instance || !url) return Promise.resolve(0);
+  // Only the events the webhook is subscribed to go out (none listed = all), as Evolution does.
+  const subscribed = instance.webhookEvents;
+  const name = event.toUpperCase().replace(/\./g, "_");
+  if (subscribed && subscribed.length > 0 && !subscribed.includes(name)) return Promise.resolve(0);
   const body = {
     event,
     instance: instanceName,
