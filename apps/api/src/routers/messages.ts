@@ -1,9 +1,15 @@
 import {
   ListMessagesInput,
   listMessages,
+  queueContactMessage,
+  queueLocationMessage,
   queueMediaMessage,
+  queueReaction,
   queueTemplateMessage,
   queueTextMessage,
+  ReactInput,
+  SendContactInput,
+  SendLocationInput,
   SendTemplateInput,
   SendTextInput,
 } from "@elsehu/core";
@@ -44,8 +50,24 @@ export const messagesRouter = router({
     .input(SendTemplateInput)
     .mutation(async ({ ctx, input }) => shape(await queueTemplateMessage(ctx.core, ctx.user, input))),
 
+  /** A map pin; same access rules and 24-hour window as `send`. */
+  sendLocation: userProcedure
+    .input(SendLocationInput)
+    .mutation(async ({ ctx, input }) => shape(await queueLocationMessage(ctx.core, ctx.user, input))),
+
+  /** Contact cards (1–10, each with 1–5 phones); same rules as `send`. */
+  sendContact: userProcedure
+    .input(SendContactInput)
+    .mutation(async ({ ctx, input }) => shape(await queueContactMessage(ctx.core, ctx.user, input))),
+
+  /** Reacts to a message with one emoji; "" removes the reaction. Same rules as `send`. */
+  react: userProcedure
+    .input(ReactInput)
+    .mutation(async ({ ctx, input }) => shape(await queueReaction(ctx.core, ctx.user, input))),
+
   /**
-   * multipart/form-data: conversationId, file, optional caption and replyToId. Type and
+   * multipart/form-data: conversationId, file, optional caption, replyToId and voice
+   * ("true": an OGG/Opus audio sent as a voice note). A WebP image goes out as a sticker. Type and
    * size are checked against the provider's limits before anything is stored.
    */
   sendMedia: userProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
@@ -58,6 +80,7 @@ export const messagesRouter = router({
         conversationId: text(input, "conversationId") ?? "",
         caption: text(input, "caption"),
         replyToId: text(input, "replyToId"),
+        voice: text(input, "voice") === "true",
         fileName: file.name || "file",
         mimeType: file.type || "application/octet-stream",
         size: file.size,

@@ -1,18 +1,17 @@
 import { contactIdentities, conversations, messages, serviceInstances } from "@elsehu/db";
-import { type MediaKind, ProviderError, type SendResult } from "@elsehu/providers";
+import { ProviderError, type SendResult } from "@elsehu/providers";
 import { eq, sql } from "drizzle-orm";
 import { providerFor } from "../instances/provider-for";
 import { addJob } from "../jobs/add-job";
 import type { CoreContext } from "../shared/context";
 import { dbTransactionKnown } from "../shared/known-commit";
 import { writeThroughOutage } from "../shared/through-outage";
-import { readFileBytes } from "../storage/files";
 import { UNKNOWN_AFTER_CRASH } from "./apply-status";
 import { publishMessageStatus } from "./message-events";
 import { SEND_JOB } from "./queue-message";
+import { sendByKind } from "./send-by-kind";
 import { reserveSendSlot } from "./send-pacing";
 import { recipientOf, replyTargetOf } from "./send-target";
-import { templateInputOf } from "./template-content";
 
 /** Provider calls per message before a retryable failure becomes final. */
 export const MAX_SEND_TRIES = 6;
@@ -80,20 +79,7 @@ async function callProvider(ctx: CoreContext, c: Claim): Promise<SendResult> {
       providerMessage: "The contact has no WhatsApp address",
     });
   const options = { replyTo: c.replyTo, callbackData: c.instance.provider === "META" ? c.message.id : undefined };
-  if (c.message.type === "template") {
-    return adapter.sendTemplate(to, templateInputOf(c.message.content, c.message.body), options);
-  }
-  const media = c.message.media;
-  if (!media?.storageKey) return adapter.sendText(to, c.message.body ?? "", options);
-  const bytes = await readFileBytes(ctx, media.storageKey);
-  const kind = c.message.type as MediaKind;
-  const mimeType = media.mimeType ?? "application/octet-stream";
-  const common = { kind, mimeType, caption: c.message.body ?? undefined, fileName: media.fileName };
-  if (adapter.uploadMedia) {
-    const mediaId = await adapter.uploadMedia(bytes, mimeType, media.fileName ?? "file");
-    return adapter.sendMedia(to, { ...common, mediaId }, options);
-  }
-  return adapter.sendMedia(to, { ...common, base64: Buffer.from(bytes).toString("base64") }, options);
+  return sendByKind(ctx, adapter, to, c.message, options);
 }
 
 /** Worker side of a send: pace, call the provider, then record the outcome and publish it. */

@@ -9,7 +9,9 @@ import { sendableConversation } from "./sendable-conversation";
 
 /** MIME types WhatsApp accepts per kind (Cloud API "supported media types"). */
 const ACCEPTED: Record<MediaKind, string[]> = {
-  image: ["image/jpeg", "image/png", "image/webp"],
+  image: ["image/jpeg", "image/png"],
+  /** A WebP goes out as a sticker (WhatsApp takes WebP only as stickers). */
+  sticker: ["image/webp"],
   audio: ["audio/aac", "audio/amr", "audio/mpeg", "audio/mp4", "audio/ogg"],
   video: ["video/mp4", "video/3gpp"],
   document: [
@@ -33,14 +35,28 @@ export const SendMediaInput = z.object({
   mimeType: z.string().trim().toLowerCase().min(3).max(200),
   size: z.number().int().min(1, "file: empty file"),
   replyToId: z.string().uuid().optional(),
+  /** Send an audio as a voice note (recorded-audio bubble): it must be OGG/Opus. */
+  voice: z.boolean().optional(),
 });
 export type SendMediaInput = z.infer<typeof SendMediaInput>;
 
 /** The media kind a MIME type goes out as, or null when WhatsApp does not take it. */
 export function mediaKindOf(mimeType: string): MediaKind | null {
   const base = mimeType.split(";")[0]?.trim() ?? "";
-  for (const kind of ["image", "audio", "video", "document"] as const) if (ACCEPTED[kind].includes(base)) return kind;
+  for (const kind of ["image", "sticker", "audio", "video", "document"] as const) {
+    if (ACCEPTED[kind].includes(base)) return kind;
+  }
   return null;
+}
+
+/** `audio/ogg`, with no codec named or Opus named (what WhatsApp plays as a voice note). */
+function isOggOpus(mimeType: string): boolean {
+  const [base, ...params] = mimeType
+    .toLowerCase()
+    .split(";")
+    .map((p) => p.trim());
+  const codecs = params.find((p) => p.startsWith("codecs="));
+  return base === "audio/ogg" && (!codecs || /opus/.test(codecs));
 }
 
 /**
@@ -60,6 +76,15 @@ export async function queueMediaMessage(
   if (!kind) {
     throw new DomainError("VALIDATION", `file: type ${input.mimeType} cannot be sent on WhatsApp`, { field: "file" });
   }
+  if (input.voice && !isOggOpus(input.mimeType)) {
+    throw new DomainError("VALIDATION", "file: a voice note must be OGG audio with the Opus codec", {
+      field: "file",
+      reason: "VOICE_NOT_OGG_OPUS",
+    });
+  }
+  if (kind === "sticker" && input.caption) {
+    throw new DomainError("VALIDATION", "caption: a sticker takes no caption", { field: "caption" });
+  }
   const max = sendLimits[instance.provider].maxMediaBytes[kind];
   if (input.size > max) {
     const mb = Math.floor(max / (1024 * 1024));
@@ -76,5 +101,6 @@ export async function queueMediaMessage(
     body: input.caption ?? null,
     media: { storageKey, mimeType, fileName: input.fileName, size: data.length, caption: input.caption },
     replyToId: input.replyToId,
+    content: input.voice ? { voice: true } : undefined,
   });
 }
