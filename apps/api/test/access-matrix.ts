@@ -83,4 +83,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "messages.send": "user",
   "messages.sendMedia": "user",
   "messages.sendTemplate": "user",
+  "messages.sendLocation": "user",
+  "messages.sendContact": "user",
+  "messages.react": "user",
 };

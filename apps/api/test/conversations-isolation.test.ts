@@ -48,7 +48,7 @@ describe("operator isolation", () => {
     await waitFor(
       async () => (await userRow(stack.core, a.user.id)) && (await a.client.conversations.mine.query()).length === 1,
     );
-    await insertMessage(stack.core, x, { body: "dado sensível" });
+    const secret = await insertMessage(stack.core, x, { body: "dado sensível" });
     await stack.core.db.transaction((tx) =>
       publishEvent(tx, {
         kind: "message.created",
@@ -78,6 +78,15 @@ describe("operator isolation", () => {
       "messages.sendTemplate",
       c.messages.sendTemplate.mutate({ conversationId: x.id, templateId: template.id, variables: { "1": "intruso" } }),
     );
+    await expectDenied(
+      "messages.sendLocation",
+      c.messages.sendLocation.mutate({ conversationId: x.id, latitude: 1, longitude: 1 }),
+    );
+    await expectDenied(
+      "messages.sendContact",
+      c.messages.sendContact.mutate({ conversationId: x.id, contacts: [{ name: "Intruso", phones: ["11940001234"] }] }),
+    );
+    await expectDenied("messages.react", c.messages.react.mutate({ messageId: secret.id, emoji: "👍" }));
     const form = new FormData();
     form.set("conversationId", x.id);
     form.set("file", new File([new Uint8Array([137, 80, 78, 71])], "x.png", { type: "image/png" }));
