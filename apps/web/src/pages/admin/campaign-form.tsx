@@ -5,15 +5,9 @@ import { errorMessage } from "../../lib/errors";
 import type { Campaign } from "../../lib/types";
 import { ErrorBox, Loading } from "../../ui/feedback";
 import { SelectField, TextField } from "../../ui/field";
+import { type Audience, AudienceFields } from "./campaign-audience-fields";
+import { type Source, VariableFields } from "./campaign-variable-fields";
 import { INSTANCES_KEY } from "./instance-shared";
-
-type SourceKind = "csv" | "contact" | "text";
-type Source = { kind: SourceKind; value: string };
-const CONTACT_FIELDS = [
-  ["name", "Nome do contato"],
-  ["phone", "Telefone do contato"],
-  ["email", "E-mail do contato"],
-] as const;
 
 /** New campaign: name, number, template, where each variable comes from, audience and pace. Saved as a draft. */
 export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign) => void; onCancel: () => void }) {
@@ -29,7 +23,7 @@ export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign)
   });
   const [templateId, setTemplateId] = useState("");
   const [sources, setSources] = useState<Record<string, Source>>({});
-  const [audience, setAudience] = useState<"csv" | "contacts">("csv");
+  const [audience, setAudience] = useState<Audience>("csv");
   const [tags, setTags] = useState("");
   const [match, setMatch] = useState<"any" | "all">("any");
   const [pace, setPace] = useState("60");
@@ -40,6 +34,7 @@ export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign)
   const variables = template?.variables ?? [];
   const sourceOf = (v: string): Source =>
     sources[v] ?? { kind: audience === "csv" ? "csv" : "contact", value: audience === "csv" ? v : "name" };
+  const setSource = (v: string, s: Source) => setSources((all) => ({ ...all, [v]: s }));
 
   const create = useMutation({
     mutationFn: () =>
@@ -140,91 +135,16 @@ export function CampaignForm({ onCreated, onCancel }: { onCreated: (c: Campaign)
         </SelectField>
       )}
       {template && <p className="template-body muted">{template.body}</p>}
-      <fieldset className="fieldset">
-        <legend>Público</legend>
-        <div className="radio-row">
-          <label>
-            <input
-              type="radio"
-              name="audience"
-              value="csv"
-              checked={audience === "csv"}
-              onChange={() => setAudience("csv")}
-            />{" "}
-            Lista CSV (enviada depois de salvar)
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="audience"
-              value="contacts"
-              checked={audience === "contacts"}
-              onChange={() => setAudience("contacts")}
-            />{" "}
-            Contatos com etiquetas
-          </label>
-        </div>
-        {audience === "contacts" && (
-          <div className="grid-2">
-            <TextField
-              label="Etiquetas"
-              required
-              placeholder="clientes, vip"
-              hint="Separe por vírgulas."
-              value={tags}
-              onChange={(e) => setTags(e.target.value)}
-            />
-            <SelectField label="Combinar" value={match} onChange={(e) => setMatch(e.target.value as "any" | "all")}>
-              <option value="any">Qualquer etiqueta</option>
-              <option value="all">Todas as etiquetas</option>
-            </SelectField>
-          </div>
-        )}
-      </fieldset>
+      <AudienceFields
+        audience={audience}
+        onAudience={setAudience}
+        tags={tags}
+        onTags={setTags}
+        match={match}
+        onMatch={setMatch}
+      />
       {variables.length > 0 && (
-        <fieldset className="fieldset">
-          <legend>Variáveis do modelo</legend>
-          {variables.map((v) => {
-            const s = sourceOf(v);
-            const set = (next: Partial<Source>) => setSources((all) => ({ ...all, [v]: { ...s, ...next } }));
-            return (
-              <div key={v} className="mapping-row">
-                <span className="mapping-var">{`{{${v}}}`}</span>
-                <SelectField
-                  label={`Origem de {{${v}}}`}
-                  value={s.kind}
-                  onChange={(e) => {
-                    const kind = e.target.value as SourceKind;
-                    set({ kind, value: kind === "contact" ? "name" : kind === "csv" ? v : "" });
-                  }}
-                >
-                  {audience === "csv" && <option value="csv">Coluna do CSV</option>}
-                  <option value="contact">Dado do contato</option>
-                  <option value="text">Texto fixo</option>
-                </SelectField>
-                {s.kind === "contact" ? (
-                  <SelectField
-                    label={`Campo para {{${v}}}`}
-                    value={s.value}
-                    onChange={(e) => set({ value: e.target.value })}
-                  >
-                    {CONTACT_FIELDS.map(([k, label]) => (
-                      <option key={k} value={k}>
-                        {label}
-                      </option>
-                    ))}
-                  </SelectField>
-                ) : (
-                  <TextField
-                    label={s.kind === "csv" ? `Coluna para {{${v}}}` : `Texto para {{${v}}}`}
-                    value={s.value}
-                    onChange={(e) => set({ value: e.target.value })}
-                  />
-                )}
-              </div>
-            );
-          })}
-        </fieldset>
+        <VariableFields variables={variables} audience={audience} sourceOf={sourceOf} onSource={setSource} />
       )}
       <div className="grid-2">
         <TextField

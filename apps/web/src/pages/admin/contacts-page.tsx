@@ -5,9 +5,8 @@ import type { ApiClient } from "../../lib/api";
 import { errorMessage } from "../../lib/errors";
 import { formatPhone } from "../../lib/format";
 import { useDebounced } from "../../lib/use-debounced";
-import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
 import { SelectField, TextField } from "../../ui/field";
-import { LoadMore } from "../../ui/load-more";
+import { ListPage } from "../../ui/list-page";
 import { useToast } from "../../ui/toast";
 import { ContactFormDialog } from "./contact-form-dialog";
 import { ContactImport } from "./contact-import";
@@ -49,101 +48,89 @@ export default function ContactsPage() {
   const filtered = Boolean(filters.search || filters.tag || filters.optedOut !== undefined);
 
   return (
-    <section aria-labelledby="page-title" className="stack">
-      <header className="page-header">
-        <h1 id="page-title">Contatos</h1>
-        <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: "create" })}>
-          Novo contato
-        </button>
-      </header>
-      <ContactImport onFinished={() => void refresh()} />
-      <search className="filters" aria-label="Filtrar contatos">
-        <TextField
-          label="Buscar"
-          type="search"
-          placeholder="Nome, telefone ou e-mail"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-          hint="Sem diferença entre maiúsculas e acentos."
-        />
-        <TextField label="Etiqueta" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="vip" />
-        <SelectField
-          label="Campanhas"
-          value={optedOut}
-          onChange={(e) => setOptedOut(e.target.value as "" | "true" | "false")}
-        >
-          <option value="">Todos</option>
-          <option value="false">Recebem campanhas</option>
-          <option value="true">Descadastrados (opt-out)</option>
-        </SelectField>
-      </search>
-      {list.isPending && <Loading />}
-      {list.error && <ErrorBox message={errorMessage(list.error)} onRetry={() => void list.refetch()} />}
-      {list.isSuccess && rows.length === 0 && (
-        <EmptyState title={filtered ? "Nenhum contato encontrado" : "Nenhum contato ainda"}>
-          <p>{filtered ? "Mude a busca ou os filtros." : "Crie um contato ou importe uma lista CSV."}</p>
-        </EmptyState>
+    <ListPage
+      title="Contatos"
+      action={{ label: "Novo contato", onClick: () => setDialog({ kind: "create" }) }}
+      intro={<ContactImport onFinished={() => void refresh()} />}
+      filtersLabel="Filtrar contatos"
+      filters={
+        <>
+          <TextField
+            label="Buscar"
+            type="search"
+            placeholder="Nome, telefone ou e-mail"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            hint="Sem diferença entre maiúsculas e acentos."
+          />
+          <TextField label="Etiqueta" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="vip" />
+          <SelectField
+            label="Campanhas"
+            value={optedOut}
+            onChange={(e) => setOptedOut(e.target.value as "" | "true" | "false")}
+          >
+            <option value="">Todos</option>
+            <option value="false">Recebem campanhas</option>
+            <option value="true">Descadastrados (opt-out)</option>
+          </SelectField>
+        </>
+      }
+      query={list}
+      rows={rows}
+      empty={{
+        title: filtered ? "Nenhum contato encontrado" : "Nenhum contato ainda",
+        body: filtered ? "Mude a busca ou os filtros." : "Crie um contato ou importe uma lista CSV.",
+      }}
+      caption="Contatos"
+      columns={
+        <>
+          <th scope="col">Nome</th>
+          <th scope="col">Telefone</th>
+          <th scope="col">E-mail</th>
+          <th scope="col">Etiquetas</th>
+          <th scope="col">Campanhas</th>
+        </>
+      }
+      rowKey={(c) => c.id}
+      cells={(c) => (
+        <>
+          <td>{c.name ?? <span className="muted">sem nome</span>}</td>
+          <td>{formatPhone(c.phone)}</td>
+          <td>{c.email ?? ""}</td>
+          <td>
+            {c.tags.map((tg) => (
+              <span key={tg} className="tag">
+                {tg}
+              </span>
+            ))}
+          </td>
+          <td>{c.optedOutAt ? <span className="badge badge-off">Opt-out</span> : "Sim"}</td>
+          <td className="actions">
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setDialog({ kind: "edit", contact: c })}
+              aria-label={`Editar ${c.name ?? c.phone}`}
+            >
+              Editar
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => {
+                const ok = window.confirm(
+                  `Excluir ${c.name ?? c.phone}?\n\nLGPD: nome, telefone, e-mail, etiquetas e campos personalizados serão apagados de forma irreversível. O histórico fica anônimo nos relatórios.`,
+                );
+                if (ok) erase.mutate(c);
+              }}
+              aria-label={`Excluir ${c.name ?? c.phone}`}
+            >
+              Excluir
+            </button>
+          </td>
+        </>
       )}
-      {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Contatos</caption>
-            <thead>
-              <tr>
-                <th scope="col">Nome</th>
-                <th scope="col">Telefone</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Etiquetas</th>
-                <th scope="col">Campanhas</th>
-                <th scope="col">
-                  <span className="sr-only">Ações</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.name ?? <span className="muted">sem nome</span>}</td>
-                  <td>{formatPhone(c.phone)}</td>
-                  <td>{c.email ?? ""}</td>
-                  <td>
-                    {c.tags.map((tg) => (
-                      <span key={tg} className="tag">
-                        {tg}
-                      </span>
-                    ))}
-                  </td>
-                  <td>{c.optedOutAt ? <span className="badge badge-off">Opt-out</span> : "Sim"}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() => setDialog({ kind: "edit", contact: c })}
-                      aria-label={`Editar ${c.name ?? c.phone}`}
-                    >
-                      Editar
-                    </button>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() => {
-                        const ok = window.confirm(
-                          `Excluir ${c.name ?? c.phone}?\n\nLGPD: nome, telefone, e-mail, etiquetas e campos personalizados serão apagados de forma irreversível. O histórico fica anônimo nos relatórios.`,
-                        );
-                        if (ok) erase.mutate(c);
-                      }}
-                      aria-label={`Excluir ${c.name ?? c.phone}`}
-                    >
-                      Excluir
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <LoadMore list={list} />
+    >
       {dialog && (
         <ContactFormDialog
           contact={dialog.kind === "edit" ? dialog.contact : null}
@@ -154,6 +141,6 @@ export default function ContactsPage() {
           }}
         />
       )}
-    </section>
+    </ListPage>
   );
 }

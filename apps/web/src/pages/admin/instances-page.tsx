@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { useTrackedSubscription } from "../../lib/use-tracked-subscription";
-import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
+import { ListPage } from "../../ui/list-page";
 import { useToast } from "../../ui/toast";
 import { InstanceConnectDialog } from "./instance-connect-dialog";
 import { InstanceFormDialog } from "./instance-form-dialog";
@@ -45,111 +45,99 @@ export default function InstancesPage() {
   const rows = list.data ?? [];
 
   return (
-    <section aria-labelledby="page-title" className="stack">
-      <header className="page-header">
-        <h1 id="page-title">Números</h1>
-        <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: "create" })}>
-          Novo número
-        </button>
-      </header>
-      <p className="muted">
-        Cada número de WhatsApp é uma instância: pela API oficial da Meta (Cloud API) ou pela Evolution API (pareada por
-        QR code).
-      </p>
-      {list.isPending && <Loading />}
-      {list.error && <ErrorBox message={errorMessage(list.error)} onRetry={() => void list.refetch()} />}
-      {list.isSuccess && rows.length === 0 && (
-        <EmptyState title="Nenhum número ainda">
-          <p>Cadastre o primeiro com “Novo número” para receber e enviar mensagens.</p>
-        </EmptyState>
-      )}
-      {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Números de WhatsApp</caption>
-            <thead>
-              <tr>
-                <th scope="col">Nome</th>
-                <th scope="col">Provedor</th>
-                <th scope="col">Conexão</th>
-                <th scope="col">URL do webhook</th>
-                <th scope="col">
-                  <span className="sr-only">Ações</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((i) => {
-                const conn = connectionOf(i.connectionStatus);
-                return (
-                  <tr key={i.id}>
-                    <td>
-                      {i.name}
-                      {!i.active && <span className="badge badge-off"> Inativo</span>}
-                    </td>
-                    <td>{i.provider === "META" ? "Meta (Cloud API)" : "Evolution API"}</td>
-                    <td>
-                      <span className={conn.className} data-testid={`conn-${i.name}`}>
-                        {conn.label}
-                      </span>
-                      {!i.secretsReadable && (
-                        <div className="field-error small">Credenciais ilegíveis: informe-as de novo.</div>
-                      )}
-                    </td>
-                    <td>
-                      <code className="webhook-url">{webhookUrl(i)}</code>
-                    </td>
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        onClick={() => setDialog({ kind: "edit", instance: i })}
-                        aria-label={`Editar ${i.name}`}
-                      >
-                        Editar
-                      </button>
-                      {i.provider === "EVOLUTION" && i.connectionStatus !== "open" && (
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          onClick={() => setDialog({ kind: "connect", instance: i })}
-                          aria-label={`Conectar ${i.name}`}
-                        >
-                          Conectar
-                        </button>
-                      )}
-                      {i.provider === "EVOLUTION" && i.connectionStatus === "open" && (
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          disabled={logout.isPending}
-                          onClick={() => {
-                            if (window.confirm(`Desconectar ${i.name}? O celular precisará ler o QR code de novo.`))
-                              logout.mutate(i);
-                          }}
-                          aria-label={`Desconectar ${i.name}`}
-                        >
-                          Desconectar
-                        </button>
-                      )}
-                      <button
-                        type="button"
-                        className="btn btn-small"
-                        onClick={() => {
-                          if (window.confirm(`Excluir o número “${i.name}”?`)) remove.mutate(i);
-                        }}
-                        aria-label={`Excluir ${i.name}`}
-                      >
-                        Excluir
-                      </button>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+    <ListPage
+      title="Números"
+      action={{ label: "Novo número", onClick: () => setDialog({ kind: "create" }) }}
+      intro={
+        <p className="muted">
+          Cada número de WhatsApp é uma instância: pela API oficial da Meta (Cloud API) ou pela Evolution API (pareada
+          por QR code).
+        </p>
+      }
+      query={list}
+      rows={rows}
+      empty={{
+        title: "Nenhum número ainda",
+        body: "Cadastre o primeiro com “Novo número” para receber e enviar mensagens.",
+      }}
+      caption="Números de WhatsApp"
+      columns={
+        <>
+          <th scope="col">Nome</th>
+          <th scope="col">Provedor</th>
+          <th scope="col">Conexão</th>
+          <th scope="col">URL do webhook</th>
+        </>
+      }
+      rowKey={(i) => i.id}
+      cells={(i) => {
+        const conn = connectionOf(i.connectionStatus);
+        return (
+          <>
+            <td>
+              {i.name}
+              {!i.active && <span className="badge badge-off"> Inativo</span>}
+            </td>
+            <td>{i.provider === "META" ? "Meta (Cloud API)" : "Evolution API"}</td>
+            <td>
+              <span className={conn.className} data-testid={`conn-${i.name}`}>
+                {conn.label}
+              </span>
+              {!i.secretsReadable && (
+                <div className="field-error small">Credenciais ilegíveis: informe-as de novo.</div>
+              )}
+            </td>
+            <td>
+              <code className="webhook-url">{webhookUrl(i)}</code>
+            </td>
+            <td className="actions">
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => setDialog({ kind: "edit", instance: i })}
+                aria-label={`Editar ${i.name}`}
+              >
+                Editar
+              </button>
+              {i.provider === "EVOLUTION" && i.connectionStatus !== "open" && (
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  onClick={() => setDialog({ kind: "connect", instance: i })}
+                  aria-label={`Conectar ${i.name}`}
+                >
+                  Conectar
+                </button>
+              )}
+              {i.provider === "EVOLUTION" && i.connectionStatus === "open" && (
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  disabled={logout.isPending}
+                  onClick={() => {
+                    if (window.confirm(`Desconectar ${i.name}? O celular precisará ler o QR code de novo.`))
+                      logout.mutate(i);
+                  }}
+                  aria-label={`Desconectar ${i.name}`}
+                >
+                  Desconectar
+                </button>
+              )}
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => {
+                  if (window.confirm(`Excluir o número “${i.name}”?`)) remove.mutate(i);
+                }}
+                aria-label={`Excluir ${i.name}`}
+              >
+                Excluir
+              </button>
+            </td>
+          </>
+        );
+      }}
+    >
       {dialog?.kind === "connect" && (
         <InstanceConnectDialog instance={dialog.instance} onClose={() => setDialog(null)} />
       )}
@@ -163,6 +151,6 @@ export default function InstancesPage() {
           }}
         />
       )}
-    </section>
+    </ListPage>
   );
 }

@@ -5,8 +5,9 @@ import { errorMessage } from "../../lib/errors";
 import { formatDateTime } from "../../lib/format";
 import type { Tabulation } from "../../lib/types";
 import { Dialog } from "../../ui/dialog";
-import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
+import { ErrorBox } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
+import { ListPage } from "../../ui/list-page";
 import { useToast } from "../../ui/toast";
 
 const KEY = ["tabulations.list"];
@@ -41,82 +42,64 @@ export default function TabulationsPage() {
   const rows = list.data ?? [];
 
   return (
-    <section aria-labelledby="page-title" className="stack">
-      <header className="page-header">
-        <h1 id="page-title">Tabulações</h1>
-        <button type="button" className="btn btn-primary" onClick={() => setEditing("new")}>
-          Nova tabulação
-        </button>
-      </header>
-      <p className="muted">O operador escolhe uma tabulação ativa ao encerrar cada atendimento.</p>
-      {list.isPending && <Loading />}
-      {list.error && <ErrorBox message={errorMessage(list.error)} onRetry={() => void list.refetch()} />}
-      {list.isSuccess && rows.length === 0 && (
-        <EmptyState title="Nenhuma tabulação ainda">
-          <p>
-            Crie a primeira com “Nova tabulação” — sem nenhuma ativa, os operadores não conseguem encerrar atendimentos.
-          </p>
-        </EmptyState>
+    <ListPage
+      title="Tabulações"
+      action={{ label: "Nova tabulação", onClick: () => setEditing("new") }}
+      intro={<p className="muted">O operador escolhe uma tabulação ativa ao encerrar cada atendimento.</p>}
+      query={list}
+      rows={rows}
+      empty={{
+        title: "Nenhuma tabulação ainda",
+        body: "Crie a primeira com “Nova tabulação” — sem nenhuma ativa, os operadores não conseguem encerrar atendimentos.",
+      }}
+      caption="Tabulações"
+      columns={
+        <>
+          <th scope="col">Nome</th>
+          <th scope="col">Situação</th>
+          <th scope="col">Criada em</th>
+        </>
+      }
+      rowKey={(t) => t.id}
+      cells={(t) => (
+        <>
+          <td>{t.name}</td>
+          <td>
+            <span className={t.active ? "badge badge-ok" : "badge badge-off"}>{t.active ? "Ativa" : "Inativa"}</span>
+          </td>
+          <td>{formatDateTime(t.createdAt)}</td>
+          <td className="actions">
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setEditing(t)}
+              aria-label={`Renomear ${t.name}`}
+            >
+              Renomear
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => toggle.mutate(t)}
+              aria-label={`${t.active ? "Desativar" : "Ativar"} ${t.name}`}
+            >
+              {t.active ? "Desativar" : "Ativar"}
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => {
+                if (window.confirm(`Excluir a tabulação “${t.name}”? Se já foi usada, ela só será desativada.`))
+                  remove.mutate(t);
+              }}
+              aria-label={`Excluir ${t.name}`}
+            >
+              Excluir
+            </button>
+          </td>
+        </>
       )}
-      {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Tabulações</caption>
-            <thead>
-              <tr>
-                <th scope="col">Nome</th>
-                <th scope="col">Situação</th>
-                <th scope="col">Criada em</th>
-                <th scope="col">
-                  <span className="sr-only">Ações</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>
-                    <span className={t.active ? "badge badge-ok" : "badge badge-off"}>
-                      {t.active ? "Ativa" : "Inativa"}
-                    </span>
-                  </td>
-                  <td>{formatDateTime(t.createdAt)}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() => setEditing(t)}
-                      aria-label={`Renomear ${t.name}`}
-                    >
-                      Renomear
-                    </button>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() => toggle.mutate(t)}
-                      aria-label={`${t.active ? "Desativar" : "Ativar"} ${t.name}`}
-                    >
-                      {t.active ? "Desativar" : "Ativar"}
-                    </button>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() => {
-                        if (window.confirm(`Excluir a tabulação “${t.name}”? Se já foi usada, ela só será desativada.`))
-                          remove.mutate(t);
-                      }}
-                      aria-label={`Excluir ${t.name}`}
-                    >
-                      Excluir
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+    >
       {editing && (
         <TabulationDialog
           tabulation={editing === "new" ? null : editing}
@@ -127,7 +110,7 @@ export default function TabulationsPage() {
           }}
         />
       )}
-    </section>
+    </ListPage>
   );
 }
 

@@ -2,25 +2,15 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useId, useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
-import type { In, Template } from "../../lib/types";
-import { useDebounced } from "../../lib/use-debounced";
+import type { Template } from "../../lib/types";
 import { Dialog } from "../../ui/dialog";
 import { ErrorBox } from "../../ui/feedback";
 import { CheckboxField, SelectField, TextField } from "../../ui/field";
 import { useToast } from "../../ui/toast";
 import { INSTANCES_KEY } from "./instance-shared";
-
-/** Same variable syntax as the server: {{1}} or {{nome}}. */
-const VARIABLE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*|\d+)\s*\}\}/g;
-function variablesIn(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(VARIABLE)) if (m[1] && !out.includes(m[1])) out.push(m[1]);
-  return out;
-}
-
-type Draft = In["templates"]["create"];
-/** Meta components as typed in the JSON box; the server validates their shape. */
-type Components = NonNullable<NonNullable<Draft["meta"]>["components"]>;
+import { type Components, type Draft, variablesIn } from "./template-draft";
+import { MetaFields } from "./template-meta-fields";
+import { TemplatePreview } from "./template-preview";
 
 /** Creates or edits a template, with a live preview rendered by the server (templates.preview). */
 export function TemplateFormDialog({
@@ -35,7 +25,6 @@ export function TemplateFormDialog({
   const api = useApi();
   const toast = useToast();
   const bodyId = useId();
-  const compId = useId();
   const [name, setName] = useState(template?.name ?? "");
   const [body, setBody] = useState(template?.body ?? "");
   const [isMeta, setIsMeta] = useState(Boolean(template?.meta));
@@ -44,7 +33,6 @@ export function TemplateFormDialog({
   const [componentsText, setComponentsText] = useState(
     template?.meta?.components.length ? JSON.stringify(template.meta.components, null, 2) : "",
   );
-  const [samples, setSamples] = useState<Record<string, string>>({});
   const [active, setActive] = useState(template?.active ?? true);
   const [instanceId, setInstanceId] = useState(template?.instanceId ?? "");
   const instances = useQuery({ queryKey: INSTANCES_KEY, queryFn: () => api.instances.list.query() });
@@ -68,20 +56,8 @@ export function TemplateFormDialog({
     instanceId: instanceId || null,
   };
   const variables = variablesIn(`${body} ${isMeta ? componentsText : ""}`);
-  const sampleFor = (v: string) => samples[v]?.trim() || `[${v}]`;
-  const previewInput = useDebounced(
-    JSON.stringify({ draft, samples: Object.fromEntries(variables.map((v) => [v, sampleFor(v)])) }),
-    300,
-  );
   const canPreview =
     body.trim() !== "" && !componentsError && (!isMeta || (metaName.trim() !== "" && language.trim() !== ""));
-  const preview = useQuery({
-    queryKey: ["templates.preview", previewInput],
-    queryFn: () => api.templates.preview.query(JSON.parse(previewInput)),
-    enabled: canPreview,
-    retry: false,
-    placeholderData: (prev) => prev,
-  });
 
   const save = useMutation({
     mutationFn: () => {
@@ -150,63 +126,18 @@ export function TemplateFormDialog({
             onChange={(e) => setIsMeta(e.target.checked)}
           />
           {isMeta && (
-            <>
-              <TextField
-                label="Nome do modelo na Meta"
-                required
-                value={metaName}
-                onChange={(e) => setMetaName(e.target.value)}
-                hint="Exatamente como aprovado: minúsculas, números e _."
-              />
-              <TextField
-                label="Idioma"
-                required
-                value={language}
-                onChange={(e) => setLanguage(e.target.value)}
-                hint="Ex.: pt_BR"
-              />
-              <div className="field">
-                <label htmlFor={compId}>Componentes (JSON, opcional)</label>
-                <textarea
-                  id={compId}
-                  rows={4}
-                  className="mono"
-                  value={componentsText}
-                  onChange={(e) => setComponentsText(e.target.value)}
-                />
-                {componentsError && <small className="field-error">{componentsError}</small>}
-              </div>
-            </>
+            <MetaFields
+              metaName={metaName}
+              onMetaName={setMetaName}
+              language={language}
+              onLanguage={setLanguage}
+              componentsText={componentsText}
+              onComponentsText={setComponentsText}
+              componentsError={componentsError}
+            />
           )}
         </div>
-        <aside className="preview" aria-labelledby={`${bodyId}-preview`}>
-          <h3 id={`${bodyId}-preview`}>Pré-visualização</h3>
-          {variables.length > 0 && (
-            <fieldset className="samples">
-              <legend>Valores de exemplo</legend>
-              {variables.map((v) => (
-                <TextField
-                  key={v}
-                  label={`{{${v}}}`}
-                  placeholder={`[${v}]`}
-                  value={samples[v] ?? ""}
-                  onChange={(e) => setSamples((s) => ({ ...s, [v]: e.target.value }))}
-                />
-              ))}
-            </fieldset>
-          )}
-          {!canPreview && <p className="muted small">Escreva o texto para ver como a mensagem chega ao cliente.</p>}
-          {canPreview && preview.error && <ErrorBox message={errorMessage(preview.error)} />}
-          {canPreview && preview.data && !preview.error && (
-            <div className="msg msg-out preview-bubble" aria-live="polite">
-              <div className="msg-bubble">
-                <span className="msg-text" data-testid="template-preview">
-                  {preview.data.text}
-                </span>
-              </div>
-            </div>
-          )}
-        </aside>
+        <TemplatePreview draft={draft} variables={variables} canPreview={canPreview} titleId={`${bodyId}-preview`} />
         <footer className="dialog-footer template-footer">
           <button type="button" className="btn" onClick={onClose}>
             Cancelar

@@ -5,8 +5,8 @@ import { errorMessage } from "../../lib/errors";
 import { formatDateTime } from "../../lib/format";
 import type { Template } from "../../lib/types";
 import { useDebounced } from "../../lib/use-debounced";
-import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
+import { ListPage } from "../../ui/list-page";
 import { useToast } from "../../ui/toast";
 import { INSTANCES_KEY } from "./instance-shared";
 import { TemplateFormDialog } from "./template-form-dialog";
@@ -36,14 +36,11 @@ export default function TemplatesPage() {
     id ? (instances.data?.find((i) => i.id === id)?.name ?? "Outro número") : "Todos os números";
   const rows = list.data ?? [];
   return (
-    <section aria-labelledby="page-title" className="stack">
-      <header className="page-header">
-        <h1 id="page-title">Modelos</h1>
-        <button type="button" className="btn btn-primary" onClick={() => setEditing("new")}>
-          Novo modelo
-        </button>
-      </header>
-      <search className="filters" aria-label="Filtrar modelos">
+    <ListPage
+      title="Modelos"
+      action={{ label: "Novo modelo", onClick: () => setEditing("new") }}
+      filtersLabel="Filtrar modelos"
+      filters={
         <TextField
           label="Buscar"
           type="search"
@@ -51,70 +48,60 @@ export default function TemplatesPage() {
           value={search}
           onChange={(e) => setSearch(e.target.value)}
         />
-      </search>
-      {list.isPending && <Loading />}
-      {list.error && <ErrorBox message={errorMessage(list.error)} onRetry={() => void list.refetch()} />}
-      {list.isSuccess && rows.length === 0 && (
-        <EmptyState title={q ? "Nenhum modelo encontrado" : "Nenhum modelo ainda"}>
-          <p>{q ? "Mude a busca." : "Crie o primeiro com “Novo modelo”. Campanhas precisam de um modelo."}</p>
-        </EmptyState>
+      }
+      query={list}
+      rows={rows}
+      empty={{
+        title: q ? "Nenhum modelo encontrado" : "Nenhum modelo ainda",
+        body: q ? "Mude a busca." : "Crie o primeiro com “Novo modelo”. Campanhas precisam de um modelo.",
+      }}
+      caption="Modelos de mensagem"
+      columns={
+        <>
+          <th scope="col">Nome</th>
+          <th scope="col">Texto</th>
+          <th scope="col">Variáveis</th>
+          <th scope="col">Meta</th>
+          <th scope="col">Número</th>
+          <th scope="col">Situação</th>
+          <th scope="col">Atualizado em</th>
+        </>
+      }
+      rowKey={(t) => t.id}
+      cells={(t) => (
+        <>
+          <td>{t.name}</td>
+          <td className="truncate" title={t.body}>
+            {t.body}
+          </td>
+          <td>{t.variables.map((v) => `{{${v}}}`).join(", ") || "—"}</td>
+          <td>{t.meta ? `${t.meta.name} (${t.meta.language})` : "—"}</td>
+          <td>{numberName(t.instanceId)}</td>
+          <td>{t.active ? "Ativo" : <span className="badge badge-warn">Inativo</span>}</td>
+          <td>{formatDateTime(t.updatedAt)}</td>
+          <td className="actions">
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setEditing(t)}
+              aria-label={`Editar ${t.name}`}
+            >
+              Editar
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              aria-label={`Excluir ${t.name}`}
+              onClick={() => {
+                if (window.confirm(`Excluir o modelo “${t.name}”?`)) remove.mutate(t);
+              }}
+            >
+              Excluir
+            </button>
+          </td>
+        </>
       )}
-      {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Modelos de mensagem</caption>
-            <thead>
-              <tr>
-                <th scope="col">Nome</th>
-                <th scope="col">Texto</th>
-                <th scope="col">Variáveis</th>
-                <th scope="col">Meta</th>
-                <th scope="col">Número</th>
-                <th scope="col">Situação</th>
-                <th scope="col">Atualizado em</th>
-                <th scope="col">
-                  <span className="sr-only">Ações</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td className="truncate" title={t.body}>
-                    {t.body}
-                  </td>
-                  <td>{t.variables.map((v) => `{{${v}}}`).join(", ") || "—"}</td>
-                  <td>{t.meta ? `${t.meta.name} (${t.meta.language})` : "—"}</td>
-                  <td>{numberName(t.instanceId)}</td>
-                  <td>{t.active ? "Ativo" : <span className="badge badge-warn">Inativo</span>}</td>
-                  <td>{formatDateTime(t.updatedAt)}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() => setEditing(t)}
-                      aria-label={`Editar ${t.name}`}
-                    >
-                      Editar
-                    </button>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      aria-label={`Excluir ${t.name}`}
-                      onClick={() => {
-                        if (window.confirm(`Excluir o modelo “${t.name}”?`)) remove.mutate(t);
-                      }}
-                    >
-                      Excluir
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+    >
       {editing && (
         <TemplateFormDialog
           template={editing === "new" ? null : editing}
@@ -125,6 +112,6 @@ export default function TemplatesPage() {
           }}
         />
       )}
-    </section>
+    </ListPage>
   );
 }

@@ -2,12 +2,10 @@ import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useApi, useMe } from "../../auth/session";
 import type { ApiClient } from "../../lib/api";
-import { errorMessage } from "../../lib/errors";
 import { formatDateTime, ROLE_LABEL, type Role } from "../../lib/format";
 import { useDebounced } from "../../lib/use-debounced";
-import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
 import { SelectField, TextField } from "../../ui/field";
-import { LoadMore } from "../../ui/load-more";
+import { ListPage } from "../../ui/list-page";
 import { ResetPasswordDialog } from "./reset-password-dialog";
 import { UserFormDialog } from "./user-form-dialog";
 
@@ -36,110 +34,93 @@ export default function UsersPage() {
   const filtered = Boolean(filters.search || filters.role || filters.active !== undefined);
 
   return (
-    <section aria-labelledby="page-title" className="stack">
-      <header className="page-header">
-        <h1 id="page-title">Usuários</h1>
-        <button type="button" className="btn btn-primary" onClick={() => setDialog({ kind: "create" })}>
-          Novo usuário
-        </button>
-      </header>
-
-      <search className="filters" aria-label="Filtrar usuários">
-        <TextField
-          label="Buscar"
-          type="search"
-          placeholder="Nome ou e-mail"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
-        <SelectField label="Perfil" value={role} onChange={(e) => setRole(e.target.value as Role | "")}>
-          <option value="">Todos</option>
-          <option value="OPERATOR">Operador</option>
-          <option value="SUPERVISOR">Supervisor</option>
-          <option value="ADMIN">Administrador</option>
-        </SelectField>
-        <SelectField
-          label="Situação"
-          value={active}
-          onChange={(e) => setActive(e.target.value as "" | "true" | "false")}
-        >
-          <option value="">Todos</option>
-          <option value="true">Ativos</option>
-          <option value="false">Inativos</option>
-        </SelectField>
-      </search>
-
-      {list.isPending && <Loading />}
-      {list.error && <ErrorBox message={errorMessage(list.error)} onRetry={() => void list.refetch()} />}
-      {list.isSuccess && rows.length === 0 && (
-        <EmptyState title={filtered ? "Nenhum usuário encontrado" : "Nenhum usuário ainda"}>
-          <p>{filtered ? "Mude a busca ou os filtros." : "Crie o primeiro usuário com o botão “Novo usuário”."}</p>
-        </EmptyState>
+    <ListPage
+      title="Usuários"
+      action={{ label: "Novo usuário", onClick: () => setDialog({ kind: "create" }) }}
+      filtersLabel="Filtrar usuários"
+      filters={
+        <>
+          <TextField
+            label="Buscar"
+            type="search"
+            placeholder="Nome ou e-mail"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+          <SelectField label="Perfil" value={role} onChange={(e) => setRole(e.target.value as Role | "")}>
+            <option value="">Todos</option>
+            <option value="OPERATOR">Operador</option>
+            <option value="SUPERVISOR">Supervisor</option>
+            <option value="ADMIN">Administrador</option>
+          </SelectField>
+          <SelectField
+            label="Situação"
+            value={active}
+            onChange={(e) => setActive(e.target.value as "" | "true" | "false")}
+          >
+            <option value="">Todos</option>
+            <option value="true">Ativos</option>
+            <option value="false">Inativos</option>
+          </SelectField>
+        </>
+      }
+      query={list}
+      rows={rows}
+      empty={{
+        title: filtered ? "Nenhum usuário encontrado" : "Nenhum usuário ainda",
+        body: filtered ? "Mude a busca ou os filtros." : "Crie o primeiro usuário com o botão “Novo usuário”.",
+      }}
+      caption="Lista de usuários"
+      columns={
+        <>
+          <th scope="col">Nome</th>
+          <th scope="col">E-mail</th>
+          <th scope="col">Perfil</th>
+          <th scope="col">Situação</th>
+          <th scope="col" className="num">
+            Máx. simultâneos
+          </th>
+          <th scope="col">Criado em</th>
+        </>
+      }
+      rowKey={(u) => u.id}
+      cells={(u) => (
+        <>
+          <td>
+            {u.name}
+            {u.id === me.id && <span className="badge">você</span>}
+          </td>
+          <td>{u.email}</td>
+          <td>{ROLE_LABEL[u.role]}</td>
+          <td>
+            <span className={u.active ? "badge badge-ok" : "badge badge-off"}>{u.active ? "Ativo" : "Inativo"}</span>
+          </td>
+          <td className="num">{u.maxConcurrent}</td>
+          <td>{formatDateTime(u.createdAt)}</td>
+          <td className="actions">
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setDialog({ kind: "edit", user: u })}
+              aria-label={`Editar ${u.name}`}
+            >
+              Editar
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setDialog({ kind: "reset", user: u })}
+              aria-label={`Redefinir senha de ${u.name}`}
+            >
+              Redefinir senha
+            </button>
+          </td>
+        </>
       )}
-      {rows.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Lista de usuários</caption>
-            <thead>
-              <tr>
-                <th scope="col">Nome</th>
-                <th scope="col">E-mail</th>
-                <th scope="col">Perfil</th>
-                <th scope="col">Situação</th>
-                <th scope="col" className="num">
-                  Máx. simultâneos
-                </th>
-                <th scope="col">Criado em</th>
-                <th scope="col">
-                  <span className="sr-only">Ações</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((u) => (
-                <tr key={u.id}>
-                  <td>
-                    {u.name}
-                    {u.id === me.id && <span className="badge">você</span>}
-                  </td>
-                  <td>{u.email}</td>
-                  <td>{ROLE_LABEL[u.role]}</td>
-                  <td>
-                    <span className={u.active ? "badge badge-ok" : "badge badge-off"}>
-                      {u.active ? "Ativo" : "Inativo"}
-                    </span>
-                  </td>
-                  <td className="num">{u.maxConcurrent}</td>
-                  <td>{formatDateTime(u.createdAt)}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() => setDialog({ kind: "edit", user: u })}
-                      aria-label={`Editar ${u.name}`}
-                    >
-                      Editar
-                    </button>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      onClick={() => setDialog({ kind: "reset", user: u })}
-                      aria-label={`Redefinir senha de ${u.name}`}
-                    >
-                      Redefinir senha
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <LoadMore list={list} />
-
+    >
       {dialog?.kind === "create" && <UserFormDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === "edit" && <UserFormDialog user={dialog.user} onClose={() => setDialog(null)} />}
       {dialog?.kind === "reset" && <ResetPasswordDialog user={dialog.user} onClose={() => setDialog(null)} />}
-    </section>
+    </ListPage>
   );
 }

@@ -1,11 +1,13 @@
 import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from "react";
+import { type FormEvent, type KeyboardEvent, useId, useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage, needsTemplate } from "../../lib/errors";
 import type { Message } from "../../lib/types";
 import { ErrorBox } from "../../ui/feedback";
+import { AttachButton } from "./attach-button";
 import { FilePreview } from "./file-preview";
-import { ACCEPTED_FILES, sendMedia, sendText } from "./send-message";
+import { ReplyBanner } from "./reply-banner";
+import { sendMedia, sendText } from "./send-message";
 import { type PickerReason, TemplatePicker } from "./template-picker";
 
 /**
@@ -39,7 +41,6 @@ export function Composer({
   // null: follow the window; otherwise what the operator (or a refusal) chose.
   const [mode, setMode] = useState<{ kind: "text" } | { kind: "template"; reason: PickerReason } | null>(null);
   const id = useId();
-  const fileInput = useRef<HTMLInputElement>(null);
   const send = useMutation({
     mutationFn: () =>
       file
@@ -111,41 +112,12 @@ export function Composer({
         />
       )}
       <div className="composer-row">
-        <input
-          ref={fileInput}
-          type="file"
-          className="sr-only"
-          tabIndex={-1}
-          aria-label="Arquivo para enviar"
-          accept={ACCEPTED_FILES}
-          onChange={(e) => {
-            const picked = e.target.files?.[0] ?? null;
-            if (picked) {
-              onFile(picked);
-              send.reset();
-            }
-            e.target.value = "";
+        <AttachButton
+          onPick={(picked) => {
+            onFile(picked);
+            send.reset();
           }}
         />
-        <button
-          type="button"
-          className="btn"
-          onClick={() => fileInput.current?.click()}
-          title="Anexar arquivo (ou arraste para a conversa)"
-        >
-          <svg
-            aria-hidden="true"
-            width="18"
-            height="18"
-            viewBox="0 0 24 24"
-            fill="none"
-            stroke="currentColor"
-            strokeWidth="2"
-          >
-            <path d="M21 11.5 12.5 20a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3L15 7.5" />
-          </svg>
-          <span className="sr-only">Anexar arquivo</span>
-        </button>
         <label htmlFor={id} className="sr-only">
           {file ? "Legenda" : "Mensagem"}
         </label>
@@ -171,19 +143,5 @@ export function Composer({
         </button>
       </div>
     </form>
-  );
-}
-
-/** The message being answered, with a way to answer nothing instead. */
-function ReplyBanner({ replyTo, onClear }: { replyTo: Message; onClear: () => void }) {
-  return (
-    <div className="composer-reply">
-      <span>
-        Respondendo a: <q>{(replyTo.body ?? "").slice(0, 80) || "mensagem"}</q>
-      </span>
-      <button type="button" className="btn btn-ghost btn-small" onClick={onClear}>
-        Cancelar resposta
-      </button>
-    </div>
   );
 }

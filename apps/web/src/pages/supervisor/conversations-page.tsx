@@ -2,31 +2,27 @@ import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-quer
 import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
-import { CONVERSATION_STATUS, formatDateTime, formatPhone } from "../../lib/format";
 import { spDayStart } from "../../lib/period";
 import { str } from "../../lib/types";
 import { useDebounced } from "../../lib/use-debounced";
 import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
-import { SelectField, TextField } from "../../ui/field";
+import { LoadMore } from "../../ui/load-more";
 import { ChatView, contactLabel } from "../chat/chat-view";
 import { refreshNewest } from "../chat/messages-cache";
 import { TransferDialog } from "../chat/transfer-dialog";
+import { ConversationFilters, type FilterValues, NO_FILTERS } from "./conversation-filters";
+import { ConversationTable } from "./conversation-table";
 import { ReopenButton } from "./reopen-button";
 import { useLiveInvalidate } from "./use-staff-live";
 
-type Status = keyof typeof CONVERSATION_STATUS;
 const PAGE = 50;
 
 /** Supervisão › Conversas: every conversation with filters, a read-only chat, transfer and reopen. */
 export default function ConversationsPage() {
   const api = useApi();
   const qc = useQueryClient();
-  const [status, setStatus] = useState<Status | "">("");
-  const [operatorId, setOperatorId] = useState("");
-  const [tabulationId, setTabulationId] = useState("");
-  const [from, setFrom] = useState("");
-  const [to, setTo] = useState("");
-  const [search, setSearch] = useState("");
+  const [f, setF] = useState<FilterValues>(NO_FILTERS);
+  const { status, operatorId, tabulationId, from, to, search } = f;
   const [openId, setOpenId] = useState<string | null>(null);
   const [transfer, setTransfer] = useState(false);
   const [stale, setStale] = useState(false);
@@ -82,42 +78,7 @@ export default function ConversationsPage() {
           </button>
         )}
       </header>
-      <search className="filters" aria-label="Filtrar conversas">
-        <TextField
-          label="Buscar"
-          type="search"
-          placeholder="Nome, telefone ou e-mail do cliente"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
-        <SelectField label="Situação" value={status} onChange={(e) => setStatus(e.target.value as Status | "")}>
-          <option value="">Todas</option>
-          {Object.entries(CONVERSATION_STATUS).map(([k, v]) => (
-            <option key={k} value={k}>
-              {v}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField label="Operador" value={operatorId} onChange={(e) => setOperatorId(e.target.value)}>
-          <option value="">Todos</option>
-          {(board.data ?? []).map((o) => (
-            <option key={o.userId} value={o.userId}>
-              {o.name}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField label="Tabulação" value={tabulationId} onChange={(e) => setTabulationId(e.target.value)}>
-          <option value="">Todas</option>
-          {(tabs.data ?? []).map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-              {t.active ? "" : " (inativa)"}
-            </option>
-          ))}
-        </SelectField>
-        <TextField label="Criadas de" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-        <TextField label="até" type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} />
-      </search>
+      <ConversationFilters value={f} onChange={setF} operators={board.data ?? []} tabulations={tabs.data ?? []} />
 
       <div className={c ? "split" : undefined}>
         <div className="stack">
@@ -128,63 +89,8 @@ export default function ConversationsPage() {
               <p>Mude a busca, os filtros ou o período.</p>
             </EmptyState>
           )}
-          {rows.length > 0 && (
-            <div className="table-wrap">
-              <table className="table">
-                <caption className="sr-only">Conversas</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Cliente</th>
-                    <th scope="col">Situação</th>
-                    <th scope="col">Operador</th>
-                    <th scope="col">Tabulação</th>
-                    <th scope="col">Criada em</th>
-                    <th scope="col">
-                      <span className="sr-only">Ações</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr key={r.id} aria-current={r.id === openId ? "true" : undefined}>
-                      <td>
-                        {contactLabel(r)}
-                        <div className="muted small">{formatPhone(r.contact.phone)}</div>
-                      </td>
-                      <td>
-                        <span className={`badge status-${r.status.toLowerCase()}`}>
-                          {CONVERSATION_STATUS[r.status]}
-                        </span>
-                      </td>
-                      <td>{r.operatorName ?? "—"}</td>
-                      <td>{r.tabulationId ? (tabName.get(r.tabulationId) ?? "—") : "—"}</td>
-                      <td>{formatDateTime(r.createdAt)}</td>
-                      <td className="actions">
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          onClick={() => setOpenId(r.id)}
-                          aria-label={`Abrir conversa de ${contactLabel(r)}`}
-                        >
-                          Abrir
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          {list.hasNextPage && (
-            <button
-              type="button"
-              className="btn"
-              disabled={list.isFetchingNextPage}
-              onClick={() => void list.fetchNextPage()}
-            >
-              {list.isFetchingNextPage ? "Carregando…" : "Carregar mais"}
-            </button>
-          )}
+          {rows.length > 0 && <ConversationTable rows={rows} openId={openId} tabName={tabName} onOpen={setOpenId} />}
+          <LoadMore list={list} />
         </div>
         {openId && detail.error && <ErrorBox message={errorMessage(detail.error)} />}
         {c && (

@@ -1,12 +1,14 @@
 import { useQuery } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
-import { formatInt, formatSeconds, formatShare } from "../../lib/format";
+import { formatInt, formatSeconds } from "../../lib/format";
 import { spDay } from "../../lib/period";
 import { ErrorBox, Loading } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
 import { DayChart } from "./day-chart";
+import { Stat } from "./report-stat";
+import { OperatorTable, TabulationTable } from "./report-tables";
 import { useLiveInvalidate } from "./use-staff-live";
 
 const PRESETS = [
@@ -119,133 +121,8 @@ export default function ReportsPage() {
           </div>
         </>
       )}
-      {byOp.data && (
-        <div className="card">
-          <h2>Por operador</h2>
-          {byOp.data.length === 0 ? (
-            <p className="muted">Nenhuma conversa finalizada no período.</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Operador</th>
-                    <th scope="col" className="num">
-                      Encerradas
-                    </th>
-                    <th scope="col" className="num">
-                      Expiradas
-                    </th>
-                    <th scope="col" className="num">
-                      Abertas agora
-                    </th>
-                    <th scope="col" className="num">
-                      TME
-                    </th>
-                    <th scope="col" className="num">
-                      TMA
-                    </th>
-                    <th scope="col" className="num">
-                      1ª resposta
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {byOp.data.map((r) => (
-                    <tr key={r.operatorId ?? "none"}>
-                      <td>{r.operatorName ?? "Sem operador"}</td>
-                      <td className="num">{formatInt(r.handled)}</td>
-                      <td className="num">{formatInt(r.expired)}</td>
-                      <td className="num">{formatInt(r.openNow)}</td>
-                      <td className="num">{formatSeconds(r.metrics.waiting.avg)}</td>
-                      <td className="num">{formatSeconds(r.metrics.handling.avg)}</td>
-                      <td className="num">{formatSeconds(r.metrics.firstResponse.avg)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </div>
-      )}
-      {byTab.data && (
-        <div className="card">
-          <h2>Por tabulação</h2>
-          {byTab.data.rows.length === 0 ? (
-            <p className="muted">Nenhuma conversa encerrada no período.</p>
-          ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Tabulação</th>
-                    <th scope="col" className="num">
-                      Conversas
-                    </th>
-                    <th scope="col">Participação</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {byTab.data.rows.map((r) => (
-                    <tr key={r.tabulationId ?? "none"}>
-                      <td>{r.tabulationName ?? "Sem tabulação"}</td>
-                      <td className="num">{formatInt(r.count)}</td>
-                      <td>
-                        <span className="share">
-                          <span
-                            className="share-bar"
-                            style={{ width: `${Math.round(r.share * 100)}%` }}
-                            aria-hidden="true"
-                          />
-                          {formatShare(r.share)}
-                        </span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-          {byTab.data.expired > 0 && (
-            <p className="muted small">Mais {formatInt(byTab.data.expired)} expiradas, sem tabulação.</p>
-          )}
-        </div>
-      )}
+      {byOp.data && <OperatorTable rows={byOp.data} />}
+      {byTab.data && <TabulationTable data={byTab.data} />}
     </section>
-  );
-}
-
-function Stat({
-  label,
-  value,
-  detail,
-  tooltip,
-  testId,
-}: {
-  label: string;
-  value: string;
-  detail?: string;
-  tooltip?: string;
-  testId?: string;
-}) {
-  const tipId = useId();
-  return (
-    <div className="stat" data-stat={testId}>
-      <span className="stat-label">
-        {label}
-        {tooltip && (
-          <span className="tip">
-            <button type="button" className="tip-button" aria-describedby={tipId} aria-label={`O que é ${label}`}>
-              ?
-            </button>
-            <span role="tooltip" id={tipId} className="tip-text">
-              {tooltip}
-            </span>
-          </span>
-        )}
-      </span>
-      <span className="stat-value">{value}</span>
-      {detail && <span className="muted small">{detail}</span>}
-    </div>
   );
 }

@@ -1,0 +1,15 @@
+import type { Message } from "../../lib/types";
+
+/** The message being answered, with a way to answer nothing instead. */
+export function ReplyBanner({ replyTo, onClear }: { replyTo: Message; onClear: () => void }) {
+  return (
+    <div className="composer-reply">
+      <span>
+        Respondendo a: <q>{(replyTo.body ?? "").slice(0, 80) || "mensagem"}</q>
+      </span>
+      <button type="button" className="btn btn-ghost btn-small" onClick={onClear}>
+        Cancelar resposta
+      </button>
+    </div>
+  );
+}
