@@ -28,6 +28,8 @@ async function ignoreConflict(work: () => Promise<unknown>) {
 }
 
 async function main() {
+  // The simulator listens on this machine: let numbers point at it (the console too).
+  process.env.ALLOW_PRIVATE_PROVIDER_URLS ??= "true";
   const app = await runAll({ buildWeb: true });
   const sim = await startSimulator({
     port: Number(process.env.SIMULATOR_PORT ?? 4010),

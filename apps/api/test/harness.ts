@@ -28,6 +28,8 @@ export function testConfig(over: Partial<CoreConfig> = {}): CoreConfig {
     conversationTtlSeconds: 24 * 3600,
     defaultRegion: "BR",
     timezone: "America/Sao_Paulo",
+    // The provider simulator listens on 127.0.0.1 (ALLOW_PRIVATE_PROVIDER_URLS=true).
+    allowPrivateProviderUrls: true,
     ...over,
   };
 }

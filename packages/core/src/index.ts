@@ -47,6 +47,7 @@ export * from "./instances/evolution-connection";
 export * from "./instances/instance-config";
 export * from "./instances/list-instances";
 export * from "./instances/provider-for";
+export * from "./instances/provider-url";
 export * from "./instances/shape";
 export * from "./instances/update-instance";
 export * from "./jobs/add-job";

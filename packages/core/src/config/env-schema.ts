@@ -36,6 +36,7 @@ export const commonEnv = z.object({
   /** Comma-separated opt-out keywords; empty keeps the defaults. */
   OPT_OUT_KEYWORDS: z.string().optional(),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+  ALLOW_PRIVATE_PROVIDER_URLS: bool.default(false),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
 
@@ -102,5 +103,6 @@ export function coreConfigFromEnv(env: CommonEnv) {
       .map((k) => k.trim())
       .filter(Boolean),
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
+    allowPrivateProviderUrls: env.ALLOW_PRIVATE_PROVIDER_URLS,
   };
 }

@@ -7,6 +7,7 @@ import { encryptJson } from "../shared/crypto";
 import { DomainError } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { EvolutionSecrets, EvolutionSettings, MetaSecrets, MetaSettings } from "./instance-config";
+import { assertPublicProviderUrl } from "./provider-url";
 import { publicInstance } from "./shape";
 
 const common = {
@@ -27,6 +28,7 @@ export async function createInstance(ctx: CoreContext, actor: Actor, raw: Create
     string,
     string
   >;
+  await assertPublicProviderUrl(ctx, input.config.baseUrl, "config.baseUrl");
   try {
     return await ctx.db.transaction(async (tx) => {
       const [row] = await tx

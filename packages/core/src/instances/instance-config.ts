@@ -9,7 +9,8 @@ const httpUrl = z
   .trim()
   .url()
   .max(500)
-  .refine((v) => /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL");
+  // zod runs this even when .url() failed: a non-URL must not throw here (it would be a 500).
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL");
 
 export const MetaSettings = z.object({
   phoneNumberId: z

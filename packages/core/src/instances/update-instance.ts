@@ -7,6 +7,7 @@ import { encryptJson } from "../shared/crypto";
 import { DomainError, notFound } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { EvolutionSecrets, EvolutionSettings, MetaSecrets, MetaSettings } from "./instance-config";
+import { assertPublicProviderUrl, HOST_BOUND_SECRET, providerHost } from "./provider-url";
 import { instanceSecrets, publicInstance } from "./shape";
 
 export const UpdateInstanceInput = z.object({
@@ -27,10 +28,32 @@ function invalid(error: z.ZodError, prefix: string): DomainError {
   return new DomainError("VALIDATION", `${field}: ${issue?.message ?? "invalid"}`, { field });
 }
 
+/**
+ * A provider credential goes to the base URL's host with every call: moving a
+ * number to another host without entering it again would hand the old secret
+ * to whoever runs the new host.
+ */
+function assertSecretsFollowHost(
+  before: { provider: string; config: Record<string, unknown> },
+  after: Record<string, unknown>,
+  secrets: Record<string, string> | undefined,
+) {
+  if (providerHost(before.provider, before.config) === providerHost(before.provider, after)) return;
+  const needed = HOST_BOUND_SECRET[before.provider];
+  if (needed && secrets?.[needed] === undefined) {
+    throw new DomainError(
+      "VALIDATION",
+      `secrets.${needed}: changing the base URL's host requires entering ${needed} again`,
+      { field: `secrets.${needed}`, reason: "SECRETS_REQUIRED_FOR_NEW_HOST" },
+    );
+  }
+}
+
 /** Edits an instance; the merged settings are validated against the provider's schema as a whole. */
 export async function updateInstance(ctx: CoreContext, actor: Actor, raw: UpdateInstanceInput) {
   const input = UpdateInstanceInput.parse(raw);
   const key = ctx.config.encryptionKey;
+  await assertPublicProviderUrl(ctx, input.config?.baseUrl, "config.baseUrl");
   try {
     return await ctx.db.transaction(async (tx) => {
       const [before] = await tx.select().from(serviceInstances).where(eq(serviceInstances.id, input.id)).for("update");
@@ -40,6 +63,7 @@ export async function updateInstance(ctx: CoreContext, actor: Actor, raw: Update
         .strict()
         .safeParse({ ...before.config, ...input.config });
       if (!config.success) throw invalid(config.error, "config");
+      assertSecretsFollowHost(before, config.data, input.secrets);
       const secrets = (meta ? MetaSecrets : EvolutionSecrets)
         .strict()
         .safeParse({ ...instanceSecrets(key, before), ...input.secrets });

@@ -27,6 +27,8 @@ export type CoreConfig = {
   optOutKeywords?: string[];
   /** HTTP timeout of provider calls (default: the adapters' 15 s). */
   providerTimeoutMs?: number;
+  /** Accept provider base URLs on loopback/private/link-local addresses (simulator, tests, private Evolution). */
+  allowPrivateProviderUrls?: boolean;
 };
 
 export type Tx = DbOrTx;
