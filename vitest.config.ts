@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     maxWorkers: 2,
-    reporters: ["default"],
+    // The JSON report tells scripts/reliability-report.ts which test files passed in the last run.
+    reporters: ["default", ["json", { outputFile: "test-artifacts/vitest-results.json" }]],
   },
 });

@@ -1,27 +1,13 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { outcome, type Row, readResults, readRun } from "./reliability-outcome";
 
 /**
- * Regenerates docs/reliability.md from the measured results the cluster and
- * fuzz suites leave in test-artifacts/reliability/*.json (run `pnpm test` or
- * `pnpm test:cluster` first), merged with the catalog of promised scenarios.
+ * Regenerates docs/reliability.md from the last test run (run `pnpm test` or
+ * `pnpm test:cluster` first): the measured results the cluster and fuzz suites
+ * leave in test-artifacts/reliability/*.json and vitest's JSON report of which
+ * test files passed, merged with the catalog of promised scenarios.
  */
-
-type Result = {
-  scenario: string;
-  title: string;
-  promise: string;
-  lost: number;
-  duplicated: number;
-  recoveryMs: number | null;
-  violations?: number;
-  note?: string;
-  status: "pass" | "fail";
-  measuredAt: string;
-  details: Record<string, unknown>;
-};
-
-type Row = { id: string; group: string; title: string; promise: string; test: string; pending?: string };
 
 const CATALOG: Row[] = [
   {
@@ -30,6 +16,7 @@ const CATALOG: Row[] = [
     title: "SIGKILL a worker mid-campaign, start a new one",
     promise: "no recipient sent twice; every recipient in a terminal state; the campaign completes",
     test: "apps/api/test/cluster/worker-kill.test.ts",
+    files: ["apps/api/test/cluster/worker-kill.test.ts"],
   },
   {
     id: "worker-kill-import",
@@ -37,6 +24,7 @@ const CATALOG: Row[] = [
     title: "SIGKILL a worker mid CSV import, start a new one",
     promise: "import counts exact; no row imported twice or lost",
     test: "apps/api/test/cluster/pipeline-faults.test.ts",
+    files: ["apps/api/test/cluster/pipeline-faults.test.ts"],
   },
   {
     id: "api-kill-operators",
@@ -45,6 +33,7 @@ const CATALOG: Row[] = [
     promise:
       "clients reconnect to the other process and catch up on every missed event; presence and assignments stay right",
     test: "apps/api/test/cluster/api-kill.test.ts",
+    files: ["apps/api/test/cluster/api-kill.test.ts"],
   },
   {
     id: "postgres-restart",
@@ -53,6 +42,7 @@ const CATALOG: Row[] = [
     promise:
       "every process reconnects by itself; calls during the outage fail fast (503); campaign completes with no double send; realtime resumes",
     test: "apps/api/test/cluster/postgres-restart.test.ts",
+    files: ["apps/api/test/cluster/postgres-restart.test.ts"],
   },
   {
     id: "postgres-restart-webhooks",
@@ -60,6 +50,7 @@ const CATALOG: Row[] = [
     title: "Webhooks during the Postgres outage",
     promise: "refused (provider retries) or kept; never acknowledged and lost",
     test: "apps/api/test/cluster/postgres-restart-webhooks.test.ts",
+    files: ["apps/api/test/cluster/postgres-restart-webhooks.test.ts"],
   },
   {
     id: "postgres-restart-repeated",
@@ -68,6 +59,7 @@ const CATALOG: Row[] = [
     promise:
       "after every restart each component comes back by itself (APIs, webhooks, sends, realtime with LISTEN re-established and missed events replayed, assignment, every worker's runner and heartbeat, cron, presence); acknowledged webhooks become messages exactly once; no double send; no event twice",
     test: "apps/api/test/cluster/postgres-restart-repeated.test.ts",
+    files: ["apps/api/test/cluster/postgres-restart-repeated.test.ts"],
   },
   {
     id: "provider-errors",
@@ -76,6 +68,7 @@ const CATALOG: Row[] = [
     promise:
       "sends back off and complete; nothing marked sent that was not; no duplicate send (a resend after a timeout is counted: it could duplicate with a real provider)",
     test: "apps/api/test/cluster/pipeline-faults.test.ts; campaign sends: apps/api/test/campaign-dispatch.test.ts",
+    files: ["apps/api/test/cluster/pipeline-faults.test.ts", "apps/api/test/campaign-dispatch.test.ts"],
   },
   {
     id: "webhook-duplicates",
@@ -83,6 +76,7 @@ const CATALOG: Row[] = [
     title: "Same webhook many times, concurrently, to both API processes",
     promise: "one message per provider id, one conversation per contact, message.created pushed once",
     test: "apps/api/test/cluster/pipeline-faults.test.ts",
+    files: ["apps/api/test/cluster/pipeline-faults.test.ts"],
   },
   {
     id: "graceful-api",
@@ -91,6 +85,7 @@ const CATALOG: Row[] = [
     promise:
       "request in flight completes; sockets told to reconnect, move to the other process without missing an event",
     test: "apps/api/test/cluster/graceful-shutdown.test.ts",
+    files: ["apps/api/test/cluster/graceful-shutdown.test.ts"],
   },
   {
     id: "graceful-worker",
@@ -98,6 +93,7 @@ const CATALOG: Row[] = [
     title: "SIGTERM a worker during a campaign tick",
     promise: "the tick finishes or is returned; nothing left SENDING/UNKNOWN; nothing sent twice",
     test: "apps/api/test/cluster/graceful-shutdown.test.ts",
+    files: ["apps/api/test/cluster/graceful-shutdown.test.ts"],
   },
   {
     id: "fuzz-webhook-parsers",
@@ -105,6 +101,7 @@ const CATALOG: Row[] = [
     title: "Webhook parsers with mutated fixture payloads (fast-check)",
     promise: "events or WebhookParseError, never another error",
     test: "packages/providers/test/webhook-fuzz.test.ts",
+    files: ["packages/providers/test/webhook-fuzz.test.ts"],
   },
   {
     id: "fuzz-trpc",
@@ -112,6 +109,7 @@ const CATALOG: Row[] = [
     title: "tRPC inputs fuzzed over HTTP",
     promise: "never a 500; a refused call writes nothing",
     test: "apps/api/test/trpc-fuzz.test.ts",
+    files: ["apps/api/test/trpc-fuzz.test.ts"],
   },
   {
     id: "fuzz-csv-import",
@@ -120,6 +118,7 @@ const CATALOG: Row[] = [
     promise:
       "COMPLETED or FAILED with a clear reason; every row accounted for (read = imported + updated + invalid, one error row per invalid); never a 500 or a stuck RUNNING import",
     test: "apps/api/test/csv-import-fuzz.test.ts",
+    files: ["apps/api/test/csv-import-fuzz.test.ts"],
   },
   {
     id: "isolation",
@@ -127,6 +126,11 @@ const CATALOG: Row[] = [
     title: "No access across operators (procedures, guessed ids, downloads)",
     promise: "another operator's conversation, messages and reports are never returned",
     test: "apps/api/test/security-access.test.ts, conversations-isolation.test.ts, role-matrix.test.ts",
+    files: [
+      "apps/api/test/security-access.test.ts",
+      "apps/api/test/conversations-isolation.test.ts",
+      "apps/api/test/role-matrix.test.ts",
+    ],
   },
   {
     id: "cross-site",
@@ -134,6 +138,7 @@ const CATALOG: Row[] = [
     title: "Cookie-authenticated mutation from a foreign Origin",
     promise: "refused (FORBIDDEN)",
     test: "apps/api/test/auth-login.test.ts",
+    files: ["apps/api/test/auth-login.test.ts"],
   },
   {
     id: "safe-downloads",
@@ -142,6 +147,11 @@ const CATALOG: Row[] = [
     promise:
       "text/csv, nosniff, attachment disposition; media: 401 anonymous, 403 another operator, only raster images/audio/video inline, sandbox CSP",
     test: "apps/api/test/security-access.test.ts, security-pipeline.test.ts, pipeline-meta.test.ts",
+    files: [
+      "apps/api/test/security-access.test.ts",
+      "apps/api/test/security-pipeline.test.ts",
+      "apps/api/test/pipeline-meta.test.ts",
+    ],
   },
   {
     id: "provider-urls",
@@ -150,6 +160,7 @@ const CATALOG: Row[] = [
     promise:
       "only http(s) accepted; file:, javascript:, ftp:, data: refused with 400 naming baseUrl (create and update)",
     test: "apps/api/test/security-pipeline.test.ts, instances.test.ts",
+    files: ["apps/api/test/security-pipeline.test.ts", "apps/api/test/instances.test.ts"],
   },
   {
     id: "log-secrets",
@@ -158,45 +169,22 @@ const CATALOG: Row[] = [
     promise:
       "no password, session token, access token, app secret, verify token, API key, webhook secret or encryption key in any log (instances created through the API, webhooks, sends, campaign)",
     test: "apps/api/test/cluster/log-secrets.test.ts",
+    files: ["apps/api/test/cluster/log-secrets.test.ts"],
   },
 ];
 
 const ROOT = resolve(import.meta.dirname, "..");
-const dir = join(ROOT, "test-artifacts", "reliability");
-const results = new Map<string, Result>();
-if (existsSync(dir)) {
-  for (const f of readdirSync(dir).filter((n) => n.endsWith(".json"))) {
-    const r = JSON.parse(readFileSync(join(dir, f), "utf8")) as Result;
-    results.set(r.scenario, r);
-  }
-}
-
+const results = readResults(join(ROOT, "test-artifacts", "reliability"));
+const run = readRun(join(ROOT, "test-artifacts", "vitest-results.json"), ROOT);
 const cell = (s: string) => s.replaceAll("|", "\\|");
-function outcome(row: Row): { result: string; status: string } {
-  const r = results.get(row.id);
-  if (r) {
-    // Checks without a delivery count (fuzz, log scan) report violations only.
-    const parts =
-      r.violations !== undefined ? [`violations ${r.violations}`] : [`lost ${r.lost}`, `duplicated ${r.duplicated}`];
-    if (r.recoveryMs !== null) parts.push(`recovery ${r.recoveryMs} ms`);
-    if (typeof r.details.calls === "number") parts.push(`${r.details.calls} calls`);
-    if (r.note) parts.push(r.note);
-    return { result: parts.join(", "), status: r.status === "pass" ? "✅ pass" : "❌ fail" };
-  }
-  if (row.pending && row.test === "—") return { result: "—", status: `⏳ pending: ${row.pending}` };
-  if (row.test !== "—")
-    return {
-      result: "asserted by the test (no measured numbers)",
-      status: row.pending ? `✅ covered; ⏳ ${row.pending}` : "✅ covered",
-    };
-  return { result: "not measured in this run", status: "⚠️ not run" };
-}
 
 const lines = [
   "# Reliability and scale-out proof",
   "",
-  "Generated by `pnpm reliability:report` from `test-artifacts/reliability/*.json`, which the cluster",
-  "suite (`pnpm test:cluster`, part of `pnpm test`) and the fuzz suite write on every run. Do not edit by hand.",
+  "Generated by `pnpm reliability:report` from the last test run: `test-artifacts/reliability/*.json`, which the",
+  "cluster suite (`pnpm test:cluster`, part of `pnpm test`) and the fuzz suite write, and vitest's JSON report",
+  "(`test-artifacts/vitest-results.json`). A scenario passes only when every test of its files passed in that run",
+  'and its numbers broke no promise; a file that did not run shows "not run". Do not edit by hand.',
   "",
   "The cluster harness (`apps/api/test/cluster/harness.ts`) starts real processes — 2 × `apps/api/src/main.ts`",
   "and 2 × `apps/worker/src/main.ts` (`node --import tsx`) — on one Postgres, with the provider simulator in the",
@@ -213,7 +201,7 @@ const lines = [
 for (const group of ["Faults", "Bad input", "Security"]) {
   lines.push(`## ${group}`, "", "| scenario | promise | result | status | test |", "|---|---|---|---|---|");
   for (const row of CATALOG.filter((r) => r.group === group)) {
-    const o = outcome(row);
+    const o = outcome(row, results.get(row.id), run);
     lines.push(
       `| ${cell(row.title)} | ${cell(row.promise)} | ${cell(o.result)} | ${cell(o.status)} | ${cell(row.test)} |`,
     );

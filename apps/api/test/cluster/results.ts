@@ -20,7 +20,11 @@ export type ScenarioResult = {
   details: Record<string, unknown>;
 };
 
-/** Written before the assertions, so a failing run still leaves its numbers behind. */
+/**
+ * Written before the assertions, so a failing run still leaves its numbers behind. The status here only says
+ * whether the numbers broke a promise: the report calls the scenario passed only when its test file passed in
+ * the same run (vitest's JSON report), and the global setup deletes every result when a run starts.
+ */
 export function writeResult(result: ScenarioResult): void {
   const dir = join(ROOT, "test-artifacts", "reliability");
   mkdirSync(dir, { recursive: true });
