@@ -4,6 +4,7 @@ import {
   closeConversation,
   createCoreContext,
   createTabulation,
+  DomainError,
   drainQueue,
   openConnection,
   setPresence,
@@ -114,8 +115,10 @@ describe("assignment under concurrency", () => {
             if (open) await closeConversation(ctx, actor, { id: open.id, tabulationId: tab.id });
           }
         } catch (err) {
-          // Refusals (not connected, already closed by a concurrent run) are part of the game.
-          if (!(err instanceof Error && "code" in err)) throw err;
+          // A verb's refusal (not connected, already closed by a concurrent run) is part of the game. Anything
+          // else, a database error (deadlock, serialization, constraint) above all, fails the test.
+          if (!(err instanceof DomainError && (err.code === "PRECONDITION_FAILED" || err.code === "CONFLICT")))
+            throw err;
         }
         await sleep(rand(8));
       }

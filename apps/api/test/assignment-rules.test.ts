@@ -28,12 +28,16 @@ async function reset() {
   await core.sql`update conversations set status = 'CLOSED', closed_at = now() where status in ('WAITING', 'OPEN')`;
 }
 
-async function waitingConversations(n: number, start = Date.now() - 60_000) {
+async function waitingConversations(
+  n: number,
+  start = Date.now() - 60_000,
+  queuedAt = (i: number) => start + i * 1000,
+) {
   const inst = await makeInstance(core);
   const out = [];
   for (let i = 0; i < n; i++) {
     const contact = await makeContact(core);
-    out.push((await arrive(core, contact.id, inst.id, new Date(start + i * 1000))).conversation);
+    out.push((await arrive(core, contact.id, inst.id, new Date(queuedAt(i)))).conversation);
   }
   return out;
 }
@@ -84,10 +88,16 @@ describe("automatic assignment rules", () => {
     await reset();
     const op = await makeOperator(core, { maxConcurrent: 2 });
     await (await fakeNode(core)).connect(op.id);
-    const convs = await waitingConversations(4);
+    // Inserted in this order, queued in another (ids and creation follow insertion, queued_at does not):
+    // a queue read by id or insertion would serve the first two rows.
+    const start = Date.now() - 60_000;
+    const queued = [3, 1, 4, 2];
+    const convs = await waitingConversations(4, start, (i) => start + (queued[i] ?? 0) * 1000);
     await drainQueue(core);
     const rows = await Promise.all(convs.map((c) => conversationRow(core, c.id)));
-    expect(rows.map((r) => r.status)).toEqual(["OPEN", "OPEN", "WAITING", "WAITING"]);
+    expect(rows.map((r) => r.queuedAt.getTime() - start)).toEqual([3000, 1000, 4000, 2000]);
+    // The two queued first (1 s and 2 s) are served; the others wait.
+    expect(rows.map((r) => r.status)).toEqual(["WAITING", "OPEN", "WAITING", "OPEN"]);
   });
 
   it("gives nothing new to a paused operator, who keeps his current conversations, and resumes when he is back", async () => {
