@@ -106,20 +106,29 @@ describe("operator isolation", () => {
     emptyOf("conversations.mine", await c.conversations.mine.query());
     emptyOf("conversations.unreadCounts", await c.conversations.unreadCounts.query());
 
-    // Subscriptions, replaying everything from the first event: nothing about A or X reaches B.
+    // Subscriptions, replaying everything from the first event: nothing about A or X reaches B. The same
+    // subscriptions for A, the owner, are the positive control: the filter below does catch A's events.
     const leaks: string[] = [];
-    const subs = (["onConversation", "onMessage", "onQueue", "onPresence"] as const).map((name) => {
+    const ownerSeen: string[] = [];
+    const names = ["onConversation", "onMessage", "onQueue", "onPresence"] as const;
+    const aboutAorX = (p: Record<string, unknown>) =>
+      p.conversationId === x.id || p.operatorId === a.user.id || p.userId === a.user.id;
+    const subs = names.flatMap((name) => {
       walked.add(`events.${name}`);
-      return bws.client.events[name].subscribe(
-        { lastEventId: 0 },
-        {
-          onData: (d) => {
-            const p = d.data.payload;
-            if (p.conversationId === x.id || p.operatorId === a.user.id || p.userId === a.user.id)
-              leaks.push(`${name}:${d.data.kind}`);
+      return [
+        bws.client.events[name].subscribe(
+          { lastEventId: 0 },
+          { onData: (d) => aboutAorX(d.data.payload) && leaks.push(`${name}:${d.data.kind}`) },
+        ),
+        aws.client.events[name].subscribe(
+          { lastEventId: 0 },
+          {
+            // queue.changed carries only the queue's size (nothing about anyone): the owner sees it as B does.
+            onData: (d) =>
+              (aboutAorX(d.data.payload) || name === "onQueue") && ownerSeen.push(`${name}:${d.data.kind}`),
           },
-        },
-      );
+        ),
+      ];
     });
     // Number status events are staff-only: an operator's subscription is refused outright.
     walked.add("events.onInstance");
@@ -143,6 +152,15 @@ describe("operator isolation", () => {
       { onData: (d) => supSeen.push(d.data.kind) },
     );
     await waitFor(async () => supSeen.includes("conversation.closed"));
+    // The owner's streams carry what B's must not: his conversation's messages, its closing, his presence.
+    const ownerExpected = [
+      "onConversation:conversation.assigned",
+      "onConversation:conversation.closed",
+      "onMessage:message.created",
+      "onQueue:queue.changed",
+      "onPresence:presence.changed",
+    ];
+    await waitFor(async () => ownerExpected.every((k) => ownerSeen.includes(k)));
     await new Promise((r) => setTimeout(r, 500));
     for (const s of subs) s.unsubscribe();
     supSub.unsubscribe();
