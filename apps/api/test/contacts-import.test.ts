@@ -45,6 +45,25 @@ async function finished(importId: string) {
 }
 
 describe("CSV import", () => {
+  it("decodes Windows-1252's 0x80–0x9F bytes: euro, curly quotes, dashes, ellipsis", async () => {
+    // Excel in Brazil writes these as single bytes that Latin-1 would read as control characters.
+    const cp1252: Record<string, number> = { "€": 0x80, "„": 0x84, "…": 0x85, "‘": 0x91, "’": 0x92 };
+    Object.assign(cp1252, { "“": 0x93, "”": 0x94, "–": 0x96, "—": 0x97, "™": 0x99, š: 0x9a, œ: 0x9c });
+    const encode = (text: string) =>
+      Buffer.from([...text].map((ch) => cp1252[ch] ?? (ch.charCodeAt(0) < 0x100 ? ch.charCodeAt(0) : 0x3f)));
+    const name = "Conceição “Ceça” D’Ávila – Sócia";
+    const note = "Pagou €1.250 — à vista… „ok‘ ™ šœ";
+    const bytes = encode(["Nome;Celular;Observação", `${name};(11) 97654-1252;${note}`].join("\r\n"));
+    for (const b of [0x80, 0x84, 0x85, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0x99, 0x9a, 0x9c]) {
+      expect(bytes.includes(b)).toBe(true);
+    }
+    const done = await finished(await importFile(bytes));
+    expect(done).toMatchObject({ status: "COMPLETED", rowsRead: 1, imported: 1, invalid: 0 });
+    const found = await admin.client.contacts.list.query({ search: "+5511976541252" });
+    expect(found.items[0]).toMatchObject({ name, phone: "+5511976541252" });
+    expect(found.items[0]?.customFields).toEqual({ Observação: note });
+  });
+
   it("imports a messy Windows-1252 semicolon file, dedupes, and reports bad rows with line numbers", async () => {
     const existing = await admin.client.contacts.create.mutate({ phone: "+55 11 98888-0000", email: "ja@existe.com" });
     const csv = [
