@@ -1,5 +1,6 @@
 import { commonEnv, duration, parseEnv } from "@elsehu/core";
 import { z } from "zod";
+import { parseTrustProxy } from "./http/trust-proxy";
 
 const list = z.string().transform((v) =>
   v
@@ -21,10 +22,24 @@ export const apiEnvSchema = commonEnv.extend({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120000),
+  /** Requests to file routes (media, exports, uploads) per user and per address per minute, on top of the above. */
+  FILE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   PRESENCE_GRACE: duration.default(15),
   /** How often each API process writes its presence heartbeat (its sockets count while it beats). */
   PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEB_DIST: z.string().optional(),
+  /** Proxies trusted to name the client in X-Forwarded-For: a hop count or a CIDR list; empty trusts none. */
+  TRUST_PROXY: z
+    .string()
+    .default("")
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** On SIGTERM, how long WebSocket clients get to move to another API process before being cut (ms). */
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
 });

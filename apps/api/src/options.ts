@@ -17,11 +17,13 @@ export function apiOptionsFromEnv(
     bodyLimitKb: env.BODY_LIMIT_KB,
     uploadLimitMb: env.UPLOAD_LIMIT_MB,
     metricsToken: env.METRICS_TOKEN,
+    trustProxy: env.TRUST_PROXY,
     secureCookie: env.NODE_ENV === "production" && !env.DEV_INSECURE,
     rateLimits: {
       userPerMinute: env.RATE_LIMIT_PER_MINUTE,
       ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
       webhookPerMinute: env.WEBHOOK_RATE_LIMIT_PER_MINUTE,
+      filesPerMinute: env.FILE_RATE_LIMIT_PER_MINUTE,
     },
     webDist: env.WEB_DIST ?? resolve("apps/web/dist"),
     dbPoolMax: env.DB_POOL_MAX,

@@ -7,7 +7,9 @@ import type { Hono } from "hono";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
 import { createHttpListener } from "./http/listener";
-import type { AppEnv } from "./http/request-info";
+import { userAndIpLimit } from "./http/rate-limit";
+import { type AppEnv, peerIp } from "./http/request-info";
+import type { ProxyTrust } from "./http/trust-proxy";
 import { RealtimeHub } from "./realtime/hub";
 import { PresenceTracker } from "./realtime/presence";
 import { SocketRegistry } from "./realtime/sockets";
@@ -25,9 +27,9 @@ export type StartApiOptions = {
   bodyLimitKb?: number;
   uploadLimitMb?: number;
   metricsToken?: string;
-  trustProxy?: boolean;
+  trustProxy?: ProxyTrust;
   secureCookie?: boolean;
-  rateLimits?: { userPerMinute: number; ipPerMinute: number; webhookPerMinute: number };
+  rateLimits?: { userPerMinute: number; ipPerMinute: number; webhookPerMinute: number; filesPerMinute?: number };
   webDist?: string;
   dbPoolMax?: number;
   now?: () => Date;
@@ -73,6 +75,13 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
   });
   await presence.start();
   const corsOrigins = opts.corsOrigins ?? [];
+  const limits = opts.rateLimits ?? { userPerMinute: 1200, ipPerMinute: 3000, webhookPerMinute: 120000 };
+  const limiters = {
+    user: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.userPerMinute }),
+    ip: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.ipPerMinute }),
+    webhook: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.webhookPerMinute }),
+    files: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.filesPerMinute ?? 300 }),
+  };
   const deps: ApiDeps = {
     core,
     hub,
@@ -80,12 +89,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     sessionCache,
     secureCookie: opts.secureCookie ?? false,
     allowedOrigins: corsOrigins,
-  };
-  const limits = opts.rateLimits ?? { userPerMinute: 1200, ipPerMinute: 3000, webhookPerMinute: 120000 };
-  const limiters = {
-    user: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.userPerMinute }),
-    ip: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.ipPerMinute }),
-    webhook: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.webhookPerMinute }),
+    rateCheck: userAndIpLimit(limiters),
   };
   const listener = createHttpListener({
     hostname: opts.host ?? "127.0.0.1",
@@ -95,7 +99,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     bodyLimitKb: opts.bodyLimitKb ?? 1024,
     uploadLimitMb: opts.uploadLimitMb,
     metricsToken: opts.metricsToken,
-    trustProxy: opts.trustProxy ?? false,
+    trustProxy: opts.trustProxy ?? null,
     limiters,
     webDist: opts.webDist,
     mount: opts.mount ? (a) => opts.mount?.(a, deps) : undefined,
@@ -122,7 +126,11 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       const ctx = await createContext(deps, {
         token,
         via: "ws",
-        ip: req.socket.remoteAddress ?? "unknown",
+        ip: peerIp(
+          opts.trustProxy ?? null,
+          req.headers["x-forwarded-for"] as string | undefined,
+          req.socket.remoteAddress,
+        ),
         userAgent: req.headers["user-agent"],
       });
       if (ctx.user && ctx.session) sockets.track(res, ctx.user.id, ctx.session.id);

@@ -102,13 +102,14 @@ export function httpClient(url: string, token?: string, opts: { batch?: boolean 
   return createTRPCClient<AppRouter>({ links: [link] });
 }
 
-export function wsClient(url: string, token?: string) {
+/** `Socket` lets a test pick the socket class (e.g. one sending X-Forwarded-For on the handshake). */
+export function wsClient(url: string, token?: string, Socket?: typeof NodeWebSocket) {
   const ws = createWSClient({
     url: `${url.replace(/^http/, "ws")}/trpc`,
     connectionParams: () => (token ? { token } : {}),
     retryDelayMs: () => 100,
     // Node 20 has no global WebSocket.
-    WebSocket: (globalThis.WebSocket ?? NodeWebSocket) as unknown as typeof WebSocket,
+    WebSocket: (Socket ?? globalThis.WebSocket ?? NodeWebSocket) as unknown as typeof WebSocket,
   });
   return { client: createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] }), ws };
 }

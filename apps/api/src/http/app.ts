@@ -6,15 +6,17 @@ import { bodyLimit } from "hono/body-limit";
 import type { Logger } from "pino";
 import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
+import { batchCap } from "./batch-cap";
 import type { BodyLimit, BodyLimits } from "./body-limits";
 import { registerCampaignFiles } from "./campaign-files";
 import { registerMedia } from "./media";
 import type { Metrics } from "./metrics";
 import { refuseHttpSubscriptions } from "./no-http-subscriptions";
-import { type RateCheck, rateLimit } from "./rate-limit";
+import { type RateCheck, rateLimit, userAndIpLimit } from "./rate-limit";
 import { mountReportsExport } from "./reports-export";
 import { corsWhenOrigin, forBodies, requestBase, unexpectedError } from "./request-base";
 import { type AppEnv, authVia, clientIp, tokenFromRequest } from "./request-info";
+import type { ProxyTrust } from "./trust-proxy";
 import { mountUploads } from "./uploads";
 import { serveWebApp } from "./web-app";
 import { registerWebhooks } from "./webhooks";
@@ -27,8 +29,8 @@ export type AppOptions = {
   /** Largest upload in MB (CSV imports, messages.sendMedia), refused by Content-Length before buffering. */
   uploadLimitMb?: number;
   metricsToken?: string;
-  trustProxy: boolean;
-  limiters: { user: SharedRateLimiter; ip: SharedRateLimiter; webhook: SharedRateLimiter };
+  trustProxy: ProxyTrust;
+  limiters: { webhook: SharedRateLimiter; files: SharedRateLimiter };
   webDist?: string;
   /** Extra routes (webhooks, uploads, downloads) mounted by later modules. */
   mount?: (app: Hono<AppEnv>) => void;
@@ -36,6 +38,9 @@ export type AppOptions = {
 
 /** What the Hono app shares with the direct tRPC path (http/trpc-http.ts), so both count and limit alike. */
 export type SharedEdge = { metrics: Metrics; rateCheck: RateCheck; limits: BodyLimits };
+
+/** Routes that read or write files (downloads, exports, uploads): their own, smaller budget on top of the general one. */
+const FILE_ROUTES = ["/media/*", "/uploads/*", "/imports/*", "/reports/*", "/campaigns/*"];
 
 /**
  * Every route but the plain tRPC calls, which http/trpc-http.ts answers in
@@ -46,8 +51,13 @@ export function createApp(opts: AppOptions, { metrics, rateCheck, limits }: Shar
   const app = new Hono<AppEnv>();
 
   app.use("*", requestBase({ log: opts.log, trustProxy: opts.trustProxy }));
-  app.use("*", metrics.middleware);
   app.use("/trpc/*", corsWhenOrigin(opts.corsOrigins));
+  // Limits before metrics: refused requests never reach a label (they are counted apart).
+  app.use("/trpc/*", batchCap());
+  app.use("/trpc/*", rateLimit(rateCheck, metrics));
+  const fileLimit = rateLimit(userAndIpLimit({ user: opts.limiters.files, ip: opts.limiters.files }, "f"), metrics);
+  for (const route of FILE_ROUTES) app.use(route, rateLimit(rateCheck, metrics), fileLimit);
+  app.use("*", metrics.middleware);
   app.onError((err, c) => {
     const { status, body } = unexpectedError(err, c.get("log"), c.get("requestId"));
     return c.json(body, status);
@@ -70,7 +80,6 @@ export function createApp(opts: AppOptions, { metrics, rateCheck, limits }: Shar
     return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
   });
 
-  app.use("/trpc/*", rateLimit(rateCheck));
   app.use("/trpc/*", refuseHttpSubscriptions);
   const limited = (l: BodyLimit) =>
     bodyLimit({ maxSize: l.maxBytes, onError: (c) => c.json({ error: l.message }, 413) });

@@ -3,7 +3,6 @@ import { getRequestListener } from "@hono/node-server";
 import { type AppOptions, createApp } from "./app";
 import { bodyLimits } from "./body-limits";
 import { createMetrics } from "./metrics";
-import { userAndIpLimit } from "./rate-limit";
 import { createTrpcHttp } from "./trpc-http";
 
 /**
@@ -14,7 +13,7 @@ import { createTrpcHttp } from "./trpc-http";
 export function createHttpListener(opts: AppOptions & { hostname: string }): RequestListener {
   const edge = {
     metrics: createMetrics(),
-    rateCheck: userAndIpLimit(opts.limiters),
+    rateCheck: opts.deps.rateCheck,
     limits: bodyLimits(opts.bodyLimitKb, opts.uploadLimitMb ?? 50),
   };
   const app = createApp(opts, edge);

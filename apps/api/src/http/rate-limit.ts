@@ -1,21 +1,30 @@
 import { createHash } from "node:crypto";
 import type { SharedRateLimiter } from "@elsehu/core";
 import type { MiddlewareHandler } from "hono";
+import { callsIn } from "./batch-cap";
+import type { Metrics } from "./metrics";
 import { type AppEnv, clientIp, tokenFromRequest } from "./request-info";
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
-/** Counts one tRPC request of `ip` (and of the session `token`, if any). */
-export type RateCheck = (ip: string, token: string | undefined) => RateDecision;
+/** Counts `calls` requests of `ip` (and of the session `token`, if any): a batch counts each call. */
+export type RateCheck = (ip: string, token: string | undefined, calls: number) => RateDecision;
 
 /**
  * Per-user (token) and per-IP limits shared across API processes. Webhook
  * routes use their own limiter, so a provider burst never eats a user's budget.
  */
-export function userAndIpLimit(limits: { user: SharedRateLimiter; ip: SharedRateLimiter }): RateCheck {
+export function userAndIpLimit(limits: { user: SharedRateLimiter; ip: SharedRateLimiter }, prefix = ""): RateCheck {
   const keys = new TokenKeys();
-  return (ip, token) => {
-    const refused = limits.ip.hit(`ip:${ip}`);
-    if (refused.allowed && token) return limits.user.hit(keys.of(token));
+  const hit = (limiter: SharedRateLimiter, key: string, calls: number): RateDecision => {
+    for (let i = 0; i < calls; i++) {
+      const r = limiter.hit(key);
+      if (!r.allowed) return r;
+    }
+    return { allowed: true };
+  };
+  return (ip, token, calls) => {
+    const refused = hit(limits.ip, `${prefix}ip:${ip}`, calls);
+    if (refused.allowed && token) return hit(limits.user, prefix + keys.of(token), calls);
     return refused;
   };
 }
@@ -23,11 +32,12 @@ export function userAndIpLimit(limits: { user: SharedRateLimiter; ip: SharedRate
 /** The JSON body of a 429 (its Retry-After header carries the same number). */
 export const tooManyRequests = (retryAfterSeconds: number) => ({ error: "Too many requests", retryAfterSeconds });
 
-/** `check` as Hono middleware (tRPC requests that tRPC's own adapter answers: see http/trpc-http.ts). */
-export function rateLimit(check: RateCheck): MiddlewareHandler<AppEnv> {
+/** `check` as Hono middleware (tRPC requests that tRPC's own adapter answers, file routes: see app.ts). */
+export function rateLimit(check: RateCheck, metrics: Pick<Metrics, "rateLimited">): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const decision = check(clientIp(c), tokenFromRequest(c));
+    const decision = check(clientIp(c), tokenFromRequest(c), callsIn(c.req.path, c.req.query("batch")));
     if (!decision.allowed) {
+      metrics.rateLimited.inc();
       c.header("Retry-After", String(decision.retryAfterSeconds));
       return c.json(tooManyRequests(decision.retryAfterSeconds), 429);
     }

@@ -5,6 +5,7 @@ import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { Logger } from "pino";
 import type { AppEnv } from "./request-info";
+import type { ProxyTrust } from "./trust-proxy";
 
 /** The headers hono's secureHeaders() sets by default, with CORP same-origin. */
 const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
@@ -53,7 +54,7 @@ export function unexpectedError(err: unknown, log: Logger, requestId: string) {
  * rebuild the handler's Response (and turn its string body into a stream) on
  * every request. No handler sets these headers itself.
  */
-export function requestBase(opts: { log: Logger; trustProxy: boolean }): MiddlewareHandler<AppEnv> {
+export function requestBase(opts: { log: Logger; trustProxy: ProxyTrust }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const reqId = requestIdFor(c.req.header("x-request-id"));
     c.set("requestId", reqId);

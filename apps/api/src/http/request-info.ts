@@ -3,11 +3,12 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import { COOKIE_NAME, readCookie } from "../trpc/context";
+import { clientAddress, type ProxyTrust } from "./trust-proxy";
 
 export type AppEnv = {
   /** Set by @hono/node-server; absent when the app is called without it (app.request in tests). */
   Bindings: { outgoing?: ServerResponse } | undefined;
-  Variables: { trustProxy: boolean; log: Logger; requestId: string };
+  Variables: { trustProxy: ProxyTrust; log: Logger; requestId: string };
 };
 
 /*
@@ -15,13 +16,9 @@ export type AppEnv = {
  * direct tRPC path (http/trpc-http.ts) read a request the same way.
  */
 
-/** The peer address. X-Forwarded-For is trusted only when TRUST_PROXY is set (see env). */
-export function peerIp(trustProxy: boolean, forwardedFor: string | undefined, remote: string | undefined): string {
-  if (trustProxy) {
-    const fwd = forwardedFor?.split(",")[0]?.trim();
-    if (fwd) return fwd;
-  }
-  return remote ?? "unknown";
+/** The client's address. X-Forwarded-For is read only as far as TRUST_PROXY allows (see trust-proxy.ts). */
+export function peerIp(trust: ProxyTrust, forwardedFor: string | undefined, remote: string | undefined): string {
+  return clientAddress(trust, forwardedFor, remote);
 }
 
 export function tokenFromHeaders(authorization: string | undefined, cookie: string | undefined): string | undefined {

@@ -7,12 +7,13 @@ import { type Metrics, trpcRouteLabel } from "./metrics";
 import { type RateCheck, tooManyRequests } from "./rate-limit";
 import { requestIdFor, SECURITY_HEADER_LIST, unexpectedError } from "./request-base";
 import { authViaHeaders, peerIp, tokenFromHeaders } from "./request-info";
+import type { ProxyTrust } from "./trust-proxy";
 
 export type TrpcHttpOptions = {
   deps: ApiDeps;
   log: Logger;
   corsOrigins: string[];
-  trustProxy: boolean;
+  trustProxy: ProxyTrust;
   rateCheck: RateCheck;
   limits: BodyLimits;
   metrics: Metrics;
@@ -66,21 +67,22 @@ async function answer(o: TrpcHttpOptions, req: IncomingMessage, res: ServerRespo
     if (o.corsOrigins.includes(h.origin)) headers.push("Access-Control-Allow-Origin", h.origin);
     headers.push("Access-Control-Allow-Credentials", "true");
   }
-  const send = (status: number, body: string, vary = "Origin") => {
+  const send = (status: number, body: string, vary = "Origin", observe = true) => {
     const length = String(Buffer.byteLength(body));
     headers.push("Vary", vary, "Content-Type", "application/json", "Content-Length", length);
     res.writeHead(status, headers);
     res.end(body);
-    o.metrics.observe(r.method, trpcRouteLabel(r.path), status, (performance.now() - start) / 1000);
+    if (observe) o.metrics.observe(r.method, trpcRouteLabel(r.path), status, (performance.now() - start) / 1000);
   };
   try {
     const ip = peerIp(o.trustProxy, h["x-forwarded-for"] as string | undefined, req.socket.remoteAddress);
     const token = tokenFromHeaders(h.authorization, h.cookie);
-    const rate = o.rateCheck(ip, token);
+    const rate = o.rateCheck(ip, token, r.plan.paths.length);
     if (!rate.allowed) {
       headers.push("Retry-After", String(rate.retryAfterSeconds));
       if (r.method === "POST") res.once("finish", () => discardRest(req));
-      return send(429, JSON.stringify(tooManyRequests(rate.retryAfterSeconds)));
+      o.metrics.rateLimited.inc();
+      return send(429, JSON.stringify(tooManyRequests(rate.retryAfterSeconds)), "Origin", false);
     }
     let rawInput = r.search.get("input");
     if (r.method === "POST") {

@@ -1,4 +1,5 @@
 import { type CoreContext, isDatabaseUnavailable, type SessionUser } from "@elsehu/core";
+import type { RateCheck } from "../http/rate-limit";
 import type { RealtimeHub } from "../realtime/hub";
 import type { SocketRegistry } from "../realtime/sockets";
 import { databaseUnavailable } from "./db-unavailable";
@@ -12,6 +13,8 @@ export type ApiDeps = {
   sessionCache: SessionCache;
   secureCookie: boolean;
   allowedOrigins: string[];
+  /** The per-user and per-address request limit; the HTTP edge and calls over WebSocket both count against it. */
+  rateCheck: RateCheck;
 };
 
 /** Where login/logout put their Set-Cookie: a Fetch Headers (tRPC's adapter) or the direct path's list. */
@@ -22,6 +25,8 @@ export type Context = ApiDeps & {
   session: { id: string; expiresAt: Date } | null;
   ip: string;
   userAgent: string | undefined;
+  /** Calls over HTTP were counted by the edge; calls over a socket are counted per call (trpc/init.ts). */
+  transport: "http" | "ws";
   /** Only on HTTP: lets login/logout set the session cookie. */
   resHeaders: ResponseHeaders | null;
   /** How the request proved who it is; cookie-authenticated mutations are checked for cross-site origin. */
@@ -78,6 +83,7 @@ export async function createContext(
     session,
     ip: req.ip,
     userAgent: req.userAgent,
+    transport: req.via === "ws" ? "ws" : "http",
     resHeaders: req.resHeaders ?? null,
     authVia: user ? req.via : null,
     origin: req.origin,

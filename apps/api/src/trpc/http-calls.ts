@@ -6,6 +6,7 @@ import {
   transformTRPCResponse,
 } from "@trpc/server";
 import { getHTTPStatusCode } from "@trpc/server/http";
+import { MAX_BATCH_CALLS } from "../http/batch-cap";
 import { appRouter } from "../router";
 import type { Context } from "./context";
 
@@ -28,6 +29,8 @@ export type CallPlan = { type: "query" | "mutation"; isBatch: boolean; paths: st
 export function planCalls(method: "GET" | "POST", path: string, isBatch: boolean): CallPlan | null {
   const type = method === "GET" ? "query" : "mutation";
   const paths = isBatch ? path.split(",") : [path];
+  // Too large a batch is refused by Hono's batchCap, in one place.
+  if (paths.length > MAX_BATCH_CALLS) return null;
   const procs: AnyTRPCProcedure[] = [];
   for (const p of paths) {
     const proc = Object.hasOwn(procedures, p) ? procedures[p] : undefined;

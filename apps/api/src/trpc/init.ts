@@ -49,7 +49,22 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-const base = t.procedure.use(mapErrors);
+/**
+ * Calls over a WebSocket count against the same per-user and per-address
+ * limit as HTTP requests (the HTTP edge counts those before tRPC runs).
+ */
+const socketRateLimit = t.middleware(({ ctx, next }) => {
+  if (ctx.transport === "ws") {
+    const decision = ctx.rateCheck(ctx.ip, ctx.session?.id, 1);
+    if (!decision.allowed) {
+      const wait = decision.retryAfterSeconds;
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many requests. Try again in ${wait} seconds.` });
+    }
+  }
+  return next();
+});
+
+const base = t.procedure.use(mapErrors).use(socketRateLimit);
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

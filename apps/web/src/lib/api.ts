@@ -53,7 +53,14 @@ export function createApi(opts: { onSocketClosed?: (code: number | undefined) =>
         false: splitLink({
           condition: (op) => isNonJsonSerializable(op.input),
           true: httpLink({ url: "/trpc", headers: authHeaders, fetch: sameOrigin }),
-          false: httpBatchLink({ url: "/trpc", maxURLLength: 4000, headers: authHeaders, fetch: sameOrigin }),
+          false: httpBatchLink({
+            url: "/trpc",
+            maxURLLength: 4000,
+            // The API refuses a batch of more than 20 calls (apps/api/src/http/batch-cap.ts).
+            maxItems: 20,
+            headers: authHeaders,
+            fetch: sameOrigin,
+          }),
         }),
       }),
     ],

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
 import { dummyHash, verifyPassword } from "./password";
-import { loginWaitSeconds, recordLoginAttempt } from "./throttle";
+import { markLoginSucceeded, reserveLoginAttempt } from "./throttle";
 
 export const LoginInput = z.object({
   email: z.string().trim().toLowerCase().email().max(254),
@@ -15,16 +15,18 @@ export type LoginInput = z.infer<typeof LoginInput>;
 export type SessionUser = { id: string; name: string; email: string; role: "ADMIN" | "SUPERVISOR" | "OPERATOR" };
 
 /**
- * Checks the throttle, then the password (an unknown email is checked against a
- * dummy hash so it costs the same time), and opens a fresh session.
+ * Counts the attempt against the throttle first (see throttle.ts), then checks
+ * the password (an unknown email is checked against a dummy hash so it costs
+ * the same time), and opens a fresh session.
  */
 export async function login(
   ctx: CoreContext,
   input: LoginInput,
   meta: { ip: string; userAgent?: string },
 ): Promise<{ token: string; expiresAt: Date; user: SessionUser }> {
-  const wait = await loginWaitSeconds(ctx, input.email, meta.ip);
-  if (wait > 0) {
+  const attempt = await reserveLoginAttempt(ctx, input.email, meta.ip);
+  if ("waitSeconds" in attempt) {
+    const wait = attempt.waitSeconds;
     throw new DomainError("RATE_LIMITED", `Too many login attempts. Try again in ${wait} seconds.`, {
       retryAfterSeconds: wait,
     });
@@ -34,7 +36,7 @@ export async function login(
     .from(users)
     .where(eq(sql`lower(${users.email})`, input.email));
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : await dummyCheck(input.password);
-  await recordLoginAttempt(ctx, input.email, meta.ip, ok && !!user?.active);
+  if (ok && user?.active) await markLoginSucceeded(ctx, attempt.attemptId);
   if (!user || !ok) throw new DomainError("UNAUTHORIZED", "Invalid email or password");
   if (!user.active) throw new DomainError("UNAUTHORIZED", "This account is deactivated");
   const session = await ctx.auth.createSession(user.id, { ip: meta.ip, userAgent: meta.userAgent });
