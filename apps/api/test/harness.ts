@@ -103,7 +103,11 @@ export function httpClient(url: string, token?: string, opts: { batch?: boolean 
 }
 
 /** `Socket` lets a test pick the socket class (e.g. one sending X-Forwarded-For on the handshake). */
-export function wsClient(url: string, token?: string, Socket?: typeof NodeWebSocket) {
+export function wsClient(
+  url: string,
+  token?: string,
+  Socket?: new (url: string, protocols?: string | string[]) => NodeWebSocket,
+) {
   const ws = createWSClient({
     url: `${url.replace(/^http/, "ws")}/trpc`,
     connectionParams: () => (token ? { token } : {}),

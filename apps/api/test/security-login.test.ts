@@ -52,7 +52,7 @@ async function batchOfGuesses(url: string, email: string, calls: number, ip?: st
   });
   const json = (await res.json()) as unknown;
   const codes = Array.isArray(json)
-    ? json.map((r: { error?: { data?: { code?: string } } }) => r.error?.data?.code)
+    ? json.map((r: { error?: { data?: { code?: string } } }) => String(r.error?.data?.code))
     : [];
   return { status: res.status, json, codes };
 }

@@ -45,8 +45,8 @@ describe("metrics cardinality", () => {
     await Promise.all(madeUpRequests(0));
     await httpSeries();
     const before = await httpSeries();
-    // 2,040 requests to paths nobody registered.
-    for (let round = 1; round <= 340; round += 34) {
+    // 1,632 requests (8 rounds of 34 × 6) to paths nobody registered.
+    for (let round = 1; round <= 255; round += 34) {
       const batch = [];
       for (let i = round; i < round + 34; i++) batch.push(...madeUpRequests(i));
       await Promise.all((await Promise.all(batch)).map((r) => r.arrayBuffer()));
@@ -55,7 +55,7 @@ describe("metrics cardinality", () => {
     expect(after.length).toBe(before.length);
     expect(after.join("\n")).not.toMatch(/route="trpc:[0-9a-f]{12}/);
     expect(after.join("\n")).toMatch(/route="trpc:unknown"/);
-  });
+  }, 120_000);
 
   it("still labels known procedures by name, and a batch of several as trpc:batch", async () => {
     const u = await userWithToken(stack, "OPERATOR");
