@@ -86,4 +86,5 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "messages.sendLocation": "user",
   "messages.sendContact": "user",
   "messages.react": "user",
+  "conversations.typing": "user",
 };

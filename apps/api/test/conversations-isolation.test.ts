@@ -69,6 +69,7 @@ describe("operator isolation", () => {
     await expectDenied("conversations.get", c.conversations.get.query({ id: x.id }));
     await expectDenied("conversations.queue", c.conversations.queue.query({ limit: 10 }));
     await expectDenied("conversations.markRead", c.conversations.markRead.mutate({ id: x.id }));
+    await expectDenied("conversations.typing", c.conversations.typing.mutate({ id: x.id }));
     await expectDenied("conversations.transfer", c.conversations.transfer.mutate({ id: x.id, operatorId: null }));
     await expectDenied("conversations.close", c.conversations.close.mutate({ id: x.id, tabulationId: tab.id }));
     await expectDenied("conversations.reopen", c.conversations.reopen.mutate({ id: x.id }));

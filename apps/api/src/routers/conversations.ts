@@ -10,6 +10,7 @@ import {
   QueueInput,
   ReopenConversationInput,
   reopenConversation,
+  requestTyping,
   TransferConversationInput,
   transferConversation,
   unreadCounts,
@@ -34,7 +35,11 @@ export const conversationsRouter = router({
 
   unreadCounts: userProcedure.query(({ ctx }) => unreadCounts(ctx.core, ctx.user)),
 
+  /** Resets the unread count; when the conversation's operator reads it, the customer gets blue ticks. */
   markRead: userProcedure.input(ById).mutation(({ ctx, input }) => markConversationRead(ctx.core, ctx.user, input.id)),
+
+  /** The operator is typing: the customer sees "typing…" (at most once per conversation every 5 s). */
+  typing: userProcedure.input(ById).mutation(({ ctx, input }) => requestTyping(ctx.core, ctx.user, input.id)),
 
   /** Staff: assign/transfer to anyone (over capacity with `force`) or to the queue; operator: his own. */
   transfer: userProcedure.input(TransferConversationInput).mutation(async ({ ctx, input }) => {

@@ -7,8 +7,10 @@ import { importCsvTask } from "./contacts/import-csv";
 import { assignWaitingTask } from "./conversations/assign-waiting";
 import { expireIdleTask } from "./conversations/expire-idle";
 import type { TaskDef, TaskDeps } from "./define";
+import { markReadTask } from "./messages/mark-read";
 import { processWebhookTask } from "./messages/process-webhook";
 import { sendMessageTask } from "./messages/send-message";
+import { showTypingTask } from "./messages/show-typing";
 import { sweepPresenceTask } from "./presence/sweep-presence";
 
 /** Every task the worker runs. */
@@ -23,6 +25,8 @@ export const TASKS: TaskDef[] = [
   importCsvTask,
   processWebhookTask,
   sendMessageTask,
+  markReadTask,
+  showTypingTask,
 ];
 
 /**

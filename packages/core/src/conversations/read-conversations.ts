@@ -1,6 +1,8 @@
 import { contacts, conversations, users } from "@elsehu/db";
 import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { addJob } from "../jobs/add-job";
+import { MARK_READ_JOB } from "../messages/mark-read-at-provider";
 import type { Actor, CoreContext } from "../shared/context";
 import { forbidden, notFound } from "../shared/errors";
 import { isStaff, lockForAction, readableBy } from "./access";
@@ -57,6 +59,10 @@ export async function markConversationRead(ctx: CoreContext, viewer: Actor, id: 
     const conv = await lockForAction(tx, viewer, id);
     if (!isStaff(viewer) && conv.status !== "OPEN") throw forbidden("This conversation is not open for you");
     await tx.update(conversations).set({ unreadCount: 0 }).where(eq(conversations.id, conv.id));
+    // Blue ticks only when the customer's own operator reads it, not when a supervisor looks in.
+    if (conv.operatorId === viewer.id) {
+      await addJob(tx, MARK_READ_JOB, { conversationId: conv.id }, { jobKey: `mark_read:${conv.id}`, maxAttempts: 5 });
+    }
   });
   return { ok: true };
 }

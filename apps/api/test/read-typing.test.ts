@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { userWithToken } from "./harness";
+import {
+  assign,
+  EVO_INSTANCE,
+  META_PNID,
+  messageByProviderId,
+  type Pipeline,
+  startPipeline,
+  until,
+} from "./pipeline-helpers";
+
+let p: Pipeline;
+let operator: Awaited<ReturnType<typeof userWithToken>>;
+const conv: Record<"META" | "EVOLUTION", string> = { META: "", EVOLUTION: "" };
+const IDS = { META: ["wamid.RT-1", "wamid.RT-2"], EVOLUTION: ["3ART00001", "3ART00002"] };
+const CUSTOMER = { META: "+5511987654321", EVOLUTION: "+5521998877665" };
+
+beforeAll(async () => {
+  p = await startPipeline();
+  operator = await userWithToken(p.stack, "OPERATOR");
+  for (const provider of ["META", "EVOLUTION"] as const) {
+    for (const id of IDS[provider]) await p.sim.injectInbound(provider, { from: CUSTOMER[provider], body: id, id });
+    const second = await until(() => messageByProviderId(p.stack, IDS[provider][1] ?? ""));
+    await until(() => messageByProviderId(p.stack, IDS[provider][0] ?? ""));
+    conv[provider] = second.conversation_id;
+    await assign(p.stack, second.conversation_id, operator.user.id);
+  }
+});
+afterAll(async () => {
+  await p.close();
+});
+
+const requests = (path: string) => p.sim.received.filter((r) => r.method === "POST" && r.path.endsWith(path));
+
+describe("read receipts", () => {
+  it("marks the customer's messages read at Meta when his operator opens the conversation, once", async () => {
+    const supervisor = await userWithToken(p.stack, "SUPERVISOR");
+    await supervisor.client.conversations.markRead.mutate({ id: conv.META });
+    await operator.client.conversations.markRead.mutate({ id: conv.META });
+    const path = `/${META_PNID}/messages`;
+    const read = await until(async () => requests(path).find((r) => (r.body as { status?: string }).status === "read"));
+    expect(read.body).toEqual({ messaging_product: "whatsapp", status: "read", message_id: "wamid.RT-2" });
+    await until(async () => {
+      const rows = await p.stack.core.sql`select count(*)::int as n from messages
+        where conversation_id = ${conv.META} and direction = 'IN' and read_at is not null`;
+      return rows[0]?.n === 2;
+    });
+    await operator.client.conversations.markRead.mutate({ id: conv.META });
+    await until(async () => {
+      const [left] = await p.stack.core
+        .sql`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'messages/mark_read'`;
+      return left?.n === 0;
+    });
+    // The supervisor's look and the second open sent nothing more.
+    expect(requests(path).filter((r) => (r.body as { status?: string }).status === "read")).toHaveLength(1);
+  });
+
+  it("marks both messages read on Evolution in one markMessageAsRead call", async () => {
+    await operator.client.conversations.markRead.mutate({ id: conv.EVOLUTION });
+    const read = await until(async () => requests(`/chat/markMessageAsRead/${EVO_INSTANCE}`)[0]);
+    expect(read.body).toEqual({
+      readMessages: [
+        { remoteJid: "5521998877665@s.whatsapp.net", fromMe: false, id: "3ART00001" },
+        { remoteJid: "5521998877665@s.whatsapp.net", fromMe: false, id: "3ART00002" },
+      ],
+    });
+  });
+});
+
+describe("typing indicator", () => {
+  it("shows typing on Meta with the newest message id, at most once per 5 seconds", async () => {
+    const first = await operator.client.conversations.typing.mutate({ id: conv.META });
+    const second = await operator.client.conversations.typing.mutate({ id: conv.META });
+    // Two keystrokes inside one window: one indicator (unless the window turned between them).
+    expect(first.queued || second.queued).toBe(true);
+    const typing = await until(async () =>
+      requests(`/${META_PNID}/messages`).find((r) => (r.body as { typing_indicator?: unknown }).typing_indicator),
+    );
+    expect(typing.body).toEqual({
+      messaging_product: "whatsapp",
+      status: "read",
+      message_id: "wamid.RT-2",
+      typing_indicator: { type: "text" },
+    });
+    const burst = await Promise.all(
+      Array.from({ length: 5 }, () => operator.client.conversations.typing.mutate({ id: conv.META })),
+    );
+    expect(burst.filter((b) => b.queued).length).toBeLessThanOrEqual(1);
+  });
+
+  it("shows composing on Evolution, and refuses another operator", async () => {
+    await operator.client.conversations.typing.mutate({ id: conv.EVOLUTION });
+    const presence = await until(async () => requests(`/chat/sendPresence/${EVO_INSTANCE}`)[0]);
+    expect(presence.body).toEqual({ number: "5521998877665", presence: "composing", delay: 3000 });
+    const other = await userWithToken(p.stack, "OPERATOR");
+    const denied = await other.client.conversations.typing.mutate({ id: conv.EVOLUTION }).catch((e: unknown) => e);
+    expect(denied).toMatchObject({ data: { code: "FORBIDDEN" } });
+  });
+});
