@@ -2,6 +2,7 @@ import { authRouter } from "./routers/auth";
 import { campaignsRouter } from "./routers/campaigns";
 import { contactsRouter } from "./routers/contacts";
 import { conversationsRouter } from "./routers/conversations";
+import { departmentsRouter } from "./routers/departments";
 import { eventsRouter } from "./routers/events";
 import { instancesRouter } from "./routers/instances";
 import { messagesRouter } from "./routers/messages";
@@ -25,6 +26,7 @@ export const appRouter = router({
   templates: templatesRouter,
   campaigns: campaignsRouter,
   instances: instancesRouter,
+  departments: departmentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -22,8 +22,14 @@ export async function makeContact(core: CoreContext, name = "Cliente") {
 }
 
 /** What the message pipeline does for an inbound message from a contact: find or open the conversation. */
-export async function arrive(core: CoreContext, contactId: string, instanceId: string, now = core.now()) {
-  return core.db.transaction((tx) => findOrOpenConversation(tx, { contactId, instanceId, now }));
+export async function arrive(
+  core: CoreContext,
+  contactId: string,
+  instanceId: string,
+  now = core.now(),
+  departmentId: string | null = null,
+) {
+  return core.db.transaction((tx) => findOrOpenConversation(tx, { contactId, instanceId, now, departmentId }));
 }
 
 export async function insertMessage(

@@ -68,6 +68,7 @@ describe("operator isolation", () => {
     const c = b.client;
     await expectDenied("conversations.get", c.conversations.get.query({ id: x.id }));
     await expectDenied("conversations.queue", c.conversations.queue.query({ limit: 10 }));
+    await expectDenied("conversations.transfers", c.conversations.transfers.query({ id: x.id }));
     await expectDenied("conversations.markRead", c.conversations.markRead.mutate({ id: x.id }));
     await expectDenied("conversations.typing", c.conversations.typing.mutate({ id: x.id }));
     await expectDenied("conversations.transfer", c.conversations.transfer.mutate({ id: x.id, operatorId: null }));

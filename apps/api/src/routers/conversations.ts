@@ -5,6 +5,7 @@ import {
   ListConversationsInput,
   listConversations,
   listQueue,
+  listTransfers,
   markConversationRead,
   myConversations,
   QueueInput,
@@ -29,7 +30,9 @@ export const conversationsRouter = router({
   get: userProcedure.input(ById).query(({ ctx, input }) => getConversation(ctx.core, ctx.user, input.id)),
 
   /** The queue's contents are for staff; everyone gets its size through `events.onQueue`. */
-  queue: staffProcedure.input(QueueInput.default({ limit: 100 })).query(({ ctx, input }) => listQueue(ctx.core, input)),
+  queue: staffProcedure
+    .input(QueueInput.default({ limit: 100 }))
+    .query(({ ctx, input }) => listQueue(ctx.core, ctx.user, input)),
 
   mine: userProcedure.query(({ ctx }) => myConversations(ctx.core, ctx.user)),
 
@@ -46,6 +49,9 @@ export const conversationsRouter = router({
     const after = await transferConversation(ctx.core, ctx.user, input);
     return { id: after.id, status: after.status, operatorId: after.operatorId };
   }),
+
+  /** A conversation's hand-overs with their notes, for whoever may read it. */
+  transfers: userProcedure.input(ById).query(({ ctx, input }) => listTransfers(ctx.core, ctx.user, input.id)),
 
   close: userProcedure.input(CloseConversationInput).mutation(async ({ ctx, input }) => {
     const after = await closeConversation(ctx.core, ctx.user, input);

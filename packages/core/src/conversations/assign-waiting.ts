@@ -3,6 +3,7 @@ import { z } from "zod";
 import { publishEvents } from "../events/publish-many";
 import type { CoreContext } from "../shared/context";
 import { uuidArray } from "../shared/sql-arrays";
+import { loadCandidates, pickOperator, roomByQueue } from "./assignment-candidates";
 import { conversationEvents } from "./conversation-events";
 import { ASSIGNMENT_LOCK } from "./request-assignment";
 
@@ -21,11 +22,12 @@ export type AssignWaitingResult = {
   more: boolean;
 };
 
-type Candidate = { id: string; open: number; max: number; lastAssignedAt: number };
-
 /**
  * Assigns waiting conversations, oldest first, to online active operators below
  * capacity: fewest open conversations first, then the one idle the longest.
+ * Each department has its own FIFO queue served by its operator members (with
+ * its capacity override, if any, against all their open conversations); the
+ * conversations of no department go to any operator, as before departments.
  *
  * Invariants, under any number of concurrent runs and processes: the advisory
  * lock serialises every verb that adds to an operator's load (this one,
@@ -44,49 +46,63 @@ export async function assignWaiting(ctx: CoreContext, raw: AssignWaitingInput = 
       if (!got?.ok) return { locked: false, assigned: [], more: false };
     }
     const none = { locked: true, assigned: [], more: false };
-    const ops = await tx.execute<{ id: string; max_concurrent: number; last_assigned_at: Date | string | null }>(sql`
-      select id, max_concurrent, last_assigned_at from users
-      where role = 'OPERATOR' and active and presence = 'ONLINE'
-      order by id for update`);
-    if (ops.length === 0) return none;
-    const counts = await tx.execute<{ operator_id: string; n: number }>(sql`
-      select operator_id, count(*)::int as n from conversations
-      where status = 'OPEN' and operator_id = any(${uuidArray(ops.map((o) => o.id))}::uuid[])
-      group by operator_id`);
-    const open = new Map(counts.map((c) => [c.operator_id, c.n]));
-    const candidates: Candidate[] = ops
-      .map((o) => ({
-        id: o.id,
-        open: open.get(o.id) ?? 0,
-        max: o.max_concurrent,
-        lastAssignedAt: o.last_assigned_at ? new Date(o.last_assigned_at).getTime() : Number.NEGATIVE_INFINITY,
-      }))
-      .filter((c) => c.open < c.max);
-    const free = candidates.reduce((s, c) => s + (c.max - c.open), 0);
-    const take = Math.min(free, input.limit);
-    if (take === 0) return none;
-    const waiting = await tx.execute<{ id: string }>(sql`
-      select id from conversations where status = 'WAITING'
-      order by queued_at, id limit ${take} for update`);
+    const now = ctx.now();
+    const candidates = await loadCandidates(tx, now, ctx.config.timezone);
+    if (candidates.length === 0) return none;
+    const room = roomByQueue(candidates);
+    const cap = (n: number) => Math.min(n, input.limit);
+    const deps = [...room.departments].filter(([, n]) => n > 0);
+    if (room.global === 0 && deps.length === 0) return none;
+    // Each queue's oldest, as many as its members could take; a menu still unanswered is not in any queue.
+    type Waiting = { id: string; department_id: string | null; queued_at: string };
+    const global = await tx.execute<Waiting>(sql`
+      select id, department_id, to_char(queued_at at time zone 'UTC', 'YYYYMMDDHH24MISSUS') as queued_at from conversations
+      where status = 'WAITING' and department_id is null and routing_state is null
+      order by queued_at, id limit ${cap(room.global)} for update`);
+    const perDepartment = deps.length
+      ? await tx.execute<Waiting>(sql`
+          select w.id, w.department_id, to_char(w.queued_at at time zone 'UTC', 'YYYYMMDDHH24MISSUS') as queued_at
+          from unnest(${uuidArray(deps.map(([d]) => d))}::uuid[], ${`{${deps.map(([, n]) => cap(n)).join(",")}}`}::int[])
+            as q(department_id, room)
+          cross join lateral (select id, department_id, queued_at from conversations
+            where status = 'WAITING' and department_id = q.department_id and routing_state is null
+            order by queued_at, id limit q.room for update) w`)
+      : [];
+    // One FIFO across the queues (fixed-width UTC digits sort like the timestamps).
+    const waiting = [...global, ...perDepartment].sort((a, b) =>
+      a.queued_at === b.queued_at ? (a.id < b.id ? -1 : 1) : a.queued_at < b.queued_at ? -1 : 1,
+    );
     if (waiting.length === 0) return none;
 
-    const now = ctx.now();
     const at = now.toISOString();
     const plan: Array<{ conversationId: string; operatorId: string }> = [];
+    let skipped = 0;
     for (const w of waiting) {
-      const best = pickOperator(candidates);
-      if (!best) break;
+      if (plan.length === input.limit) break;
+      const best = pickOperator(candidates, w.department_id);
+      if (!best) {
+        // Its department's members were filled by older conversations of another queue.
+        skipped++;
+        continue;
+      }
       plan.push({ conversationId: w.id, operatorId: best.id });
       best.open++;
       best.lastAssignedAt = now.getTime();
     }
-    const rows = await tx.execute<{ id: string; operator_id: string; contact_id: string; instance_id: string }>(sql`
+    if (plan.length === 0) return none;
+    const rows = await tx.execute<{
+      id: string;
+      operator_id: string;
+      contact_id: string;
+      instance_id: string;
+      department_id: string | null;
+    }>(sql`
       update conversations c set status = 'OPEN', operator_id = v.op, assigned_at = ${at}::timestamptz,
         first_assigned_at = coalesce(c.first_assigned_at, ${at}::timestamptz)
       from unnest(${uuidArray(plan.map((p) => p.conversationId))}::uuid[],
                   ${uuidArray(plan.map((p) => p.operatorId))}::uuid[]) as v(id, op)
       where c.id = v.id and c.status = 'WAITING'
-      returning c.id, c.operator_id, c.contact_id, c.instance_id`);
+      returning c.id, c.operator_id, c.contact_id, c.instance_id, c.department_id`);
     const used = [...new Set(rows.map((r) => r.operator_id))];
     await tx.execute(
       sql`update users set last_assigned_at = ${at}::timestamptz where id = any(${uuidArray(used)}::uuid[])`,
@@ -100,30 +116,15 @@ export async function assignWaiting(ctx: CoreContext, raw: AssignWaitingInput = 
           operatorId: r.operator_id,
           contactId: r.contact_id,
           instanceId: r.instance_id,
+          departmentId: r.department_id,
         }),
       ),
     );
     return {
       locked: true,
       assigned: rows.map((r) => ({ conversationId: r.id, operatorId: r.operator_id })),
-      more: waiting.length === input.limit,
+      // Another run may assign more: this one was cut by its limit, or shared operators between queues.
+      more: rows.length > 0 && (plan.length === input.limit || skipped > 0),
     };
   });
-}
-
-/** Fewest open first, then idle the longest (oldest last assignment), then id for determinism. */
-function pickOperator(candidates: Candidate[]): Candidate | undefined {
-  let best: Candidate | undefined;
-  for (const c of candidates) {
-    if (c.open >= c.max) continue;
-    if (
-      !best ||
-      c.open < best.open ||
-      (c.open === best.open &&
-        (c.lastAssignedAt < best.lastAssignedAt || (c.lastAssignedAt === best.lastAssignedAt && c.id < best.id)))
-    ) {
-      best = c;
-    }
-  }
-  return best;
 }

@@ -10,7 +10,9 @@ export type ConversationEventKind =
   | "conversation.expired"
   | "conversation.reopened";
 
-type Snapshot = Pick<ConversationRow, "id" | "status" | "operatorId" | "contactId" | "instanceId">;
+type Snapshot = Pick<ConversationRow, "id" | "status" | "operatorId" | "contactId" | "instanceId"> & {
+  departmentId?: string | null;
+};
 
 /**
  * Events for a conversation change: one for its (new) operator and staff and,
@@ -30,6 +32,7 @@ export function conversationEvents(
     previousOperatorId,
     contactId: conv.contactId,
     instanceId: conv.instanceId,
+    departmentId: conv.departmentId ?? null,
     ...extra,
   };
   const out: PublishInput[] = [{ kind, audience: conversationAudience(conv.operatorId), payload }];

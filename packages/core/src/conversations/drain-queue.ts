@@ -36,8 +36,21 @@ export async function drainQueue(
   return { assigned, retried: false };
 }
 
-/** Tells everyone how many conversations wait (a number only: operators may know the queue's size). */
+/**
+ * Tells everyone how many conversations wait, in all and per department
+ * (numbers only: operators may know the queues' sizes).
+ */
 export async function publishQueueChanged(tx: Tx): Promise<void> {
-  const [row] = await tx.select({ n: count() }).from(conversations).where(eq(conversations.status, "WAITING"));
-  await publishEvent(tx, { kind: QUEUE_CHANGED, audience: { to: "ALL" }, payload: { waiting: row?.n ?? 0 } });
+  const rows = await tx
+    .select({ departmentId: conversations.departmentId, n: count() })
+    .from(conversations)
+    .where(eq(conversations.status, "WAITING"))
+    .groupBy(conversations.departmentId);
+  const byDepartment: Record<string, number> = {};
+  let waiting = 0;
+  for (const r of rows) {
+    waiting += r.n;
+    if (r.departmentId) byDepartment[r.departmentId] = r.n;
+  }
+  await publishEvent(tx, { kind: QUEUE_CHANGED, audience: { to: "ALL" }, payload: { waiting, byDepartment } });
 }

@@ -17,7 +17,7 @@ export const ASSIGN_JOB = "conversations/assign_waiting";
  */
 export async function findOrOpenConversation(
   tx: Tx,
-  input: { contactId: string; instanceId: string; now: Date; campaignId?: string | null },
+  input: { contactId: string; instanceId: string; now: Date; campaignId?: string | null; departmentId?: string | null },
 ): Promise<{ conversation: ConversationRow; created: boolean }> {
   const active = () =>
     tx
@@ -39,6 +39,7 @@ export async function findOrOpenConversation(
       instanceId: input.instanceId,
       status: "WAITING",
       campaignId: input.campaignId ?? null,
+      departmentId: input.departmentId ?? null,
       createdAt: input.now,
       queuedAt: input.now,
     })
@@ -55,7 +56,7 @@ export async function findOrOpenConversation(
   await publishEvent(tx, {
     kind: "conversation.created",
     audience: conversationAudience(null),
-    payload: { conversationId: inserted.id, status: inserted.status },
+    payload: { conversationId: inserted.id, status: inserted.status, departmentId: inserted.departmentId },
   });
   await addJob(tx, ASSIGN_JOB, { reason: "created", conversationId: inserted.id });
   return { conversation: inserted, created: true };

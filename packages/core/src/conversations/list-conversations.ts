@@ -12,6 +12,7 @@ export const ListConversationsInput = z.object({
   operatorId: z.string().uuid().optional(),
   instanceId: z.string().uuid().optional(),
   tabulationId: z.string().uuid().optional(),
+  departmentId: z.string().uuid().optional(),
   contactId: z.string().uuid().optional(),
   /** Period on creation time: from inclusive, to exclusive. */
   from: z.coerce.date().optional(),
@@ -32,6 +33,7 @@ export async function listConversations(ctx: Pick<CoreContext, "db">, viewer: Ac
   if (input.operatorId) where.push(eq(conversations.operatorId, input.operatorId));
   if (input.instanceId) where.push(eq(conversations.instanceId, input.instanceId));
   if (input.tabulationId) where.push(eq(conversations.tabulationId, input.tabulationId));
+  if (input.departmentId) where.push(eq(conversations.departmentId, input.departmentId));
   if (input.contactId) where.push(eq(conversations.contactId, input.contactId));
   if (input.from) where.push(gte(conversations.createdAt, input.from));
   if (input.to) where.push(lt(conversations.createdAt, input.to));

@@ -1,5 +1,5 @@
 import { contacts, conversations, users } from "@elsehu/db";
-import { and, asc, count, desc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { addJob } from "../jobs/add-job";
 import { MARK_READ_JOB } from "../messages/mark-read-at-provider";
@@ -23,17 +23,33 @@ export async function getConversation(ctx: Pick<CoreContext, "db">, viewer: Acto
   throw exists ? forbidden("This conversation is not yours") : notFound("Conversation");
 }
 
-export const QueueInput = z.object({ limit: z.number().int().min(1).max(500).default(100) });
+export const QueueInput = z.object({
+  limit: z.number().int().min(1).max(500).default(100),
+  /** One department's queue; null: the conversations of no department. */
+  departmentId: z.string().uuid().nullable().optional(),
+});
 export type QueueInput = z.input<typeof QueueInput>;
 
-/** The waiting conversations, in the order they will be assigned, and how many wait in all. */
-export async function listQueue(ctx: Pick<CoreContext, "db">, raw: QueueInput = {}) {
+/**
+ * The waiting conversations the viewer may see (a limited supervisor: his
+ * departments'), oldest first, and how many of them wait in all.
+ */
+export async function listQueue(ctx: Pick<CoreContext, "db">, viewer: Actor, raw: QueueInput = {}) {
   const input = QueueInput.parse(raw);
+  const where = and(
+    eq(conversations.status, "WAITING"),
+    readableBy(viewer),
+    input.departmentId === undefined
+      ? undefined
+      : input.departmentId === null
+        ? isNull(conversations.departmentId)
+        : eq(conversations.departmentId, input.departmentId),
+  );
   const items = await base(ctx)
-    .where(eq(conversations.status, "WAITING"))
+    .where(where)
     .orderBy(asc(conversations.queuedAt), asc(conversations.id))
     .limit(input.limit);
-  const [total] = await ctx.db.select({ n: count() }).from(conversations).where(eq(conversations.status, "WAITING"));
+  const [total] = await ctx.db.select({ n: count() }).from(conversations).where(where);
   return { items: items.map(shapeConversation), total: total?.n ?? 0 };
 }
 

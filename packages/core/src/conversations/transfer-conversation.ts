@@ -1,18 +1,22 @@
-import { conversations, users } from "@elsehu/db";
-import { eq } from "drizzle-orm";
+import { conversations, conversationTransfers, departmentMembers, departments, users } from "@elsehu/db";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { publishEvents } from "../events/publish-many";
-import type { Actor, CoreContext } from "../shared/context";
+import type { Actor, CoreContext, Tx } from "../shared/context";
 import { DomainError, forbidden } from "../shared/errors";
 import { isStaff, lockForAction } from "./access";
 import { conversationEvents } from "./conversation-events";
 import { lockTargetOperator } from "./load-target-operator";
-import { requestAssignment } from "./request-assignment";
+import { ASSIGNMENT_LOCK, requestAssignment } from "./request-assignment";
 
 export const TransferConversationInput = z.object({
   id: z.string().uuid(),
-  /** The operator to hand it to, or null to put it back in the queue. */
-  operatorId: z.string().uuid().nullable(),
+  /** The operator to hand it to, or null/absent to put it in a queue (its department's, or `departmentId`'s). */
+  operatorId: z.string().uuid().nullable().default(null),
+  /** Move it to this department: to its queue, or to `operatorId`, who must be one of its operators. */
+  departmentId: z.string().uuid().optional(),
+  /** Shown to whoever receives it. */
+  note: z.string().trim().max(500).optional(),
   /** Staff only: assign even when the operator is at capacity. */
   force: z.boolean().default(false),
 });
@@ -20,23 +24,29 @@ export type TransferConversationInput = z.input<typeof TransferConversationInput
 
 /**
  * Staff assign or transfer any waiting/open conversation to any active operator
- * (over capacity only with `force`) or back to the queue. An operator hands his
- * own open conversation to the queue or to another online operator with room.
- * The queue position (queued_at) is kept: a returned customer is not sent to the back.
+ * (over capacity only with `force`), to a department or back to the queue. An
+ * operator hands his own open conversation to a department, to the queue or to
+ * another online operator with room. A department with nobody online keeps it
+ * in its queue. The queue position (queued_at) is kept: a returned customer is
+ * not sent to the back. Every hand-over is recorded with its note.
  */
 export async function transferConversation(ctx: CoreContext, actor: Actor, raw: TransferConversationInput) {
   const input = TransferConversationInput.parse(raw);
   if (input.force && !isStaff(actor)) throw forbidden("Only supervisors can assign over capacity");
   return ctx.db.transaction(async (tx) => {
     // Lock order (assignment lock, then conversation, then user) matches assignWaiting.
+    await tx.execute(sql`select pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`);
+    const department = input.departmentId ? await activeDepartment(tx, input.departmentId) : null;
     const target = input.operatorId
       ? await lockTargetOperator(tx, input.operatorId, { force: input.force, mustBeOnline: !isStaff(actor) })
       : null;
+    if (target && department) await assertMember(tx, department.id, target.id);
     const conv = await lockForAction(tx, actor, input.id);
     if (conv.status !== "OPEN" && !(conv.status === "WAITING" && isStaff(actor))) {
       throw new DomainError("PRECONDITION_FAILED", `Conversation is ${conv.status}, it cannot be transferred`);
     }
-    if ((target?.id ?? null) === conv.operatorId) {
+    const departmentId = department?.id ?? conv.departmentId;
+    if ((target?.id ?? null) === conv.operatorId && departmentId === conv.departmentId) {
       throw new DomainError(
         "CONFLICT",
         target ? "Conversation is already with this operator" : "Conversation is already in the queue",
@@ -45,19 +55,56 @@ export async function transferConversation(ctx: CoreContext, actor: Actor, raw: 
     const now = ctx.now();
     const [after] = await tx
       .update(conversations)
-      .set(
-        target
+      .set({
+        departmentId,
+        routingState: null,
+        ...(target
           ? { status: "OPEN", operatorId: target.id, assignedAt: now, firstAssignedAt: conv.firstAssignedAt ?? now }
-          : { status: "WAITING", operatorId: null, assignedAt: null },
-      )
+          : { status: "WAITING", operatorId: null, assignedAt: null }),
+      })
       .where(eq(conversations.id, conv.id))
       .returning();
     if (!after) throw new Error("transferred conversation vanished");
     if (target) await tx.update(users).set({ lastAssignedAt: now }).where(eq(users.id, target.id));
+    await tx.insert(conversationTransfers).values({
+      conversationId: conv.id,
+      byUserId: actor.id,
+      fromOperatorId: conv.operatorId,
+      toOperatorId: target?.id ?? null,
+      fromDepartmentId: conv.departmentId,
+      toDepartmentId: departmentId,
+      note: input.note || null,
+      createdAt: now,
+    });
     const kind = conv.status === "WAITING" ? "conversation.assigned" : "conversation.transferred";
-    await publishEvents(tx, conversationEvents(kind, after, conv.operatorId, { byUserId: actor.id }));
-    // Back to the queue, or a slot freed on the previous operator: drain.
+    await publishEvents(
+      tx,
+      conversationEvents(kind, after, conv.operatorId, {
+        byUserId: actor.id,
+        fromDepartmentId: conv.departmentId,
+        note: input.note || null,
+      }),
+    );
+    // Into a queue, or a slot freed on the previous operator: drain.
     if (!target || conv.operatorId) await requestAssignment(tx, "queued", { conversationId: conv.id });
     return after;
   });
+}
+
+async function activeDepartment(tx: Tx, id: string) {
+  const [dep] = await tx.select().from(departments).where(eq(departments.id, id));
+  if (!dep || dep.archivedAt) {
+    throw new DomainError("VALIDATION", "departmentId: unknown or archived department", { field: "departmentId" });
+  }
+  return dep;
+}
+
+async function assertMember(tx: Tx, departmentId: string, operatorId: string) {
+  const [m] = await tx
+    .select()
+    .from(departmentMembers)
+    .where(and(eq(departmentMembers.departmentId, departmentId), eq(departmentMembers.userId, operatorId)));
+  if (!m) {
+    throw new DomainError("VALIDATION", "operatorId: not an operator of this department", { field: "operatorId" });
+  }
 }

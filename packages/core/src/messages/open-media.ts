@@ -1,5 +1,6 @@
 import { conversations, messages } from "@elsehu/db";
 import { eq } from "drizzle-orm";
+import { assertInScope, departmentScope } from "../departments/department-scope";
 import type { Actor, CoreContext } from "../shared/context";
 import { forbidden, notFound } from "../shared/errors";
 import { openFile } from "../storage/files";
@@ -10,12 +11,13 @@ import { openFile } from "../storage/files";
  */
 export async function openMessageMedia(ctx: CoreContext, actor: Actor, messageId: string) {
   const [row] = await ctx.db
-    .select({ media: messages.media, operatorId: conversations.operatorId })
+    .select({ media: messages.media, operatorId: conversations.operatorId, departmentId: conversations.departmentId })
     .from(messages)
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .where(eq(messages.id, messageId));
   if (!row) throw notFound("Message");
   if (actor.role === "OPERATOR" && row.operatorId !== actor.id) throw forbidden("This conversation is not yours");
+  if (actor.role === "SUPERVISOR") assertInScope(await departmentScope(ctx, actor), row.departmentId);
   if (!row.media?.storageKey) throw notFound("File");
   return openFile(ctx, row.media.storageKey, {
     mimeType: row.media.mimeType ?? "application/octet-stream",

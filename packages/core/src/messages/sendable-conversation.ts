@@ -1,5 +1,6 @@
 import { conversations, messages, serviceInstances } from "@elsehu/db";
 import { and, eq } from "drizzle-orm";
+import { assertInScope, departmentScope } from "../departments/department-scope";
 import type { Actor, Tx } from "../shared/context";
 import { DomainError, forbidden, notFound } from "../shared/errors";
 
@@ -29,6 +30,7 @@ export async function sendableConversation(
   if (actor.role === "OPERATOR" && conversation.operatorId !== actor.id)
     throw forbidden("This conversation is not yours");
   if (actor.role === "OPERATOR" && conversation.status !== "OPEN") throw forbidden("This conversation is not open");
+  if (actor.role === "SUPERVISOR") assertInScope(await departmentScope({ db: tx }, actor), conversation.departmentId);
   if (conversation.status !== "OPEN" && conversation.status !== "WAITING") {
     throw new DomainError("PRECONDITION_FAILED", "This conversation is closed");
   }

@@ -21,7 +21,7 @@ export type ByOperatorInput = ReportFilter;
  * expired before anyone took them appear under `operatorId: null`.
  */
 export async function reportByOperator(ctx: Pick<CoreContext, "sql" | "config">, viewer: Actor, raw: ByOperatorInput) {
-  const f = scopeFilter(viewer, parseOrThrow(ByOperatorInput, raw));
+  const f = await scopeFilter(ctx, viewer, parseOrThrow(ByOperatorInput, raw));
   const tz = ctx.config.timezone;
   // The operators are split over two backends (cores) by the last byte of their id; one operator alone
   // (an operator's own report, or the filter) needs no split. The open counts ride along, pipelined.

@@ -15,7 +15,7 @@ export async function reportByTabulation(
   viewer: Actor,
   raw: ByTabulationInput,
 ) {
-  const f = scopeFilter(viewer, parseOrThrow(ByTabulationInput, raw));
+  const f = await scopeFilter(ctx, viewer, parseOrThrow(ByTabulationInput, raw));
   const rows = await reportTx(
     ctx.sql,
     (sql) => sql`select x.tabulation_id, x.status, x.n, t.name

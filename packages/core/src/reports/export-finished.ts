@@ -55,7 +55,7 @@ export async function* exportFinishedCsv(
   viewer: Actor,
   raw: ExportFinishedInput,
 ): AsyncGenerator<Uint8Array> {
-  const input = scopeFilter(viewer, parseOrThrow(ExportFinishedInput, raw));
+  const input = await scopeFilter(ctx, viewer, parseOrThrow(ExportFinishedInput, raw));
   const tz = ctx.config.timezone;
   const excel = input.excel;
   const header = (excel ? HEADER.excel : HEADER.plain).join(excel ? ";" : ",");

@@ -54,6 +54,8 @@ export function exportSelect(f: ParsedFilter & { search?: string }, tz: string, 
     f.operatorId ? `c.operator_id = ${lit(f.operatorId)}::uuid` : null,
     f.tabulationId ? `c.tabulation_id = ${lit(f.tabulationId)}::uuid` : null,
     f.instanceId ? `c.instance_id = ${lit(f.instanceId)}::uuid` : null,
+    f.departmentId ? `c.department_id = ${lit(f.departmentId)}::uuid` : null,
+    f.departmentIds ? `c.department_id in (${f.departmentIds.map((d) => `${lit(d)}::uuid`).join(", ")})` : null,
     search ? `(ct.search_text like ${lit(search)}${digits ? ` or ct.phone like ${lit(digits)}` : ""})` : null,
   ].filter((x) => x !== null);
   return `select concat_ws('${sep}', ${cells.join(", ")}) || E'\\r\\n'

@@ -1,6 +1,6 @@
 import type postgres from "postgres";
 import { z } from "zod";
-import type { Actor } from "../shared/context";
+import type { Actor, CoreContext } from "../shared/context";
 import { DomainError, forbidden } from "../shared/errors";
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -29,6 +29,7 @@ export const ReportFilter = z
     operatorId: z.string().uuid().optional(),
     tabulationId: z.string().uuid().optional(),
     instanceId: z.string().uuid().optional(),
+    departmentId: z.string().uuid().optional(),
   })
   .refine((f) => f.from <= f.to, { path: ["to"], message: "must be on or after from" })
   .refine((f) => daysBetween(f.from, f.to) < MAX_DAYS, {
@@ -36,7 +37,8 @@ export const ReportFilter = z
     message: `period longer than ${MAX_DAYS} days`,
   });
 export type ReportFilter = z.input<typeof ReportFilter>;
-export type ParsedFilter = z.output<typeof ReportFilter>;
+/** `departmentIds`: set by scopeFilter for a supervisor limited to some departments. */
+export type ParsedFilter = z.output<typeof ReportFilter> & { departmentIds?: string[] };
 
 function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
@@ -53,9 +55,23 @@ export function periodDays(f: ParsedFilter): string[] {
 
 /**
  * Isolation rule shared by every report: an OPERATOR's reports are forced to
- * his own conversations; asking for another operator is FORBIDDEN.
+ * his own conversations; asking for another operator is FORBIDDEN. A
+ * supervisor limited to some departments gets only theirs (asking for another
+ * department is FORBIDDEN).
  */
-export function scopeFilter<T extends { operatorId?: string }>(viewer: Actor, f: T): T {
+export async function scopeFilter<T extends { operatorId?: string; departmentId?: string }>(
+  ctx: Pick<CoreContext, "sql">,
+  viewer: Actor,
+  f: T,
+): Promise<T & { departmentIds?: string[] }> {
+  if (viewer.role === "SUPERVISOR") {
+    const rows = await ctx.sql<{ id: string }[]>`
+      select department_id as id from department_members where user_id = ${viewer.id} and role = 'SUPERVISOR'`;
+    if (rows.length === 0) return f;
+    const scope = rows.map((r) => r.id);
+    if (f.departmentId && !scope.includes(f.departmentId)) throw forbidden("This department is not one of yours");
+    return { ...f, departmentIds: scope };
+  }
   if (viewer.role !== "OPERATOR") return f;
   if (f.operatorId && f.operatorId !== viewer.id) throw forbidden("Operators can only see their own numbers");
   return { ...f, operatorId: viewer.id };
@@ -77,9 +93,11 @@ export function periodWhere(sql: postgres.Sql, f: ParsedFilter, tz: string): pos
     ${dimensionWhere(sql, f)}`;
 }
 
-/** Operator, tabulation and instance filters (also applied to open conversations). */
+/** Operator, tabulation, instance and department filters (also applied to open conversations). */
 export function dimensionWhere(sql: postgres.Sql, f: Omit<ParsedFilter, "from" | "to">): postgres.Fragment {
   return sql`${f.operatorId ? sql`and c.operator_id = ${f.operatorId}` : sql``}
+    ${f.departmentId ? sql`and c.department_id = ${f.departmentId}` : sql``}
+    ${f.departmentIds ? sql`and c.department_id = any(${sql.array(f.departmentIds)}::uuid[])` : sql``}
     ${f.tabulationId ? sql`and c.tabulation_id = ${f.tabulationId}` : sql``}
     ${f.instanceId ? sql`and c.instance_id = ${f.instanceId}` : sql``}`;
 }

@@ -17,7 +17,7 @@ const secs = (v: unknown) => (v === null || v === undefined ? null : Math.round(
  * happened). `nextCursor` continues after the last row of the page.
  */
 export async function listFinished(ctx: Pick<CoreContext, "sql" | "config">, viewer: Actor, raw: ListFinishedInput) {
-  const input = scopeFilter(viewer, parseOrThrow(ListFinishedInput, raw));
+  const input = await scopeFilter(ctx, viewer, parseOrThrow(ListFinishedInput, raw));
   const rows = await reportTx(
     ctx.sql,
     (sql) => sql`select c.id, c.status::text as status, c.closed_at::text as cursor_at,

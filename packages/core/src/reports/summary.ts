@@ -22,7 +22,7 @@ const round = (v: unknown) => (v === null || v === undefined ? null : Math.round
  * are reported apart in `expired`. WAITING/OPEN are counted as they are now.
  */
 export async function reportSummary(ctx: Pick<CoreContext, "sql" | "config">, viewer: Actor, raw: SummaryInput) {
-  const f = scopeFilter(viewer, parseOrThrow(SummaryInput, raw));
+  const f = await scopeFilter(ctx, viewer, parseOrThrow(SummaryInput, raw));
   const tz = ctx.config.timezone;
   const days = periodDays(f);
   // Two backends (cores) at once: the CLOSED figures (one index-only scan, four exact percentiles, i.e. four

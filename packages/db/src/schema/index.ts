@@ -1,5 +1,6 @@
 export * from "./auth";
 export * from "./campaigns";
+export * from "./departments";
 export * from "./enums";
 export * from "./messaging";
 export * from "./runtime";

@@ -12,6 +12,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { users } from "./auth";
+import { departments } from "./departments";
 import { conversationStatus, messageDirection, messageStatus, providerKind } from "./enums";
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -61,6 +62,18 @@ export const contactIdentities = pgTable(
   ],
 );
 
+/** A number's first-contact routing (core/routing validates it). */
+export type InstanceRouting =
+  | { mode: "GLOBAL" }
+  | { mode: "DEPARTMENT"; departmentId: string }
+  | {
+      mode: "MENU";
+      greeting: string;
+      options: Array<{ title: string; departmentId: string }>;
+      fallbackDepartmentId: string;
+      timeoutMinutes: number;
+    };
+
 export const serviceInstances = pgTable(
   "service_instances",
   {
@@ -79,6 +92,8 @@ export const serviceInstances = pgTable(
     /** Cross-worker send pacing: the earliest time the next send may start (GCRA). */
     nextSendAt: tz("next_send_at").notNull().defaultNow(),
     active: boolean("active").notNull().default(true),
+    /** How new conversations are routed: global queue (null), one department, or a menu. */
+    routing: jsonb("routing").$type<InstanceRouting>(),
     createdAt: tz("created_at").notNull().defaultNow(),
     updatedAt: tz("updated_at").notNull().defaultNow(),
   },
@@ -122,6 +137,17 @@ export const conversations = pgTable(
     lastMessageAt: tz("last_message_at"),
     closedAt: tz("closed_at"),
     closedById: uuid("closed_by_id").references(() => users.id),
+    /** Its team; null: the global queue. */
+    departmentId: uuid("department_id").references(() => departments.id),
+    /** 'MENU' while the customer has not chosen a department yet: not assignable meanwhile. */
+    routingState: text("routing_state").$type<"MENU">(),
+    routingAskedAt: tz("routing_asked_at"),
+    routingAttempts: integer("routing_attempts").notNull().default(0),
+    /** The out-of-hours message was sent (once per conversation). */
+    outOfHoursNotifiedAt: tz("out_of_hours_notified_at"),
+    csatAskedAt: tz("csat_asked_at"),
+    csatScore: integer("csat_score"),
+    csatAnsweredAt: tz("csat_answered_at"),
     /*
      * The four report times in whole seconds (rounded), kept by Postgres on every write so reports read
      * them from the covering indexes below instead of computing them. Definitions: docs/metrics.md.
@@ -140,6 +166,13 @@ export const conversations = pgTable(
       .on(t.contactId, t.instanceId)
       .where(sql`${t.status} in ('WAITING', 'OPEN')`),
     index("conversations_queue_idx").on(t.queuedAt).where(sql`${t.status} = 'WAITING'`),
+    /** Per-department queues (null: the global one), drained oldest first. */
+    index("conversations_department_queue_idx")
+      .on(t.departmentId, t.queuedAt, t.id)
+      .where(sql`${t.status} = 'WAITING'`),
+    /** Menus waiting for an answer, for the timeout sweep. */
+    index("conversations_routing_idx").on(t.routingAskedAt).where(sql`${t.routingState} is not null`),
+    index("conversations_department_idx").on(t.departmentId, t.closedAt),
     index("conversations_operator_idx").on(t.operatorId, t.status),
     /*
      * conversations_active_idx (status) INCLUDE (operator_id, instance_id), partial on WAITING and OPEN, is
