@@ -8,6 +8,7 @@ import { instancesRouter } from "./routers/instances";
 import { messagesRouter } from "./routers/messages";
 import { presenceRouter } from "./routers/presence";
 import { reportsRouter } from "./routers/reports";
+import { settingsRouter } from "./routers/settings";
 import { tabulationsRouter } from "./routers/tabulations";
 import { templatesRouter } from "./routers/templates";
 import { usersRouter } from "./routers/users";
@@ -27,6 +28,7 @@ export const appRouter = router({
   campaigns: campaignsRouter,
   instances: instancesRouter,
   departments: departmentsRouter,
+  settings: settingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -96,4 +96,6 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "messages.sendContact": "user",
   "messages.react": "user",
   "conversations.typing": "user",
+  "settings.get": "staff",
+  "settings.update": "admin",
 };

@@ -91,6 +91,7 @@ export * from "./reports/finished-query";
 export * from "./reports/list-finished";
 export * from "./reports/metrics";
 export * from "./reports/summary";
+export * from "./settings/app-settings";
 export * from "./shared/context";
 export * from "./shared/crash-guard";
 export * from "./shared/create-context";

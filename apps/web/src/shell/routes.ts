@@ -97,6 +97,13 @@ export const ROUTES: RouteDef[] = [
     roles: ADMIN,
     page: lazy(() => import("../pages/admin/campaigns-page")),
   },
+  {
+    path: "/admin/configuracoes",
+    label: "Configurações",
+    group: "Administração",
+    roles: ADMIN,
+    page: lazy(() => import("../pages/admin/settings-page")),
+  },
 ];
 
 export const ACCOUNT_PATH = "/conta";

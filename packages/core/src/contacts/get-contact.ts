@@ -1,16 +1,17 @@
 import { contacts, conversations } from "@elsehu/db";
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { readableBy } from "../conversations/access";
 import type { Actor, CoreContext } from "../shared/context";
 import { forbidden, notFound } from "../shared/errors";
 import { publicContact } from "./shape";
 
 /**
  * A contact with a summary of its conversations. Staff see every contact; an
- * operator only contacts of conversations assigned to him, and only those
- * conversations in the summary (he never sees another operator's).
+ * operator only contacts of conversations he may read (`readableBy`: his own,
+ * and the customer's history when it is on), and only those in the summary.
  */
 export async function getContact(ctx: Pick<CoreContext, "db">, viewer: Actor, id: string) {
-  const mine: SQL | undefined = viewer.role === "OPERATOR" ? eq(conversations.operatorId, viewer.id) : undefined;
+  const mine = readableBy(viewer);
   const [row] = await ctx.db.select().from(contacts).where(eq(contacts.id, id));
   if (!row) {
     if (viewer.role === "OPERATOR") throw forbidden("You can only read contacts of your conversations");

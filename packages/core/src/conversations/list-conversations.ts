@@ -2,7 +2,7 @@ import { contacts, conversations, users } from "@elsehu/db";
 import { and, desc, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, CoreContext } from "../shared/context";
-import { readableBy } from "./access";
+import { readableBy, withoutOthersNotes } from "./access";
 import { conversationColumns, shapeConversation } from "./shape";
 
 const Status = z.enum(["WAITING", "OPEN", "CLOSED", "EXPIRED"]);
@@ -65,7 +65,7 @@ export async function listConversations(ctx: Pick<CoreContext, "db">, viewer: Ac
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(shapeConversation),
+    items: page.map((r) => withoutOthersNotes(viewer, shapeConversation(r))),
     nextCursor: rows.length > input.limit && last ? last.conversation.id : null,
   };
 }

@@ -5,7 +5,7 @@ import { addJob } from "../jobs/add-job";
 import { MARK_READ_JOB } from "../messages/mark-read-at-provider";
 import type { Actor, CoreContext } from "../shared/context";
 import { forbidden, notFound } from "../shared/errors";
-import { isStaff, lockForAction, readableBy } from "./access";
+import { isStaff, lockForAction, readableBy, withoutOthersNotes } from "./access";
 import { conversationColumns, shapeConversation } from "./shape";
 
 const base = (ctx: Pick<CoreContext, "db">) =>
@@ -18,7 +18,7 @@ const base = (ctx: Pick<CoreContext, "db">) =>
 /** One conversation, if `viewer` may read it (FORBIDDEN when it exists but is someone else's). */
 export async function getConversation(ctx: Pick<CoreContext, "db">, viewer: Actor, id: string) {
   const [row] = await base(ctx).where(and(eq(conversations.id, id), readableBy(viewer)));
-  if (row) return shapeConversation(row);
+  if (row) return withoutOthersNotes(viewer, shapeConversation(row));
   const [exists] = await ctx.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, id));
   throw exists ? forbidden("This conversation is not yours") : notFound("Conversation");
 }

@@ -9,7 +9,12 @@ export type StoredEvent = {
   createdAt: Date;
 };
 
-/** Whether `viewer` may receive `event`. The single rule every subscription goes through. */
+/**
+ * Whether `viewer` may receive `event`. The single rule every subscription goes
+ * through. Conversation and message events are addressed to the conversation's
+ * operator (USER) or staff: an operator reading a customer's history
+ * (`conversations/access.ts`) reads it through queries, never through events.
+ */
 export function canSee(viewer: Actor, event: StoredEvent): boolean {
   if (event.audience === "ALL") return true;
   if (viewer.role === "ADMIN" || viewer.role === "SUPERVISOR") return true;

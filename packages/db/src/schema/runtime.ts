@@ -48,3 +48,14 @@ export const workerHeartbeats = pgTable("worker_heartbeats", {
   workerId: text("worker_id").primaryKey(),
   heartbeatAt: tz("heartbeat_at").notNull().defaultNow(),
 });
+
+/**
+ * App settings an admin changes from the console (not deployment settings, which
+ * are environment variables). One row per key; a missing row means the default.
+ */
+export const appSettings = pgTable("app_settings", {
+  key: text("key").primaryKey(),
+  value: jsonb("value").$type<unknown>().notNull(),
+  updatedAt: tz("updated_at").notNull().defaultNow(),
+  updatedById: uuid("updated_by_id").references(() => users.id, { onDelete: "set null" }),
+});
