@@ -6,11 +6,15 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { apiOptionsFromEnv, createLogger, loadApiEnv, startApi } from "@elsehu/api";
+import { apiOptionsFromEnv, createLogger, loadApiEnv, loadDotEnvFile, startApi } from "@elsehu/api";
 import { coreConfigFromEnv, resolveDatabase, survivesDatabaseOutages } from "@elsehu/core";
 import { migrate } from "@elsehu/db";
 import { loadWorkerEnv, startWorker, workerOptionsFromEnv } from "@elsehu/worker";
 import { seed } from "./seed-lib";
+
+/** Said at start when ADMIN_PASSWORD has no effect, so nobody believes it changed the password. */
+export const ADMIN_PASSWORD_IGNORED = (email: string) =>
+  `ADMIN_PASSWORD is ignored: the admin ${email} already exists. To change a password: npx -y pnpm@10.34.8 user:set-password ${email}`;
 
 /** The console is served from apps/web/dist: build it once if it is missing. */
 function ensureWebBuilt(dist: string) {
@@ -26,6 +30,8 @@ function ensureWebBuilt(dist: string) {
 }
 
 export async function runAll(opts: { buildWeb: boolean }) {
+  const fromFile = loadDotEnvFile();
+  if (fromFile.length > 0) console.log(`Settings from .env: ${fromFile.join(", ")}`);
   const env = loadApiEnv();
   const webDist = env.WEB_DIST ?? resolve("apps/web/dist");
   if (opts.buildWeb) ensureWebBuilt(webDist);
@@ -43,6 +49,7 @@ export async function runAll(opts: { buildWeb: boolean }) {
   console.log(`\nElsehu Atendimento is running at ${url}`);
   console.log(`Admin: ${env.ADMIN_EMAIL}`);
   if (seeded.generatedPassword) console.log(`Generated admin password (shown once): ${seeded.generatedPassword}`);
+  if (!seeded.created && env.ADMIN_PASSWORD) console.log(ADMIN_PASSWORD_IGNORED(env.ADMIN_EMAIL));
   console.log(db.stop ? "Database: embedded Postgres under ./.data/pg" : "Database: DATABASE_URL");
   const shutdown = async () => {
     await api.close();

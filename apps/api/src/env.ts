@@ -1,4 +1,4 @@
-import { commonEnv, duration, parseEnv } from "@elsehu/core";
+import { commonEnv, duration, loadDotEnv, parseEnv } from "@elsehu/core";
 import { z } from "zod";
 import { parseTrustProxy } from "./http/trust-proxy";
 
@@ -46,3 +46,6 @@ export const apiEnvSchema = commonEnv.extend({
 export type ApiEnv = z.infer<typeof apiEnvSchema>;
 
 export const loadApiEnv = (source: NodeJS.ProcessEnv = process.env): ApiEnv => parseEnv(apiEnvSchema, source);
+
+/** Entry points call this first: `.env` (working directory) fills what the real environment does not set. */
+export const loadDotEnvFile = (file = ".env"): string[] => loadDotEnv(process.env, file);

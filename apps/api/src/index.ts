@@ -1,4 +1,4 @@
-export { type ApiEnv, apiEnvSchema, loadApiEnv } from "./env";
+export { type ApiEnv, apiEnvSchema, loadApiEnv, loadDotEnvFile } from "./env";
 export { createLogger, REDACT } from "./logger";
 export { apiOptionsFromEnv } from "./options";
 export type { AppRouter } from "./router";

@@ -1,12 +1,13 @@
 import { coreConfigFromEnv, resolveDatabase, survivesDatabaseOutages } from "@elsehu/core";
 import { migrate } from "@elsehu/db";
-import { loadApiEnv } from "./env";
+import { loadApiEnv, loadDotEnvFile } from "./env";
 import { createLogger } from "./logger";
 import { apiOptionsFromEnv } from "./options";
 import { startApi } from "./server";
 
 /** Entry point of a production API process (`node --import tsx apps/api/src/main.ts`). */
 async function main() {
+  loadDotEnvFile();
   const env = loadApiEnv();
   // Resolve every setting before touching the database, so bad config fails fast and names the variable.
   const config = coreConfigFromEnv(env);

@@ -1,4 +1,4 @@
-import { commonEnv, parseEnv } from "@elsehu/core";
+import { commonEnv, loadDotEnv, parseEnv } from "@elsehu/core";
 import { z } from "zod";
 
 export const workerEnvSchema = commonEnv.extend({
@@ -11,3 +11,6 @@ export const workerEnvSchema = commonEnv.extend({
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
 export const loadWorkerEnv = (source: NodeJS.ProcessEnv = process.env): WorkerEnv => parseEnv(workerEnvSchema, source);
+
+/** Entry points call this first: `.env` (working directory) fills what the real environment does not set. */
+export const loadDotEnvFile = (file = ".env"): string[] => loadDotEnv(process.env, file);

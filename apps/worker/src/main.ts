@@ -1,11 +1,12 @@
 import { coreConfigFromEnv, resolveDatabase, survivesDatabaseOutages } from "@elsehu/core";
 import { migrate } from "@elsehu/db";
 import pino from "pino";
-import { loadWorkerEnv } from "./env";
+import { loadDotEnvFile, loadWorkerEnv } from "./env";
 import { workerOptionsFromEnv } from "./options";
 import { startWorker } from "./worker";
 
 async function main() {
+  loadDotEnvFile();
   const env = loadWorkerEnv();
   // Resolve every setting before touching the database, so bad config fails fast and names the variable.
   const config = coreConfigFromEnv(env);
