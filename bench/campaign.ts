@@ -118,6 +118,7 @@ async function main() {
     conversationTtlSeconds: 86400,
     defaultRegion: "BR",
     timezone: "America/Sao_Paulo",
+    allowPrivateProviderUrls: true,
   };
   const database_ = connect(url, { max: 6 });
   const core = createCoreContext(database_, log, config);

@@ -171,6 +171,7 @@ async function main() {
     conversationTtlSeconds: 86400,
     defaultRegion: "BR",
     timezone: "America/Sao_Paulo",
+    allowPrivateProviderUrls: true,
   };
   const api = await startApi({
     databaseUrl: clone.url,

@@ -28,4 +28,5 @@ export const benchConfig = () => ({
   conversationTtlSeconds: 24 * 3600,
   defaultRegion: "BR",
   timezone: "America/Sao_Paulo",
+  allowPrivateProviderUrls: true,
 });

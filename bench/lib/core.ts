@@ -19,6 +19,8 @@ export function benchConfig(over: Partial<CoreConfig> = {}): CoreConfig {
     conversationTtlSeconds: 24 * 3600,
     defaultRegion: "BR",
     timezone: "America/Sao_Paulo",
+    // Benchmarks talk to the simulator on 127.0.0.1.
+    allowPrivateProviderUrls: true,
     ...over,
   };
 }

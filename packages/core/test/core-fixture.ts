@@ -40,6 +40,8 @@ export async function startCoreFixture(name: string): Promise<CoreFixture> {
     conversationTtlSeconds: 86400,
     defaultRegion: "BR",
     timezone: "America/Sao_Paulo",
+    // The fixture's numbers point at local test servers.
+    allowPrivateProviderUrls: true,
   });
   const user = await createUser(core, null, {
     name: "Admin",

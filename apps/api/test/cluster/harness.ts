@@ -162,6 +162,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     conversationTtlSeconds: 24 * 3600,
     defaultRegion: "BR",
     timezone: "America/Sao_Paulo",
+    allowPrivateProviderUrls: true,
   };
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -180,6 +181,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     WORKER_CONCURRENCY: "4",
     PRESENCE_GRACE: "5",
     DB_POOL_MAX: "6",
+    // The simulator listens on 127.0.0.1.
+    ALLOW_PRIVATE_PROVIDER_URLS: "true",
     ...opts.env,
   };
   const sim = await startSimulator({ autoStatuses: false, ...opts.simulator });
