@@ -99,6 +99,7 @@ export * from "./shared/create-context";
 export * from "./shared/crypto";
 export * from "./shared/errors";
 export * from "./shared/pg";
+export * from "./shared/reasons";
 export * from "./shared/sql-arrays";
 export * from "./shared/through-outage";
 export * from "./storage/files";

@@ -12,15 +12,16 @@ const STATUS = { VALIDATION: 400, NOT_FOUND: 404, PRECONDITION_FAILED: 409, CONF
 async function signedIn(c: Context<AppEnv>, deps: ApiDeps, roles: SessionUser["role"][]) {
   const token = tokenFromRequest(c);
   const { user } = token ? await deps.core.auth.validateSession(token) : { user: null };
-  if (!user) return { error: c.json({ error: "Faça login" }, 401) };
-  if (!roles.includes(user.role)) return { error: c.json({ error: "Seu perfil não permite esta ação" }, 403) };
+  if (!user) return { error: c.json({ error: "Sign in first", reason: "SIGN_IN_REQUIRED" }, 401) };
+  if (!roles.includes(user.role))
+    return { error: c.json({ error: "Your role cannot do this", reason: "ROLE_FORBIDDEN" }, 403) };
   return { user: { id: user.id, role: user.role, name: user.name } };
 }
 
 function domainError(c: Context<AppEnv>, err: unknown) {
   if (!(err instanceof DomainError)) throw err;
   const status = err.details.tooLarge ? 413 : (STATUS[err.code as keyof typeof STATUS] ?? 400);
-  return c.json({ error: err.message, code: err.code, details: err.details }, status);
+  return c.json({ error: err.message, code: err.code, reason: err.reason, details: err.details }, status);
 }
 
 const UploadQuery = z.object({
@@ -39,13 +40,14 @@ export function registerCampaignFiles(app: Hono<AppEnv>, deps: ApiDeps, maxBytes
     if (auth.error) return auth.error;
     const query = UploadQuery.safeParse(c.req.query());
     if (!query.success) {
-      return c.json({ error: query.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") }, 400);
+      const error = query.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      return c.json({ error, reason: "INVALID_INPUT", details: { field: query.error.issues[0]?.path.join(".") } }, 400);
     }
     // Refuse before reading a byte when the client declares the size.
     const declared = Number(c.req.header("content-length") ?? "0");
     if (declared > maxBytes) return c.json({ error: `Arquivo maior que ${maxBytes} bytes` }, 413);
     const body = c.req.raw.body;
-    if (!body) return c.json({ error: "file: corpo vazio" }, 400);
+    if (!body) return c.json({ error: "file: corpo vazio", reason: "FILE_REQUIRED" }, 400);
     try {
       const result = await importCampaignCsv(deps.core, auth.user, {
         ...query.data,

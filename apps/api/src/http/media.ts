@@ -42,8 +42,10 @@ export function registerMedia(app: Hono<AppEnv>, deps: ApiDeps): void {
         },
       });
     } catch (err) {
-      if (err instanceof DomainError && err.code === "FORBIDDEN") return c.json({ error: err.message }, 403);
-      if (err instanceof DomainError && err.code === "NOT_FOUND") return c.json({ error: err.message }, 404);
+      if (err instanceof DomainError && err.code === "FORBIDDEN")
+        return c.json({ error: err.message, reason: err.reason }, 403);
+      if (err instanceof DomainError && err.code === "NOT_FOUND")
+        return c.json({ error: err.message, reason: err.reason }, 404);
       throw err;
     }
   });

@@ -33,7 +33,10 @@ export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps) {
       first = await chunks.next();
     } catch (err) {
       if (err instanceof DomainError && err.code in STATUS) {
-        return c.json({ error: err.message, details: err.details }, STATUS[err.code as keyof typeof STATUS]);
+        return c.json(
+          { error: err.message, reason: err.reason, details: err.details },
+          STATUS[err.code as keyof typeof STATUS],
+        );
       }
       throw err;
     }

@@ -31,7 +31,7 @@ function firstFilePart(body: Readable, contentType: string, maxBytes: number) {
     const bb = busboy({ headers: { "content-type": contentType }, limits: { files: 1, fileSize: maxBytes + 1 } });
     bb.on("file", (_field, file, info) => resolve({ file, fileName: info.filename || "contatos.csv" }));
     bb.on("error", reject);
-    bb.on("close", () => reject(new DomainError("VALIDATION", "file: the multipart body has no file part")));
+    bb.on("close", () => reject(new DomainError("FILE_REQUIRED", "file: the multipart body has no file part")));
     body.pipe(bb);
   });
 }
@@ -71,7 +71,7 @@ export function mountUploads(app: Hono<AppEnv>, deps: ApiDeps, opts: { uploadLim
       return c.json({ importId: row.id, fileName: row.fileName, size: stored.size }, 201);
     } catch (err) {
       if (err instanceof TooLargeError) return tooLarge(c);
-      if (err instanceof DomainError) return c.json({ error: err.message }, 400);
+      if (err instanceof DomainError) return c.json({ error: err.message, reason: err.reason }, 400);
       throw err;
     }
   });

@@ -1,4 +1,5 @@
 import {
+  DomainError,
   ListMessagesInput,
   listMessages,
   queueContactMessage,
@@ -13,7 +14,6 @@ import {
   SendTemplateInput,
   SendTextInput,
 } from "@elsehu/core";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { router, userProcedure } from "../trpc/init";
 
@@ -72,7 +72,7 @@ export const messagesRouter = router({
    */
   sendMedia: userProcedure.input(z.instanceof(FormData)).mutation(async ({ ctx, input }) => {
     const file = input.get("file");
-    if (!(file instanceof File)) throw new TRPCError({ code: "BAD_REQUEST", message: "file: required" });
+    if (!(file instanceof File)) throw new DomainError("FILE_REQUIRED", "file: required", { field: "file" });
     const row = await queueMediaMessage(
       ctx.core,
       ctx.user,

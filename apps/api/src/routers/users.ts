@@ -1,6 +1,7 @@
 import {
   CreateUserInput,
   createUser,
+  DomainError,
   getUser,
   ListUsersInput,
   listUsers,
@@ -9,7 +10,6 @@ import {
   UpdateUserInput,
   updateUser,
 } from "@elsehu/core";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { adminProcedure, router, userProcedure } from "../trpc/init";
 
@@ -25,7 +25,7 @@ export const usersRouter = router({
 
   get: userProcedure.input(z.object({ id: z.string().uuid() })).query(({ ctx, input }) => {
     if (ctx.user.role === "OPERATOR" && input.id !== ctx.user.id) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "Operators can only read their own profile" });
+      throw new DomainError("NOT_OWN_PROFILE", "Operators can only read their own profile");
     }
     return getUser(ctx.core, input.id);
   }),

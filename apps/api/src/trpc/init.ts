@@ -3,6 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Context } from "./context";
 import { databaseUnavailable } from "./db-unavailable";
+import { errorData } from "./error-data";
 
 const CODES = {
   NOT_FOUND: "NOT_FOUND",
@@ -18,20 +19,10 @@ const CODES = {
 const t = initTRPC.context<Context>().create({
   // Subscriptions only over the WebSocket (see http/no-http-subscriptions.ts); this is the second lock.
   sse: { enabled: false },
+  // One formatter for every path (fast HTTP path, tRPC's fetch adapter, WebSocket): see error-data.ts.
   errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    const zod =
-      cause instanceof ZodError ? cause.issues.map((i) => ({ path: i.path.join("."), message: i.message })) : null;
-    return {
-      ...shape,
-      message: zod ? zod.map((z) => `${z.path || "input"}: ${z.message}`).join("; ") : shape.message,
-      data: {
-        ...shape.data,
-        stack: undefined,
-        zodIssues: zod,
-        details: cause instanceof DomainError ? cause.details : undefined,
-      },
-    };
+    const { message, ...data } = errorData(error, shape.message);
+    return { ...shape, message, data: { ...shape.data, stack: undefined, ...data } };
   },
 });
 
@@ -82,12 +73,12 @@ type Role = "ADMIN" | "SUPERVISOR" | "OPERATOR";
 function requireRole(...roles: Role[]) {
   return base.use(({ ctx, next, type }) => {
     const { user, session } = ctx;
-    if (!user || !session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+    if (!user || !session) throw new DomainError("SIGN_IN_REQUIRED", "Sign in first");
     // Cookies are sent by browsers on cross-site requests: refuse mutations from foreign origins.
     if (type === "mutation" && ctx.authVia === "cookie" && !sameOrigin(ctx)) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "Cross-site request refused" });
+      throw new DomainError("CROSS_SITE_REFUSED", "Cross-site request refused");
     }
-    if (!roles.includes(user.role)) throw new TRPCError({ code: "FORBIDDEN", message: "Your role cannot do this" });
+    if (!roles.includes(user.role)) throw new DomainError("ROLE_FORBIDDEN", "Your role cannot do this");
     // A subscription outlives its request: only a tracked socket is ended with its session.
     if (type === "subscription" && ctx.authVia !== "ws") {
       throw new TRPCError({

@@ -1,9 +1,14 @@
+import type { DetailsOf, Reason } from "@elsehu/core";
 import { isApiError } from "./api";
+
+/** One input problem as the API sends it (zod's code and bounds). */
+type InputIssue = { path: string; message: string; code?: string; minimum?: number; maximum?: number };
 
 type ErrorData = {
   code?: string;
-  zodIssues?: Array<{ path: string; message: string }> | null;
-  details?: { retryAfterSeconds?: number; field?: string; reason?: string } | null;
+  reason?: Reason;
+  zodIssues?: InputIssue[] | null;
+  details?: Record<string, unknown> | null;
 };
 
 const KIND: Record<string, string> = {
@@ -11,50 +16,11 @@ const KIND: Record<string, string> = {
   audio: "um áudio",
   video: "um vídeo",
   document: "um documento",
+  csv: "o arquivo",
+  file: "o arquivo",
 };
 
-/** Server messages (English) that operators see often, in pt-BR. Checked by substring. */
-const KNOWN: Array<[RegExp, string | ((m: RegExpMatchArray) => string)]> = [
-  [/Invalid email or password/i, "E-mail ou senha inválidos."],
-  [/account is deactivated/i, "Esta conta está desativada. Fale com um administrador."],
-  [/Try again in (\d+) seconds/i, (m) => `Muitas tentativas. Tente novamente em ${m[1]} segundos.`],
-  [/user with email .* already exists/i, "Já existe um usuário com este e-mail."],
-  [/tabulation named .* already exists/i, "Já existe uma tabulação com este nome."],
-  [
-    /Connect to the console before changing your status/i,
-    "Conecte-se ao console antes de mudar o status (recarregue a página).",
-  ],
-  [/already with this operator/i, "A conversa já está com este operador."],
-  [/already in the queue/i, "A conversa já está na fila."],
-  [
-    /at capacity|over capacity|is full/i,
-    "O operador está no limite de atendimentos. Marque “Forçar” ou escolha outro.",
-  ],
-  [/is not online|not online/i, "O operador não está online."],
-  [/already has an active conversation/i, "O cliente já tem outra conversa ativa neste número."],
-  [/tabulationId: unknown or inactive/i, "Escolha uma tabulação ativa."],
-  [
-    /cannot be (closed|transferred)|only finished ones reopen/i,
-    "A conversa mudou de situação. Atualize a tela e tente de novo.",
-  ],
-  [/last active admin/i, "O último administrador ativo não pode ser desativado nem deixar de ser administrador."],
-  [/Outside the 24-hour customer window/i, "Fora da janela de 24 horas: envie um modelo."],
-  [/file: type (\S+) cannot be sent/i, (m) => `O WhatsApp não aceita arquivos do tipo ${m[1]}.`],
-  [
-    /file: an? (\w+) can have at most (\d+) MB/i,
-    (m) => `Arquivo grande demais: ${KIND[m[1] ?? ""] ?? "o arquivo"} pode ter no máximo ${m[2]} MB.`,
-  ],
-  [/file: required/i, "Escolha um arquivo para enviar."],
-  [/This WhatsApp number is deactivated/i, "Este número de WhatsApp está desativado."],
-  [/phone: a contact with (\S+) already exists/i, (m) => `Já existe um contato com o telefone ${m[1]}.`],
-  [/phone: another contact already has/i, "Outro contato já usa este telefone."],
-  [/phone: ".*" is not a valid phone number/i, "Telefone inválido. Use DDD e número, ex.: (11) 98765-4321."],
-  [/already uses this phone number id/i, "Outro número já usa este Phone number ID."],
-  [/^Evolution: (.*)/, (m) => `A Evolution API respondeu: ${m[1]}`],
-  [/already started/i, "Esta importação já foi iniciada."],
-  [/current password is wrong/i, "A senha atual está incorreta."],
-  [/at least 8 characters/i, "A senha precisa ter pelo menos 8 caracteres."],
-];
+const CAMPAIGN_VERB: Record<string, string> = { pause: "pausar", resume: "retomar", cancel: "cancelar" };
 
 const FIELD_NAMES: Record<string, string> = {
   email: "E-mail",
@@ -74,56 +40,139 @@ const FIELD_NAMES: Record<string, string> = {
   "meta.language": "Idioma",
   pacePerMinute: "Mensagens por minuto",
   "audience.tags": "Etiquetas",
+  file: "Arquivo",
+  phone: "Telefone",
 };
 
-const BY_CODE: Record<string, string> = {
-  UNAUTHORIZED: "Sua sessão terminou. Entre novamente.",
-  FORBIDDEN: "Seu perfil não tem permissão para esta ação.",
-  NOT_FOUND: "O item não foi encontrado. Ele pode ter sido removido; atualize a lista.",
-  CONFLICT: "Este registro já existe.",
-  PRECONDITION_FAILED: "Esta ação não é permitida no estado atual.",
-  TOO_MANY_REQUESTS: "Muitas solicitações. Aguarde alguns segundos e tente de novo.",
-  PAYLOAD_TOO_LARGE: "O arquivo ou conteúdo enviado é grande demais.",
-  SERVICE_UNAVAILABLE: "O serviço do WhatsApp não respondeu. Tente de novo em instantes.",
-  INTERNAL_SERVER_ERROR: "Erro inesperado no servidor. Tente de novo; se persistir, avise o suporte.",
-};
+const vars = (names: readonly string[] | undefined) => (names ?? []).map((v) => `{{${v}}}`).join(", ");
+/** "preencha {{2}}; o modelo não tem {{x}}": the non-empty lists, each after its label. */
+const parts = (...lists: Array<[readonly string[] | undefined, string]>) =>
+  lists
+    .filter(([names]) => names?.length)
+    .map(([names, label]) => `${label} ${vars(names)}`)
+    .join("; ");
 
-/** Accents or common Portuguese words: the server wrote this message for the console. */
-const PT_BR = /[ãõçáéíóúâêô]|\b(não|modelo|campanha|variáve|Informe|Só|Instância)\b/i;
-
-function known(message: string): string | undefined {
-  for (const [re, out] of KNOWN) {
-    const m = message.match(re);
-    if (m) return typeof out === "string" ? out : out(m);
+/** What is wrong with one input, in pt-BR, from zod's issue code (never from its English message). */
+function issueText(i: InputIssue): string {
+  const field = FIELD_NAMES[i.path] ?? (i.path || "Dados");
+  if (i.code === "too_small" && i.minimum !== undefined) {
+    return i.minimum <= 1 ? `${field}: obrigatório.` : `${field}: precisa ter pelo menos ${i.minimum} caracteres.`;
   }
-  return undefined;
+  if (i.code === "too_big" && i.maximum !== undefined) return `${field}: no máximo ${i.maximum} caracteres.`;
+  if (i.code === "invalid_format" && i.path === "email") return `${field}: e-mail inválido.`;
+  return `${field}: valor inválido.`;
+}
+
+type Text<R extends Reason> = string | ((details: DetailsOf<R>, issues: InputIssue[]) => string);
+
+/**
+ * The console's text for every reason the API can send (core's `reasons.ts`).
+ * A `Record` over the union: a new reason without text fails the typecheck,
+ * and apps/web/test/error-texts.test.ts checks none is blank.
+ */
+export const REASON_TEXT: { [R in Reason]: Text<R> } = {
+  NOT_FOUND: "O item não foi encontrado. Ele pode ter sido removido; atualize a lista.",
+  FORBIDDEN: "Seu perfil não tem permissão para esta ação.",
+  INVALID_INPUT: (d, issues) =>
+    issues.length > 0
+      ? issues.map(issueText).join(" ")
+      : d.field
+        ? `${FIELD_NAMES[d.field] ?? d.field}: valor inválido.`
+        : "Confira os campos destacados e tente de novo.",
+  SIGN_IN_REQUIRED: "Sua sessão terminou. Entre novamente.",
+  INVALID_CREDENTIALS: "E-mail ou senha inválidos.",
+  ACCOUNT_DEACTIVATED: "Esta conta está desativada. Fale com um administrador.",
+  LOGIN_THROTTLED: (d) => `Muitas tentativas. Tente novamente em ${d.retryAfterSeconds} segundos.`,
+  ROLE_FORBIDDEN: "Seu perfil não tem permissão para esta ação.",
+  CROSS_SITE_REFUSED: "Pedido recusado: abra o console pelo endereço oficial e tente de novo.",
+  WRONG_CURRENT_PASSWORD: "A senha atual está incorreta.",
+  EMAIL_TAKEN: "Já existe um usuário com este e-mail.",
+  LAST_ADMIN: "O último administrador ativo não pode ser desativado nem deixar de ser administrador.",
+  NOT_OWN_PROFILE: "Operadores só podem ver o próprio perfil.",
+  CONSOLE_NOT_CONNECTED: "Conecte-se ao console antes de mudar o status (recarregue a página).",
+  CONVERSATION_NOT_YOURS: "Esta conversa não está com você.",
+  CONVERSATION_NOT_OPEN: "Esta conversa não está aberta para você.",
+  CONVERSATION_CLOSED: "Esta conversa já foi encerrada.",
+  CONVERSATION_STATE_CHANGED: "A conversa mudou de situação. Atualize a tela e tente de novo.",
+  CONTACT_HAS_ACTIVE_CONVERSATION: "O cliente já tem outra conversa ativa neste número.",
+  ALREADY_WITH_OPERATOR: "A conversa já está com este operador.",
+  ALREADY_IN_QUEUE: "A conversa já está na fila.",
+  FORCE_NEEDS_STAFF: "Só supervisores podem atribuir acima do limite.",
+  OPERATOR_NOT_ACTIVE: "Escolha um operador ativo.",
+  OPERATOR_OFFLINE: "O operador não está online.",
+  OPERATOR_AT_CAPACITY: "O operador está no limite de atendimentos. Marque “Forçar” ou escolha outro.",
+  TABULATION_INACTIVE: "Escolha uma tabulação ativa.",
+  TABULATION_NAME_TAKEN: "Já existe uma tabulação com este nome.",
+  TEMPLATE_REQUIRED: "Fora da janela de 24 horas: envie um modelo.",
+  REPLY_TARGET_INVALID: "A mensagem respondida não é desta conversa.",
+  BODY_TOO_LONG: (d) => `O texto pode ter no máximo ${d.max} caracteres.`,
+  FILE_REQUIRED: "Escolha um arquivo para enviar.",
+  FILE_TYPE_REFUSED: (d) => `O WhatsApp não aceita arquivos do tipo ${d.mimeType}.`,
+  FILE_TOO_LARGE: (d) => `Arquivo grande demais: ${KIND[d.kind] ?? "o arquivo"} pode ter no máximo ${d.maxMb} MB.`,
+  FILE_SIZE_MISMATCH: "O arquivo chegou incompleto. Envie de novo.",
+  TEMPLATE_VALUES_MISSING: (d) =>
+    `Variáveis do modelo: ${parts([d.missing, "preencha"], [d.unknown, "o modelo não tem"])}.`,
+  PHONE_INVALID: "Telefone inválido. Use DDD e número, ex.: (11) 98765-4321.",
+  PHONE_TAKEN: "Já existe um contato com este telefone.",
+  CONTACT_NOT_YOURS: "Você só pode ver contatos das suas conversas.",
+  IMPORT_ALREADY_STARTED: "Esta importação já foi iniciada.",
+  INSTANCE_UNKNOWN: "Número não encontrado.",
+  INSTANCE_DEACTIVATED: "Este número de WhatsApp está desativado.",
+  INSTANCE_HAS_CONVERSATIONS: "Este número tem conversas: desative-o em vez de excluir.",
+  INSTANCE_IN_USE: "Este número é usado por campanhas ou modelos: desative-o em vez de excluir.",
+  INSTANCE_CREDENTIALS_UNREADABLE: (d) => `Credenciais da instância "${d.instance}" ilegíveis.`,
+  PHONE_NUMBER_ID_TAKEN: "Outro número já usa este Phone number ID.",
+  QR_ONLY_EVOLUTION: "Só números Evolution são conectados por QR code.",
+  PROVIDER_REFUSED: (d) => `A Evolution API respondeu: ${d.providerMessage}`,
+  TEMPLATE_UNKNOWN: "Modelo não encontrado.",
+  TEMPLATE_NAME_TAKEN: "Já existe um modelo com este nome.",
+  TEMPLATE_IN_USE: (d) =>
+    d.campaign ? `O modelo está em uso pela campanha "${d.campaign}".` : "O modelo é usado por campanhas.",
+  TEMPLATE_INACTIVE: "O modelo está desativado.",
+  TEMPLATE_OTHER_NUMBER: "O modelo é de outro número.",
+  META_NAME_REQUIRED: "Números Meta só enviam modelos aprovados: informe o nome Meta do modelo.",
+  TEMPLATE_ID_OR_DRAFT: "Escolha um modelo ou escreva um rascunho.",
+  VARIABLES_UNCOVERED: (d) => `Variáveis ${parts([d.missing, "sem origem:"], [d.unknown, "desconhecidas:"])}.`,
+  VARIABLES_MIXED: "Não misture variáveis numeradas ({{1}}) e nomeadas ({{nome}}).",
+  VARIABLES_GAP: (d) => `Variáveis numeradas sem lacunas: falta ${vars(d.missing)}.`,
+  CAMPAIGN_ALREADY_STARTED: "A campanha já foi iniciada.",
+  CAMPAIGN_NO_RECIPIENTS: "A campanha não tem destinatários.",
+  CAMPAIGN_STATUS_REFUSED: (d) => `Não é possível ${CAMPAIGN_VERB[d.action] ?? "alterar"} esta campanha agora.`,
+  CAMPAIGN_NOT_DRAFT: "Só é possível enviar lista a um rascunho.",
+  CAMPAIGN_AUDIENCE_NOT_CSV: "O público desta campanha é um filtro de contatos, não um CSV.",
+  VARIABLE_SOURCE_INVALID: (d) =>
+    `Origem inválida para {{${d.variable}}}: use csv:<coluna>, contact:name|email|phone|custom.<campo> ou text:<valor>.`,
+  VARIABLE_NEEDS_CSV: (d) => `{{${d.variable}}} vem do CSV, mas o público não é um CSV.`,
+  CSV_EMPTY: "Arquivo CSV vazio.",
+  CSV_NO_HEADER: "Arquivo CSV sem cabeçalho.",
+  CSV_COLUMNS_MISSING: (d) => `Colunas ausentes no CSV: ${d.missing.join(", ")}.`,
+  REPORT_NOT_OWN: "Operadores só veem os próprios números.",
+  PROCEDURE_NOT_FOUND: "Esta ação não existe nesta versão do servidor. Recarregue a página.",
+  RATE_LIMITED: "Muitas solicitações. Aguarde alguns segundos e tente de novo.",
+  PAYLOAD_TOO_LARGE: "O arquivo ou conteúdo enviado é grande demais.",
+  SERVICE_UNAVAILABLE: "O serviço não respondeu. Tente de novo em instantes.",
+  DATABASE_UNAVAILABLE: "O servidor está sem banco de dados no momento. Tente de novo em instantes.",
+  INTERNAL: "Erro inesperado no servidor. Tente de novo; se persistir, avise o suporte.",
+};
+
+/** The pt-BR text of a reason, with its details (also for plain HTTP routes, which send `reason` in the body). */
+export function reasonText(reason: Reason, details?: Record<string, unknown> | null, issues?: InputIssue[] | null) {
+  const text = REASON_TEXT[reason] as Text<Reason> | undefined;
+  if (text === undefined) return "Algo deu errado. Tente de novo.";
+  return typeof text === "string" ? text : text((details ?? {}) as DetailsOf<Reason>, issues ?? []);
 }
 
 /** A message an operator can act on, in pt-BR, for any error thrown by the API client. */
 export function errorMessage(err: unknown): string {
   if (!isApiError(err)) return "Algo deu errado. Tente de novo.";
   const data = (err.data ?? undefined) as ErrorData | undefined;
-  const code = data?.code;
-  if (!code) return "Sem conexão com o servidor. Verifique sua rede e tente de novo.";
-  if (code === "TOO_MANY_REQUESTS" && data?.details?.retryAfterSeconds) {
-    return `Muitas tentativas. Tente novamente em ${data.details.retryAfterSeconds} segundos.`;
-  }
-  const text = known(err.message);
-  if (text) return text;
-  // Some core verbs (templates, campaigns) already speak pt-BR to the user: show their sentence.
-  if (PT_BR.test(err.message) && !data?.zodIssues?.length) return err.message;
-  if (code === "BAD_REQUEST" && data?.zodIssues?.length) {
-    return data.zodIssues
-      .map((i) => `${FIELD_NAMES[i.path] ?? (i.path || "Dados")}: ${known(i.message) ?? "valor inválido"}`)
-      .join(" ");
-  }
-  if (code === "BAD_REQUEST") return "Confira os campos destacados e tente de novo.";
-  return BY_CODE[code] ?? "Algo deu errado. Tente de novo.";
+  if (!data?.code) return "Sem conexão com o servidor. Verifique sua rede e tente de novo.";
+  return reasonText(data.reason ?? "INTERNAL", data.details, data.zodIssues);
 }
 
 /** The server refused free text because the 24 h window is closed: only a template can go now. */
 export function needsTemplate(err: unknown): boolean {
   if (!isApiError(err)) return false;
   const data = (err.data ?? undefined) as ErrorData | undefined;
-  return data?.details?.reason === "TEMPLATE_REQUIRED";
+  return data?.reason === "TEMPLATE_REQUIRED";
 }

@@ -27,7 +27,7 @@ export async function login(
   const attempt = await reserveLoginAttempt(ctx, input.email, meta.ip);
   if ("waitSeconds" in attempt) {
     const wait = attempt.waitSeconds;
-    throw new DomainError("RATE_LIMITED", `Too many login attempts. Try again in ${wait} seconds.`, {
+    throw new DomainError("LOGIN_THROTTLED", `Too many login attempts. Try again in ${wait} seconds.`, {
       retryAfterSeconds: wait,
     });
   }
@@ -37,8 +37,8 @@ export async function login(
     .where(eq(sql`lower(${users.email})`, input.email));
   const ok = user ? await verifyPassword(user.passwordHash, input.password) : await dummyCheck(input.password);
   if (ok && user?.active) await markLoginSucceeded(ctx, attempt.attemptId);
-  if (!user || !ok) throw new DomainError("UNAUTHORIZED", "Invalid email or password");
-  if (!user.active) throw new DomainError("UNAUTHORIZED", "This account is deactivated");
+  if (!user || !ok) throw new DomainError("INVALID_CREDENTIALS", "Invalid email or password");
+  if (!user.active) throw new DomainError("ACCOUNT_DEACTIVATED", "This account is deactivated");
   const session = await ctx.auth.createSession(user.id, { ip: meta.ip, userAgent: meta.userAgent });
   return {
     token: session.id,

@@ -63,7 +63,7 @@ export async function changePassword(ctx: CoreContext, userId: string, sessionId
   const [user] = await ctx.db.select().from(users).where(eq(users.id, userId));
   if (!user) throw notFound("User");
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new DomainError("VALIDATION", "The current password is wrong", { field: "currentPassword" });
+    throw new DomainError("WRONG_CURRENT_PASSWORD", "The current password is wrong", { field: "currentPassword" });
   }
   const passwordHash = await hashPassword(input.newPassword);
   await ctx.db.transaction(async (tx) => {

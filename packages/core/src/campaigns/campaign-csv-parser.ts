@@ -17,8 +17,11 @@ export async function* readCampaignCsv(
     for await (const chunk of source) {
       bytes += chunk.byteLength;
       if (bytes > maxBytes) {
-        throw new DomainError("VALIDATION", `Arquivo maior que ${Math.round(maxBytes / 1024 / 1024)} MB`, {
+        const maxMb = Math.round(maxBytes / 1024 / 1024);
+        throw new DomainError("FILE_TOO_LARGE", `Arquivo maior que ${maxMb} MB`, {
           field: "file",
+          kind: "csv",
+          maxMb,
           tooLarge: true,
         });
       }
@@ -27,7 +30,7 @@ export async function* readCampaignCsv(
   };
   const iterator = limited()[Symbol.asyncIterator]();
   const first = await iterator.next();
-  if (first.done) throw new DomainError("VALIDATION", "Arquivo CSV vazio", { field: "file" });
+  if (first.done) throw new DomainError("CSV_EMPTY", "Arquivo CSV vazio", { field: "file" });
   const head = Buffer.from(first.value).toString("utf8").split(/\r?\n/)[0] ?? "";
   const delimiter = (head.match(/;/g)?.length ?? 0) > (head.match(/,/g)?.length ?? 0) ? ";" : ",";
   const rest = async function* () {
@@ -50,5 +53,5 @@ export async function* readCampaignCsv(
     });
     yield { line: item.info.lines, row };
   }
-  if (!header) throw new DomainError("VALIDATION", "Arquivo CSV sem cabeçalho", { field: "file" });
+  if (!header) throw new DomainError("CSV_NO_HEADER", "Arquivo CSV sem cabeçalho", { field: "file" });
 }

@@ -31,8 +31,9 @@ async function transition(
     const [c] = await tx.select().from(campaigns).where(eq(campaigns.id, id)).for("update");
     if (!c) throw notFound("Campaign");
     if (!from[action].includes(c.status)) {
-      throw new DomainError("PRECONDITION_FAILED", `Não é possível ${VERB[action]} uma campanha ${c.status}`, {
+      throw new DomainError("CAMPAIGN_STATUS_REFUSED", `Não é possível ${VERB[action]} uma campanha ${c.status}`, {
         status: c.status,
+        action,
       });
     }
     let set: Partial<CampaignRow>;

@@ -3,9 +3,9 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext } from "../shared/context";
-import { DomainError, notFound } from "../shared/errors";
+import { bug, DomainError, notFound } from "../shared/errors";
 import { checkCoverage } from "../templates/preview-template";
-import { templateProblem } from "../templates/sendable-template";
+import { templateProblem, unsendable } from "../templates/sendable-template";
 import { type CampaignView, campaignView } from "./campaign-view";
 import { parseSource } from "./variable-sources";
 import { isValidTimeZone } from "./zoned-time";
@@ -50,17 +50,18 @@ export type CreateCampaignInput = z.input<typeof CreateCampaignInput>;
 export async function createCampaign(ctx: CoreContext, actor: Actor, raw: CreateCampaignInput): Promise<CampaignView> {
   const input = CreateCampaignInput.parse(raw);
   const [instance] = await ctx.db.select().from(serviceInstances).where(eq(serviceInstances.id, input.instanceId));
-  if (!instance) throw new DomainError("VALIDATION", "Instância não encontrada", { field: "instanceId" });
-  if (!instance.active) throw new DomainError("PRECONDITION_FAILED", "Instância desativada", { field: "instanceId" });
+  if (!instance) throw new DomainError("INSTANCE_UNKNOWN", "Instância não encontrada", { field: "instanceId" });
+  if (!instance.active) throw new DomainError("INSTANCE_DEACTIVATED", "Instância desativada", { field: "instanceId" });
   const [template] = await ctx.db.select().from(templates).where(eq(templates.id, input.templateId));
-  if (!template) throw new DomainError("VALIDATION", "Modelo não encontrado", { field: "templateId" });
+  if (!template) throw new DomainError("TEMPLATE_UNKNOWN", "Modelo não encontrado", { field: "templateId" });
   const problem = templateProblem(template, instance);
-  if (problem) throw new DomainError("VALIDATION", problem, { field: "templateId" });
+  if (problem) throw unsendable(problem);
   checkCoverage(template.variables, Object.keys(input.variableMapping), "variableMapping");
   for (const [variable, source] of Object.entries(input.variableMapping)) {
     if (parseSource(variable, source).from === "csv" && input.audience.kind !== "csv") {
-      throw new DomainError("VALIDATION", `{{${variable}}} vem do CSV, mas o público não é um CSV`, {
+      throw new DomainError("VARIABLE_NEEDS_CSV", `{{${variable}}} vem do CSV, mas o público não é um CSV`, {
         field: `variableMapping.${variable}`,
+        variable,
       });
     }
   }
@@ -87,7 +88,7 @@ export async function createCampaign(ctx: CoreContext, actor: Actor, raw: Create
         updatedAt: ctx.now(),
       })
       .returning();
-    if (!row) throw new Error("campaign insert returned nothing");
+    if (!row) throw bug("campaign insert returned nothing");
     await recordAudit(tx, { actorId: actor.id, action: "campaign.create", targetType: "campaign", targetId: row.id });
     return campaignView(row);
   });

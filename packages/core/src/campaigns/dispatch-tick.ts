@@ -2,6 +2,7 @@ import { templates } from "@elsehu/db";
 import type { ProviderAdapter } from "@elsehu/providers";
 import { eq } from "drizzle-orm";
 import type { CoreContext } from "../shared/context";
+import { bug } from "../shared/errors";
 import { writeThroughOutage } from "../shared/through-outage";
 import type { TemplateRow } from "../templates/template-view";
 import { claimRecipients } from "./claim-recipients";
@@ -54,7 +55,7 @@ export async function dispatchTick(
   let outcomes: Outcome[];
   try {
     const [template] = await ctx.db.select().from(templates).where(eq(templates.id, claim.campaign.templateId));
-    if (!template) throw new Error("campaign template vanished");
+    if (!template) throw bug("campaign template vanished");
     const adapter = (opts.adapterFor ?? ((row) => providerFromRow(ctx, row)))(claim.instance);
     outcomes = await sendAll(adapter, template, claim.recipients, opts.concurrency ?? 8);
   } catch (err) {

@@ -43,9 +43,12 @@ export async function importCampaignCsv(
   return ctx.db.transaction(async (tx) => {
     const [c] = await tx.select().from(campaigns).where(eq(campaigns.id, input.campaignId)).for("update");
     if (!c) throw notFound("Campaign");
-    if (c.status !== "DRAFT") throw new DomainError("PRECONDITION_FAILED", "Só é possível enviar lista a um rascunho");
+    if (c.status !== "DRAFT") throw new DomainError("CAMPAIGN_NOT_DRAFT", "Só é possível enviar lista a um rascunho");
     if (CampaignAudience.parse(c.audience).kind !== "csv") {
-      throw new DomainError("PRECONDITION_FAILED", "O público desta campanha é um filtro de contatos, não um CSV");
+      throw new DomainError(
+        "CAMPAIGN_AUDIENCE_NOT_CSV",
+        "O público desta campanha é um filtro de contatos, não um CSV",
+      );
     }
     const importId = randomUUID();
     await tx.insert(imports).values({
@@ -84,7 +87,7 @@ export async function importCampaignCsv(
         const missing = csvColumns(c.variableMapping).filter((col) => !item.header.includes(col));
         if (!phoneColumn) missing.unshift(wanted ?? "telefone");
         if (missing.length > 0) {
-          throw new DomainError("VALIDATION", `Colunas ausentes no CSV: ${missing.join(", ")}`, {
+          throw new DomainError("CSV_COLUMNS_MISSING", `Colunas ausentes no CSV: ${missing.join(", ")}`, {
             field: "file",
             missing,
           });

@@ -22,8 +22,9 @@ export function providerFromRow(ctx: Pick<CoreContext, "config">, row: InstanceS
     return providerFor(ctx, row);
   } catch {
     // Never echo the blob or the key.
-    throw new DomainError("PRECONDITION_FAILED", `Credenciais da instância "${row.name}" ilegíveis`, {
+    throw new DomainError("INSTANCE_CREDENTIALS_UNREADABLE", `Credenciais da instância "${row.name}" ilegíveis`, {
       instanceId: row.id,
+      instance: row.name,
     });
   }
 }

@@ -19,7 +19,9 @@ export async function startCampaign(ctx: CoreContext, actor: Actor, id: string):
     const [c] = await tx.select().from(campaigns).where(eq(campaigns.id, id)).for("update");
     if (!c) throw notFound("Campaign");
     if (c.status !== "DRAFT") {
-      throw new DomainError("PRECONDITION_FAILED", `A campanha já foi iniciada (${c.status})`, { status: c.status });
+      throw new DomainError("CAMPAIGN_ALREADY_STARTED", `A campanha já foi iniciada (${c.status})`, {
+        status: c.status,
+      });
     }
     const audience = CampaignAudience.parse(c.audience);
     if (audience.kind === "contacts") {
@@ -30,7 +32,7 @@ export async function startCampaign(ctx: CoreContext, actor: Actor, id: string):
       .from(campaignRecipients)
       .where(eq(campaignRecipients.campaignId, c.id));
     if (!total || total.n === 0) {
-      throw new DomainError("PRECONDITION_FAILED", "A campanha não tem destinatários", { field: "audience" });
+      throw new DomainError("CAMPAIGN_NO_RECIPIENTS", "A campanha não tem destinatários", { field: "audience" });
     }
     const later = c.startAt && c.startAt.getTime() > now.getTime() ? c.startAt : null;
     const [row] = await tx

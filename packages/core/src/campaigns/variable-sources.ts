@@ -21,9 +21,9 @@ export function parseSource(variable: string, raw: string): VariableSource {
   }
   if (kind === "text") return { from: "text", value: rest };
   throw new DomainError(
-    "VALIDATION",
+    "VARIABLE_SOURCE_INVALID",
     `Origem inválida para {{${variable}}}: use csv:<coluna>, contact:name|email|phone|custom.<campo> ou text:<valor>`,
-    { field: `variableMapping.${variable}` },
+    { field: `variableMapping.${variable}`, variable },
   );
 }
 

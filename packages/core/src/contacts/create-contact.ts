@@ -2,7 +2,7 @@ import { contacts } from "@elsehu/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { CoreContext } from "../shared/context";
-import { DomainError } from "../shared/errors";
+import { bug, DomainError } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { buildSearchText } from "./search-text";
 import { ContactFields, cleanTags, publicContact, requirePhone } from "./shape";
@@ -31,12 +31,12 @@ export async function createContact(ctx: Pick<CoreContext, "db" | "now" | "confi
         updatedAt: now,
       })
       .returning();
-    if (!row) throw new Error("contact insert returned nothing");
+    if (!row) throw bug("contact insert returned nothing");
     return publicContact(row);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
     const [existing] = await ctx.db.select({ id: contacts.id }).from(contacts).where(eq(contacts.phoneKey, phone.key));
-    throw new DomainError("CONFLICT", `phone: a contact with ${phone.e164} already exists`, {
+    throw new DomainError("PHONE_TAKEN", `phone: a contact with ${phone.e164} already exists`, {
       field: "phone",
       contactId: existing?.id,
     });

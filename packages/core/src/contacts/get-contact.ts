@@ -2,7 +2,7 @@ import { contacts, conversations } from "@elsehu/db";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { readableBy } from "../conversations/access";
 import type { Actor, CoreContext } from "../shared/context";
-import { forbidden, notFound } from "../shared/errors";
+import { DomainError, notFound } from "../shared/errors";
 import { publicContact } from "./shape";
 
 /**
@@ -14,7 +14,8 @@ export async function getContact(ctx: Pick<CoreContext, "db">, viewer: Actor, id
   const mine = readableBy(viewer);
   const [row] = await ctx.db.select().from(contacts).where(eq(contacts.id, id));
   if (!row) {
-    if (viewer.role === "OPERATOR") throw forbidden("You can only read contacts of your conversations");
+    if (viewer.role === "OPERATOR")
+      throw new DomainError("CONTACT_NOT_YOURS", "You can only read contacts of your conversations");
     throw notFound("Contact");
   }
   const where = and(eq(conversations.contactId, id), mine);
@@ -33,7 +34,7 @@ export async function getContact(ctx: Pick<CoreContext, "db">, viewer: Actor, id
     .orderBy(desc(conversations.createdAt))
     .limit(10);
   if (viewer.role === "OPERATOR" && recent.length === 0) {
-    throw forbidden("You can only read contacts of your conversations");
+    throw new DomainError("CONTACT_NOT_YOURS", "You can only read contacts of your conversations");
   }
   const counts = await ctx.db
     .select({ status: conversations.status, n: sql<number>`count(*)::int` })

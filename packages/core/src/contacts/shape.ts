@@ -35,7 +35,7 @@ export const ContactFields = z.object({
 export function requirePhone(phone: string, region: string): NormalizedPhone {
   const n = normalizePhone(phone, region);
   if (!n) {
-    throw new DomainError("VALIDATION", `phone: "${phone.slice(0, 40)}" is not a valid phone number`, {
+    throw new DomainError("PHONE_INVALID", `phone: "${phone.slice(0, 40)}" is not a valid phone number`, {
       field: "phone",
       value: phone.slice(0, 40),
     });

@@ -45,7 +45,7 @@ export async function updateContact(ctx: Pick<CoreContext, "db" | "now" | "confi
     return publicContact(row);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    throw new DomainError("CONFLICT", `phone: another contact already has ${phone?.e164 ?? "this phone"}`, {
+    throw new DomainError("PHONE_TAKEN", `phone: another contact already has ${phone?.e164 ?? "this phone"}`, {
       field: "phone",
     });
   }

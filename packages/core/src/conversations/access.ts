@@ -2,7 +2,7 @@ import { conversations, messages } from "@elsehu/db";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { assertInScope, departmentScope, supervisorScopeSql } from "../departments/department-scope";
 import type { Actor, Tx } from "../shared/context";
-import { forbidden, notFound } from "../shared/errors";
+import { DomainError, notFound } from "../shared/errors";
 import type { ConversationRow } from "./find-or-open";
 
 export const isStaff = (actor: Actor) => actor.role === "ADMIN" || actor.role === "SUPERVISOR";
@@ -61,7 +61,8 @@ export async function assertMessageReadable(tx: Tx, viewer: Actor, messageId: st
 export async function lockForAction(tx: Tx, actor: Actor, id: string): Promise<ConversationRow> {
   const [row] = await tx.select().from(conversations).where(eq(conversations.id, id)).for("update");
   if (!row) throw notFound("Conversation");
-  if (!isStaff(actor) && row.operatorId !== actor.id) throw forbidden("This conversation is not assigned to you");
+  if (!isStaff(actor) && row.operatorId !== actor.id)
+    throw new DomainError("CONVERSATION_NOT_YOURS", "This conversation is not assigned to you");
   if (actor.role === "SUPERVISOR") assertInScope(await departmentScope({ db: tx }, actor), row.departmentId);
   return row;
 }

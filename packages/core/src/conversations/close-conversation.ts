@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { publishEvents } from "../events/publish-many";
 import type { Actor, CoreContext } from "../shared/context";
-import { DomainError } from "../shared/errors";
+import { bug, DomainError } from "../shared/errors";
 import { lockForAction } from "./access";
 import { conversationEvents } from "./conversation-events";
 import { requestAssignment } from "./request-assignment";
@@ -24,11 +24,13 @@ export async function closeConversation(ctx: CoreContext, actor: Actor, raw: Clo
   return ctx.db.transaction(async (tx) => {
     const conv = await lockForAction(tx, actor, input.id);
     if (conv.status !== "OPEN" && !(conv.status === "WAITING" && actor.role !== "OPERATOR")) {
-      throw new DomainError("PRECONDITION_FAILED", `Conversation is ${conv.status}, it cannot be closed`);
+      throw new DomainError("CONVERSATION_STATE_CHANGED", `Conversation is ${conv.status}, it cannot be closed`);
     }
     const [tab] = await tx.select().from(tabulations).where(eq(tabulations.id, input.tabulationId)).for("share");
     if (!tab || !tab.active) {
-      throw new DomainError("VALIDATION", "tabulationId: unknown or inactive tabulation", { field: "tabulationId" });
+      throw new DomainError("TABULATION_INACTIVE", "tabulationId: unknown or inactive tabulation", {
+        field: "tabulationId",
+      });
     }
     const now = ctx.now();
     const [after] = await tx
@@ -42,7 +44,7 @@ export async function closeConversation(ctx: CoreContext, actor: Actor, raw: Clo
       })
       .where(eq(conversations.id, conv.id))
       .returning();
-    if (!after) throw new Error("closed conversation vanished");
+    if (!after) throw bug("closed conversation vanished");
     await publishEvents(tx, conversationEvents("conversation.closed", after, null, { tabulationId: tab.id }));
     await requestAssignment(tx, "closed", { conversationId: conv.id });
     return after;

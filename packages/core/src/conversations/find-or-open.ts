@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { publishEvent } from "../events/publish";
 import { addJob } from "../jobs/add-job";
 import type { Tx } from "../shared/context";
+import { bug } from "../shared/errors";
 import { conversationAudience } from "./audience";
 
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -50,7 +51,7 @@ export async function findOrOpenConversation(
     .returning();
   if (!inserted) {
     const [winner] = await active();
-    if (!winner) throw new Error("conversation vanished after a conflicting insert");
+    if (!winner) throw bug("conversation vanished after a conflicting insert");
     return { conversation: winner, created: false };
   }
   await publishEvent(tx, {

@@ -17,10 +17,10 @@ export async function lockTargetOperator(
   await tx.execute(sql`select pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`);
   const [op] = await tx.select().from(users).where(eq(users.id, operatorId)).for("update");
   if (!op || op.role !== "OPERATOR" || !op.active) {
-    throw new DomainError("VALIDATION", "operatorId: not an active operator", { field: "operatorId" });
+    throw new DomainError("OPERATOR_NOT_ACTIVE", "operatorId: not an active operator", { field: "operatorId" });
   }
   if (opts.mustBeOnline && op.presence !== "ONLINE") {
-    throw new DomainError("PRECONDITION_FAILED", `${op.name} is not online`);
+    throw new DomainError("OPERATOR_OFFLINE", `${op.name} is not online`, { operator: op.name });
   }
   if (!opts.force) {
     const [row] = await tx
@@ -28,7 +28,7 @@ export async function lockTargetOperator(
       .from(conversations)
       .where(and(eq(conversations.operatorId, op.id), eq(conversations.status, "OPEN")));
     if ((row?.n ?? 0) >= op.maxConcurrent) {
-      throw new DomainError("PRECONDITION_FAILED", `${op.name} is at capacity (${op.maxConcurrent} conversations)`, {
+      throw new DomainError("OPERATOR_AT_CAPACITY", `${op.name} is at capacity (${op.maxConcurrent} conversations)`, {
         capacity: op.maxConcurrent,
       });
     }

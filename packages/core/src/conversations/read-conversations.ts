@@ -4,7 +4,7 @@ import { z } from "zod";
 import { addJob } from "../jobs/add-job";
 import { MARK_READ_JOB } from "../messages/mark-read-at-provider";
 import type { Actor, CoreContext } from "../shared/context";
-import { forbidden, notFound } from "../shared/errors";
+import { DomainError, notFound } from "../shared/errors";
 import { isStaff, lockForAction, readableBy, withoutOthersNotes } from "./access";
 import { conversationColumns, shapeConversation } from "./shape";
 
@@ -20,7 +20,7 @@ export async function getConversation(ctx: Pick<CoreContext, "db">, viewer: Acto
   const [row] = await base(ctx).where(and(eq(conversations.id, id), readableBy(viewer)));
   if (row) return withoutOthersNotes(viewer, shapeConversation(row));
   const [exists] = await ctx.db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, id));
-  throw exists ? forbidden("This conversation is not yours") : notFound("Conversation");
+  throw exists ? new DomainError("CONVERSATION_NOT_YOURS", "This conversation is not yours") : notFound("Conversation");
 }
 
 export const QueueInput = z.object({
@@ -73,7 +73,8 @@ export async function unreadCounts(ctx: Pick<CoreContext, "db">, viewer: Actor) 
 export async function markConversationRead(ctx: CoreContext, viewer: Actor, id: string) {
   await ctx.db.transaction(async (tx) => {
     const conv = await lockForAction(tx, viewer, id);
-    if (!isStaff(viewer) && conv.status !== "OPEN") throw forbidden("This conversation is not open for you");
+    if (!isStaff(viewer) && conv.status !== "OPEN")
+      throw new DomainError("CONVERSATION_NOT_OPEN", "This conversation is not open for you");
     await tx.update(conversations).set({ unreadCount: 0 }).where(eq(conversations.id, conv.id));
     // Blue ticks only when the customer's own operator reads it, not when a supervisor looks in.
     if (conv.operatorId === viewer.id) {

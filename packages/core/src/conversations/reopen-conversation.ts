@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { publishEvents } from "../events/publish-many";
 import type { Actor, CoreContext } from "../shared/context";
-import { DomainError, notFound } from "../shared/errors";
+import { bug, DomainError, notFound } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { conversationEvents } from "./conversation-events";
 import { lockTargetOperator } from "./load-target-operator";
@@ -32,7 +32,10 @@ export async function reopenConversation(ctx: CoreContext, actor: Actor, raw: Re
       const [conv] = await tx.select().from(conversations).where(eq(conversations.id, input.id)).for("update");
       if (!conv) throw notFound("Conversation");
       if (conv.status !== "CLOSED" && conv.status !== "EXPIRED") {
-        throw new DomainError("PRECONDITION_FAILED", `Conversation is ${conv.status}, only finished ones reopen`);
+        throw new DomainError(
+          "CONVERSATION_STATE_CHANGED",
+          `Conversation is ${conv.status}, only finished ones reopen`,
+        );
       }
       const now = ctx.now();
       const [after] = await tx
@@ -49,14 +52,17 @@ export async function reopenConversation(ctx: CoreContext, actor: Actor, raw: Re
         })
         .where(eq(conversations.id, conv.id))
         .returning();
-      if (!after) throw new Error("reopened conversation vanished");
+      if (!after) throw bug("reopened conversation vanished");
       await publishEvents(tx, conversationEvents("conversation.reopened", after, null, { byUserId: actor.id }));
       if (!target) await requestAssignment(tx, "reopened", { conversationId: conv.id });
       return after;
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new DomainError("CONFLICT", "The contact already has an active conversation on this instance");
+      throw new DomainError(
+        "CONTACT_HAS_ACTIVE_CONVERSATION",
+        "The contact already has an active conversation on this instance",
+      );
     }
     throw err;
   }

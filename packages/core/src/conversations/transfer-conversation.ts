@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { publishEvents } from "../events/publish-many";
 import type { Actor, CoreContext, Tx } from "../shared/context";
-import { DomainError, forbidden } from "../shared/errors";
+import { bug, DomainError } from "../shared/errors";
 import { isStaff, lockForAction } from "./access";
 import { conversationEvents } from "./conversation-events";
 import { lockTargetOperator } from "./load-target-operator";
@@ -32,7 +32,8 @@ export type TransferConversationInput = z.input<typeof TransferConversationInput
  */
 export async function transferConversation(ctx: CoreContext, actor: Actor, raw: TransferConversationInput) {
   const input = TransferConversationInput.parse(raw);
-  if (input.force && !isStaff(actor)) throw forbidden("Only supervisors can assign over capacity");
+  if (input.force && !isStaff(actor))
+    throw new DomainError("FORCE_NEEDS_STAFF", "Only supervisors can assign over capacity");
   return ctx.db.transaction(async (tx) => {
     // Lock order (assignment lock, then conversation, then user) matches assignWaiting.
     await tx.execute(sql`select pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`);
@@ -43,14 +44,13 @@ export async function transferConversation(ctx: CoreContext, actor: Actor, raw: 
     if (target && department) await assertMember(tx, department.id, target.id);
     const conv = await lockForAction(tx, actor, input.id);
     if (conv.status !== "OPEN" && !(conv.status === "WAITING" && isStaff(actor))) {
-      throw new DomainError("PRECONDITION_FAILED", `Conversation is ${conv.status}, it cannot be transferred`);
+      throw new DomainError("CONVERSATION_STATE_CHANGED", `Conversation is ${conv.status}, it cannot be transferred`);
     }
     const departmentId = department?.id ?? conv.departmentId;
     if ((target?.id ?? null) === conv.operatorId && departmentId === conv.departmentId) {
-      throw new DomainError(
-        "CONFLICT",
-        target ? "Conversation is already with this operator" : "Conversation is already in the queue",
-      );
+      throw target
+        ? new DomainError("ALREADY_WITH_OPERATOR", "Conversation is already with this operator")
+        : new DomainError("ALREADY_IN_QUEUE", "Conversation is already in the queue");
     }
     const now = ctx.now();
     const [after] = await tx
@@ -64,7 +64,7 @@ export async function transferConversation(ctx: CoreContext, actor: Actor, raw: 
       })
       .where(eq(conversations.id, conv.id))
       .returning();
-    if (!after) throw new Error("transferred conversation vanished");
+    if (!after) throw bug("transferred conversation vanished");
     if (target) await tx.update(users).set({ lastAssignedAt: now }).where(eq(users.id, target.id));
     await tx.insert(conversationTransfers).values({
       conversationId: conv.id,

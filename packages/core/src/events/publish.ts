@@ -1,6 +1,7 @@
 import { events } from "@elsehu/db";
 import { sql } from "drizzle-orm";
 import type { Tx } from "../shared/context";
+import { bug } from "../shared/errors";
 
 export const EVENTS_CHANNEL = "elsehu_events";
 
@@ -30,6 +31,6 @@ export async function publishEvent(tx: Tx, input: PublishInput): Promise<number>
     )
     select id, pg_notify(${EVENTS_CHANNEL}, id::text) from e`);
   const row = rows[0];
-  if (!row) throw new Error("event insert returned nothing");
+  if (!row) throw bug("event insert returned nothing");
   return Number(row.id);
 }

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { addJob } from "../jobs/add-job";
 import type { Actor, CoreContext } from "../shared/context";
-import { DomainError, notFound } from "../shared/errors";
+import { bug, DomainError, notFound } from "../shared/errors";
 import { ColumnMapping } from "./column-mapping";
 
 export const IMPORT_JOB = "contacts/import_csv";
@@ -26,7 +26,7 @@ export async function createContactImport(
       createdById: actor.id,
     })
     .returning({ id: imports.id, fileName: imports.fileName, status: imports.status });
-  if (!row) throw new Error("import insert returned nothing");
+  if (!row) throw bug("import insert returned nothing");
   return row;
 }
 
@@ -59,7 +59,7 @@ export async function startContactImport(ctx: Pick<CoreContext, "db">, _actor: A
         .from(imports)
         .where(eq(imports.id, input.importId));
       if (!existing) throw notFound("Import");
-      throw new DomainError("CONFLICT", `importId: this import was already started (${existing.status})`);
+      throw new DomainError("IMPORT_ALREADY_STARTED", `importId: this import was already started (${existing.status})`);
     }
     await addJob(tx, IMPORT_JOB, { importId: row.id }, { jobKey: `import:${row.id}`, maxAttempts: 10 });
     return row;

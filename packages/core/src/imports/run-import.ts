@@ -1,6 +1,7 @@
 import { imports } from "@elsehu/db";
 import { eq } from "drizzle-orm";
 import type { CoreContext } from "../shared/context";
+import { bug } from "../shared/errors";
 import { storageOf } from "../storage/storage";
 import { ColumnMapping, guessMapping, resolveColumns } from "./column-mapping";
 import { type CsvUnit, estimateRows, ImportFileError, MAX_RECORD_BYTES, readUnits, sniffFile } from "./csv-source";
@@ -75,7 +76,7 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
         where id = ${importId} and status = 'RUNNING' and checkpoint_rows = ${batch.from}
         returning status, rows_read, imported, updated, invalid, total_rows`;
       // Another run moved the checkpoint (a job unlocked while still running): roll back, count nothing twice.
-      if (!c) throw new Error(`import ${importId} advanced by another run; this run stops`);
+      if (!c) throw bug(`import ${importId} advanced by another run; this run stops`);
       if (batch.publish) await publishProgress(tx, progressPayload(importId, c));
     });
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext } from "../shared/context";
 import { encryptJson } from "../shared/crypto";
-import { DomainError } from "../shared/errors";
+import { bug, DomainError } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { EvolutionSecrets, EvolutionSettings, MetaSecrets, MetaSettings } from "./instance-config";
 import { assertPublicProviderUrl } from "./provider-url";
@@ -43,7 +43,7 @@ export async function createInstance(ctx: CoreContext, actor: Actor, raw: Create
           sendRatePerSecond: input.sendRatePerSecond ?? sendLimits[input.provider].messagesPerSecond,
         })
         .returning();
-      if (!row) throw new Error("instance insert returned nothing");
+      if (!row) throw bug("instance insert returned nothing");
       await recordAudit(tx, {
         actorId: actor.id,
         action: "instance.create",
@@ -55,7 +55,7 @@ export async function createInstance(ctx: CoreContext, actor: Actor, raw: Create
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new DomainError("CONFLICT", "Another instance already uses this phone number id", {
+      throw new DomainError("PHONE_NUMBER_ID_TAKEN", "Another instance already uses this phone number id", {
         field: "config.phoneNumberId",
       });
     }

@@ -18,7 +18,7 @@ export async function deleteInstance(ctx: CoreContext, actor: Actor, id: string)
         .where(eq(conversations.instanceId, id))
         .limit(1);
       if (used) {
-        throw new DomainError("PRECONDITION_FAILED", "This instance has conversations: deactivate it instead");
+        throw new DomainError("INSTANCE_HAS_CONVERSATIONS", "This instance has conversations: deactivate it instead");
       }
       // Raw webhook bodies are audit data of this instance only.
       await tx.delete(webhookEvents).where(eq(webhookEvents.instanceId, id));
@@ -35,7 +35,7 @@ export async function deleteInstance(ctx: CoreContext, actor: Actor, id: string)
     .catch((err: unknown) => {
       if (isForeignKeyViolation(err)) {
         throw new DomainError(
-          "PRECONDITION_FAILED",
+          "INSTANCE_IN_USE",
           "This instance is used by campaigns or templates: deactivate it instead",
         );
       }

@@ -11,7 +11,7 @@ import type { InstanceRow } from "./shape";
 async function evolution(ctx: CoreContext, id: string) {
   const row = await loadInstance(ctx, id);
   if (row.provider !== "EVOLUTION") {
-    throw new DomainError("PRECONDITION_FAILED", "Only Evolution instances are paired by QR code");
+    throw new DomainError("QR_ONLY_EVOLUTION", "Only Evolution instances are paired by QR code");
   }
   return { row, adapter: evolutionAdapterFor(ctx, row) };
 }
@@ -22,7 +22,10 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (err) {
     if (err instanceof ProviderError) {
-      throw new DomainError("PROVIDER_UNAVAILABLE", `Evolution: ${err.providerMessage}`, { code: err.code });
+      throw new DomainError("PROVIDER_REFUSED", `Evolution: ${err.providerMessage}`, {
+        code: err.code,
+        providerMessage: err.providerMessage,
+      });
     }
     throw err;
   }

@@ -25,7 +25,7 @@ export type UpdateInstanceInput = z.input<typeof UpdateInstanceInput>;
 function invalid(error: z.ZodError, prefix: string): DomainError {
   const issue = error.issues[0];
   const field = [prefix, ...(issue?.path ?? []).map(String)].join(".");
-  return new DomainError("VALIDATION", `${field}: ${issue?.message ?? "invalid"}`, { field });
+  return new DomainError("INVALID_INPUT", `${field}: ${issue?.message ?? "invalid"}`, { field });
 }
 
 /**
@@ -95,7 +95,7 @@ export async function updateInstance(ctx: CoreContext, actor: Actor, raw: Update
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new DomainError("CONFLICT", "Another instance already uses this phone number id", {
+      throw new DomainError("PHONE_NUMBER_ID_TAKEN", "Another instance already uses this phone number id", {
         field: "config.phoneNumberId",
       });
     }

@@ -74,7 +74,10 @@ export async function queueMediaMessage(
   const { instance } = await sendableConversation(ctx.db, actor, input.conversationId, ctx.now());
   const kind = mediaKindOf(input.mimeType);
   if (!kind) {
-    throw new DomainError("VALIDATION", `file: type ${input.mimeType} cannot be sent on WhatsApp`, { field: "file" });
+    throw new DomainError("FILE_TYPE_REFUSED", `file: type ${input.mimeType} cannot be sent on WhatsApp`, {
+      field: "file",
+      mimeType: input.mimeType,
+    });
   }
   if (input.voice && !isOggOpus(input.mimeType)) {
     throw new DomainError("VALIDATION", "file: a voice note must be OGG audio with the Opus codec", {
@@ -88,11 +91,15 @@ export async function queueMediaMessage(
   const max = sendLimits[instance.provider].maxMediaBytes[kind];
   if (input.size > max) {
     const mb = Math.floor(max / (1024 * 1024));
-    throw new DomainError("VALIDATION", `file: a ${kind} can have at most ${mb} MB`, { field: "file", max });
+    throw new DomainError("FILE_TOO_LARGE", `file: a ${kind} can have at most ${mb} MB`, {
+      field: "file",
+      kind,
+      maxMb: mb,
+    });
   }
   const data = await bytes();
   if (data.length !== input.size || data.length > max) {
-    throw new DomainError("VALIDATION", "file: size does not match the upload", { field: "file" });
+    throw new DomainError("FILE_SIZE_MISMATCH", "file: size does not match the upload", { field: "file" });
   }
   const mimeType = input.mimeType.split(";")[0]?.trim() ?? input.mimeType;
   const storageKey = await saveStream(ctx, data);

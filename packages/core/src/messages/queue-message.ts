@@ -3,7 +3,7 @@ import { sendLimits } from "@elsehu/providers";
 import { z } from "zod";
 import { addJob } from "../jobs/add-job";
 import type { Actor, CoreContext, Tx } from "../shared/context";
-import { DomainError } from "../shared/errors";
+import { bug, DomainError } from "../shared/errors";
 import { publishMessageCreated } from "./message-events";
 import { checkReplyTarget, sendableConversation } from "./sendable-conversation";
 import { touchConversation } from "./touch-conversation";
@@ -49,7 +49,7 @@ export async function queueOutbound(
     const limits = sendLimits[instance.provider];
     if (draft.body && draft.body.length > (draft.media ? limits.maxCaptionChars : limits.maxTextChars)) {
       const max = draft.media ? limits.maxCaptionChars : limits.maxTextChars;
-      throw new DomainError("VALIDATION", `body: at most ${max} characters`, { field: "body" });
+      throw new DomainError("BODY_TOO_LONG", `body: at most ${max} characters`, { field: "body", max });
     }
     const [row] = await tx
       .insert(messages)
@@ -67,7 +67,7 @@ export async function queueOutbound(
         createdAt: now,
       })
       .returning();
-    if (!row) throw new Error("message insert returned nothing");
+    if (!row) throw bug("message insert returned nothing");
     await addJob(tx, SEND_JOB, { messageId: row.id }, { maxAttempts: 5 });
     await touchConversation(tx, conversation.id, { direction: "OUT", at: now, human: true });
     await publishMessageCreated(tx, {

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
-import { templateProblem } from "../templates/sendable-template";
+import { templateProblem, unsendable } from "../templates/sendable-template";
 import { coverage, templateInput } from "../templates/template-variables";
 import { queueOutbound } from "./queue-message";
 import type { TemplateContent } from "./template-content";
@@ -28,7 +28,7 @@ function checkValues(variables: string[], values: Record<string, string>): void 
   const parts: string[] = [];
   if (missing.length > 0) parts.push(`preencha ${list(missing)}`);
   if (unknown.length > 0) parts.push(`o modelo não tem ${list(unknown)}`);
-  throw new DomainError("VALIDATION", `Variáveis do modelo: ${parts.join("; ")}`, {
+  throw new DomainError("TEMPLATE_VALUES_MISSING", `Variáveis do modelo: ${parts.join("; ")}`, {
     field: "variables",
     missing,
     unknown,
@@ -51,9 +51,9 @@ export async function queueTemplateMessage(ctx: CoreContext, actor: Actor, raw: 
     input.conversationId,
     async (tx, { instance }) => {
       const [template] = await tx.select().from(templates).where(eq(templates.id, input.templateId));
-      if (!template) throw new DomainError("VALIDATION", "Modelo não encontrado", { field: "templateId" });
+      if (!template) throw new DomainError("TEMPLATE_UNKNOWN", "Modelo não encontrado", { field: "templateId" });
       const problem = templateProblem(template, instance);
-      if (problem) throw new DomainError("VALIDATION", problem, { field: "templateId" });
+      if (problem) throw unsendable(problem);
       checkValues(template.variables, input.variables);
       const rendered = templateInput(template, input.variables);
       const content: TemplateContent = {

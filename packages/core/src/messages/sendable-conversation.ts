@@ -2,7 +2,7 @@ import { conversations, messages, serviceInstances } from "@elsehu/db";
 import { and, eq } from "drizzle-orm";
 import { assertInScope, departmentScope } from "../departments/department-scope";
 import type { Actor, Tx } from "../shared/context";
-import { DomainError, forbidden, notFound } from "../shared/errors";
+import { DomainError, notFound } from "../shared/errors";
 
 /** Meta's customer service window: free-form messages only within 24 h of the customer's last message. */
 export const CUSTOMER_WINDOW_MS = 24 * 3600 * 1000;
@@ -28,17 +28,18 @@ export async function sendableConversation(
   if (!row) throw notFound("Conversation");
   const { conversation, instance } = row;
   if (actor.role === "OPERATOR" && conversation.operatorId !== actor.id)
-    throw forbidden("This conversation is not yours");
-  if (actor.role === "OPERATOR" && conversation.status !== "OPEN") throw forbidden("This conversation is not open");
+    throw new DomainError("CONVERSATION_NOT_YOURS", "This conversation is not yours");
+  if (actor.role === "OPERATOR" && conversation.status !== "OPEN")
+    throw new DomainError("CONVERSATION_NOT_OPEN", "This conversation is not open");
   if (actor.role === "SUPERVISOR") assertInScope(await departmentScope({ db: tx }, actor), conversation.departmentId);
   if (conversation.status !== "OPEN" && conversation.status !== "WAITING") {
-    throw new DomainError("PRECONDITION_FAILED", "This conversation is closed");
+    throw new DomainError("CONVERSATION_CLOSED", "This conversation is closed");
   }
-  if (!instance.active) throw new DomainError("PRECONDITION_FAILED", "This WhatsApp number is deactivated");
+  if (!instance.active) throw new DomainError("INSTANCE_DEACTIVATED", "This WhatsApp number is deactivated");
   if (instance.provider === "META" && !opts.template) {
     const last = conversation.lastInboundAt?.getTime();
     if (last === undefined || now.getTime() - last > CUSTOMER_WINDOW_MS) {
-      throw new DomainError("PRECONDITION_FAILED", "Outside the 24-hour customer window: send a template instead", {
+      throw new DomainError("TEMPLATE_REQUIRED", "Outside the 24-hour customer window: send a template instead", {
         reason: "TEMPLATE_REQUIRED",
       });
     }
@@ -54,5 +55,7 @@ export async function checkReplyTarget(tx: Tx, conversationId: string, replyToId
     .from(messages)
     .where(and(eq(messages.id, replyToId), eq(messages.conversationId, conversationId)));
   if (!target)
-    throw new DomainError("VALIDATION", "replyToId: not a message of this conversation", { field: "replyToId" });
+    throw new DomainError("REPLY_TARGET_INVALID", "replyToId: not a message of this conversation", {
+      field: "replyToId",
+    });
 }

@@ -2,6 +2,7 @@ import { contactIdentities, contacts } from "@elsehu/db";
 import { type MessageSender, normalizePhone } from "@elsehu/providers";
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import type { Tx } from "../shared/context";
+import { bug } from "../shared/errors";
 
 type Kind = "wa_id" | "bsuid" | "jid" | "lid";
 
@@ -33,7 +34,7 @@ export function senderIdentities(from: MessageSender): Array<{ kind: Kind; exter
 export async function upsertSender(tx: Tx, provider: "META" | "EVOLUTION", from: MessageSender): Promise<string> {
   const ids = senderIdentities(from);
   const phone = from.phone ? normalizePhone(from.phone) : null;
-  if (ids.length === 0 && !phone) throw new Error("sender without any identity");
+  if (ids.length === 0 && !phone) throw bug("sender without any identity");
 
   let contactId: string | undefined;
   let known: Array<{ contactId: string; kind: string; externalId: string }> = [];
@@ -77,7 +78,7 @@ export async function upsertSender(tx: Tx, provider: "META" | "EVOLUTION", from:
       .returning({ id: contacts.id });
     contactId = row?.id;
   }
-  if (!contactId) throw new Error("contact upsert returned nothing");
+  if (!contactId) throw bug("contact upsert returned nothing");
   const missing = ids.filter((i) => !known.some((k) => k.kind === i.kind && k.externalId === i.externalId));
   if (missing.length > 0) {
     await tx

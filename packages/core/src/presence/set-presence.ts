@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { requestAssignment } from "../conversations/request-assignment";
 import type { Actor, CoreContext } from "../shared/context";
-import { DomainError } from "../shared/errors";
+import { bug, DomainError, notFound } from "../shared/errors";
 import { publishPresenceChanges } from "./presence-events";
 
 export const SetPresenceInput = z
@@ -23,14 +23,14 @@ export async function setPresence(ctx: CoreContext, actor: Actor, raw: SetPresen
   const input = SetPresenceInput.parse(raw);
   return ctx.db.transaction(async (tx) => {
     const [me] = await tx.select().from(users).where(eq(users.id, actor.id)).for("update");
-    if (!me) throw new DomainError("NOT_FOUND", "User not found");
+    if (!me) throw notFound("User");
     const [conn] = await tx
       .select({ id: presenceConnections.id })
       .from(presenceConnections)
       .where(eq(presenceConnections.userId, actor.id))
       .limit(1);
     if (!conn || me.presence === "OFFLINE") {
-      throw new DomainError("PRECONDITION_FAILED", "Connect to the console before changing your status");
+      throw new DomainError("CONSOLE_NOT_CONNECTED", "Connect to the console before changing your status");
     }
     const reason = input.status === "PAUSED" ? (input.reason ?? null) : null;
     if (me.presence === input.status && me.pauseReason === reason)
@@ -40,7 +40,7 @@ export async function setPresence(ctx: CoreContext, actor: Actor, raw: SetPresen
       .set({ presence: input.status, pauseReason: reason, presenceChangedAt: sql`now()` })
       .where(eq(users.id, actor.id))
       .returning();
-    if (!after) throw new Error("user vanished");
+    if (!after) throw bug("user vanished");
     await publishPresenceChanges(tx, [
       {
         id: after.id,

@@ -1,7 +1,7 @@
 import type postgres from "postgres";
 import { z } from "zod";
 import type { Actor, CoreContext } from "../shared/context";
-import { DomainError, forbidden } from "../shared/errors";
+import { DomainError } from "../shared/errors";
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MAX_DAYS = 366;
@@ -73,7 +73,8 @@ export async function scopeFilter<T extends { operatorId?: string; departmentId?
     return { ...f, departmentIds: scope };
   }
   if (viewer.role !== "OPERATOR") return f;
-  if (f.operatorId && f.operatorId !== viewer.id) throw forbidden("Operators can only see their own numbers");
+  if (f.operatorId && f.operatorId !== viewer.id)
+    throw new DomainError("REPORT_NOT_OWN", "Operators can only see their own numbers");
   return { ...f, operatorId: viewer.id };
 }
 
@@ -107,7 +108,10 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown): z.ou
   const r = schema.safeParse(raw);
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
-  throw new DomainError("VALIDATION", issues.map((i) => `${i.path || "input"}: ${i.message}`).join("; "), { issues });
+  throw new DomainError("INVALID_INPUT", issues.map((i) => `${i.path || "input"}: ${i.message}`).join("; "), {
+    field: issues[0]?.path,
+    issues,
+  });
 }
 
 /**

@@ -41,7 +41,10 @@ function decodeCursor(cursor: string): { closedAt: string; id: string } {
     !/^\d{4}-\d{2}-\d{2} [\d:.]+\+00$/.test(closedAt) ||
     !z.string().uuid().safeParse(id).success
   ) {
-    throw new DomainError("VALIDATION", "cursor: invalid cursor", { issues: [{ path: "cursor", message: "invalid" }] });
+    throw new DomainError("INVALID_INPUT", "cursor: invalid cursor", {
+      field: "cursor",
+      issues: [{ path: "cursor", message: "invalid" }],
+    });
   }
   return { closedAt, id };
 }

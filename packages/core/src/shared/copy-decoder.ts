@@ -1,3 +1,5 @@
+import { bug } from "./errors";
+
 /** The "binary COPY" signature that opens the stream (Postgres docs, COPY file formats). */
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 
@@ -37,7 +39,7 @@ export class SingleColumnDecoder {
       const avail = buf.length - i;
       if (this.header > 0) {
         if (avail < this.header) break;
-        if (!buf.subarray(i, i + 11).equals(SIGNATURE)) throw new Error("COPY: not a binary COPY stream");
+        if (!buf.subarray(i, i + 11).equals(SIGNATURE)) throw bug("COPY: not a binary COPY stream");
         this.skip = buf.readInt32BE(i + 15);
         this.header = 0;
         i += 19;
@@ -49,7 +51,7 @@ export class SingleColumnDecoder {
         this.done = true;
         break;
       }
-      if (fields !== 1) throw new Error(`COPY: expected one column, got ${fields}`);
+      if (fields !== 1) throw bug(`COPY: expected one column, got ${fields}`);
       if (avail < 6) break;
       this.value = Math.max(buf.readInt32BE(i + 2), 0); // -1 is NULL: nothing to pass on
       i += 6;

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { bug } from "./errors";
 
 /** AES-256-GCM: `v1.<iv>.<tag>.<ciphertext>` in base64url. Used for provider secrets at rest. */
 export function encryptJson(key: Buffer, value: unknown): string {
@@ -12,7 +13,7 @@ export function encryptJson(key: Buffer, value: unknown): string {
 
 export function decryptJson<T>(key: Buffer, blob: string): T {
   const [version, iv, tag, data] = blob.split(".");
-  if (version !== "v1" || !iv || !tag || !data) throw new Error("Unknown secret format");
+  if (version !== "v1" || !iv || !tag || !data) throw bug("Unknown secret format");
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
   const text = Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");

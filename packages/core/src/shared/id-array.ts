@@ -1,3 +1,4 @@
+import { bug } from "./errors";
 /**
  * Integer ids as one Postgres array literal (`{1,2,3}`), to pass as a text parameter
  * and cast (`= any(${idArray(ids)}::bigint[])`): unlike `in (select … from a JSON
@@ -5,6 +6,6 @@
  * large the table is, where the JSON form was hash-joined against a full scan.
  */
 export function idArray(ids: readonly number[]): string {
-  for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`Not an integer id: ${id}`);
+  for (const id of ids) if (!Number.isSafeInteger(id)) throw bug(`Not an integer id: ${id}`);
   return `{${ids.join(",")}}`;
 }

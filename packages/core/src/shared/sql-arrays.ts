@@ -1,3 +1,4 @@
+import { bug } from "./errors";
 /**
  * A Postgres array literal for uuids, to pass a whole list as one parameter
  * (`${uuidArray(ids)}::uuid[]`): drizzle's `sql` would otherwise expand a JS
@@ -5,7 +6,7 @@
  */
 export function uuidArray(ids: readonly string[]): string {
   for (const id of ids) {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Error(`not a uuid: ${id}`);
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw bug(`not a uuid: ${id}`);
   }
   return `{${ids.join(",")}}`;
 }

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import type { CoreContext } from "../shared/context";
-import { DomainError } from "../shared/errors";
+import { notFound } from "../shared/errors";
 import { isStorageKey, storageOf } from "./storage";
 
 export type FileMeta = { mimeType: string; fileName?: string };
@@ -18,12 +18,12 @@ export async function saveStream(ctx: Pick<CoreContext, "config">, source: Uint8
 }
 
 export async function openFile(ctx: Pick<CoreContext, "config">, key: string, meta: FileMeta): Promise<StoredFile> {
-  if (!isStorageKey(key)) throw new DomainError("NOT_FOUND", "File not found");
+  if (!isStorageKey(key)) throw notFound("File");
   const storage = storageOf(ctx);
   try {
     return { ...meta, size: await storage.size(key), stream: storage.open(key) };
   } catch {
-    throw new DomainError("NOT_FOUND", "File not found");
+    throw notFound("File");
   }
 }
 

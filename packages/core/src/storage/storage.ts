@@ -27,7 +27,8 @@ const KEY = /^(imports|exports|media)\/[0-9a-f]{32}$/;
 
 export class TooLargeError extends DomainError {
   constructor(readonly maxBytes: number) {
-    super("VALIDATION", `file is larger than ${Math.floor(maxBytes / (1024 * 1024))} MB`, { maxBytes });
+    const maxMb = Math.floor(maxBytes / (1024 * 1024));
+    super("FILE_TOO_LARGE", `file is larger than ${maxMb} MB`, { field: "file", kind: "file", maxMb, maxBytes });
   }
 }
 
@@ -37,7 +38,7 @@ export function isStorageKey(key: string): boolean {
 
 export function createStorage(root: string): Storage {
   const pathOf = (key: string) => {
-    if (!KEY.test(key)) throw new DomainError("VALIDATION", "invalid file key");
+    if (!KEY.test(key)) throw new DomainError("INVALID_INPUT", "invalid file key", { field: "key" });
     return join(root, key);
   };
   return {

@@ -3,7 +3,7 @@ import { asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext } from "../shared/context";
-import { DomainError, notFound } from "../shared/errors";
+import { bug, DomainError, notFound } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 
 const Name = z.string().trim().min(1, "name is required").max(80);
@@ -14,7 +14,8 @@ export type RenameTabulationInput = z.input<typeof RenameTabulationInput>;
 export const SetTabulationActiveInput = z.object({ id: z.string().uuid(), active: z.boolean() });
 export type SetTabulationActiveInput = z.input<typeof SetTabulationActiveInput>;
 
-const duplicate = (name: string) => new DomainError("CONFLICT", `A tabulation named "${name}" already exists`);
+const duplicate = (name: string) =>
+  new DomainError("TABULATION_NAME_TAKEN", `A tabulation named "${name}" already exists`);
 
 /** Tabulations, active ones only unless `includeInactive` (admins managing them). */
 export function listTabulations(ctx: Pick<CoreContext, "db">, opts: { includeInactive?: boolean } = {}) {
@@ -30,7 +31,7 @@ export async function createTabulation(ctx: CoreContext, actor: Actor, raw: Crea
   try {
     return await ctx.db.transaction(async (tx) => {
       const [row] = await tx.insert(tabulations).values({ name: input.name }).returning();
-      if (!row) throw new Error("tabulation insert returned nothing");
+      if (!row) throw bug("tabulation insert returned nothing");
       await recordAudit(tx, {
         actorId: actor.id,
         action: "tabulation.create",

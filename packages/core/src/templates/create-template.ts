@@ -2,7 +2,7 @@ import { templates } from "@elsehu/db";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext } from "../shared/context";
-import { DomainError } from "../shared/errors";
+import { bug, DomainError } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { checkTemplateInstance } from "./sendable-template";
 import { checkVariableNames, templateVariables } from "./template-variables";
@@ -72,13 +72,15 @@ export async function createTemplate(ctx: CoreContext, actor: Actor, raw: Create
         .insert(templates)
         .values({ ...values, createdAt: ctx.now(), updatedAt: ctx.now() })
         .returning();
-      if (!row) throw new Error("template insert returned nothing");
+      if (!row) throw bug("template insert returned nothing");
       await recordAudit(tx, { actorId: actor.id, action: "template.create", targetType: "template", targetId: row.id });
       return templateView(row);
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new DomainError("CONFLICT", `Já existe um modelo chamado "${input.name}"`, { field: "name" });
+      throw new DomainError("TEMPLATE_NAME_TAKEN", `Já existe um modelo chamado "${input.name}"`, {
+        field: "name",
+      });
     }
     throw err;
   }

@@ -25,7 +25,7 @@ export async function listTemplates(ctx: CoreContext, raw: ListTemplatesInput = 
       .select({ id: serviceInstances.id, provider: serviceInstances.provider })
       .from(serviceInstances)
       .where(eq(serviceInstances.id, input.sendableOn));
-    if (!instance) throw new DomainError("VALIDATION", "Número não encontrado", { field: "sendableOn" });
+    if (!instance) throw new DomainError("INSTANCE_UNKNOWN", "Número não encontrado", { field: "sendableOn" });
     sendable = sendableOn(instance);
   }
   const search = input.search ? sql`${templates.name} ilike ${`%${input.search}%`}` : undefined;
@@ -43,7 +43,7 @@ export async function getTemplate(ctx: CoreContext, id: string): Promise<Templat
 export async function deleteTemplate(ctx: CoreContext, actor: Actor, id: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const [used] = await tx.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.templateId, id)).limit(1);
-    if (used) throw new DomainError("PRECONDITION_FAILED", "O modelo é usado por campanhas", { campaignId: used.id });
+    if (used) throw new DomainError("TEMPLATE_IN_USE", "O modelo é usado por campanhas", { campaignId: used.id });
     const deleted = await tx.delete(templates).where(eq(templates.id, id)).returning({ id: templates.id });
     if (deleted.length === 0) throw notFound("Template");
     await recordAudit(tx, { actorId: actor.id, action: "template.delete", targetType: "template", targetId: id });

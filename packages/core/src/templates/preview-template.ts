@@ -35,7 +35,7 @@ export async function previewTemplate(ctx: CoreContext, raw: PreviewTemplateInpu
     ({ body, variables } = t);
     components = t.meta?.components ?? null;
   } else {
-    throw new DomainError("VALIDATION", "Informe id ou draft", { field: "id" });
+    throw new DomainError("TEMPLATE_ID_OR_DRAFT", "Informe id ou draft", { field: "id" });
   }
   checkCoverage(variables, Object.keys(input.samples), "samples");
   return {
@@ -52,5 +52,5 @@ export function checkCoverage(variables: string[], given: string[], field: strin
   const parts: string[] = [];
   if (missing.length > 0) parts.push(`sem origem: ${missing.map((v) => `{{${v}}}`).join(", ")}`);
   if (unknown.length > 0) parts.push(`desconhecidas: ${unknown.map((v) => `{{${v}}}`).join(", ")}`);
-  throw new DomainError("VALIDATION", `Variáveis ${parts.join("; ")}`, { field, missing, unknown });
+  throw new DomainError("VARIABLES_UNCOVERED", `Variáveis ${parts.join("; ")}`, { field, missing, unknown });
 }

@@ -13,15 +13,25 @@ type Instance = { id: string; provider: "META" | "EVOLUTION" };
  * Meta's (Meta only sends templates by their approved name; Evolution sends the
  * rendered text of any template).
  */
+type TemplateProblem = "TEMPLATE_INACTIVE" | "TEMPLATE_OTHER_NUMBER" | "META_NAME_REQUIRED";
+
+const PROBLEM_TEXT: Record<TemplateProblem, string> = {
+  TEMPLATE_INACTIVE: "O modelo está desativado",
+  TEMPLATE_OTHER_NUMBER: "O modelo é de outro número",
+  META_NAME_REQUIRED: "Números Meta só enviam modelos aprovados: informe o nome Meta do modelo",
+};
+
+/** The error for a template `templateProblem` refused. */
+export const unsendable = (problem: TemplateProblem) =>
+  new DomainError(problem, PROBLEM_TEXT[problem], { field: "templateId" });
+
 export function templateProblem(
   template: Pick<TemplateRow, "active" | "instanceId" | "metaName">,
   instance: Instance,
-): string | null {
-  if (!template.active) return "O modelo está desativado";
-  if (template.instanceId && template.instanceId !== instance.id) return "O modelo é de outro número";
-  if (instance.provider === "META" && !template.metaName) {
-    return "Números Meta só enviam modelos aprovados: informe o nome Meta do modelo";
-  }
+): TemplateProblem | null {
+  if (!template.active) return "TEMPLATE_INACTIVE";
+  if (template.instanceId && template.instanceId !== instance.id) return "TEMPLATE_OTHER_NUMBER";
+  if (instance.provider === "META" && !template.metaName) return "META_NAME_REQUIRED";
   return null;
 }
 
@@ -47,9 +57,9 @@ export async function checkTemplateInstance(
     .select({ provider: serviceInstances.provider })
     .from(serviceInstances)
     .where(eq(serviceInstances.id, values.instanceId));
-  if (!instance) throw new DomainError("VALIDATION", "Número não encontrado", { field: "instanceId" });
+  if (!instance) throw new DomainError("INSTANCE_UNKNOWN", "Número não encontrado", { field: "instanceId" });
   if (instance.provider === "META" && !values.metaName) {
-    throw new DomainError("VALIDATION", "Modelos de um número Meta precisam do nome aprovado na Meta", {
+    throw new DomainError("META_NAME_REQUIRED", "Modelos de um número Meta precisam do nome aprovado na Meta", {
       field: "meta.name",
     });
   }

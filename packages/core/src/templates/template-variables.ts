@@ -43,7 +43,7 @@ export function templateVariables(body: string, components: unknown[] | null | u
 export function checkVariableNames(names: string[]): void {
   const positional = names.filter((n) => /^\d+$/.test(n));
   if (positional.length > 0 && positional.length < names.length) {
-    throw new DomainError("VALIDATION", "Não misture variáveis numeradas ({{1}}) e nomeadas ({{nome}})", {
+    throw new DomainError("VARIABLES_MIXED", "Não misture variáveis numeradas ({{1}}) e nomeadas ({{nome}})", {
       field: "body",
       variables: names,
     });
@@ -51,7 +51,7 @@ export function checkVariableNames(names: string[]): void {
   const numbers = positional.map(Number).sort((a, b) => a - b);
   const missing = numbers.length === 0 ? [] : range(1, numbers.at(-1) ?? 0).filter((n) => !numbers.includes(n));
   if (missing.length > 0) {
-    throw new DomainError("VALIDATION", `Variáveis numeradas sem lacunas: falta ${missing.map((n) => `{{${n}}}`)}`, {
+    throw new DomainError("VARIABLES_GAP", `Variáveis numeradas sem lacunas: falta ${missing.map((n) => `{{${n}}}`)}`, {
       field: "body",
       missing: missing.map(String),
     });

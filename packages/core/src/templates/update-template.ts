@@ -26,8 +26,9 @@ export async function updateTemplate(ctx: CoreContext, actor: Actor, raw: Update
         .where(and(eq(campaigns.templateId, input.id), inArray(campaigns.status, [...PINNING])))
         .limit(1);
       if (busy) {
-        throw new DomainError("PRECONDITION_FAILED", `O modelo está em uso pela campanha "${busy.name}"`, {
+        throw new DomainError("TEMPLATE_IN_USE", `O modelo está em uso pela campanha "${busy.name}"`, {
           campaignId: busy.id,
+          campaign: busy.name,
         });
       }
       await checkTemplateInstance(tx, values);
@@ -42,7 +43,9 @@ export async function updateTemplate(ctx: CoreContext, actor: Actor, raw: Update
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new DomainError("CONFLICT", `Já existe um modelo chamado "${input.name}"`, { field: "name" });
+      throw new DomainError("TEMPLATE_NAME_TAKEN", `Já existe um modelo chamado "${input.name}"`, {
+        field: "name",
+      });
     }
     throw err;
   }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import { hashPassword } from "../auth/password";
 import type { Actor, CoreContext } from "../shared/context";
-import { DomainError } from "../shared/errors";
+import { bug, DomainError } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { publicUser } from "./shape";
 
@@ -31,7 +31,7 @@ export async function createUser(ctx: CoreContext, actor: Actor | null, raw: Cre
           maxConcurrent: input.maxConcurrent,
         })
         .returning();
-      if (!row) throw new Error("user insert returned nothing");
+      if (!row) throw bug("user insert returned nothing");
       await recordAudit(tx, {
         actorId: actor?.id ?? null,
         action: "user.create",
@@ -43,7 +43,7 @@ export async function createUser(ctx: CoreContext, actor: Actor | null, raw: Cre
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new DomainError("CONFLICT", `A user with email ${input.email} already exists`, { field: "email" });
+      throw new DomainError("EMAIL_TAKEN", `A user with email ${input.email} already exists`, { field: "email" });
     }
     throw err;
   }

@@ -43,8 +43,7 @@ export async function updateUser(ctx: CoreContext, actor: Actor, raw: UpdateUser
           .from(users)
           .where(and(eq(users.role, "ADMIN"), eq(users.active, true), ne(users.id, before.id)))
           .limit(1);
-        if (!other)
-          throw new DomainError("PRECONDITION_FAILED", "The last active admin cannot be deactivated or demoted");
+        if (!other) throw new DomainError("LAST_ADMIN", "The last active admin cannot be deactivated or demoted");
       }
       const { id, ...changes } = input;
       const [after] = await tx
@@ -69,7 +68,8 @@ export async function updateUser(ctx: CoreContext, actor: Actor, raw: UpdateUser
       return publicUser(after);
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new DomainError("CONFLICT", `A user with email ${input.email} already exists`);
+    if (isUniqueViolation(err))
+      throw new DomainError("EMAIL_TAKEN", `A user with email ${input.email} already exists`, { field: "email" });
     throw err;
   }
 }

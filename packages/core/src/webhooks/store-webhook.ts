@@ -1,4 +1,5 @@
 import type { Sql } from "@elsehu/db";
+import { bug } from "../shared/errors";
 import { WEBHOOKS_CHANNEL } from "./webhook-inbox";
 
 export type StoredWebhookInput = { instanceId: string; provider: "META" | "EVOLUTION"; body: string };
@@ -24,7 +25,7 @@ export async function storeWebhooks(sql: Sql, inputs: StoredWebhookInput[]): Pro
       select pg_notify(${WEBHOOKS_CHANNEL}, '')
     )
     select e.id from e, wake order by e.id`;
-  if (stored.length !== inputs.length) throw new Error("webhook insert stored a different number of rows");
+  if (stored.length !== inputs.length) throw bug("webhook insert stored a different number of rows");
   return stored.map((r) => Number(r.id));
 }
 

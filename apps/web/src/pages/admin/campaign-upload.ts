@@ -1,3 +1,6 @@
+import type { Reason } from "@elsehu/core";
+import { reasonText } from "../../lib/errors";
+
 /** Result of POST /uploads/campaign-csv. */
 export type CsvResult = {
   importId: string;
@@ -36,13 +39,15 @@ export function uploadCampaignCsv(
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as CsvResult);
       else {
-        const msg = (body as { error?: string } | null)?.error;
+        const refused = body as { reason?: Reason; details?: Record<string, unknown> } | null;
         const text =
           xhr.status === 413
             ? "O arquivo é grande demais (máximo 20 MB). Divida a lista em partes."
             : xhr.status === 401
               ? "Sua sessão terminou. Entre novamente."
-              : (msg ?? "Não foi possível enviar o arquivo. Tente de novo.");
+              : refused?.reason
+                ? reasonText(refused.reason, refused.details)
+                : "Não foi possível enviar o arquivo. Tente de novo.";
         reject(new Error(text));
       }
     };

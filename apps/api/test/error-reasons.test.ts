@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import type { Reason } from "@elsehu/core";
+import { TRPCClientError } from "@trpc/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpClient, type Stack, startStack, userWithToken, wsClient } from "./harness";
+
+/*
+ * Every error carries a machine `reason` (core's catalog) in tRPC's `data`, on
+ * each path a call can take: the direct HTTP path (JSON calls), tRPC's fetch
+ * adapter (multipart uploads) and the WebSocket. The console reads only it.
+ */
+let stack: Stack;
+let operator: Awaited<ReturnType<typeof userWithToken>>;
+let admin: Awaited<ReturnType<typeof userWithToken>>;
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  operator = await userWithToken(stack, "OPERATOR");
+  admin = await userWithToken(stack, "ADMIN");
+});
+afterAll(async () => {
+  await stack.close();
+});
+
+type Refusal = { code?: string; reason?: Reason; details?: Record<string, unknown> | null };
+
+async function refusal(call: Promise<unknown>): Promise<Refusal> {
+  const err = await call.catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(TRPCClientError);
+  const data = (err as { data: Refusal }).data;
+  return { code: data.code, reason: data.reason, details: data.details };
+}
+
+describe("error reasons", () => {
+  it("are sent on the direct HTTP path, for domain, role and input errors", async () => {
+    expect(await refusal(operator.client.users.get.query({ id: admin.user.id }))).toMatchObject({
+      code: "FORBIDDEN",
+      reason: "NOT_OWN_PROFILE",
+    });
+    expect(await refusal(operator.client.users.create.mutate({} as never))).toMatchObject({
+      code: "FORBIDDEN",
+      reason: "ROLE_FORBIDDEN",
+    });
+    expect(await refusal(admin.client.tabulations.create.mutate({ name: "" } as never))).toMatchObject({
+      code: "BAD_REQUEST",
+      reason: "INVALID_INPUT",
+      details: { field: "name" },
+    });
+    expect(await refusal(admin.client.conversations.get.query({ id: randomUUID() }))).toMatchObject({
+      code: "NOT_FOUND",
+      reason: "NOT_FOUND",
+      details: { what: "Conversation" },
+    });
+    const login = { email: admin.email, password: "wrong password" };
+    expect(await refusal(httpClient(stack.url).auth.login.mutate(login))).toMatchObject({
+      code: "UNAUTHORIZED",
+      reason: "INVALID_CREDENTIALS",
+    });
+  });
+
+  it("are sent through tRPC's fetch adapter (a multipart upload without its file)", async () => {
+    const form = new FormData();
+    form.set("conversationId", randomUUID());
+    const res = await fetch(`${stack.url}/trpc/messages.sendMedia`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${operator.token}` },
+      body: form,
+    });
+    const body = (await res.json()) as { error: { data: Refusal } };
+    expect([res.status, body.error.data.reason, body.error.data.details]).toEqual([
+      400,
+      "FILE_REQUIRED",
+      { field: "file" },
+    ]);
+  });
+
+  it("are sent over the WebSocket", async () => {
+    const { client, ws } = wsClient(stack.url, operator.token);
+    try {
+      expect(await refusal(client.users.get.query({ id: admin.user.id }))).toMatchObject({
+        code: "FORBIDDEN",
+        reason: "NOT_OWN_PROFILE",
+      });
+      expect(await refusal(client.users.get.query({ id: "not-a-uuid" }))).toMatchObject({
+        reason: "INVALID_INPUT",
+        details: { field: "id" },
+      });
+    } finally {
+      await ws.close();
+    }
+  });
+});
