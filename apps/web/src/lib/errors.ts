@@ -112,6 +112,10 @@ export const REASON_TEXT: { [R in Reason]: Text<R> } = {
   FILE_SIZE_MISMATCH: "O arquivo chegou incompleto. Envie de novo.",
   TEMPLATE_VALUES_MISSING: (d) =>
     `Variáveis do modelo: ${parts([d.missing, "preencha"], [d.unknown, "o modelo não tem"])}.`,
+  VOICE_NOT_OGG_OPUS: "A mensagem de voz precisa ser um áudio OGG (Opus).",
+  STICKER_NO_CAPTION: "Figurinhas não têm legenda.",
+  REACTION_TO_REACTION: "Não é possível reagir a uma reação.",
+  NOT_SENT_YET: "A mensagem ainda não chegou ao WhatsApp. Tente de novo em instantes.",
   PHONE_INVALID: "Telefone inválido. Use DDD e número, ex.: (11) 98765-4321.",
   PHONE_TAKEN: "Já existe um contato com este telefone.",
   CONTACT_NOT_YOURS: "Você só pode ver contatos das suas conversas.",
@@ -123,6 +127,9 @@ export const REASON_TEXT: { [R in Reason]: Text<R> } = {
   INSTANCE_CREDENTIALS_UNREADABLE: (d) => `Credenciais da instância "${d.instance}" ilegíveis.`,
   PHONE_NUMBER_ID_TAKEN: "Outro número já usa este Phone number ID.",
   QR_ONLY_EVOLUTION: "Só números Evolution são conectados por QR code.",
+  PRIVATE_PROVIDER_URL: "Endereço interno recusado: use o endereço público do provedor.",
+  PROVIDER_HOST_UNRESOLVED: "O endereço do provedor não foi encontrado (DNS). Confira a URL.",
+  SECRETS_REQUIRED_FOR_NEW_HOST: "Ao trocar o endereço do provedor, informe a credencial de novo.",
   PROVIDER_REFUSED: (d) => `A Evolution API respondeu: ${d.providerMessage}`,
   TEMPLATE_UNKNOWN: "Modelo não encontrado.",
   TEMPLATE_NAME_TAKEN: "Já existe um modelo com este nome.",
@@ -168,6 +175,15 @@ export function errorMessage(err: unknown): string {
   const data = (err.data ?? undefined) as ErrorData | undefined;
   if (!data?.code) return "Sem conexão com o servidor. Verifique sua rede e tente de novo.";
   return reasonText(data.reason ?? "INTERNAL", data.details, data.zodIssues);
+}
+
+/** The reason and the input it names (`details.field`), for forms that point at the field. */
+export function errorReason(err: unknown): { reason: Reason; field: string | undefined } | undefined {
+  if (!isApiError(err)) return undefined;
+  const data = (err.data ?? undefined) as ErrorData | undefined;
+  if (!data?.reason) return undefined;
+  const field = data.details?.field;
+  return { reason: data.reason, field: typeof field === "string" ? field : undefined };
 }
 
 /** The server refused free text because the 24 h window is closed: only a template can go now. */

@@ -47,7 +47,7 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 function refused(field: string, message: string): DomainError {
-  return new DomainError("VALIDATION", `${field}: ${message}`, { field, reason: "PRIVATE_PROVIDER_URL" });
+  return new DomainError("PRIVATE_PROVIDER_URL", `${field}: ${message}`, { field, reason: "PRIVATE_PROVIDER_URL" });
 }
 
 /**
@@ -72,7 +72,7 @@ export async function assertPublicProviderUrl(
   try {
     addresses = await lookup(host, { all: true, verbatim: true });
   } catch {
-    throw new DomainError("VALIDATION", `${field}: host ${host} does not resolve`, {
+    throw new DomainError("PROVIDER_HOST_UNRESOLVED", `${field}: host ${host} does not resolve`, {
       field,
       reason: "PROVIDER_HOST_UNRESOLVED",
     });

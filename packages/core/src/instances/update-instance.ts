@@ -42,7 +42,7 @@ function assertSecretsFollowHost(
   const needed = HOST_BOUND_SECRET[before.provider];
   if (needed && secrets?.[needed] === undefined) {
     throw new DomainError(
-      "VALIDATION",
+      "SECRETS_REQUIRED_FOR_NEW_HOST",
       `secrets.${needed}: changing the base URL's host requires entering ${needed} again`,
       { field: `secrets.${needed}`, reason: "SECRETS_REQUIRED_FOR_NEW_HOST" },
     );

@@ -28,7 +28,7 @@ export async function queueContactMessage(ctx: CoreContext, actor: Actor, raw: S
     const phones = card.phones.map((phone, j) => {
       const normalized = normalizePhone(phone, ctx.config.defaultRegion);
       if (!normalized) {
-        throw new DomainError("VALIDATION", `contacts[${i}].phones[${j}]: not a phone number`, {
+        throw new DomainError("PHONE_INVALID", `contacts[${i}].phones[${j}]: not a phone number`, {
           field: `contacts.${i}.phones.${j}`,
         });
       }

@@ -80,13 +80,13 @@ export async function queueMediaMessage(
     });
   }
   if (input.voice && !isOggOpus(input.mimeType)) {
-    throw new DomainError("VALIDATION", "file: a voice note must be OGG audio with the Opus codec", {
+    throw new DomainError("VOICE_NOT_OGG_OPUS", "file: a voice note must be OGG audio with the Opus codec", {
       field: "file",
       reason: "VOICE_NOT_OGG_OPUS",
     });
   }
   if (kind === "sticker" && input.caption) {
-    throw new DomainError("VALIDATION", "caption: a sticker takes no caption", { field: "caption" });
+    throw new DomainError("STICKER_NO_CAPTION", "caption: a sticker takes no caption", { field: "caption" });
   }
   const max = sendLimits[instance.provider].maxMediaBytes[kind];
   if (input.size > max) {

@@ -39,10 +39,12 @@ export async function queueReaction(ctx: CoreContext, actor: Actor, raw: ReactIn
   return queueOutbound(ctx, actor, target.conversationId, async () => {
     // Checked after the access rules (inside queueOutbound), so nothing leaks about others' messages.
     if (target.type === "reaction") {
-      throw new DomainError("VALIDATION", "messageId: a reaction cannot be reacted to", { field: "messageId" });
+      throw new DomainError("REACTION_TO_REACTION", "messageId: a reaction cannot be reacted to", {
+        field: "messageId",
+      });
     }
     if (!target.providerMessageId) {
-      throw new DomainError("PRECONDITION_FAILED", "The message has not reached WhatsApp yet", {
+      throw new DomainError("NOT_SENT_YET", "The message has not reached WhatsApp yet", {
         reason: "NOT_SENT_YET",
       });
     }

@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { useApi } from "../../auth/session";
-import { errorMessage } from "../../lib/errors";
+import { errorMessage, errorReason } from "../../lib/errors";
 import { Dialog } from "../../ui/dialog";
 import { ErrorBox } from "../../ui/feedback";
 import { SelectField, TextField } from "../../ui/field";
@@ -45,12 +45,13 @@ const FIELD_LABEL = Object.fromEntries(
   [...FIELDS.META, ...FIELDS.EVOLUTION].map((f) => [f.key, f.label] as const),
 ) as Record<string, string>;
 
-/** Server validation names the field (`config.baseUrl: …`): say which one, in pt-BR. */
+/** Server validation names the field (`details.field`, e.g. `config.baseUrl`): say which one, in pt-BR. */
 function saveError(err: unknown): string {
-  const msg = err instanceof Error ? err.message : "";
-  const m = msg.match(/^(?:config|secrets)\.(\w+): (.*)/);
-  if (m?.[1]) return `${FIELD_LABEL[m[1]] ?? m[1]}: valor inválido (${m[2]}).`;
-  return errorMessage(err);
+  const refused = errorReason(err);
+  const key = refused?.field?.split(".").at(-1);
+  const label = key ? FIELD_LABEL[key] : undefined;
+  if (!label) return errorMessage(err);
+  return refused?.reason === "INVALID_INPUT" ? `${label}: valor inválido.` : `${label}: ${errorMessage(err)}`;
 }
 
 /**
