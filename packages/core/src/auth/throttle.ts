@@ -1,6 +1,7 @@
 import { loginAttempts } from "@elsehu/db";
 import { and, eq, gte, sql } from "drizzle-orm";
 import type { CoreContext } from "../shared/context";
+import { bug } from "../shared/errors";
 
 /**
  * Login throttling (OWASP ASVS 5, V6.3): failures in the last `windowMs`,
@@ -75,7 +76,7 @@ export async function reserveLoginAttempt(
       .insert(loginAttempts)
       .values({ email, ip, success: false, createdAt: now })
       .returning({ id: loginAttempts.id });
-    if (!row) throw new Error("login attempt not recorded");
+    if (!row) throw bug("login attempt not recorded");
     return { attemptId: row.id };
   });
 }
