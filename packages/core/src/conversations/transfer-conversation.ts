@@ -94,7 +94,9 @@ export async function transferConversation(ctx: CoreContext, actor: Actor, raw: 
 async function activeDepartment(tx: Tx, id: string) {
   const [dep] = await tx.select().from(departments).where(eq(departments.id, id));
   if (!dep || dep.archivedAt) {
-    throw new DomainError("VALIDATION", "departmentId: unknown or archived department", { field: "departmentId" });
+    throw new DomainError("DEPARTMENT_UNKNOWN", "departmentId: unknown or archived department", {
+      field: "departmentId",
+    });
   }
   return dep;
 }
@@ -105,6 +107,8 @@ async function assertMember(tx: Tx, departmentId: string, operatorId: string) {
     .from(departmentMembers)
     .where(and(eq(departmentMembers.departmentId, departmentId), eq(departmentMembers.userId, operatorId)));
   if (!m) {
-    throw new DomainError("VALIDATION", "operatorId: not an operator of this department", { field: "operatorId" });
+    throw new DomainError("OPERATOR_NOT_IN_DEPARTMENT", "operatorId: not an operator of this department", {
+      field: "operatorId",
+    });
   }
 }

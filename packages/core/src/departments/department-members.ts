@@ -56,7 +56,7 @@ export async function setDepartmentMembers(ctx: CoreContext, actor: Actor, raw: 
     const rows = input.members.map((m, i) => {
       const u = byId.get(m.userId);
       if (!u || u.role === "ADMIN") {
-        throw new DomainError("VALIDATION", `members.${i}.userId: not an operator or supervisor`, {
+        throw new DomainError("DEPARTMENT_MEMBER_INVALID", `members.${i}.userId: not an operator or supervisor`, {
           field: `members.${i}.userId`,
         });
       }

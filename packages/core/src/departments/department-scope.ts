@@ -1,7 +1,7 @@
 import { conversations } from "@elsehu/db";
 import { type SQL, sql } from "drizzle-orm";
 import type { Actor, Tx } from "../shared/context";
-import { forbidden } from "../shared/errors";
+import { DomainError } from "../shared/errors";
 import { uuidArray } from "../shared/sql-arrays";
 import { userDepartmentIds } from "./department-members";
 
@@ -35,6 +35,6 @@ export function inScope(scope: string[] | null): SQL | undefined {
 /** FORBIDDEN unless `departmentId` is within the scope. */
 export function assertInScope(scope: string[] | null, departmentId: string | null | undefined): void {
   if (scope && !(departmentId && scope.includes(departmentId))) {
-    throw forbidden("This department is not one of yours");
+    throw new DomainError("DEPARTMENT_NOT_YOURS", "This department is not one of yours");
   }
 }

@@ -2,19 +2,20 @@ import { departments, tabulations } from "@elsehu/db";
 import { eq } from "drizzle-orm";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext, Tx } from "../shared/context";
-import { DomainError, notFound } from "../shared/errors";
+import { bug, DomainError, notFound } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { CreateDepartmentInput, UpdateDepartmentInput } from "./department-input";
 
 export type DepartmentRow = typeof departments.$inferSelect;
 
-const duplicate = (name: string) => new DomainError("CONFLICT", `A department named "${name}" already exists`);
+const duplicate = (name: string) =>
+  new DomainError("DEPARTMENT_NAME_TAKEN", `A department named "${name}" already exists`);
 
 async function checkTabulation(tx: Tx, id: string | null | undefined) {
   if (!id) return;
   const [tab] = await tx.select().from(tabulations).where(eq(tabulations.id, id));
   if (!tab?.active) {
-    throw new DomainError("VALIDATION", "outOfHoursTabulationId: unknown or inactive tabulation", {
+    throw new DomainError("TABULATION_INACTIVE", "outOfHoursTabulationId: unknown or inactive tabulation", {
       field: "outOfHoursTabulationId",
     });
   }
@@ -27,7 +28,7 @@ export async function createDepartment(ctx: CoreContext, actor: Actor, raw: Crea
     return await ctx.db.transaction(async (tx) => {
       await checkTabulation(tx, input.outOfHoursTabulationId);
       const [row] = await tx.insert(departments).values(input).returning();
-      if (!row) throw new Error("department insert returned nothing");
+      if (!row) throw bug("department insert returned nothing");
       await recordAudit(tx, {
         actorId: actor.id,
         action: "department.create",

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { lockForAction } from "../conversations/access";
 import { addJob } from "../jobs/add-job";
 import type { Actor, CoreContext } from "../shared/context";
-import { forbidden } from "../shared/errors";
+import { DomainError } from "../shared/errors";
 import { TYPING_JOB } from "./show-typing";
 
 /** At most one typing indicator per conversation in this window, however fast the operator types. */
@@ -16,7 +16,8 @@ export const TYPING_WINDOW_MS = 5000;
 export async function requestTyping(ctx: CoreContext, actor: Actor, conversationId: string) {
   return ctx.db.transaction(async (tx) => {
     const conv = await lockForAction(tx, actor, conversationId);
-    if (conv.status !== "OPEN" && conv.status !== "WAITING") throw forbidden("This conversation is closed");
+    if (conv.status !== "OPEN" && conv.status !== "WAITING")
+      throw new DomainError("CONVERSATION_CLOSED", "This conversation is closed");
     const now = ctx.now().getTime();
     const window = new Date(Math.floor(now / TYPING_WINDOW_MS) * TYPING_WINDOW_MS);
     const key = `typing:${conv.id}`;

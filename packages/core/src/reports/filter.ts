@@ -69,7 +69,8 @@ export async function scopeFilter<T extends { operatorId?: string; departmentId?
       select department_id as id from department_members where user_id = ${viewer.id} and role = 'SUPERVISOR'`;
     if (rows.length === 0) return f;
     const scope = rows.map((r) => r.id);
-    if (f.departmentId && !scope.includes(f.departmentId)) throw forbidden("This department is not one of yours");
+    if (f.departmentId && !scope.includes(f.departmentId))
+      throw new DomainError("DEPARTMENT_NOT_YOURS", "This department is not one of yours");
     return { ...f, departmentIds: scope };
   }
   if (viewer.role !== "OPERATOR") return f;
