@@ -50,7 +50,7 @@ export async function assertMessageReadable(tx: Tx, viewer: Actor, messageId: st
     .innerJoin(conversations, eq(conversations.id, messages.conversationId))
     .where(and(eq(messages.id, messageId)));
   if (!row) throw notFound("Message");
-  if (!row.readable) throw forbidden("This conversation is not yours");
+  if (!row.readable) throw new DomainError("CONVERSATION_NOT_YOURS", "This conversation is not yours");
 }
 
 /**
