@@ -22,8 +22,12 @@ afterAll(async () => {
   await stack.close();
 });
 
-/** Each test starts with nobody online and an empty queue. */
+/**
+ * Each test starts with nobody online and an empty queue. The sockets go too:
+ * the API's presence sweep brings back online an OFFLINE user with a live one.
+ */
 async function reset() {
+  await core.sql`delete from presence_connections`;
   await core.sql`update users set presence = 'OFFLINE'`;
   await core.sql`update conversations set status = 'CLOSED', closed_at = now() where status in ('WAITING', 'OPEN')`;
 }
