@@ -1,9 +1,12 @@
 import {
-  acceptEvolutionWebhook,
+  acceptEvolutionBody,
   acceptMetaWebhook,
   answerMetaChallenge,
+  authenticateEvolutionWebhook,
+  type DirectoryEntry,
   EVOLUTION_SECRET_HEADER,
   InstanceDirectory,
+  precheckMetaWebhook,
   type SharedRateLimiter,
   WebhookWriter,
 } from "@elsehu/core";
@@ -32,10 +35,16 @@ const limit = (mb: number): MiddlewareHandler<AppEnv> => {
   };
 };
 
+/** Meta's notifications are small JSON (text, statuses, media ids): a few MB at most. */
+const META_LIMIT_MB = 3;
+/** Evolution may inline media as base64: allowed only once the instance and its secret are known. */
+const EVOLUTION_LIMIT_MB = 64;
+
 /**
  * Provider webhooks. Each accepted POST is stored with its processing job in one
  * statement (shared with concurrent POSTs: group commit) and answered 200 before any processing (see core/webhooks). Bad
  * signature or secret: 401 and nothing stored; malformed body: 400; unknown instance: 404.
+ * Whatever can be checked without the body is checked before a byte of it is read.
  * They use the webhook limiter, never the per-user one.
  */
 export function registerWebhooks(app: Hono<AppEnv>, deps: ApiDeps, limiter: SharedRateLimiter): InstanceDirectory {
@@ -52,23 +61,41 @@ export function registerWebhooks(app: Hono<AppEnv>, deps: ApiDeps, limiter: Shar
     return challenge === null ? c.json({ error: "Verification failed" }, 403) : c.text(challenge);
   });
 
-  app.post("/webhooks/meta", limit(2), async (c) => {
-    const raw = await c.req.text();
-    return answer(
-      c,
-      await acceptMetaWebhook(writer, directory, { raw, signature: c.req.header("x-hub-signature-256") }),
-    );
-  });
+  app.post(
+    "/webhooks/meta",
+    async (c, next) => {
+      const refused = await precheckMetaWebhook(directory, c.req.header("x-hub-signature-256"));
+      if (refused) return answer(c, refused);
+      await next();
+    },
+    limit(META_LIMIT_MB),
+    async (c) => {
+      const raw = await c.req.text();
+      return answer(
+        c,
+        await acceptMetaWebhook(writer, directory, { raw, signature: c.req.header("x-hub-signature-256") }),
+      );
+    },
+  );
 
-  // Evolution may inline media as base64, hence the larger limit.
-  app.post("/webhooks/evolution/:instanceId", limit(64), async (c) => {
-    const raw = await c.req.text();
-    const outcome = await acceptEvolutionWebhook(writer, directory, {
-      instanceId: c.req.param("instanceId"),
-      raw,
-      secret: c.req.header(EVOLUTION_SECRET_HEADER),
-    });
-    return answer(c, outcome);
-  });
+  const authenticated = new WeakMap<Context<AppEnv>, DirectoryEntry>();
+  app.post(
+    "/webhooks/evolution/:instanceId",
+    async (c, next) => {
+      const auth = await authenticateEvolutionWebhook(directory, {
+        instanceId: c.req.param("instanceId"),
+        secret: c.req.header(EVOLUTION_SECRET_HEADER),
+      });
+      if ("outcome" in auth) return answer(c, auth.outcome);
+      authenticated.set(c, auth.entry);
+      await next();
+    },
+    limit(EVOLUTION_LIMIT_MB),
+    async (c) => {
+      const entry = authenticated.get(c);
+      if (!entry) throw new Error("Evolution webhook body read before authentication");
+      return answer(c, await acceptEvolutionBody(writer, entry, await c.req.text()));
+    },
+  );
   return directory;
 }

@@ -6,7 +6,7 @@ import {
   verifyMetaSignature,
   WebhookParseError,
 } from "@elsehu/providers";
-import type { InstanceDirectory } from "./instance-directory";
+import type { DirectoryEntry, InstanceDirectory } from "./instance-directory";
 import type { WebhookWriter } from "./store-webhook";
 
 export type WebhookOutcome = { status: 200 | 400 | 401 | 403 | 404; error?: string; stored?: number };
@@ -80,19 +80,32 @@ export async function acceptMetaWebhook(
 
 /**
  * Evolution does not sign: the instance id in the URL routes, and the secret header
- * we configured on its webhook authenticates. Bodies that carry no event we use
- * (presence, chats, contacts) are acknowledged without being stored.
+ * we configured on its webhook authenticates. Both are checked from the URL and the
+ * headers alone, before a byte of the body is read (see apps/api/src/http/webhooks.ts).
  */
-export async function acceptEvolutionWebhook(
-  writer: Pick<WebhookWriter, "store">,
+export async function authenticateEvolutionWebhook(
   dir: InstanceDirectory,
-  input: { instanceId: string; raw: string; secret: string | undefined },
-): Promise<WebhookOutcome> {
-  if (!UUID.test(input.instanceId)) return { status: 404, error: "Unknown instance" };
+  input: { instanceId: string; secret: string | undefined },
+): Promise<{ entry: DirectoryEntry } | { outcome: WebhookOutcome }> {
+  if (!UUID.test(input.instanceId)) return { outcome: { status: 404, error: "Unknown instance" } };
   const entry = await dir.find((all) => all.find((e) => e.id === input.instanceId && e.provider === "EVOLUTION"));
-  if (!entry) return { status: 404, error: "Unknown instance" };
-  if (!sameSecret(input.secret, entry.webhookSecret)) return { status: 401, error: "Invalid webhook secret" };
-  const json = parseJson(input.raw);
+  if (!entry) return { outcome: { status: 404, error: "Unknown instance" } };
+  if (!sameSecret(input.secret, entry.webhookSecret)) {
+    return { outcome: { status: 401, error: "Invalid webhook secret" } };
+  }
+  return { entry };
+}
+
+/**
+ * The body of an authenticated Evolution webhook. Bodies that carry no event we
+ * use (presence, chats, contacts) are acknowledged without being stored.
+ */
+export async function acceptEvolutionBody(
+  writer: Pick<WebhookWriter, "store">,
+  entry: DirectoryEntry,
+  raw: string,
+): Promise<WebhookOutcome> {
+  const json = parseJson(raw);
   if (!json.ok) return { status: 400, error: "Body is not JSON" };
   try {
     const batch = parseEvolutionWebhook(json.value);
@@ -104,6 +117,31 @@ export async function acceptEvolutionWebhook(
     if (err instanceof WebhookParseError) return { status: 400, error: err.message };
     throw err;
   }
-  await writer.store({ instanceId: entry.id, provider: "EVOLUTION", body: input.raw });
+  await writer.store({ instanceId: entry.id, provider: "EVOLUTION", body: raw });
   return { status: 200, stored: 1 };
+}
+
+/** authenticateEvolutionWebhook then acceptEvolutionBody, for callers that already hold the body. */
+export async function acceptEvolutionWebhook(
+  writer: Pick<WebhookWriter, "store">,
+  dir: InstanceDirectory,
+  input: { instanceId: string; raw: string; secret: string | undefined },
+): Promise<WebhookOutcome> {
+  const auth = await authenticateEvolutionWebhook(dir, input);
+  return "outcome" in auth ? auth.outcome : acceptEvolutionBody(writer, auth.entry, input.raw);
+}
+
+const META_SIGNATURE = /^sha256=[0-9a-f]{64}$/i;
+
+/**
+ * What can be checked of a Meta webhook before its body (the signature needs the
+ * body): a well-formed signature header, and at least one Meta app secret to check it with.
+ */
+export async function precheckMetaWebhook(
+  dir: InstanceDirectory,
+  signature: string | undefined,
+): Promise<WebhookOutcome | null> {
+  if (!signature || !META_SIGNATURE.test(signature)) return { status: 401, error: "Invalid signature" };
+  const any = await dir.find((all) => all.find((e) => e.provider === "META" && e.appSecret));
+  return any ? null : { status: 401, error: "Invalid signature" };
 }
