@@ -37,6 +37,7 @@ export const commonEnv = z.object({
   OPT_OUT_KEYWORDS: z.string().optional(),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
   ALLOW_PRIVATE_PROVIDER_URLS: bool.default(false),
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
 
@@ -104,5 +105,6 @@ export function coreConfigFromEnv(env: CommonEnv) {
       .filter(Boolean),
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
     allowPrivateProviderUrls: env.ALLOW_PRIVATE_PROVIDER_URLS,
+    webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
   };
 }

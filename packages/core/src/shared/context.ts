@@ -29,6 +29,8 @@ export type CoreConfig = {
   providerTimeoutMs?: number;
   /** Accept provider base URLs on loopback/private/link-local addresses (simulator, tests, private Evolution). */
   allowPrivateProviderUrls?: boolean;
+  /** Days processed webhook bodies are kept (default 30). */
+  webhookRetentionDays?: number;
 };
 
 export type Tx = DbOrTx;
