@@ -248,7 +248,7 @@ async function main() {
   const wsPort = (wss.address() as AddressInfo).port;
   const wsClient = createWSClient({
     url: `ws://127.0.0.1:${wsPort}`,
-    connectionParams: () => ({ token: session.id }),
+    connectionParams: () => ({ token: session.token }),
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
   });
   const client = createTRPCClient<typeof benchRouter>({ links: [wsLink({ client: wsClient })] });

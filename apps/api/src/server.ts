@@ -143,6 +143,11 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       socket.destroy();
       return;
     }
+    // Cross-site WebSocket hijacking: a browser sends our cookie on any site's handshake, with its Origin.
+    if (req.headers.origin !== undefined && !originAllowed(req.headers.origin, req.headers.host, corsOrigins)) {
+      socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
 
@@ -192,20 +197,24 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
   };
 }
 
+/** The console's own origin (same host) or one listed in CORS_ORIGINS. */
+function originAllowed(origin: string, host: string | undefined, allowedOrigins: string[]): boolean {
+  if (allowedOrigins.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * A console tab opened without the token (new tab, sessionStorage is per tab)
- * still has the HttpOnly cookie: accept it on the WebSocket, but only from our
- * own origin, since browsers send cookies on cross-site WebSocket handshakes.
+ * The console authenticates its WebSocket with the HttpOnly cookie the
+ * browser sends on the same-origin upgrade (it holds no token). Accepted only
+ * with an allowed Origin: browsers always send one, and send cookies on
+ * cross-site handshakes too.
  */
 function wsCookieToken(req: IncomingMessage, allowedOrigins: string[]): string | undefined {
   const origin = req.headers.origin;
-  if (!origin) return undefined;
-  let sameHost = false;
-  try {
-    sameHost = new URL(origin).host === req.headers.host;
-  } catch {
-    return undefined;
-  }
-  if (!sameHost && !allowedOrigins.includes(origin)) return undefined;
+  if (!origin || !originAllowed(origin, req.headers.host, allowedOrigins)) return undefined;
   return readCookie(req.headers.cookie, COOKIE_NAME);
 }

@@ -29,7 +29,7 @@ const procedures = () => Object.keys(appRouter._def.procedures as Record<string,
 /** Calls a procedure by path with a throwaway session, returning the error code it ends with (or OK). */
 async function probe(path: string, role: Role): Promise<{ code: string; message: string }> {
   const userId = role === "ANON" ? undefined : userIds[role];
-  const token = userId ? (await stack.core.auth.createSession(userId, {})).id : undefined;
+  const token = userId ? (await stack.core.auth.createSession(userId, {})).token : undefined;
   const ctx = await createContext(stack.api.deps, { token, via: token ? "bearer" : null, ip: "127.0.0.9" });
   const caller = createCallerFactory(appRouter)(ctx);
   let target: unknown = caller;

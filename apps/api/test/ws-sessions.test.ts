@@ -1,3 +1,4 @@
+import { sessionIdOf } from "@elsehu/core";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient, type Stack, startStack, userWithToken, wsClient } from "./harness";
@@ -64,7 +65,8 @@ describe("WebSocket sessions", () => {
     const u = await userWithToken(stack, "OPERATOR");
     const sub = sessionEnded(stack.url, u.token);
     await sub.started;
-    await stack.core.sql`update sessions set expires_at = now() - interval '1 second' where id = ${u.token}`;
+    await stack.core
+      .sql`update sessions set expires_at = now() - interval '1 second' where id = ${sessionIdOf(u.token)}`;
     expect(await sub.result).toEqual({ reason: "expired" });
     await expect(u.client.auth.me.query()).rejects.toThrow(/Sign in/);
     await sub.close();

@@ -132,7 +132,7 @@ describe("console in a real browser", { timeout: 90_000 }, () => {
     const { context, page } = await freshPage();
     await login(page, olga.email, olga.password);
     await page.getByRole("heading", { name: "Atendimentos" }).waitFor();
-    // A second tab has no token in its sessionStorage: it lives on the cookie alone.
+    // Neither tab holds a token: both live on the HttpOnly cookie alone (HTTP and WebSocket).
     const second = await context.newPage();
     await second.goto(`${stack.url}/conta`);
     await second.getByRole("heading", { name: "Minha conta" }).waitFor();
@@ -150,6 +150,45 @@ describe("console in a real browser", { timeout: 90_000 }, () => {
       await p.getByRole("button", { name: "Entrar" }).waitFor();
     }
     await screenshot(page, "session-ended");
+    await context.close();
+  });
+
+  it("runs on its HttpOnly cookie alone, no token readable by scripts, under a strict CSP", async () => {
+    const sup = await userWithToken(stack, "SUPERVISOR", { name: "Cida Supervisora" });
+    const index = await fetch(`${stack.url}/`);
+    const csp = index.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe");
+
+    const { context, page } = await freshPage();
+    const violations: string[] = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text());
+    });
+    await page.reload();
+    await login(page, sup.email, sup.password);
+    await page.getByRole("heading", { name: "Fila" }).waitFor();
+    for (const label of ["Operadores", "Conversas", "Relatórios", "Fila"]) {
+      await page.getByRole("navigation", { name: "Navegação principal" }).getByRole("link", { name: label }).click();
+      await page.getByRole("heading", { name: label }).first().waitFor();
+    }
+    const cookie = (await context.cookies()).find((c) => c.name === "elsehu_session");
+    expect(cookie?.httpOnly).toBe(true);
+    const token = cookie?.value ?? "missing";
+    const readable = await page.evaluate(() => ({
+      session: JSON.stringify(Object.entries(sessionStorage)),
+      local: JSON.stringify(Object.entries(localStorage)),
+      cookie: document.cookie,
+    }));
+    expect(readable.session).not.toContain(token);
+    expect(readable.local).not.toContain(token);
+    expect(readable.cookie).not.toContain("elsehu_session");
+    // Live updates ride the cookie-authenticated WebSocket: ending the session reaches the page through it.
+    const sessions = await sup.client.auth.sessions.query();
+    await sup.client.auth.revokeSession.mutate({ id: sessions.find((s) => !s.current)?.id ?? "" });
+    await page.getByText("Sua sessão foi encerrada em outro dispositivo. Entre novamente.").waitFor();
+    expect(violations).toEqual([]);
     await context.close();
   });
 

@@ -1,4 +1,4 @@
-import { addJob } from "@elsehu/core";
+import { addJob, sessionIdOf } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack, userWithToken } from "../../api/test/harness";
 
@@ -23,17 +23,19 @@ async function until<T>(fn: () => Promise<T | undefined | false>, ms = 10_000): 
 describe("worker", () => {
   it("purges expired sessions when the purge job runs", async () => {
     const u = await userWithToken(stack, "OPERATOR");
-    await stack.core.sql`update sessions set expires_at = now() - interval '1 minute' where id = ${u.token}`;
+    await stack.core
+      .sql`update sessions set expires_at = now() - interval '1 minute' where id = ${sessionIdOf(u.token)}`;
     await stack.db.db.transaction((tx) => addJob(tx, "auth/purge_expired", {}));
     await until(async () => {
-      const rows = await stack.core.sql`select 1 from sessions where id = ${u.token}`;
+      const rows = await stack.core.sql`select 1 from sessions where id = ${sessionIdOf(u.token)}`;
       return rows.length === 0;
     });
   });
 
   it("unlocks and runs a job held by a worker that stopped beating", async () => {
     const u = await userWithToken(stack, "OPERATOR");
-    await stack.core.sql`update sessions set expires_at = now() - interval '1 minute' where id = ${u.token}`;
+    await stack.core
+      .sql`update sessions set expires_at = now() - interval '1 minute' where id = ${sessionIdOf(u.token)}`;
     // A job taken by a worker that died two minutes ago: graphile-worker alone would wait ~4 hours.
     await stack.core.sql`select graphile_worker.add_job('auth/purge_expired', '{}'::json)`;
     await stack.core.sql`
@@ -47,7 +49,7 @@ describe("worker", () => {
     hb.stop();
     await utils.release();
     await until(async () => {
-      const rows = await stack.core.sql`select 1 from sessions where id = ${u.token}`;
+      const rows = await stack.core.sql`select 1 from sessions where id = ${sessionIdOf(u.token)}`;
       return rows.length === 0;
     });
   });

@@ -73,7 +73,7 @@ export async function createContext(
       const a = result.user;
       user = { id: a.id, name: a.name, email: a.email, role: a.role };
       if (result.session.fresh && req.via === "cookie" && req.resHeaders) {
-        req.resHeaders.append("set-cookie", sessionCookie(deps, result.session.id));
+        req.resHeaders.append("set-cookie", sessionCookie(deps, req.token));
       }
     }
   }

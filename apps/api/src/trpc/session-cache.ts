@@ -1,7 +1,8 @@
-import { type CoreContext, SESSION_ENDED, type StoredEvent } from "@elsehu/core";
+import { type CoreContext, SESSION_ENDED, type StoredEvent, sessionIdOf } from "@elsehu/core";
 import type { RealtimeHub } from "../realtime/hub";
 
 type Validation = Awaited<ReturnType<CoreContext["auth"]["validateSession"]>>;
+/** Keyed by session id (the token's hash), the id events name. */
 type Entry = { result: Validation; until: number; userId: string };
 
 export type SessionCacheOptions = {
@@ -56,12 +57,13 @@ export class SessionCache {
 
   async validate(token: string): Promise<Validation> {
     const now = Date.now();
-    const hit = this.entries.get(token);
+    const id = sessionIdOf(token);
+    const hit = this.entries.get(id);
     if (hit) {
       const expiresAt = hit.result.session?.expiresAt.getTime() ?? 0;
       // Second half of the idle timeout: let lucia run so it extends the session.
       if (now < hit.until && now < expiresAt - this.halfIdleMs) return hit.result;
-      this.entries.delete(token);
+      this.entries.delete(id);
     }
     const epoch = this.epoch;
     const result = await this.core.auth.validateSession(token);
@@ -72,7 +74,7 @@ export class SessionCache {
       }
       // Cached copies never ask the client to refresh its cookie again.
       const cached = { session: { ...result.session, fresh: false }, user: result.user } as Validation;
-      this.entries.set(token, { result: cached, until: now + this.ttlMs, userId: result.user.id });
+      this.entries.set(id, { result: cached, until: now + this.ttlMs, userId: result.user.id });
     }
     return result;
   }
@@ -80,7 +82,7 @@ export class SessionCache {
   /** Forgets every cached session of `userId` (ended sessions, role or activation changes). */
   forgetUser(userId: string): void {
     this.epoch++;
-    for (const [token, e] of this.entries) if (e.userId === userId) this.entries.delete(token);
+    for (const [id, e] of this.entries) if (e.userId === userId) this.entries.delete(id);
   }
 
   forgetSessions(sessionIds: string[]): void {

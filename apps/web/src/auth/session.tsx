@@ -1,7 +1,6 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from "react";
 import { type ApiClient, createApi, errorCode, type RealtimeConnection } from "../lib/api";
-import { setToken } from "../lib/token";
 
 export type Me = Awaited<ReturnType<ApiClient["auth"]["me"]["query"]>>;
 type State = { status: "loading" } | { status: "signed-out"; notice?: string } | { status: "signed-in"; user: Me };
@@ -15,7 +14,7 @@ type Session = {
   signOut: () => Promise<void>;
   /** The server ended the session (revoked, expired, deactivated...): back to login with a notice. */
   ended: (notice: string) => void;
-  /** Reads the session from the cookie/token at boot. */
+  /** Reads the session from the HttpOnly cookie at boot. */
   restore: () => Promise<void>;
 };
 
@@ -50,10 +49,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     });
   }, []);
 
-  /** Drops the socket, the token and every cached query, and starts over with a fresh client. */
+  /** Drops the socket and every cached query, and starts over with a fresh client. */
   const reset = useCallback(
     (next: State) => {
-      setToken(null);
       api.close();
       queryClient.clear();
       setApi(createApi());
@@ -74,8 +72,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      const result = await api.client.auth.login.mutate({ email, password });
-      setToken(result.token);
+      // The server sets the HttpOnly session cookie; the console never holds the token.
+      await api.client.auth.login.mutate({ email, password });
       const user = await api.client.auth.me.query();
       setState({ status: "signed-in", user });
     },
@@ -92,7 +90,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const user = await api.client.auth.me.query();
       setState({ status: "signed-in", user });
     } catch {
-      setToken(null);
       setState({ status: "signed-out" });
     }
   }, [api]);
@@ -134,6 +131,7 @@ const REASONS: Record<string, string> = {
   role_changed: "Seu perfil de acesso mudou. Entre novamente para continuar.",
   password_reset: "Sua senha foi redefinida por um administrador. Entre com a nova senha.",
   password_changed: "Sua senha foi alterada. Entre com a nova senha.",
+  session_limit: "Sua sessão foi encerrada porque você entrou em muitos dispositivos. Entre novamente.",
 };
 
 export function sessionEndedNotice(reason: string): string {

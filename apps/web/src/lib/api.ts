@@ -9,7 +9,6 @@ import {
   TRPCClientError,
   wsLink,
 } from "@trpc/client";
-import { getToken } from "./token";
 
 export type ApiClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 export type ApiError = TRPCClientError<AppRouter>;
@@ -20,26 +19,18 @@ function wsUrl(): string {
   return `${protocol === "https:" ? "wss" : "ws"}://${host}/trpc`;
 }
 
-function authHeaders(): Record<string, string> {
-  const token = getToken();
-  return token ? { authorization: `Bearer ${token}` } : {};
-}
-
 const sameOrigin = (url: URL | RequestInfo, init?: RequestInit) => fetch(url, { ...init, credentials: "same-origin" });
 
 /**
- * One client per signed-in session: queries and mutations go batched over HTTP
- * (cookie, plus Bearer when we hold the token), subscriptions over one
- * WebSocket that authenticates with connectionParams and reconnects by itself.
- * The socket opens only while a subscription is active.
+ * One client per signed-in session: queries and mutations go batched over HTTP,
+ * subscriptions over one WebSocket that reconnects by itself and opens only
+ * while a subscription is active. Both authenticate with the HttpOnly session
+ * cookie only (the browser sends it on the same-origin WebSocket upgrade too):
+ * no token is ever readable by scripts.
  */
 export function createApi(opts: { onSocketClosed?: (code: number | undefined) => void } = {}) {
   const ws = createWSClient({
     url: wsUrl,
-    connectionParams: () => {
-      const token = getToken();
-      return token ? { token } : {};
-    },
     lazy: { enabled: true, closeMs: 10_000 },
     retryDelayMs: (attempt) => Math.min(500 * 2 ** attempt, 10_000),
     onClose: (cause) => opts.onSocketClosed?.(cause?.code),
@@ -52,13 +43,12 @@ export function createApi(opts: { onSocketClosed?: (code: number | undefined) =>
         // FormData (file uploads: messages.sendMedia) cannot be batched: it goes alone over httpLink.
         false: splitLink({
           condition: (op) => isNonJsonSerializable(op.input),
-          true: httpLink({ url: "/trpc", headers: authHeaders, fetch: sameOrigin }),
+          true: httpLink({ url: "/trpc", fetch: sameOrigin }),
           false: httpBatchLink({
             url: "/trpc",
             maxURLLength: 4000,
             // The API refuses a batch of more than 20 calls (apps/api/src/http/batch-cap.ts).
             maxItems: 20,
-            headers: authHeaders,
             fetch: sameOrigin,
           }),
         }),

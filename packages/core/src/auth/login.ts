@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
 import { dummyHash, verifyPassword } from "./password";
+import { capUserSessions } from "./session-limit";
 import { markLoginSucceeded, reserveLoginAttempt } from "./throttle";
 
 export const LoginInput = z.object({
@@ -17,7 +18,8 @@ export type SessionUser = { id: string; name: string; email: string; role: "ADMI
 /**
  * Counts the attempt against the throttle first (see throttle.ts), then checks
  * the password (an unknown email is checked against a dummy hash so it costs
- * the same time), and opens a fresh session.
+ * the same time), and opens a fresh session (ending the user's oldest ones
+ * beyond SESSION_MAX_PER_USER).
  */
 export async function login(
   ctx: CoreContext,
@@ -40,8 +42,9 @@ export async function login(
   if (!user || !ok) throw new DomainError("INVALID_CREDENTIALS", "Invalid email or password");
   if (!user.active) throw new DomainError("ACCOUNT_DEACTIVATED", "This account is deactivated");
   const session = await ctx.auth.createSession(user.id, { ip: meta.ip, userAgent: meta.userAgent });
+  await capUserSessions(ctx, user.id);
   return {
-    token: session.id,
+    token: session.token,
     expiresAt: session.expiresAt,
     user: { id: user.id, name: user.name, email: user.email, role: user.role },
   };

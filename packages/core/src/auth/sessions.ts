@@ -1,9 +1,10 @@
 import { sessions, users } from "@elsehu/db";
-import { and, desc, eq, gt, inArray, ne } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { publishEvent } from "../events/publish";
 import type { CoreContext, Tx } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
+import { DEFAULT_SESSION_MAX_AGE_SECONDS } from "./lucia";
 import { hashPassword, verifyPassword } from "./password";
 
 export const SESSION_ENDED = "session.ended";
@@ -83,12 +84,22 @@ export async function changePassword(ctx: CoreContext, userId: string, sessionId
   });
 }
 
+type StateCtx = Pick<CoreContext, "db" | "now" | "config">;
+
+/** When a session ends: its idle expiry or its absolute end (created_at + SESSION_MAX_AGE), whichever comes first. */
+function endsAt(ctx: StateCtx) {
+  const maxAge = ctx.config.sessionMaxAgeSeconds ?? DEFAULT_SESSION_MAX_AGE_SECONDS;
+  return sql<Date>`least(${sessions.expiresAt}, ${sessions.createdAt} + make_interval(secs => ${maxAge}))`.mapWith(
+    sessions.expiresAt,
+  );
+}
+
 /** The state of each of these sessions: alive, expired (row past its expiry) or gone (row deleted). */
-export async function sessionStates(ctx: Pick<CoreContext, "db" | "now">, ids: string[]) {
+export async function sessionStates(ctx: StateCtx, ids: string[]) {
   const states = new Map<string, "alive" | "expired" | "gone">(ids.map((id) => [id, "gone"]));
   if (ids.length === 0) return states;
   const rows = await ctx.db
-    .select({ id: sessions.id, expiresAt: sessions.expiresAt })
+    .select({ id: sessions.id, expiresAt: endsAt(ctx) })
     .from(sessions)
     .where(inArray(sessions.id, ids));
   const now = ctx.now();
@@ -97,8 +108,11 @@ export async function sessionStates(ctx: Pick<CoreContext, "db" | "now">, ids: s
 }
 
 /** "alive", "expired" (row still there, past its expiry) or "gone" (revoked, logged out, user cut off). */
-export async function sessionState(ctx: Pick<CoreContext, "db" | "now">, id: string) {
-  const [row] = await ctx.db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.id, id));
+export async function sessionState(ctx: StateCtx, id: string) {
+  const [row] = await ctx.db
+    .select({ expiresAt: endsAt(ctx) })
+    .from(sessions)
+    .where(eq(sessions.id, id));
   if (!row) return "gone" as const;
   return row.expiresAt > ctx.now() ? ("alive" as const) : ("expired" as const);
 }

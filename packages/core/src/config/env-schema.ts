@@ -24,6 +24,8 @@ export const commonEnv = z.object({
   STORAGE_PATH: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SESSION_IDLE_TIMEOUT: duration.default(8 * 3600),
+  SESSION_MAX_AGE: duration.default(7 * 86400),
+  SESSION_MAX_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
   CONVERSATION_TTL: duration.default(24 * 3600),
   APP_ENCRYPTION_KEY: z
     .string()
@@ -95,6 +97,8 @@ export function storagePath(env: CommonEnv): string {
 export function coreConfigFromEnv(env: CommonEnv) {
   return {
     sessionIdleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT,
+    sessionMaxAgeSeconds: env.SESSION_MAX_AGE,
+    sessionMaxPerUser: env.SESSION_MAX_PER_USER,
     encryptionKey: resolveEncryptionKey(env),
     storagePath: storagePath(env),
     conversationTtlSeconds: env.CONVERSATION_TTL,

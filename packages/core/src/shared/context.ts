@@ -18,6 +18,10 @@ export type CoreContext = {
 
 export type CoreConfig = {
   sessionIdleTimeoutSeconds: number;
+  /** Absolute lifetime of a session, however active (SESSION_MAX_AGE; default 7 days). */
+  sessionMaxAgeSeconds?: number;
+  /** Sessions a user may hold; a login beyond it ends the oldest (SESSION_MAX_PER_USER; default 10). */
+  sessionMaxPerUser?: number;
   encryptionKey: Buffer;
   storagePath: string;
   conversationTtlSeconds: number;

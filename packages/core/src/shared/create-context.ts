@@ -1,6 +1,6 @@
 import type { Database } from "@elsehu/db";
 import type { Logger } from "pino";
-import { createAuth } from "../auth/lucia";
+import { createAuth, DEFAULT_SESSION_MAX_AGE_SECONDS } from "../auth/lucia";
 import type { CoreConfig, CoreContext } from "./context";
 
 export function createCoreContext(
@@ -17,6 +17,7 @@ export function createCoreContext(
     config,
     auth: createAuth(database.db, {
       idleSeconds: config.sessionIdleTimeoutSeconds,
+      maxAgeSeconds: config.sessionMaxAgeSeconds ?? DEFAULT_SESSION_MAX_AGE_SECONDS,
       secureCookie: opts.secureCookie ?? false,
     }),
   };

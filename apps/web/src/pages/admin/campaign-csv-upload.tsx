@@ -1,6 +1,5 @@
 import { useState } from "react";
 import { formatInt } from "../../lib/format";
-import { getToken } from "../../lib/token";
 import { ErrorBox, Notice } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
 import { type CsvResult, uploadCampaignCsv } from "./campaign-upload";
@@ -19,7 +18,7 @@ export function CsvUpload({ campaignId, onDone }: { campaignId: string; onDone: 
     setProgress(0);
     try {
       const r = await uploadCampaignCsv(
-        { campaignId, file, phoneColumn: phoneColumn.trim() || undefined, token: getToken() },
+        { campaignId, file, phoneColumn: phoneColumn.trim() || undefined },
         setProgress,
       );
       setResult(r);

@@ -12,11 +12,10 @@ export type CsvResult = {
 
 /**
  * Streams a CSV to the campaign upload route with XMLHttpRequest, the only
- * browser API that reports upload progress. Auth: the session cookie (and the
- * bearer token when we hold one).
+ * browser API that reports upload progress. Auth: the session cookie.
  */
 export function uploadCampaignCsv(
-  opts: { campaignId: string; file: File; phoneColumn?: string; token: string | null },
+  opts: { campaignId: string; file: File; phoneColumn?: string },
   onProgress: (fraction: number) => void,
 ): Promise<CsvResult> {
   const params = new URLSearchParams({ campaignId: opts.campaignId, fileName: opts.file.name });
@@ -26,7 +25,6 @@ export function uploadCampaignCsv(
     xhr.open("POST", `/uploads/campaign-csv?${params}`);
     xhr.withCredentials = true;
     xhr.setRequestHeader("content-type", "text/csv");
-    if (opts.token) xhr.setRequestHeader("authorization", `Bearer ${opts.token}`);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };

@@ -4,7 +4,6 @@ import { useApi } from "../../auth/session";
 import { isApiError } from "../../lib/api";
 import { errorMessage } from "../../lib/errors";
 import { formatDateTime, formatInt } from "../../lib/format";
-import { getToken } from "../../lib/token";
 import { useTrackedSubscription } from "../../lib/use-tracked-subscription";
 import { ErrorBox, Notice } from "../../ui/feedback";
 import { uploadContactsCsv } from "./contacts-upload";
@@ -44,7 +43,7 @@ export function ContactImport({ onFinished }: { onFinished: () => void }) {
     mutationFn: async (f: File) => {
       setUploaded(0);
       setProgress(null);
-      const { importId: id } = await uploadContactsCsv({ file: f, token: getToken() }, setUploaded);
+      const { importId: id } = await uploadContactsCsv({ file: f }, setUploaded);
       setImportId(id);
       await api.contacts.import.mutate({ importId: id });
       // The worker may have finished before we subscribed: read the counters once.

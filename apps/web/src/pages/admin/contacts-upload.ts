@@ -4,7 +4,7 @@
  * import id, to be started with `contacts.import`.
  */
 export function uploadContactsCsv(
-  opts: { file: File; token: string | null },
+  opts: { file: File },
   onProgress: (fraction: number) => void,
 ): Promise<{ importId: string }> {
   return new Promise((resolve, reject) => {
@@ -12,7 +12,6 @@ export function uploadContactsCsv(
     xhr.open("POST", `/uploads/contacts-csv?${new URLSearchParams({ name: opts.file.name })}`);
     xhr.withCredentials = true;
     xhr.setRequestHeader("content-type", "text/csv");
-    if (opts.token) xhr.setRequestHeader("authorization", `Bearer ${opts.token}`);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };
