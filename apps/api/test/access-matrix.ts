@@ -34,7 +34,8 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "conversations.reopen": "staff",
   "conversations.transfers": "user",
   // Operators list departments to transfer to; a limited supervisor sees only his (enforced in core).
-  "departments.list": "user",
+  "departments.list": "staff",
+  "departments.options": "user",
   "departments.get": "staff",
   "departments.members": "staff",
   "departments.create": "admin",
