@@ -8,6 +8,13 @@ export {
   parseEvolutionWebhook,
 } from "./evolution/parse-evolution-webhook";
 export type { MetaPhoneInfo, MetaTemplate } from "./meta/meta-account";
+export {
+  bodyOf,
+  collectBytes,
+  MEDIA_LIMITS,
+  type MediaFetchOptions,
+  mediaLimitOf,
+} from "./media-download";
 export { MetaAdapter, type MetaConfig } from "./meta/meta-adapter";
 export { classifyMetaError, isRetryableMetaCode } from "./meta/meta-errors";
 export {

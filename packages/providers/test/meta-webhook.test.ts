@@ -135,7 +135,7 @@ describe("parseMetaWebhook", () => {
     };
     const value = body.entry[0]?.changes[0]?.value ?? {};
     value.contacts = [{ profile: { name: "Anônimo" }, user_id: "BR.99" }];
-    value.messages = [{ from_user_id: "BR.99", id: "wamid.X", timestamp: "1761058325", type: "unsupported", extra: 1 }];
+    value.messages = [{ from_user_id: "BR.99", id: "wamid.X", timestamp: "1761058325", type: "future_kind", extra: 1 }];
     const event = parseMetaWebhook(body)[0]?.events[0];
     expect(event).toMatchObject({ kind: "message", type: "unknown", from: { bsuid: "BR.99", name: "Anônimo" } });
     expect(event?.kind === "message" && event.from.phone).toBe(undefined);

@@ -11,6 +11,8 @@ import {
   ReactInput,
   SendContactInput,
   SendLocationInput,
+  RefetchMediaInput,
+  refetchMedia,
   SendTemplateInput,
   SendTextInput,
 } from "@elsehu/core";
@@ -89,4 +91,9 @@ export const messagesRouter = router({
     );
     return shape(row);
   }),
+
+  /** "Tentar de novo" on "mídia indisponível": staff or the assigned operator ask the provider again. */
+  refetchMedia: userProcedure
+    .input(RefetchMediaInput)
+    .mutation(({ ctx, input }) => refetchMedia(ctx.core, ctx.user, input)),
 });

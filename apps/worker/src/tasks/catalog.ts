@@ -8,6 +8,7 @@ import { assignWaitingTask } from "./conversations/assign-waiting";
 import { expireIdleTask } from "./conversations/expire-idle";
 import type { TaskDef, TaskDeps } from "./define";
 import { markReadTask } from "./messages/mark-read";
+import { fetchMediaTask } from "./messages/fetch-media";
 import { processWebhookTask } from "./messages/process-webhook";
 import { sendMessageTask } from "./messages/send-message";
 import { showTypingTask } from "./messages/show-typing";
@@ -27,6 +28,7 @@ export const TASKS: TaskDef[] = [
   sendMessageTask,
   markReadTask,
   showTypingTask,
+  fetchMediaTask,
 ];
 
 /**

@@ -37,6 +37,8 @@ export const commonEnv = z.object({
   OPT_OUT_KEYWORDS: z.string().optional(),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
   ALLOW_PRIVATE_PROVIDER_URLS: bool.default(false),
+  MEDIA_FETCH_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  MEDIA_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
 
@@ -104,5 +106,7 @@ export function coreConfigFromEnv(env: CommonEnv) {
       .filter(Boolean),
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
     allowPrivateProviderUrls: env.ALLOW_PRIVATE_PROVIDER_URLS,
+    mediaFetchAttempts: env.MEDIA_FETCH_ATTEMPTS,
+    mediaRetryBaseMs: env.MEDIA_RETRY_BASE_MS,
   };
 }

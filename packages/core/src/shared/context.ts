@@ -29,6 +29,9 @@ export type CoreConfig = {
   providerTimeoutMs?: number;
   /** Accept provider base URLs on loopback/private/link-local addresses (simulator, tests, private Evolution). */
   allowPrivateProviderUrls?: boolean;
+  /** Inbound media: downloads before "mídia indisponível" (default 5) and the first retry's delay (default 5 s, doubling). */
+  mediaFetchAttempts?: number;
+  mediaRetryBaseMs?: number;
 };
 
 export type Tx = DbOrTx;
