@@ -52,15 +52,20 @@ async function* counted(
   maxBytes: number,
 ): AsyncIterable<Uint8Array> {
   let size = 0;
+  const reader = body.getReader();
   try {
-    for await (const chunk of body) {
-      size += chunk.byteLength;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
       if (size > maxBytes) throw tooLarge(provider, maxBytes);
-      yield chunk;
+      yield value;
     }
   } catch (err) {
     if (err instanceof ProviderError) throw err;
     throw networkError(provider, err);
+  } finally {
+    await reader.cancel().catch(() => undefined);
   }
 }
 
