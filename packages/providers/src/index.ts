@@ -7,7 +7,6 @@ export {
   normalizeEventName,
   parseEvolutionWebhook,
 } from "./evolution/parse-evolution-webhook";
-export type { MetaPhoneInfo, MetaTemplate } from "./meta/meta-account";
 export {
   bodyOf,
   collectBytes,
@@ -15,6 +14,7 @@ export {
   type MediaFetchOptions,
   mediaLimitOf,
 } from "./media-download";
+export type { MetaPhoneInfo, MetaTemplate } from "./meta/meta-account";
 export { MetaAdapter, type MetaConfig } from "./meta/meta-adapter";
 export { classifyMetaError, isRetryableMetaCode } from "./meta/meta-errors";
 export {

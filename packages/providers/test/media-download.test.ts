@@ -47,7 +47,11 @@ afterAll(async () => {
 });
 
 const meta = () => new MetaAdapter({ phoneNumberId: "1", accessToken: "t", appSecret: "s", baseUrl: base });
-const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as ProviderError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as ProviderError,
+  );
 
 describe("media downloads are bounded", () => {
   it("follows a redirect, and refuses a redirect loop past the limit without retrying it", async () => {

@@ -9,10 +9,10 @@ import {
   queueTemplateMessage,
   queueTextMessage,
   ReactInput,
-  SendContactInput,
-  SendLocationInput,
   RefetchMediaInput,
   refetchMedia,
+  SendContactInput,
+  SendLocationInput,
   SendTemplateInput,
   SendTextInput,
 } from "@elsehu/core";

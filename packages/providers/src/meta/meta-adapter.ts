@@ -12,6 +12,8 @@ import type {
   TypingOptions,
 } from "../adapter";
 import { ProviderError } from "../errors";
+import { callProvider, DEFAULT_TIMEOUT_MS } from "../http";
+import { MEDIA_LIMITS, type MediaFetchOptions, openDownload, tooLarge } from "../media-download";
 import {
   MAX_TEMPLATE_PAGES,
   type MetaPhoneInfo,
@@ -21,8 +23,6 @@ import {
   TEMPLATE_FIELDS,
   templatesPageOf,
 } from "./meta-account";
-import { callProvider, DEFAULT_TIMEOUT_MS } from "../http";
-import { MEDIA_LIMITS, type MediaFetchOptions, openDownload, tooLarge } from "../media-download";
 import { classifyMetaError } from "./meta-errors";
 import {
   metaButtonsBody,
