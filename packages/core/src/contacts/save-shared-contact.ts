@@ -28,10 +28,11 @@ export async function saveSharedContact(ctx: CoreContext, actor: Actor, raw: Sav
     await lockForAction(tx, actor, message.conversationId);
     const cards = (message.deletedAt ? undefined : message.content?.contacts) as SharedContact[] | undefined;
     const card = cards?.[input.index];
-    if (!card) throw new DomainError("VALIDATION", "index: this message has no such contact card", { field: "index" });
+    if (!card)
+      throw new DomainError("CONTACT_CARD_UNKNOWN", "index: this message has no such contact card", { field: "index" });
     const first = card.phones.find((p) => p.waId) ?? card.phones[0];
     if (!first) {
-      throw new DomainError("PRECONDITION_FAILED", "This contact card has no phone number", { reason: "NO_PHONE" });
+      throw new DomainError("CONTACT_CARD_NO_PHONE", "This contact card has no phone number");
     }
     const phone = requirePhone(first.waId ? `+${first.waId}` : first.phone, ctx.config.defaultRegion);
     const name = card.name.slice(0, 200);

@@ -26,11 +26,11 @@ export async function refetchMedia(ctx: CoreContext, actor: Actor, raw: RefetchM
     const conversation = await lockForAction(tx, actor, message.conversationId);
     const media = message.media;
     if (!media || message.direction !== "IN" || message.deletedAt) {
-      throw new DomainError("PRECONDITION_FAILED", "This message has no media to fetch", { reason: "NO_MEDIA" });
+      throw new DomainError("MEDIA_NONE", "This message has no media to fetch");
     }
     if (media.state === "pending") return { state: "pending" as const };
     if (!media.state || media.state === "ready") {
-      throw new DomainError("CONFLICT", "The media is already available", { reason: "MEDIA_READY" });
+      throw new DomainError("MEDIA_READY", "The media is already available");
     }
     const instance = await loadInstance(ctx, message.instanceId);
     const old = ctx.now().getTime() - message.createdAt.getTime() > META_MEDIA_LIFETIME_MS;
@@ -41,9 +41,7 @@ export async function refetchMedia(ctx: CoreContext, actor: Actor, raw: RefetchM
           .set({ media: { ...media, state: "expired" } })
           .where(eq(messages.id, message.id));
       }
-      throw new DomainError("PRECONDITION_FAILED", "WhatsApp no longer keeps this media (over 30 days)", {
-        reason: "MEDIA_EXPIRED",
-      });
+      throw new DomainError("MEDIA_EXPIRED", "WhatsApp no longer keeps this media (over 30 days)");
     }
     const { error: _error, ...rest } = media;
     await tx

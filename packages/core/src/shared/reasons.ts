@@ -102,6 +102,12 @@ export const DOMAIN_REASONS = {
   OPERATOR_NOT_IN_DEPARTMENT: "VALIDATION",
   // Reports.
   REPORT_NOT_OWN: "FORBIDDEN",
+  // Inbound media and shared contact cards.
+  MEDIA_NONE: "PRECONDITION_FAILED",
+  MEDIA_READY: "CONFLICT",
+  MEDIA_EXPIRED: "PRECONDITION_FAILED",
+  CONTACT_CARD_UNKNOWN: "VALIDATION",
+  CONTACT_CARD_NO_PHONE: "PRECONDITION_FAILED",
 } as const satisfies Record<string, DomainErrorCode>;
 
 export const TRANSPORT_REASONS = [
