@@ -8,6 +8,7 @@ import { createCoreContext, createInstance, createTabulation, createUser, Domain
 import { connect, serviceInstances } from "@elsehu/db";
 import { startSimulator } from "@elsehu/providers";
 import { eq } from "drizzle-orm";
+import { demoFeedSince } from "./demo-feed";
 import { exitOnSignal, runAll } from "./run-all";
 
 const PHONE_NUMBER_ID = "100000000000001";
@@ -68,10 +69,31 @@ async function main() {
   const every = Number(process.env.DEMO_EVERY ?? 20) * 1000;
   const timer = setInterval(() => {
     const customer = CUSTOMERS[n++ % CUSTOMERS.length];
-    if (customer) void sim.injectInbound("META", { ...customer, type: "text" });
+    if (!customer) return;
+    console.log(`Cliente ${customer.name} (${customer.from}) escreveu: “${customer.body}”`);
+    void sim.injectInbound("META", { ...customer, type: "text" });
   }, every);
+  // Assignments and replies, as they happen.
+  let since = new Date();
+  let looking = false;
+  const feed = setInterval(() => {
+    if (looking) return;
+    looking = true;
+    demoFeedSince(core, since)
+      .finally(() => {
+        looking = false;
+      })
+      .then(
+        (lines) => {
+          for (const l of lines) console.log(l.text);
+          since = lines.at(-1)?.at ?? since;
+        },
+        (err: unknown) => console.error(`demo: ${err instanceof Error ? err.message : err}`),
+      );
+  }, 1000);
   exitOnSignal(app.shutdown, async () => {
     clearInterval(timer);
+    clearInterval(feed);
     await sim.close();
     await database.close();
   });

@@ -119,5 +119,6 @@ export * from "./users/update-user";
 export * from "./webhooks/accept-webhook";
 export * from "./webhooks/instance-directory";
 export * from "./webhooks/process-webhook";
+export * from "./webhooks/purge-processed";
 export * from "./webhooks/store-webhook";
 export * from "./webhooks/webhook-inbox";

@@ -13,6 +13,7 @@ import { processWebhookTask } from "./messages/process-webhook";
 import { sendMessageTask } from "./messages/send-message";
 import { showTypingTask } from "./messages/show-typing";
 import { sweepPresenceTask } from "./presence/sweep-presence";
+import { purgeProcessedWebhooksTask } from "./webhooks/purge-processed";
 
 /** Every task the worker runs. */
 export const TASKS: TaskDef[] = [
@@ -29,6 +30,7 @@ export const TASKS: TaskDef[] = [
   markReadTask,
   showTypingTask,
   fetchMediaTask,
+  purgeProcessedWebhooksTask,
 ];
 
 /**
@@ -38,6 +40,13 @@ export const TASKS: TaskDef[] = [
  */
 const LAST_MINUTE = { backfillPeriod: 60_000 };
 export const CRON: CronItem[] = [
+  // LGPD retention of raw webhook bodies; a worker down at :23 catches up within 2 h.
+  {
+    task: "webhooks/purge_processed",
+    match: "23 * * * *",
+    identifier: "webhooks_purge_processed",
+    options: { backfillPeriod: 2 * 3600_000 },
+  },
   { task: "auth/purge_expired", match: "7 * * * *", identifier: "auth_purge_expired", options: { backfillPeriod: 0 } },
   // Safety net: drains the queue even if a trigger was lost.
   {

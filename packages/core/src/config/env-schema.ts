@@ -39,6 +39,7 @@ export const commonEnv = z.object({
   ALLOW_PRIVATE_PROVIDER_URLS: bool.default(false),
   MEDIA_FETCH_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MEDIA_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
 
@@ -108,5 +109,6 @@ export function coreConfigFromEnv(env: CommonEnv) {
     allowPrivateProviderUrls: env.ALLOW_PRIVATE_PROVIDER_URLS,
     mediaFetchAttempts: env.MEDIA_FETCH_ATTEMPTS,
     mediaRetryBaseMs: env.MEDIA_RETRY_BASE_MS,
+    webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
   };
 }

@@ -32,6 +32,8 @@ export type CoreConfig = {
   /** Inbound media: downloads before "mídia indisponível" (default 5) and the first retry's delay (default 5 s, doubling). */
   mediaFetchAttempts?: number;
   mediaRetryBaseMs?: number;
+  /** Days processed webhook bodies are kept (default 30). */
+  webhookRetentionDays?: number;
 };
 
 export type Tx = DbOrTx;

@@ -1,0 +1,58 @@
+import { startWorker, type WorkerHandle } from "@elsehu/worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "./conversation-fixtures";
+import { type Stack, silentLog, startStack } from "./harness";
+
+/**
+ * LGPD retention: processed webhook bodies (phones, names, texts) are deleted
+ * after WEBHOOK_RETENTION_DAYS by the worker's own crontab. The worker here
+ * runs the real graphile-worker cron: its purge item was due an hour ago while
+ * no worker ran, so the backfill runs it at start.
+ */
+let stack: Stack;
+let worker: WorkerHandle | null = null;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false, config: { webhookRetentionDays: 30 } });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await stack.close();
+});
+
+const workerOptions = (cron: boolean) => ({
+  databaseUrl: stack.databaseUrl,
+  log: silentLog,
+  config: stack.config,
+  pollIntervalMs: 200,
+  cron,
+});
+
+async function webhook(body: string, processedDaysAgo: number | null) {
+  const [row] = await stack.core.sql<{ id: string }[]>`
+    insert into webhook_events (provider, body, received_at, processed_at)
+    values ('META', ${body}, now() - interval '45 days',
+      ${processedDaysAgo === null ? null : new Date(Date.now() - processedDaysAgo * 86_400_000).toISOString()}::timestamptz)
+    returning id`;
+  return String(row?.id);
+}
+
+const exists = async (id: string) => (await stack.core.sql`select 1 from webhook_events where id = ${id}`).length === 1;
+
+describe("webhook retention", () => {
+  it("the worker's cron deletes processed bodies older than WEBHOOK_RETENTION_DAYS and keeps the rest", async () => {
+    const old = await webhook('{"from":"+5511987650000","text":"meu cpf é 123"}', 31);
+    const recent = await webhook('{"from":"+5511987650001","text":"oi"}', 29);
+    // A first run installs graphile-worker's schema; then the purge item is made known since 3 h ago.
+    await (await startWorker(workerOptions(false))).stop();
+    await stack.core.sql`
+      insert into graphile_worker._private_known_crontabs (identifier, known_since)
+      values ('webhooks_purge_processed', now() - interval '3 hours')`;
+    expect(await exists(old)).toBe(true);
+    worker = await startWorker(workerOptions(true));
+    await waitFor(async () => !(await exists(old)), 60_000);
+    expect(await exists(recent)).toBe(true);
+    const left = await stack.core.sql`select body from webhook_events where body like '%5511987650000%'`;
+    expect(left).toHaveLength(0);
+  });
+});
