@@ -84,6 +84,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "instances.list": "admin",
   "instances.get": "admin",
   "instances.create": "admin",
+  "instances.verify": "admin",
   "instances.update": "admin",
   "instances.delete": "admin",
   "instances.connect": "admin",

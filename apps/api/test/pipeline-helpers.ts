@@ -31,6 +31,8 @@ export async function startPipeline(opts: { worker?: boolean; statusDelayMs?: nu
     hangMs: 20_000,
   });
   const stack: Stack = await startStack({ worker: opts.worker ?? true, config: { providerTimeoutMs: 5000 } });
+  // Where Evolution is told to post webhooks when a number is added (the API's config object is this one).
+  stack.config.publicUrl = stack.url;
   const admin = await userWithToken(stack, "ADMIN");
   const meta = await admin.client.instances.create.mutate({
     provider: "META",

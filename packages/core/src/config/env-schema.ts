@@ -36,6 +36,12 @@ export const commonEnv = z.object({
   /** Comma-separated opt-out keywords; empty keeps the defaults. */
   OPT_OUT_KEYWORDS: z.string().optional(),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+  /** Public base URL of the API (https://atendimento.example.com): where providers must post webhooks. */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL")
+    .optional(),
   ALLOW_PRIVATE_PROVIDER_URLS: bool.default(false),
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
@@ -104,6 +110,7 @@ export function coreConfigFromEnv(env: CommonEnv) {
       .map((k) => k.trim())
       .filter(Boolean),
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ""),
     allowPrivateProviderUrls: env.ALLOW_PRIVATE_PROVIDER_URLS,
     webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
   };

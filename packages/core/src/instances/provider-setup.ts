@@ -1,0 +1,98 @@
+import { ProviderError } from "@elsehu/providers";
+import type { CoreContext } from "../shared/context";
+import { DomainError } from "../shared/errors";
+import { EVOLUTION_SECRET_HEADER } from "./instance-config";
+import { type AdapterRow, evolutionAdapterFor, metaAdapterFor } from "./provider-for";
+import { instanceSecrets } from "./shape";
+
+/** The Evolution events a customer-service inbox needs (reference 4.7). */
+export const EVOLUTION_WEBHOOK_EVENTS = [
+  "QRCODE_UPDATED",
+  "CONNECTION_UPDATE",
+  "MESSAGES_UPSERT",
+  "MESSAGES_UPDATE",
+  "MESSAGES_EDITED",
+  "MESSAGES_DELETE",
+  "SEND_MESSAGE",
+];
+
+type Ctx = Pick<CoreContext, "config" | "now">;
+
+/** A provider refusal or outage as an error the admin can act on, naming the field at fault. */
+function explain(provider: "META" | "EVOLUTION", err: unknown): never {
+  if (!(err instanceof ProviderError)) throw err;
+  const words = err.providerMessage;
+  if (provider === "META" && (err.code === "190" || err.code === "2500" || err.httpStatus === 401)) {
+    throw new DomainError("VALIDATION", `secrets.accessToken: a Meta recusou o token de acesso (${words})`, {
+      field: "secrets.accessToken",
+      reason: "META_BAD_TOKEN",
+    });
+  }
+  if (provider === "META" && err.code === "100") {
+    throw new DomainError("VALIDATION", `config.phoneNumberId: a Meta não encontrou este phone number id (${words})`, {
+      field: "config.phoneNumberId",
+      reason: "META_UNKNOWN_PHONE_NUMBER_ID",
+    });
+  }
+  if (provider === "EVOLUTION" && (err.code === "UNAUTHORIZED" || err.code === "FORBIDDEN")) {
+    throw new DomainError("VALIDATION", `secrets.apiKey: o Evolution recusou a chave de API (${words})`, {
+      field: "secrets.apiKey",
+      reason: "EVOLUTION_BAD_API_KEY",
+    });
+  }
+  if (err.retryable) {
+    const name = provider === "META" ? "A Meta" : "O servidor Evolution";
+    throw new DomainError("PROVIDER_UNAVAILABLE", `${name} não respondeu: ${words}`, {
+      reason: `${provider}_UNREACHABLE`,
+    });
+  }
+  throw new DomainError("PRECONDITION_FAILED", `${provider === "META" ? "Meta" : "Evolution"}: ${words}`, {
+    reason: `${provider}_REFUSED`,
+    code: err.code,
+  });
+}
+
+/** Reads the Meta number's display name, quality rating and messaging limit (the save-time check). */
+export async function checkMetaNumber(ctx: Ctx, row: AdapterRow): Promise<Record<string, string>> {
+  const info = await metaAdapterFor(ctx, row)
+    .phoneNumberInfo()
+    .catch((err: unknown) => explain("META", err));
+  const details: Record<string, string> = { checkedAt: ctx.now().toISOString() };
+  for (const [key, value] of Object.entries(info)) if (value) details[key] = value;
+  return details;
+}
+
+/** Where Evolution must post this instance's webhooks. */
+export function evolutionWebhookUrl(ctx: Pick<CoreContext, "config">, id: string): string {
+  const base = ctx.config.publicUrl;
+  if (!base) {
+    throw new DomainError(
+      "PRECONDITION_FAILED",
+      "PUBLIC_URL não está configurada: o Evolution não saberia para onde enviar os webhooks",
+      { reason: "PUBLIC_URL_MISSING" },
+    );
+  }
+  return `${base}/webhooks/evolution/${id}`;
+}
+
+/**
+ * Makes the Evolution side ready with no step left to the admin: creates the instance
+ * when the server does not have it, then sets its webhook (URL, the events we need, the
+ * secret header). Needs the server's global API key for the creation.
+ */
+export async function setupEvolutionInstance(ctx: Ctx, id: string, row: AdapterRow): Promise<Record<string, string>> {
+  const url = evolutionWebhookUrl(ctx, id);
+  const adapter = evolutionAdapterFor(ctx, row);
+  const secret = instanceSecrets(ctx.config.encryptionKey, row).webhookSecret ?? "";
+  const headers = { [EVOLUTION_SECRET_HEADER]: secret };
+  try {
+    const exists = await adapter.instanceExists();
+    if (!exists) {
+      await adapter.createInstance({ qrcode: false, webhook: { url, events: EVOLUTION_WEBHOOK_EVENTS, headers } });
+    }
+    await adapter.setWebhook(url, EVOLUTION_WEBHOOK_EVENTS, headers);
+    return { checkedAt: ctx.now().toISOString(), webhookUrl: url, instanceCreated: exists ? "false" : "true" };
+  } catch (err) {
+    explain("EVOLUTION", err);
+  }
+}
