@@ -55,6 +55,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "tabulations.rename": "admin",
   "tabulations.setActive": "admin",
   "tabulations.remove": "admin",
+  "templates.syncFromMeta": "admin",
   "templates.list": "user",
   "templates.get": "user",
   "templates.preview": "user",

@@ -23,32 +23,27 @@ function explain(provider: "META" | "EVOLUTION", err: unknown): never {
   if (!(err instanceof ProviderError)) throw err;
   const words = err.providerMessage;
   if (provider === "META" && (err.code === "190" || err.code === "2500" || err.httpStatus === 401)) {
-    throw new DomainError("VALIDATION", `secrets.accessToken: a Meta recusou o token de acesso (${words})`, {
+    throw new DomainError("META_BAD_TOKEN", `secrets.accessToken: Meta refused the access token (${words})`, {
       field: "secrets.accessToken",
-      reason: "META_BAD_TOKEN",
     });
   }
   if (provider === "META" && err.code === "100") {
-    throw new DomainError("VALIDATION", `config.phoneNumberId: a Meta não encontrou este phone number id (${words})`, {
-      field: "config.phoneNumberId",
-      reason: "META_UNKNOWN_PHONE_NUMBER_ID",
-    });
+    throw new DomainError(
+      "META_UNKNOWN_PHONE_NUMBER_ID",
+      `config.phoneNumberId: Meta does not know this phone number id (${words})`,
+      {
+        field: "config.phoneNumberId",
+      },
+    );
   }
   if (provider === "EVOLUTION" && (err.code === "UNAUTHORIZED" || err.code === "FORBIDDEN")) {
-    throw new DomainError("VALIDATION", `secrets.apiKey: o Evolution recusou a chave de API (${words})`, {
+    throw new DomainError("EVOLUTION_BAD_API_KEY", `secrets.apiKey: Evolution refused the API key (${words})`, {
       field: "secrets.apiKey",
-      reason: "EVOLUTION_BAD_API_KEY",
     });
   }
-  if (err.retryable) {
-    const name = provider === "META" ? "A Meta" : "O servidor Evolution";
-    throw new DomainError("PROVIDER_UNAVAILABLE", `${name} não respondeu: ${words}`, {
-      reason: `${provider}_UNREACHABLE`,
-    });
-  }
-  throw new DomainError("PRECONDITION_FAILED", `${provider === "META" ? "Meta" : "Evolution"}: ${words}`, {
-    reason: `${provider}_REFUSED`,
+  throw new DomainError("PROVIDER_REFUSED", `${provider === "META" ? "Meta" : "Evolution"}: ${words}`, {
     code: err.code,
+    providerMessage: words,
   });
 }
 
@@ -67,9 +62,8 @@ export function evolutionWebhookUrl(ctx: Pick<CoreContext, "config">, id: string
   const base = ctx.config.publicUrl;
   if (!base) {
     throw new DomainError(
-      "PRECONDITION_FAILED",
-      "PUBLIC_URL não está configurada: o Evolution não saberia para onde enviar os webhooks",
-      { reason: "PUBLIC_URL_MISSING" },
+      "PUBLIC_URL_MISSING",
+      "PUBLIC_URL is not set: Evolution cannot be told where to post webhooks",
     );
   }
   return `${base}/webhooks/evolution/${id}`;
