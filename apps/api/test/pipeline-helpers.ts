@@ -36,6 +36,8 @@ export async function startPipeline(
     worker: opts.worker ?? true,
     config: { providerTimeoutMs: 5000, ...opts.config },
   });
+  // Where Evolution is told to post webhooks when a number is added (the API's config object is this one).
+  stack.config.publicUrl = stack.url;
   const admin = await userWithToken(stack, "ADMIN");
   const meta = await admin.client.instances.create.mutate({
     provider: "META",

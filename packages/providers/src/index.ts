@@ -23,6 +23,7 @@ export {
   verifyMetaChallenge,
   verifyMetaSignature,
 } from "./meta/meta-signature";
+export { type MetaTemplateUpdate, parseMetaTemplateUpdates } from "./meta/meta-template-updates";
 export { type MetaWebhookBatch, parseMetaWebhook } from "./meta/parse-meta-webhook";
 export { type NormalizedPhone, normalizePhone, phoneFromJid, toEvolutionNumber, toMetaRecipient } from "./phone";
 export { createProvider, type ProviderConfig, type SendLimits, sendLimits } from "./registry";

@@ -13,6 +13,7 @@ import { processWebhookTask } from "./messages/process-webhook";
 import { sendMessageTask } from "./messages/send-message";
 import { showTypingTask } from "./messages/show-typing";
 import { sweepPresenceTask } from "./presence/sweep-presence";
+import { syncMetaTemplatesTask } from "./templates/sync-meta";
 import { purgeProcessedWebhooksTask } from "./webhooks/purge-processed";
 
 /** Every task the worker runs. */
@@ -31,6 +32,7 @@ export const TASKS: TaskDef[] = [
   showTypingTask,
   fetchMediaTask,
   purgeProcessedWebhooksTask,
+  syncMetaTemplatesTask,
 ];
 
 /**
@@ -61,6 +63,13 @@ export const CRON: CronItem[] = [
     match: "* * * * *",
     identifier: "conversations_expire_idle",
     options: LAST_MINUTE,
+  },
+  // Meta templates (status, category, quality) every hour; webhooks update them in between.
+  {
+    task: "templates/sync_meta",
+    match: "17 * * * *",
+    identifier: "templates_sync_meta",
+    options: { backfillPeriod: 0 },
   },
   { task: "presence/sweep", match: "* * * * *", identifier: "presence_sweep", options: LAST_MINUTE },
   // Safety net: a running campaign whose tick job was lost is resumed within a minute.

@@ -88,6 +88,11 @@ export const serviceInstances = pgTable(
     /** Meta routing key: `phone_number_id` from webhooks. */
     metaPhoneNumberId: text("meta_phone_number_id"),
     connectionStatus: text("connection_status").notNull().default("unknown"),
+    /**
+     * What the provider said about the number at the last check (Meta: display name, quality
+     * rating, messaging limit; Evolution: the webhook it was set to), with `checkedAt`.
+     */
+    providerDetails: jsonb("provider_details").$type<Record<string, string>>(),
     qrCode: text("qr_code"),
     sendRatePerSecond: integer("send_rate_per_second").notNull().default(80),
     /** Cross-worker send pacing: the earliest time the next send may start (GCRA). */
