@@ -113,7 +113,9 @@ function ContactCards({ messageId, cards }: { messageId: string; cards: Card[] }
   return (
     <ul className="msg-kind msg-cards">
       {cards.map((card, i) => (
-        <li key={`${card.name}-${i}`} className="msg-card">
+        // A shared card list is fixed once received: its position is its identity (saveShared takes it).
+        // biome-ignore lint/suspicious/noArrayIndexKey: the list never reorders
+        <li key={i} className="msg-card">
           <strong>👤 {card.name}</strong>
           {card.company && <span className="muted small">{card.company}</span>}
           {card.phones.map((p) => (
