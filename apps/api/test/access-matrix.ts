@@ -97,6 +97,8 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "messages.sendLocation": "user",
   "messages.sendContact": "user",
   "messages.react": "user",
+  "messages.refetchMedia": "user",
+  "contacts.saveShared": "user",
   "conversations.typing": "user",
   "settings.get": "staff",
   "settings.update": "admin",
