@@ -46,6 +46,8 @@ export async function runAll(opts: { buildWeb: boolean }) {
   );
   const api = await startApi({ ...apiOptionsFromEnv(env, { databaseUrl: db.url, log, config }), webDist });
   const url = env.PUBLIC_URL ?? `http://localhost:${api.port}`;
+  // On one machine the console's own address is where an Evolution server on it posts webhooks.
+  config.publicUrl ??= url;
   console.log(`\nElsehu Atendimento is running at ${url}`);
   console.log(`Admin: ${env.ADMIN_EMAIL}`);
   if (seeded.generatedPassword) console.log(`Generated admin password (shown once): ${seeded.generatedPassword}`);

@@ -12,7 +12,6 @@ const list = z.string().transform((v) =>
 export const apiEnvSchema = commonEnv.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
-  PUBLIC_URL: z.string().url().optional(),
   CORS_ORIGINS: list.default([]),
   ADMIN_EMAIL: z.string().email().default("admin@elsehu.local"),
   ADMIN_PASSWORD: z.string().min(8, "must have at least 8 characters").optional(),

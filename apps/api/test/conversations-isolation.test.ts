@@ -89,6 +89,9 @@ describe("operator isolation", () => {
       c.messages.sendContact.mutate({ conversationId: x.id, contacts: [{ name: "Intruso", phones: ["11940001234"] }] }),
     );
     await expectDenied("messages.react", c.messages.react.mutate({ messageId: secret.id, emoji: "👍" }));
+    await expectDenied("messages.refetchMedia", c.messages.refetchMedia.mutate({ messageId: secret.id }));
+    // Not a messages.* procedure, but it reads a message's shared card: same rule.
+    await expectDenied("contacts.saveShared", c.contacts.saveShared.mutate({ messageId: secret.id, index: 0 }));
     const form = new FormData();
     form.set("conversationId", x.id);
     form.set("file", new File([new Uint8Array([137, 80, 78, 71])], "x.png", { type: "image/png" }));

@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CoreConfig, type CoreContext, createCoreContext, createUser } from "@elsehu/core";
@@ -20,11 +20,26 @@ declare module "vitest" {
 
 export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
+/** Storage folders made by testConfig, removed when the test process exits (one hook per process). */
+const g = globalThis as { elsehuTestDirs?: string[] };
+const tempDirs =
+  g.elsehuTestDirs ??
+  (() => {
+    const dirs: string[] = [];
+    process.once("exit", () => {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
+    g.elsehuTestDirs = dirs;
+    return dirs;
+  })();
+
 export function testConfig(over: Partial<CoreConfig> = {}): CoreConfig {
+  const storagePath = over.storagePath ?? mkdtempSync(join(tmpdir(), "elsehu-storage-"));
+  if (!over.storagePath) tempDirs.push(storagePath);
   return {
     sessionIdleTimeoutSeconds: 3600,
     encryptionKey: Buffer.alloc(32, 7),
-    storagePath: mkdtempSync(join(tmpdir(), "elsehu-storage-")),
+    storagePath,
     conversationTtlSeconds: 24 * 3600,
     defaultRegion: "BR",
     timezone: "America/Sao_Paulo",
@@ -90,6 +105,8 @@ export async function startStack(
       await api.close();
       await db.close();
       await clone.drop();
+      // The storage folder testConfig made for this stack (a caller's own storagePath is left alone).
+      if (!opts.config?.storagePath) rmSync(config.storagePath, { recursive: true, force: true });
     },
   };
 }

@@ -1,15 +1,20 @@
+import { type Simulator, startSimulator } from "@elsehu/providers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack, userWithToken } from "./harness";
 
 let stack: Stack;
+let sim: Simulator;
 let admin: Awaited<ReturnType<typeof userWithToken>>;
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  // Numbers are checked with their provider when saved: the simulator answers for both.
+  sim = await startSimulator({});
+  stack = await startStack({ worker: false, config: { publicUrl: "https://atendimento.example.com.br" } });
   admin = await userWithToken(stack, "ADMIN");
 });
 afterAll(async () => {
   await stack.close();
+  await sim.close();
 });
 
 const code = (err: unknown) => (err as { data?: { code?: string } }).data?.code;
@@ -19,7 +24,7 @@ describe("instances", () => {
     const created = await admin.client.instances.create.mutate({
       provider: "META",
       name: "Loja Centro",
-      config: { phoneNumberId: "111222333444", wabaId: "555", graphVersion: "v23.0" },
+      config: { phoneNumberId: "111222333444", wabaId: "555", graphVersion: "v23.0", baseUrl: sim.url },
       secrets: { accessToken: "EAAG-super-secret-token", appSecret: "app-secret-9876", verifyToken: "verify-me-123" },
     });
     expect(created.secrets).toEqual({ accessToken: "••••oken", appSecret: "••••9876", verifyToken: "••••-123" });
@@ -38,7 +43,7 @@ describe("instances", () => {
     const created = await admin.client.instances.create.mutate({
       provider: "EVOLUTION",
       name: "Celular vendas",
-      config: { baseUrl: "http://evolution.local:8080", instanceName: "vendas" },
+      config: { baseUrl: sim.url, instanceName: "vendas" },
       secrets: { apiKey: "evo-api-key-1", webhookSecret: "webhook-secret-0123456789" },
     });
     expect(created.webhookPath).toBe(`/webhooks/evolution/${created.id}`);
@@ -66,7 +71,7 @@ describe("instances", () => {
       .mutate({
         provider: "META",
         name: "dup",
-        config: { phoneNumberId: "111222333444" },
+        config: { phoneNumberId: "111222333444", baseUrl: sim.url },
         secrets: { accessToken: "EAAG-other-token", appSecret: "app-secret-1111", verifyToken: "verify-me-456" },
       })
       .catch((e: unknown) => e);
@@ -87,7 +92,7 @@ describe("instances", () => {
     const created = await admin.client.instances.create.mutate({
       provider: "META",
       name: "Temporária",
-      config: { phoneNumberId: "999888777666" },
+      config: { phoneNumberId: "999888777666", baseUrl: sim.url },
       secrets: { accessToken: "EAAG-temp-token", appSecret: "app-secret-temp", verifyToken: "verify-temp-1" },
     });
     await admin.client.instances.delete.mutate({ id: created.id });

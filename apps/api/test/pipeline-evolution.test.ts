@@ -8,6 +8,7 @@ import {
   type Pipeline,
   startPipeline,
   until,
+  untilMediaReady,
 } from "./pipeline-helpers";
 
 let p: Pipeline;
@@ -59,7 +60,7 @@ describe("Evolution inbound", () => {
       id: "EVODOC1",
       media: { mimeType: "application/pdf", fileName: "boleto.pdf", base64: bytes.toString("base64") },
     });
-    const message = await until(() => messageByProviderId(p.stack, "EVODOC1"));
+    const message = await untilMediaReady(p.stack, "EVODOC1");
     await assign(p.stack, conversationId, operator.user.id);
     const res = await fetch(`${p.stack.url}/media/${message.id}`, {
       headers: { authorization: `Bearer ${operator.token}` },

@@ -1,4 +1,4 @@
-import type { StoredEvent } from "@elsehu/core";
+import type { CoreConfig, StoredEvent } from "@elsehu/core";
 import { metaWebhookEnvelope, type Simulator, signMetaBody, startSimulator } from "@elsehu/providers";
 import { type Stack, startStack, userWithToken } from "./harness";
 
@@ -23,14 +23,21 @@ export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
  * A real API + worker, a provider simulator speaking both protocols, an admin, and one
  * Meta and one Evolution instance created through tRPC and pointed at the simulator.
  */
-export async function startPipeline(opts: { worker?: boolean; statusDelayMs?: number } = {}) {
+export async function startPipeline(
+  opts: { worker?: boolean; statusDelayMs?: number; config?: Partial<CoreConfig> } = {},
+) {
   const sim: Simulator = await startSimulator({
     meta: { appSecret: META_SECRET, phoneNumberId: META_PNID },
     evolution: { instanceName: EVO_INSTANCE },
     statusDelayMs: opts.statusDelayMs ?? 20,
     hangMs: 20_000,
   });
-  const stack: Stack = await startStack({ worker: opts.worker ?? true, config: { providerTimeoutMs: 5000 } });
+  const stack: Stack = await startStack({
+    worker: opts.worker ?? true,
+    config: { providerTimeoutMs: 5000, ...opts.config },
+  });
+  // Where Evolution is told to post webhooks when a number is added (the API's config object is this one).
+  stack.config.publicUrl = stack.url;
   const admin = await userWithToken(stack, "ADMIN");
   const meta = await admin.client.instances.create.mutate({
     provider: "META",
@@ -125,4 +132,12 @@ export function metaStatusWebhook(
     { statuses: [{ id: providerMessageId, status, timestamp, recipient_id: "5511987654321", ...extra }] },
     { phoneNumberId: META_PNID },
   );
+}
+
+/** A message once its media is downloaded (inbound media is fetched after the message is stored). */
+export function untilMediaReady(stack: Stack, providerMessageId: string) {
+  return until(async () => {
+    const m = await messageByProviderId(stack, providerMessageId);
+    return m?.media?.state === "ready" ? m : undefined;
+  });
 }

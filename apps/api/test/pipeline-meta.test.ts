@@ -12,6 +12,7 @@ import {
   postMeta,
   startPipeline,
   until,
+  untilMediaReady,
 } from "./pipeline-helpers";
 
 let p: Pipeline;
@@ -71,7 +72,7 @@ describe("Meta inbound", () => {
       id: "wamid.IMG1",
       media: { mimeType: "image/jpeg", base64: bytes.toString("base64") },
     });
-    const message = await until(() => messageByProviderId(p.stack, "wamid.IMG1"));
+    const message = await untilMediaReady(p.stack, "wamid.IMG1");
     expect(message.media).toMatchObject({ mimeType: "image/jpeg", size: bytes.length });
     await assign(p.stack, conversationId, operator.user.id);
     const mine = await fetch(`${p.stack.url}/media/${message.id}`, {

@@ -1,3 +1,4 @@
+import { createInstance } from "@elsehu/core";
 import { startSimulator } from "@elsehu/providers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack, userWithToken } from "./harness";
@@ -61,7 +62,8 @@ describe("provider URLs", () => {
   });
 
   it("refuses moving an existing number to a private URL", async () => {
-    const row = await admin.client.instances.create.mutate({
+    // Stored directly: adding it through the API would call graph.facebook.com to read its details.
+    const row = await createInstance(stack.core, admin.user, {
       provider: "META",
       name: "Meta",
       config: { phoneNumberId: "2222233333" },
@@ -88,7 +90,10 @@ describe("provider URLs with ALLOW_PRIVATE_PROVIDER_URLS=true", () => {
   let openAdmin: Awaited<ReturnType<typeof userWithToken>>;
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   beforeAll(async () => {
-    open = await startStack({ worker: false, config: { allowPrivateProviderUrls: true } });
+    open = await startStack({
+      worker: false,
+      config: { allowPrivateProviderUrls: true, publicUrl: "https://atendimento.example.com.br" },
+    });
     openAdmin = await userWithToken(open, "ADMIN");
     sim = await startSimulator({ port: 0 });
   });
@@ -119,7 +124,7 @@ describe("provider URLs with ALLOW_PRIVATE_PROVIDER_URLS=true", () => {
   });
 
   it("asks for Meta's access token again when a number leaves graph.facebook.com", async () => {
-    const created = await openAdmin.client.instances.create.mutate({
+    const created = await createInstance(open.core, openAdmin.user, {
       provider: "META",
       name: "Meta real",
       config: { phoneNumberId: "9988776655" },

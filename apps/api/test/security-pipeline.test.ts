@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userWithToken } from "./harness";
-import { assign, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
+import { assign, messageByProviderId, type Pipeline, startPipeline, until, untilMediaReady } from "./pipeline-helpers";
 
 /**
  * Security rows of docs/reliability.md for the message pipeline: media downloads
@@ -31,10 +31,7 @@ async function inboundFile(id: string, type: "image" | "document", mimeType: str
     id,
     media: { mimeType, fileName, base64: bytes.toString("base64") },
   });
-  const message = await until(async () => {
-    const m = await messageByProviderId(p.stack, id);
-    return m?.media ? m : undefined;
-  });
+  const message = await untilMediaReady(p.stack, id);
   await assign(p.stack, message.conversation_id, owner.user.id);
   return message.id;
 }

@@ -23,6 +23,8 @@ const PNG = Buffer.from(
 );
 
 let sim: Simulator;
+/** A second Meta number ("Filial Centro"): adding a number asks the provider for its details. */
+let branchSim: Simulator;
 let stack: Stack;
 let browser: Browser;
 let admin: Awaited<ReturnType<typeof userWithToken>>;
@@ -37,7 +39,10 @@ beforeAll(async () => {
     evolution: { instanceName: EVO_INSTANCE },
     statusDelayMs: 30,
   });
+  branchSim = await startSimulator({ meta: { appSecret: "app-secret-filial", phoneNumberId: "109876543210999" } });
   stack = await startStack({ worker: true, api: { webDist: dist }, config: { providerTimeoutMs: 5000 } });
+  // Where Evolution is told to post webhooks when a number is added (the API reads this config object).
+  stack.config.publicUrl = stack.url;
   admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
   operator = await userWithToken(stack, "OPERATOR", { name: "Otávio Operador", maxConcurrent: 5 });
   const meta = await admin.client.instances.create.mutate({
@@ -56,6 +61,7 @@ afterAll(async () => {
   await browser?.close();
   await sim?.settled();
   await sim?.close();
+  await branchSim?.close();
   await stack?.close();
 });
 
@@ -298,7 +304,7 @@ describe("an operator's day", { timeout: 90_000 }, () => {
     await dialog.getByLabel("Token de acesso").fill("meta-access-token-filial");
     await dialog.getByLabel("App secret").fill("app-secret-filial");
     await dialog.getByLabel("Verify token").fill("verify-token-filial");
-    await dialog.getByLabel("URL base").fill(sim.url);
+    await dialog.getByLabel("URL base").fill(branchSim.url);
     await screenshot(page, "admin-instance-form");
     await dialog.getByRole("button", { name: "Criar número" }).click();
     const row = page.getByRole("row", { name: /Filial Centro/ });
@@ -306,7 +312,7 @@ describe("an operator's day", { timeout: 90_000 }, () => {
     expect(await row.textContent()).toContain("Conectado");
     expect(await row.textContent()).toContain(`${stack.url}/webhooks/meta`);
     const created = (await admin.client.instances.list.query()).find((i) => i.name === "Filial Centro");
-    expect(created?.config).toMatchObject({ phoneNumberId: "109876543210999", baseUrl: sim.url });
+    expect(created?.config).toMatchObject({ phoneNumberId: "109876543210999", baseUrl: branchSim.url });
     expect(created?.secrets.accessToken).toBe("••••lial");
 
     // Editing keeps the secrets left blank.

@@ -130,4 +130,43 @@ describe("the webhook inbox: every stored webhook is a job", () => {
     expect((await stateOf(id))?.error).toMatch(/JSON/);
     expect((await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 })).claimed).toBe(0);
   });
+
+  it("counts a claim whose worker died applying it as an attempt, and gives the webhook up after its attempts", async () => {
+    const [id = 0] = await storeWebhooks(core.sql, [fromMeta(inbound("5511974000001", "wamid.INBOX-D1"))]);
+    for (let crash = 1; crash <= 3; crash++) {
+      // The worker is mid-batch (its claim counted, waiting on the database) when it dies.
+      const blocker = connect(fx.url, { max: 1 });
+      let release = () => {};
+      const released = new Promise<void>((r) => {
+        release = r;
+      });
+      const holding = blocker.sql.begin(async (tx) => {
+        await tx`lock table webhook_claims in exclusive mode`;
+        await released;
+      });
+      const dying = connect(fx.url, { max: 1 });
+      const [pid] = await dying.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+      const batch = workWebhookBatch(core, dying.sql, { batch: 50, maxAttempts: 3 }).catch((err: unknown) => err);
+      for (;;) {
+        const [waiting] = await core.sql`select 1 from pg_locks
+          where not granted and relation = 'webhook_claims'::regclass`;
+        if (waiting) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await core.sql`select pg_terminate_backend(${pid?.pid ?? 0})`;
+      release();
+      await holding;
+      expect(await batch).toBeInstanceOf(Error);
+      await blocker.close();
+      await dying.close().catch(() => undefined);
+      // Its claim went with the worker: not processed, free for the next worker at once.
+      expect(await stateOf(id)).toMatchObject({ processed: false, due: true });
+    }
+    // Three claims never settled: three failed attempts. The next worker gives it up instead of dying too.
+    expect((await workWebhookBatch(core, claims.sql, { batch: 50, maxAttempts: 3 })).claimed).toBe(1);
+    expect(await stateOf(id)).toMatchObject({ processed: true, attempts: 3 });
+    expect((await stateOf(id))?.error).toMatch(/worker stopped/);
+    const [left] = await core.sql`select count(*)::int as n from webhook_claims where webhook_event_id = ${id}`;
+    expect(left?.n).toBe(0);
+  });
 });

@@ -1,3 +1,4 @@
+import type { MediaFetchOptions } from "./media-download";
 import type { ConnectionUpdate, ProviderKind } from "./types";
 
 /** What every send returns. Keep `waId`: Meta may have rewritten the number (BR ninth digit). */
@@ -73,8 +74,9 @@ export interface TemplateInput {
   renderedBody?: string;
 }
 
+/** A media download in progress: read `body` once (it is bounded by the fetch options). */
 export interface FetchedMedia {
-  bytes: Uint8Array;
+  body: AsyncIterable<Uint8Array>;
   mimeType: string;
   fileName?: string;
 }
@@ -123,7 +125,7 @@ export interface ProviderAdapter {
   markRead(providerMessageId: string, options?: MarkReadOptions): Promise<void>;
   /** Shows "typing…" to the customer for a while. */
   sendTyping(to: string, options?: TypingOptions): Promise<void>;
-  fetchMedia(providerMediaId: string): Promise<FetchedMedia>;
+  fetchMedia(providerMediaId: string, options?: MediaFetchOptions): Promise<FetchedMedia>;
   uploadMedia?(bytes: Uint8Array, mimeType: string, fileName: string): Promise<string>;
   sendAudio?(to: string, audio: { link?: string; base64?: string }, options?: SendOptions): Promise<SendResult>;
   createInstance?(input: CreateInstanceInput): Promise<{ instanceId?: string; token?: string; qr?: QrCode }>;

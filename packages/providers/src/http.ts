@@ -45,19 +45,3 @@ export async function callProvider(call: HttpCall): Promise<unknown> {
   if (!response.ok) throw call.classify(response.status, body, response.headers.get("retry-after"));
   return body;
 }
-
-/** Binary download with the same error semantics. */
-export async function downloadBytes(
-  call: Omit<HttpCall, "body" | "method">,
-): Promise<{ bytes: Uint8Array; contentType: string | null }> {
-  try {
-    const response = await fetch(call.url, { headers: call.headers, signal: AbortSignal.timeout(call.timeoutMs) });
-    if (!response.ok) {
-      throw call.classify(response.status, await readBody(response), response.headers.get("retry-after"));
-    }
-    return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get("content-type") };
-  } catch (cause) {
-    if (cause instanceof Error && cause.name === "ProviderError") throw cause;
-    throw networkError(call.provider, cause);
-  }
-}

@@ -7,6 +7,13 @@ export {
   normalizeEventName,
   parseEvolutionWebhook,
 } from "./evolution/parse-evolution-webhook";
+export {
+  bodyOf,
+  collectBytes,
+  MEDIA_LIMITS,
+  type MediaFetchOptions,
+  mediaLimitOf,
+} from "./media-download";
 export type { MetaPhoneInfo, MetaTemplate } from "./meta/meta-account";
 export { MetaAdapter, type MetaConfig } from "./meta/meta-adapter";
 export { classifyMetaError, isRetryableMetaCode } from "./meta/meta-errors";
@@ -16,6 +23,7 @@ export {
   verifyMetaChallenge,
   verifyMetaSignature,
 } from "./meta/meta-signature";
+export { type MetaTemplateUpdate, parseMetaTemplateUpdates } from "./meta/meta-template-updates";
 export { type MetaWebhookBatch, parseMetaWebhook } from "./meta/parse-meta-webhook";
 export { type NormalizedPhone, normalizePhone, phoneFromJid, toEvolutionNumber, toMetaRecipient } from "./phone";
 export { createProvider, type ProviderConfig, type SendLimits, sendLimits } from "./registry";

@@ -29,6 +29,12 @@ export type InboundMessageType =
   | "interactive"
   | "button"
   | "template"
+  | "contacts"
+  | "order"
+  | "system"
+  | "unsupported"
+  | "edit"
+  | "revoke"
   | "unknown";
 
 /** Who sent the message (or, when `fromMe`, the customer's side of the chat). */
@@ -67,6 +73,39 @@ export interface InboundLocation {
   url?: string;
 }
 
+/** A shared contact card (Meta `contacts[]`, Evolution vCard): the person shared, not the sender. */
+export interface SharedContact {
+  name: string;
+  phones: Array<{ phone: string; waId?: string; type?: string }>;
+  emails?: string[];
+  company?: string;
+}
+
+export interface InboundOrder {
+  catalogId?: string;
+  text?: string;
+  items: Array<{ productId: string; quantity: number; price: number; currency: string }>;
+}
+
+/** A WhatsApp Flow's answers (`nfm_reply`): `fields` are the flow's own keys, minus `flow_token`. */
+export interface FlowReply {
+  name?: string;
+  body?: string;
+  flowToken?: string;
+  fields: Record<string, string>;
+}
+
+/** Click-to-WhatsApp ad the conversation started from (Meta `referral`). */
+export interface AdReferral {
+  sourceId?: string;
+  sourceType?: string;
+  sourceUrl?: string;
+  headline?: string;
+  body?: string;
+  mediaType?: string;
+  ctwaClid?: string;
+}
+
 export interface InboundMessage {
   kind: "message";
   providerMessageId: string;
@@ -82,6 +121,20 @@ export interface InboundMessage {
   /** Button / list reply: `id` is the payload the business defined. */
   reply?: { id: string; title: string; description?: string };
   replyToProviderMessageId?: string;
+  contacts?: SharedContact[];
+  order?: InboundOrder;
+  flow?: FlowReply;
+  /** Meta `call_permission_reply`: the customer allowed (or not) the business to call. */
+  callPermission?: { response: string; expiresAt?: Date };
+  /** Meta `system`: `user_changed_number` (`newWaId` is the customer's new id) and the like. */
+  system?: { type: string; body: string; newWaId?: string; newUserId?: string };
+  /** Meta `unsupported`: what WhatsApp could not deliver (`unsupported.type`, error code). */
+  unsupported?: { type?: string; code?: string; title?: string };
+  /** An edit of an earlier message: its new text (absent when the provider did not say). */
+  edit?: { targetProviderMessageId?: string; body?: string };
+  /** The customer deleted an earlier message for everyone. */
+  revoke?: { targetProviderMessageId: string };
+  referral?: AdReferral;
   /** True for messages the business itself sent (Evolution echoes, phone-typed messages). */
   fromMe?: boolean;
 }

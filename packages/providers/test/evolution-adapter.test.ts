@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { EvolutionAdapter } from "../src";
+import { collectBytes, EvolutionAdapter } from "../src";
 import { bodyOf, fixture, startTestServer, type TestServer } from "./helpers";
 
 const KEY = "8F3A2C1D-7E6B-4A59-B0C1-D2E3F4A5B6C7";
@@ -127,7 +127,7 @@ describe("Evolution adapter requests", () => {
     const media = await evolution.fetchMedia("3A1D2E3F4A5B6C7D8E9F");
     expect(media.mimeType).toBe("image/jpeg");
     expect(media.fileName).toBe("3A1D2E3F4A5B6C7D8E9F.jpeg");
-    expect([...media.bytes.slice(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
+    expect([...(await collectBytes(media.body)).slice(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
   });
 
   it("reads QR codes, connection state, instance token and number checks from the fixture responses", async () => {

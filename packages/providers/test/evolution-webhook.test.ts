@@ -59,6 +59,37 @@ describe("parseEvolutionWebhook", () => {
     });
   });
 
+  it("reads contact cards, stickers, reaction removals, edits and deletions", () => {
+    expect(only("webhook_messages_upsert_contact")).toMatchObject({
+      type: "contacts",
+      contacts: [{ name: "João Pereira", phones: [{ phone: "+55 11 91234-5678", waId: "5511912345678" }] }],
+    });
+    expect(only("webhook_messages_upsert_contacts_array")).toMatchObject({
+      type: "contacts",
+      contacts: [{ name: "João Pereira" }, { name: "Ana Souza", phones: [{ waId: "5511923456789" }] }],
+    });
+    expect(only("webhook_messages_upsert_sticker")).toMatchObject({
+      type: "sticker",
+      media: { mimeType: "image/webp" },
+    });
+    expect(only("webhook_messages_upsert_reaction_removed")).toMatchObject({
+      type: "reaction",
+      reaction: { emoji: "", targetProviderMessageId: "3EB0C4A1F2D3E4B5A6C7D8" },
+    });
+    expect(only("webhook_messages_edited")).toMatchObject({
+      type: "edit",
+      edit: { targetProviderMessageId: "3A5F0C2B9E7D41A8B6C3", body: "Olá, vocês entregam no Centro e na Sé?" },
+    });
+    expect(only("webhook_messages_delete_revoke")).toMatchObject({
+      type: "revoke",
+      revoke: { targetProviderMessageId: "3A5F0C2B9E7D41A8B6C3" },
+    });
+    // A revoke passing the edit path carries no edited message: no event.
+    const bare = fixture("evolution", "webhook_messages_edited");
+    delete (bare.data as Record<string, unknown>).editedMessage;
+    expect(parseEvolutionWebhook(bare).events).toEqual([]);
+  });
+
   it("treats send.message as an outbound echo", () => {
     expect(only("webhook_send_message")).toMatchObject({
       kind: "message",

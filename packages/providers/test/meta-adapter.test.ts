@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { MetaAdapter } from "../src";
+import { collectBytes, MetaAdapter } from "../src";
 import { bodyOf, fixture, startTestServer, type TestServer } from "./helpers";
 
 const TO = "+5511987654321";
@@ -142,6 +142,6 @@ describe("Meta adapter requests", () => {
     expect(server.requests[1]?.path).toBe("/download?mid=1234567890123456");
     expect(server.requests[1]?.headers.authorization).toBe("Bearer EAAG-test");
     expect(media.mimeType).toBe("image/jpeg");
-    expect(media.bytes.length).toBeGreaterThan(0);
+    expect((await collectBytes(media.body)).length).toBeGreaterThan(0);
   });
 });

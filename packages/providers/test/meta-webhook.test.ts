@@ -19,7 +19,8 @@ function only(name: string): InboundMessage | StatusUpdate {
 }
 
 describe("parseMetaWebhook", () => {
-  it.each(fixtureNames("meta", "webhook_inbound_"))("%s yields one inbound message from Maria", (name) => {
+  const fromMaria = fixtureNames("meta", "webhook_inbound_").filter((n) => n !== "webhook_inbound_system");
+  it.each(fromMaria)("%s yields one inbound message from Maria", (name) => {
     const event = only(name);
     expect(event).toMatchObject({
       kind: "message",
@@ -76,6 +77,59 @@ describe("parseMetaWebhook", () => {
 
   it.each(fixtureNames("meta", "webhook_status_"))("%s yields one status update", (name) => {
     expect(only(name).kind).toBe("status");
+  });
+
+  it("reads the kinds beyond text and media: cards, orders, flows, notices, edits, deletions, ads", () => {
+    expect(only("webhook_inbound_contacts")).toMatchObject({
+      type: "contacts",
+      body: "João Pereira",
+      contacts: [{ name: "João Pereira", phones: [{ phone: "+55 11 91234-5678", waId: "5511912345678" }] }],
+    });
+    expect(only("webhook_inbound_order")).toMatchObject({
+      type: "order",
+      order: { items: [{ productId: "pizza-margherita-g", quantity: 2, price: 49.9, currency: "BRL" }, {}] },
+    });
+    expect(only("webhook_inbound_interactive_nfm_reply")).toMatchObject({
+      type: "interactive",
+      flow: { flowToken: "csat:conv-8812:v1", fields: { nota: "5", comentario: "Entrega rápida, obrigado!" } },
+    });
+    expect(only("webhook_inbound_call_permission_reply")).toMatchObject({
+      type: "interactive",
+      callPermission: { response: "accept" },
+    });
+    expect(only("webhook_inbound_system")).toMatchObject({
+      type: "system",
+      from: { waId: "5511987654321" },
+      system: { type: "user_changed_number", newWaId: "5511976543210" },
+    });
+    expect(only("webhook_inbound_unsupported")).toMatchObject({
+      type: "unsupported",
+      unsupported: { type: "poll_creation", code: "131051" },
+    });
+    expect(only("webhook_inbound_edit")).toMatchObject({
+      type: "edit",
+      edit: {
+        targetProviderMessageId: "wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFDNBMUQyRTNGNEE1QjZDN0Q4RTlGAA==",
+        body: "Segue o comprovante (corrigido)",
+      },
+    });
+    expect(only("webhook_inbound_unsupported_edit")).toMatchObject({
+      type: "edit",
+      edit: { targetProviderMessageId: "wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFDNBMUQyRTNGNEE1QjZDN0Q4RTlGAA==" },
+    });
+    expect(only("webhook_inbound_revoke")).toMatchObject({
+      type: "revoke",
+      revoke: { targetProviderMessageId: "wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFDNBNUYwQzJCOUU3RDQxQThCNkMzAA==" },
+    });
+    expect(only("webhook_inbound_reaction_removed")).toMatchObject({ type: "reaction", reaction: { emoji: "" } });
+    expect(only("webhook_inbound_referral")).toMatchObject({
+      type: "text",
+      referral: {
+        sourceId: "120210000000000001",
+        headline: "Peça pelo WhatsApp",
+        sourceUrl: "https://fb.me/8Kx2PzQ1a",
+      },
+    });
   });
 
   it("maps statuses, callback data and failure reasons", () => {
@@ -135,7 +189,7 @@ describe("parseMetaWebhook", () => {
     };
     const value = body.entry[0]?.changes[0]?.value ?? {};
     value.contacts = [{ profile: { name: "Anônimo" }, user_id: "BR.99" }];
-    value.messages = [{ from_user_id: "BR.99", id: "wamid.X", timestamp: "1761058325", type: "unsupported", extra: 1 }];
+    value.messages = [{ from_user_id: "BR.99", id: "wamid.X", timestamp: "1761058325", type: "future_kind", extra: 1 }];
     const event = parseMetaWebhook(body)[0]?.events[0];
     expect(event).toMatchObject({ kind: "message", type: "unknown", from: { bsuid: "BR.99", name: "Anônimo" } });
     expect(event?.kind === "message" && event.from.phone).toBe(undefined);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { EvolutionAdapter, parseEvolutionWebhook, type Simulator, startSimulator } from "../src";
+import { collectBytes, EvolutionAdapter, parseEvolutionWebhook, type Simulator, startSimulator } from "../src";
 import { eventually, startTestServer, type TestServer } from "./helpers";
 
 const HEADERS = { "x-webhook-token": "s3cr3t" };
@@ -126,7 +126,7 @@ describe("simulator: Evolution", () => {
     const id = event?.kind === "message" ? event.media?.providerMediaId : undefined;
     const media = await evolution.fetchMedia(id ?? "");
     expect(media).toMatchObject({ mimeType: "application/pdf", fileName: "a.pdf" });
-    expect(Buffer.from(media.bytes).toString("base64")).toBe("JVBERg==");
+    expect(Buffer.from(await collectBytes(media.body)).toString("base64")).toBe("JVBERg==");
     await expect(
       evolution.sendMedia("5511987654321", { kind: "audio", link: "https://x/a.ogg", voice: true }),
     ).resolves.toBeTruthy();

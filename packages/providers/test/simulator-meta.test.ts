@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  collectBytes,
   MetaAdapter,
   parseMetaWebhook,
   type Simulator,
@@ -132,7 +133,7 @@ describe("simulator: Meta", () => {
     const mediaId = await meta.uploadMedia(bytes, "application/pdf", "nota.pdf");
     const fetched = await meta.fetchMedia(mediaId);
     expect(fetched.mimeType).toBe("application/pdf");
-    expect(new TextDecoder().decode(fetched.bytes)).toBe("%PDF-1.4 simulated");
+    expect(new TextDecoder().decode(await collectBytes(fetched.body))).toBe("%PDF-1.4 simulated");
     await expect(meta.markRead("wamid.ABC", { typingIndicator: true })).resolves.toBeUndefined();
   });
 
@@ -167,6 +168,6 @@ describe("simulator: Meta", () => {
     const mediaId = event?.kind === "message" ? event.media?.providerMediaId : undefined;
     expect(event).toMatchObject({ type: "image", body: "foto" });
     const fetched = await meta.fetchMedia(mediaId ?? "");
-    expect(new TextDecoder().decode(fetched.bytes)).toBe("hello");
+    expect(new TextDecoder().decode(await collectBytes(fetched.body))).toBe("hello");
   });
 });

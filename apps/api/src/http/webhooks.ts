@@ -2,6 +2,7 @@ import {
   acceptEvolutionBody,
   acceptMetaWebhook,
   answerMetaChallenge,
+  applyTemplateUpdates,
   authenticateEvolutionWebhook,
   type DirectoryEntry,
   EVOLUTION_SECRET_HEADER,
@@ -73,7 +74,9 @@ export function registerWebhooks(app: Hono<AppEnv>, deps: ApiDeps, limiter: Shar
       const raw = await c.req.text();
       return answer(
         c,
-        await acceptMetaWebhook(writer, directory, { raw, signature: c.req.header("x-hub-signature-256") }),
+        await acceptMetaWebhook(writer, directory, { raw, signature: c.req.header("x-hub-signature-256") }, (updates) =>
+          applyTemplateUpdates(deps.core, updates),
+        ),
       );
     },
   );

@@ -8,7 +8,9 @@ import {
   ListImportsInput,
   listContacts,
   listImports,
+  SaveSharedContactInput,
   StartContactImportInput,
+  saveSharedContact,
   startContactImport,
   UpdateContactInput,
   updateContact,
@@ -31,6 +33,11 @@ export const contactsRouter = router({
   get: userProcedure.input(byId).query(({ ctx, input }) => getContact(ctx.core, ctx.user, input.id)),
 
   create: staffProcedure.input(CreateContactInput).mutation(({ ctx, input }) => createContact(ctx.core, input)),
+
+  /** "Salvar contato" on a contact card a customer shared: staff or the conversation's operator. */
+  saveShared: userProcedure
+    .input(SaveSharedContactInput)
+    .mutation(({ ctx, input }) => saveSharedContact(ctx.core, ctx.user, input)),
 
   update: staffProcedure.input(UpdateContactInput).mutation(({ ctx, input }) => updateContact(ctx.core, input)),
 

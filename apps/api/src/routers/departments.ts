@@ -18,17 +18,20 @@ const ById = z.object({ id: z.string().uuid() });
 
 /** Departments (filas/setores): admins manage them; staff read them; everyone lists them to transfer. */
 export const departmentsRouter = router({
-  /** Staff get live figures; a supervisor limited to some departments gets only those. */
-  list: userProcedure
+  /** With live figures; a supervisor limited to some departments gets only those. */
+  list: staffProcedure
     .input(z.object({ includeArchived: z.boolean().default(false) }).default({ includeArchived: false }))
-    .query(async ({ ctx, input }) => {
-      const all = await listDepartments(ctx.core, ctx.user, {
-        includeArchived: input.includeArchived && ctx.user.role !== "OPERATOR",
-      });
-      if (ctx.user.role !== "OPERATOR") return all;
-      // Operators only need to pick a department to transfer to.
-      return all.map((d) => ({ id: d.id, name: d.name, color: d.color, openNow: d.openNow, online: d.online }));
-    }),
+    .query(({ ctx, input }) => listDepartments(ctx.core, ctx.user, input)),
+
+  /** The active departments to transfer to, for everyone (operators included): names and colours only. */
+  options: userProcedure.query(async ({ ctx }) =>
+    (await listDepartments(ctx.core, { ...ctx.user, role: "ADMIN" })).map((d) => ({
+      id: d.id,
+      name: d.name,
+      color: d.color,
+      openNow: d.openNow,
+    })),
+  ),
 
   get: staffProcedure.input(ById).query(({ ctx, input }) => getDepartment(ctx.core, ctx.user, input.id)),
 

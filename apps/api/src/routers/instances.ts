@@ -1,7 +1,7 @@
 import {
+  addInstance,
   CreateInstanceInput,
   connectInstance,
-  createInstance,
   deleteInstance,
   getInstance,
   listInstances,
@@ -9,6 +9,7 @@ import {
   refreshConnectionState,
   UpdateInstanceInput,
   updateInstance,
+  verifyInstance,
 } from "@elsehu/core";
 import { z } from "zod";
 import { adminProcedure, router } from "../trpc/init";
@@ -21,9 +22,17 @@ export const instancesRouter = router({
 
   get: adminProcedure.input(byId).query(({ ctx, input }) => getInstance(ctx.core, input.id)),
 
+  /**
+   * Calls the provider before saving: Meta's number details are read (a bad token or
+   * phone number id is named); Evolution's instance is created if missing and its
+   * webhook set to PUBLIC_URL. Nothing is saved when the provider refuses.
+   */
   create: adminProcedure
     .input(CreateInstanceInput)
-    .mutation(({ ctx, input }) => createInstance(ctx.core, ctx.user, input)),
+    .mutation(({ ctx, input }) => addInstance(ctx.core, ctx.user, input)),
+
+  /** Checks a saved number again with its provider and stores what it said. */
+  verify: adminProcedure.input(byId).mutation(({ ctx, input }) => verifyInstance(ctx.core, input.id)),
 
   update: adminProcedure
     .input(UpdateInstanceInput)

@@ -9,6 +9,8 @@ import {
   queueTemplateMessage,
   queueTextMessage,
   ReactInput,
+  RefetchMediaInput,
+  refetchMedia,
   SendContactInput,
   SendLocationInput,
   SendTemplateInput,
@@ -89,4 +91,9 @@ export const messagesRouter = router({
     );
     return shape(row);
   }),
+
+  /** "Tentar de novo" on "mídia indisponível": staff or the assigned operator ask the provider again. */
+  refetchMedia: userProcedure
+    .input(RefetchMediaInput)
+    .mutation(({ ctx, input }) => refetchMedia(ctx.core, ctx.user, input)),
 });

@@ -7,6 +7,7 @@ import {
   listTemplates,
   PreviewTemplateInput,
   previewTemplate,
+  requestTemplateSync,
   UpdateTemplateInput,
   updateTemplate,
 } from "@elsehu/core";
@@ -26,6 +27,10 @@ export const templatesRouter = router({
   update: adminProcedure
     .input(UpdateTemplateInput)
     .mutation(({ ctx, input }) => updateTemplate(ctx.core, ctx.user, input)),
+  /** Pulls the number's templates from its WhatsApp Business Account (a worker job; also hourly). */
+  syncFromMeta: adminProcedure
+    .input(z.object({ instanceId: z.string().uuid() }))
+    .mutation(({ ctx, input }) => requestTemplateSync(ctx.core, input.instanceId)),
   delete: adminProcedure.input(ById).mutation(async ({ ctx, input }) => {
     await deleteTemplate(ctx.core, ctx.user, input.id);
     return { ok: true };

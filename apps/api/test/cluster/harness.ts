@@ -183,6 +183,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     DB_POOL_MAX: "6",
     // The simulator listens on 127.0.0.1.
     ALLOW_PRIVATE_PROVIDER_URLS: "true",
+    // Base of the webhook URL set on Evolution when a number is added (tests re-point the simulator).
+    PUBLIC_URL: "http://127.0.0.1:9",
     ...opts.env,
   };
   const sim = await startSimulator({ autoStatuses: false, ...opts.simulator });

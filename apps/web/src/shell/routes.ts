@@ -77,6 +77,13 @@ export const ROUTES: RouteDef[] = [
     page: lazy(() => import("../pages/admin/templates-page")),
   },
   {
+    path: "/admin/departamentos",
+    label: "Departamentos",
+    group: "Administração",
+    roles: ADMIN,
+    page: lazy(() => import("../pages/admin/departments-page")),
+  },
+  {
     path: "/admin/tabulacoes",
     label: "Tabulações",
     group: "Administração",

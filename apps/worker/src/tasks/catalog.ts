@@ -7,11 +7,13 @@ import { importCsvTask } from "./contacts/import-csv";
 import { assignWaitingTask } from "./conversations/assign-waiting";
 import { expireIdleTask } from "./conversations/expire-idle";
 import type { TaskDef, TaskDeps } from "./define";
+import { fetchMediaTask } from "./messages/fetch-media";
 import { markReadTask } from "./messages/mark-read";
 import { processWebhookTask } from "./messages/process-webhook";
 import { sendMessageTask } from "./messages/send-message";
 import { showTypingTask } from "./messages/show-typing";
 import { sweepPresenceTask } from "./presence/sweep-presence";
+import { syncMetaTemplatesTask } from "./templates/sync-meta";
 import { purgeProcessedWebhooksTask } from "./webhooks/purge-processed";
 
 /** Every task the worker runs. */
@@ -28,7 +30,9 @@ export const TASKS: TaskDef[] = [
   sendMessageTask,
   markReadTask,
   showTypingTask,
+  fetchMediaTask,
   purgeProcessedWebhooksTask,
+  syncMetaTemplatesTask,
 ];
 
 /**
@@ -59,6 +63,13 @@ export const CRON: CronItem[] = [
     match: "* * * * *",
     identifier: "conversations_expire_idle",
     options: LAST_MINUTE,
+  },
+  // Meta templates (status, category, quality) every hour; webhooks update them in between.
+  {
+    task: "templates/sync_meta",
+    match: "17 * * * *",
+    identifier: "templates_sync_meta",
+    options: { backfillPeriod: 0 },
   },
   { task: "presence/sweep", match: "* * * * *", identifier: "presence_sweep", options: LAST_MINUTE },
   // Safety net: a running campaign whose tick job was lost is resumed within a minute.

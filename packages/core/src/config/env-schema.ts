@@ -38,7 +38,15 @@ export const commonEnv = z.object({
   /** Comma-separated opt-out keywords; empty keeps the defaults. */
   OPT_OUT_KEYWORDS: z.string().optional(),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+  /** Public base URL of the API (https://atendimento.example.com): where providers must post webhooks. */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:$/.test(new URL(v).protocol), "must be an http(s) URL")
+    .optional(),
   ALLOW_PRIVATE_PROVIDER_URLS: bool.default(false),
+  MEDIA_FETCH_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  MEDIA_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
@@ -108,7 +116,10 @@ export function coreConfigFromEnv(env: CommonEnv) {
       .map((k) => k.trim())
       .filter(Boolean),
     providerTimeoutMs: env.PROVIDER_TIMEOUT_MS,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ""),
     allowPrivateProviderUrls: env.ALLOW_PRIVATE_PROVIDER_URLS,
+    mediaFetchAttempts: env.MEDIA_FETCH_ATTEMPTS,
+    mediaRetryBaseMs: env.MEDIA_RETRY_BASE_MS,
     webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
   };
 }

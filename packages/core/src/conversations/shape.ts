@@ -31,6 +31,8 @@ export function shapeConversation(r: ConversationJoined) {
     departmentId: c.departmentId,
     routingState: c.routingState,
     csatScore: c.csatScore,
+    /** The click-to-WhatsApp ad the customer came from, shown in the chat header. */
+    referral: c.referral,
     unreadCount: c.unreadCount,
     createdAt: c.createdAt,
     queuedAt: c.queuedAt,

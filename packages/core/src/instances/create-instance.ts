@@ -22,7 +22,12 @@ export const CreateInstanceInput = z.discriminatedUnion("provider", [
 export type CreateInstanceInput = z.input<typeof CreateInstanceInput>;
 
 /** Adds a WhatsApp number. Secrets are encrypted with APP_ENCRYPTION_KEY before they touch the database. */
-export async function createInstance(ctx: CoreContext, actor: Actor, raw: CreateInstanceInput) {
+export async function createInstance(
+  ctx: CoreContext,
+  actor: Actor,
+  raw: CreateInstanceInput,
+  known: { id?: string; providerDetails?: Record<string, string> } = {},
+) {
   const input = CreateInstanceInput.parse(raw);
   const config = Object.fromEntries(Object.entries(input.config).filter(([, v]) => v !== undefined)) as Record<
     string,
@@ -34,6 +39,8 @@ export async function createInstance(ctx: CoreContext, actor: Actor, raw: Create
       const [row] = await tx
         .insert(serviceInstances)
         .values({
+          id: known.id,
+          providerDetails: known.providerDetails ?? null,
           name: input.name,
           provider: input.provider,
           config,

@@ -27,6 +27,8 @@ export function publicInstance(key: Buffer, row: InstanceRow) {
     secrets: masked,
     secretsReadable: secrets !== null,
     connectionStatus: row.connectionStatus,
+    /** What the provider said at the last check (Meta: verifiedName, qualityRating, messagingLimit…). */
+    providerDetails: row.providerDetails,
     qrCode: row.qrCode,
     sendRatePerSecond: row.sendRatePerSecond,
     active: row.active,

@@ -10,6 +10,9 @@ import { senderIdentities } from "./upsert-sender";
 /** `webhookId`: the stored webhook (webhook_events row) the message came in, if any. */
 export type PlainInbound = { instance: InstanceRow; event: InboundMessage; webhookId?: number };
 
+/** Kinds that change another message or the contact: never a plain insert. */
+const CHANGES_OR_NOTICES = new Set(["reaction", "edit", "revoke", "system"]);
+
 /**
  * A customer's message without media: storing it needs no provider call, so many
  * can be stored by one statement (ingestPlainInbound). Echoes of our own sends
@@ -21,6 +24,8 @@ export function isPlainInbound(event: WebhookEvent, optOutKeywords?: readonly st
     event.kind === "message" &&
     !event.fromMe &&
     !event.media &&
+    !CHANGES_OR_NOTICES.has(event.type) &&
+    !event.referral &&
     !(event.type === "text" && event.body && isOptOutKeyword(event.body, optOutKeywords))
   );
 }

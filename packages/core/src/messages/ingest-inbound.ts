@@ -1,12 +1,13 @@
-import { type MessageMedia, messages } from "@elsehu/db";
+import { conversations, type MessageMedia, messages } from "@elsehu/db";
 import type { InboundMessage } from "@elsehu/providers";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { handleOptOutKeyword } from "../campaigns/handle-opt-out";
 import { markCampaignReply } from "../campaigns/mark-campaign-reply";
 import { findOrOpenConversation } from "../conversations/find-or-open";
 import type { InstanceRow } from "../instances/shape";
 import type { CoreContext, Tx } from "../shared/context";
 import { hasSendInFlight } from "./in-flight";
+import { queueMediaFetch } from "./inbound-media";
 import { publishMessageCreated, RetryLater } from "./message-events";
 import { touchConversation } from "./touch-conversation";
 import { upsertSender } from "./upsert-sender";
@@ -19,12 +20,24 @@ export async function messageIdByProviderId(tx: Tx, instanceId: string, provider
   return row;
 }
 
-/** The structured part of an inbound message (location, reaction, button reply, quoted id), or null. */
+/**
+ * The structured part of an inbound message, or null: location, button/list reply, shared
+ * contact cards, order, flow answers, call permission, system notice, unsupported kind,
+ * an edit without a target (shown as a notice), the ad it came from, the quoted id.
+ */
 export function contentOf(event: InboundMessage): Record<string, unknown> | null {
   const content: Record<string, unknown> = {};
   if (event.location) content.location = event.location;
   if (event.reaction) content.reaction = event.reaction;
   if (event.reply) content.reply = event.reply;
+  if (event.contacts) content.contacts = event.contacts;
+  if (event.order) content.order = event.order;
+  if (event.flow) content.flow = event.flow;
+  if (event.callPermission) content.callPermission = event.callPermission;
+  if (event.system) content.system = event.system;
+  if (event.unsupported) content.unsupported = event.unsupported;
+  if (event.edit) content.edit = event.edit;
+  if (event.referral) content.referral = event.referral;
   if (event.replyToProviderMessageId) content.replyToProviderMessageId = event.replyToProviderMessageId;
   return Object.keys(content).length > 0 ? content : null;
 }
@@ -35,7 +48,8 @@ export function contentOf(event: InboundMessage): Record<string, unknown> | null
  * stamps and `message.created`. `fromMe` messages are our own sends echoed back
  * (Evolution `send.message`) or typed on the phone: an echo of a send we know is
  * not inserted again. A customer's opt-out keyword opts the contact out of campaigns
- * (handleOptOutKeyword). Returns the new message id, or null when it already existed.
+ * (handleOptOutKeyword). Media not downloaded yet (`state: "pending"`) gets its fetch job in
+ * the same transaction: the message shows at once, its file follows. Returns the new message id, or null when it already existed.
  */
 export async function ingestInbound(
   ctx: Pick<CoreContext, "now" | "config">,
@@ -78,6 +92,13 @@ export async function ingestInbound(
     .onConflictDoNothing({ target: [messages.instanceId, messages.providerMessageId] })
     .returning({ id: messages.id });
   if (!row) return null;
+  if (media?.state === "pending") await queueMediaFetch(tx, row.id);
+  if (event.referral && direction === "IN") {
+    await tx
+      .update(conversations)
+      .set({ referral: event.referral })
+      .where(and(eq(conversations.id, conversation.id), isNull(conversations.referral)));
+  }
   await touchConversation(tx, conversation.id, { direction, at: event.timestamp, human: false });
   // A customer who answers a campaign within its attribution window counts as replied, and the
   // conversation his answer opens (or first lands in) is the campaign's.

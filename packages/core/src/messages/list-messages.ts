@@ -1,6 +1,7 @@
 import { messages } from "@elsehu/db";
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
+import { isStaff } from "../conversations/access";
 import { getConversation } from "../conversations/read-conversations";
 import type { Actor, CoreContext } from "../shared/context";
 
@@ -12,7 +13,10 @@ export const ListMessagesInput = z.object({
 });
 export type ListMessagesInput = z.input<typeof ListMessagesInput>;
 
-/** Messages of a conversation `viewer` may read, newest first; `nextCursor` pages to older ones. */
+/**
+ * Messages of a conversation `viewer` may read, newest first; `nextCursor` pages to older
+ * ones. A message the customer deleted comes without its content to operators.
+ */
 export async function listMessages(ctx: Pick<CoreContext, "db">, viewer: Actor, raw: ListMessagesInput) {
   const input = ListMessagesInput.parse(raw);
   await getConversation(ctx, viewer, input.conversationId);
@@ -31,15 +35,21 @@ export async function listMessages(ctx: Pick<CoreContext, "db">, viewer: Actor, 
     .limit(input.limit + 1);
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
+  // A message the customer deleted keeps its content on record, for staff only.
+  const hide = (m: (typeof page)[number]) => m.deletedAt !== null && !isStaff(viewer);
   return {
     items: page.map((m) => ({
       id: m.id,
       conversationId: m.conversationId,
       direction: m.direction,
       type: m.type,
-      body: m.body,
-      media: m.media,
-      content: m.content,
+      body: hide(m) ? null : m.body,
+      media: hide(m) ? null : m.media,
+      content: hide(m) ? null : m.content,
+      reaction: m.reaction,
+      editedAt: m.editedAt,
+      editHistory: hide(m) ? null : m.editHistory,
+      deletedAt: m.deletedAt,
       status: m.status,
       errorCode: m.errorCode,
       errorMessage: m.errorMessage,

@@ -19,6 +19,19 @@ export function publishMessageStatus(
   return publishEvent(tx, { kind: "message.status", audience: conversationAudience(m.operatorId), payload: m });
 }
 
+export type MessageChange = "media" | "reaction" | "edit" | "delete";
+
+/**
+ * `message.updated`: an existing message changed (its media arrived or failed, the customer
+ * reacted, edited or deleted it). The console reloads it; deleted content is not in the event.
+ */
+export function publishMessageUpdated(
+  tx: Tx,
+  m: { messageId: string; conversationId: string; operatorId: string | null; change: MessageChange },
+) {
+  return publishEvent(tx, { kind: "message.updated", audience: conversationAudience(m.operatorId), payload: m });
+}
+
 /** Thrown when an event refers to a send whose provider id is not saved yet: the job retries later. */
 export class RetryLater extends Error {
   constructor(message: string) {

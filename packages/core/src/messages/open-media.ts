@@ -11,9 +11,13 @@ import { openFile } from "../storage/files";
  */
 export async function openMessageMedia(ctx: CoreContext, actor: Actor, messageId: string) {
   await assertMessageReadable(ctx.db, actor, messageId);
-  const [row] = await ctx.db.select({ media: messages.media }).from(messages).where(eq(messages.id, messageId));
+  const [row] = await ctx.db
+    .select({ media: messages.media, deletedAt: messages.deletedAt })
+    .from(messages)
+    .where(eq(messages.id, messageId));
   if (!row) throw notFound("Message");
-  if (!row.media?.storageKey) throw notFound("File");
+  // The customer deleted it: its file stays on record for staff only.
+  if (!row.media?.storageKey || (row.deletedAt && actor.role === "OPERATOR")) throw notFound("File");
   return openFile(ctx, row.media.storageKey, {
     mimeType: row.media.mimeType ?? "application/octet-stream",
     fileName: row.media.fileName,

@@ -31,8 +31,13 @@ export type CoreConfig = {
   optOutKeywords?: string[];
   /** HTTP timeout of provider calls (default: the adapters' 15 s). */
   providerTimeoutMs?: number;
+  /** PUBLIC_URL without a trailing slash: the base of the webhook URLs given to providers. */
+  publicUrl?: string;
   /** Accept provider base URLs on loopback/private/link-local addresses (simulator, tests, private Evolution). */
   allowPrivateProviderUrls?: boolean;
+  /** Inbound media: downloads before "mídia indisponível" (default 5) and the first retry's delay (default 5 s, doubling). */
+  mediaFetchAttempts?: number;
+  mediaRetryBaseMs?: number;
   /** Days processed webhook bodies are kept (default 30). */
   webhookRetentionDays?: number;
 };

@@ -1,4 +1,5 @@
 import type { templates } from "@elsehu/db";
+import { metaStatusProblem } from "./sendable-template";
 
 export type TemplateRow = typeof templates.$inferSelect;
 
@@ -10,6 +11,12 @@ export type TemplateView = {
   meta: { name: string; language: string; components: unknown[] } | null;
   active: boolean;
   instanceId: string | null;
+  /** Meta's review state of a synced template (APPROVED, PAUSED, REJECTED…), its category and quality. */
+  metaStatus: string | null;
+  metaCategory: string | null;
+  metaQuality: string | null;
+  /** Why Meta will not send it now (paused, rejected…), in pt-BR; null when it can be sent. */
+  unavailableReason: string | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -26,6 +33,10 @@ export function templateView(row: TemplateRow): TemplateView {
         : null,
     active: row.active,
     instanceId: row.instanceId,
+    metaStatus: row.metaStatus,
+    metaCategory: row.metaCategory,
+    metaQuality: row.metaQuality,
+    unavailableReason: metaStatusProblem(row),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -1,6 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import {
+  type MetaTemplateUpdate,
   parseEvolutionWebhook,
+  parseMetaTemplateUpdates,
   parseMetaWebhook,
   verifyMetaChallenge,
   verifyMetaSignature,
@@ -50,6 +52,7 @@ export async function acceptMetaWebhook(
   writer: Pick<WebhookWriter, "store">,
   dir: InstanceDirectory,
   input: { raw: string; signature: string | undefined },
+  onTemplateUpdates?: (updates: MetaTemplateUpdate[]) => Promise<void>,
 ): Promise<WebhookOutcome> {
   const secret = await dir.find((all) => {
     const hit = all.find(
@@ -67,6 +70,14 @@ export async function acceptMetaWebhook(
     if (err instanceof WebhookParseError) return { status: 400, error: err.message };
     throw err;
   }
+  // Template status/quality changes carry no phone number id: applied here, before the 200 (a failure: Meta retries).
+  // Only for accounts whose numbers share the app secret that signed it: one app cannot touch another's templates.
+  const signedWabas = await dir.find((all) => {
+    const ids = all.filter((e) => e.provider === "META" && e.wabaId && sameSecret(e.appSecret, secret));
+    return new Set(ids.map((e) => e.wabaId));
+  });
+  const templateUpdates = parseMetaTemplateUpdates(json.value).filter((u) => signedWabas?.has(u.wabaId));
+  if (templateUpdates.length > 0 && onTemplateUpdates) await onTemplateUpdates(templateUpdates);
   const targets: string[] = [];
   for (const pnid of ids) {
     const entry = await dir.find((all) => all.find((e) => e.provider === "META" && e.metaPhoneNumberId === pnid));

@@ -1,22 +1,24 @@
 import type { MessageMedia } from "@elsehu/db";
 import {
   type InboundMessage,
-  type ProviderAdapter,
   parseEvolutionWebhook,
   parseMetaWebhook,
   type StatusUpdate,
   type WebhookEvent,
 } from "@elsehu/providers";
 import { applyCampaignStatus } from "../campaigns/apply-campaign-status";
+import { changeContactNumber } from "../contacts/change-number";
 import { setConnectionStatus } from "../instances/evolution-connection";
 import { loadInstance } from "../instances/list-instances";
-import { providerFor } from "../instances/provider-for";
 import type { InstanceRow } from "../instances/shape";
+import { applyEdit } from "../messages/apply-edit";
+import { applyReaction } from "../messages/apply-reaction";
+import { applyRevoke } from "../messages/apply-revoke";
 import { applyStatus } from "../messages/apply-status";
+import { inlineMedia } from "../messages/inbound-media";
 import { ingestInbound, messageIdByProviderId } from "../messages/ingest-inbound";
 import { RetryLater } from "../messages/message-events";
 import type { CoreContext } from "../shared/context";
-import { saveStream } from "../storage/files";
 
 /** Instances change rarely; a per-context cache saves a query per webhook on the hot path. */
 const instanceCaches = new WeakMap<CoreContext, Map<string, { row: InstanceRow; at: number }>>();
@@ -41,42 +43,6 @@ export function eventsOf(instance: InstanceRow, body: unknown): WebhookEvent[] {
 }
 
 /**
- * Downloads inbound media into storage. A failure is retried with the job; on the
- * last attempt the message is kept without its file (marked) rather than lost.
- */
-async function downloadMedia(
-  ctx: CoreContext,
-  adapter: ProviderAdapter,
-  event: InboundMessage,
-  finalAttempt: boolean,
-): Promise<MessageMedia | null> {
-  const media = event.media;
-  if (!media) return null;
-  const result: MessageMedia = { providerMediaId: media.providerMediaId };
-  if (media.mimeType) result.mimeType = media.mimeType;
-  if (media.fileName) result.fileName = media.fileName;
-  if (media.caption) result.caption = media.caption;
-  try {
-    const fetched = media.base64
-      ? {
-          bytes: new Uint8Array(Buffer.from(media.base64, "base64")),
-          mimeType: media.mimeType ?? "application/octet-stream",
-        }
-      : await adapter.fetchMedia(media.providerMediaId ?? event.providerMessageId);
-    const mimeType = media.mimeType ?? fetched.mimeType;
-    const fileName = media.fileName ?? ("fileName" in fetched ? fetched.fileName : undefined);
-    result.storageKey = await saveStream(ctx, fetched.bytes);
-    result.size = fetched.bytes.length;
-    result.mimeType = mimeType;
-    if (fileName) result.fileName = fileName;
-  } catch (err) {
-    if (!finalAttempt) throw err;
-    ctx.log.warn({ err, providerMessageId: event.providerMessageId }, "media download failed for good");
-  }
-  return result;
-}
-
-/**
  * One event of a stored webhook, the one-by-one way. Safe to run any number of
  * times (messages dedupe on provider id, statuses only move forward), which is
  * what makes redelivery and job retries harmless.
@@ -88,13 +54,7 @@ export async function applyEvent(
   opts: { finalAttempt: boolean },
 ): Promise<void> {
   if (event.kind === "message") {
-    let media: MessageMedia | null = null;
-    if (event.media && !event.fromMe) {
-      // Dedupe before downloading anything (ingestInbound dedupes again, in its transaction).
-      if (await messageIdByProviderId(ctx.db, instance.id, event.providerMessageId)) return;
-      media = await downloadMedia(ctx, providerFor(ctx, instance), event, opts.finalAttempt);
-    }
-    await ctx.db.transaction((tx) => ingestInbound(ctx, tx, instance, event, media));
+    await applyMessage(ctx, instance, event, opts);
   } else if (event.kind === "status") {
     const applied = await ctx.db.transaction((tx) => applyStatus(tx, instance.id, event));
     // Not one of the chat's messages: a campaign's, or one whose send is still being recorded.
@@ -109,6 +69,43 @@ export async function applyEvent(
       setConnectionStatus(tx, instance.id, { status: "connecting", qrCode, now: ctx.now(), fromWebhook: true }),
     );
   }
+}
+
+/**
+ * A message event: reactions, edits and deletions change the message they refer to;
+ * everything else is stored at once, its media pending (fetched by its own job), so a
+ * media outage delays only the media. A number change also re-keys the customer.
+ */
+async function applyMessage(
+  ctx: CoreContext,
+  instance: InstanceRow,
+  event: InboundMessage,
+  opts: { finalAttempt: boolean },
+): Promise<void> {
+  if (event.type === "reaction") {
+    await ctx.db.transaction((tx) => applyReaction(tx, instance.id, event, opts));
+    return;
+  }
+  if (event.type === "revoke") {
+    await ctx.db.transaction((tx) => applyRevoke(tx, instance.id, event, opts));
+    return;
+  }
+  if (event.type === "edit" && (await ctx.db.transaction((tx) => applyEdit(tx, instance.id, event, opts)))) return;
+  // An edit with nothing to change, from nobody known (Evolution names no sender): dropped.
+  if (event.type === "edit" && !event.from.waId && !event.from.bsuid && !event.from.jid && !event.from.lid) return;
+  let media: MessageMedia | null = null;
+  if (event.media && !event.fromMe) {
+    // Dedupe before storing anything (ingestInbound dedupes again, in its transaction).
+    if (await messageIdByProviderId(ctx.db, instance.id, event.providerMessageId)) return;
+    media = await inlineMedia(ctx, event);
+  }
+  await ctx.db.transaction(async (tx) => {
+    const id = await ingestInbound(ctx, tx, instance, event, media);
+    const newWaId = event.system?.newWaId;
+    if (id && event.system?.type === "user_changed_number" && newWaId && event.from.waId) {
+      await changeContactNumber(tx, { provider: instance.provider, oldWaId: event.from.waId, newWaId });
+    }
+  });
 }
 
 async function applyToCampaign(

@@ -7,6 +7,8 @@ export type DirectoryEntry = {
   provider: "META" | "EVOLUTION";
   active: boolean;
   metaPhoneNumberId: string | null;
+  /** Meta: the WhatsApp Business Account (routes template webhooks). */
+  wabaId: string | undefined;
   instanceName: string | undefined;
   /** Decrypted: Meta app secret / verify token, Evolution webhook secret. Kept in memory only. */
   appSecret?: string;
@@ -54,6 +56,7 @@ export class InstanceDirectory {
             provider: row.provider,
             active: row.active,
             metaPhoneNumberId: row.metaPhoneNumberId,
+            wabaId: row.config.wabaId,
             instanceName: row.config.instanceName,
             appSecret: secrets.appSecret,
             verifyToken: secrets.verifyToken,

@@ -14,8 +14,10 @@ const MAX_RUN = 200;
  * messages (the bulk of the traffic) are stored together by ingestPlainInbound; the
  * ones it leaves (new sender, no active conversation...) and every other event go
  * one by one. A run is cut before a message that quotes one of its own, so a reply
- * always finds what it quotes. Returns the webhooks that failed, with their error;
- * a failed webhook's later events are skipped (its retry applies them).
+ * always finds what it quotes. Returns the webhooks that failed, with their error.
+ * One failing event never holds back the others of its webhook: they are applied all
+ * the same, and the webhook's retry applies it again (idempotent), so the failed one
+ * is retried while its neighbours are already in the chat.
  */
 async function applyWebhooks(
   ctx: CoreContext,
@@ -38,7 +40,7 @@ async function applyWebhooks(
       return;
     }
     for (const [i, item] of batch.entries()) {
-      if (handled[i] || failed.has(item.webhookId)) continue;
+      if (handled[i]) continue;
       await applyEvent(ctx, item.instance, item.event, opts).catch((err: unknown) => failed.set(item.webhookId, err));
     }
   };
@@ -53,7 +55,6 @@ async function applyWebhooks(
       continue;
     }
     for (const event of events) {
-      if (failed.has(row.id)) break;
       if (isPlainInbound(event, ctx.config.optOutKeywords)) {
         const quoted = event.replyToProviderMessageId;
         if (run.length >= MAX_RUN || (quoted && runIds.has(`${instance.id} ${quoted}`))) await flush();
@@ -62,7 +63,6 @@ async function applyWebhooks(
         continue;
       }
       await flush();
-      if (failed.has(row.id)) break;
       await applyEvent(ctx, instance, event, opts).catch((err: unknown) => failed.set(row.id, err));
     }
   }

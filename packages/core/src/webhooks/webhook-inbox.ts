@@ -1,5 +1,6 @@
 import type { Sql } from "@elsehu/db";
 import type { CoreContext } from "../shared/context";
+import { idArray } from "../shared/id-array";
 import { applyStoredWebhooks, errorText, type WebhookFailure } from "./process-webhook";
 
 /** NOTIFY channel of the webhook inbox: an acknowledgement's commit wakes the workers. */
@@ -27,6 +28,9 @@ export const retryDelaySeconds = (failures: number) => Math.min(2 ** failures, 3
  * retryDelaySeconds, or given up on its last attempt (marked processed, its error
  * kept on record). A worker that dies, or loses the database, mid-batch releases its
  * claim with its connection: the batch is claimed again, and applying is idempotent.
+ * Each claim is also counted in webhook_claims by its own commit, cleared when the
+ * batch settles: a claim that never settled was a crash, and counts as a failed
+ * attempt, so a webhook that kills its worker is given up instead of looping forever.
  *
  * `claims` holds the claiming transaction for the whole batch, while the messages are
  * written through ctx.sql: give it connections of its own (one per batch at once),
@@ -43,23 +47,43 @@ export async function workWebhookBatch(
       where processed_at is null and (locked_until is null or locked_until <= now()) and id > ${opts.after ?? 0}
       order by id limit ${opts.batch}
       for update skip locked`;
+    if (rows.length === 0) return { claimed: 0, lastId: 0, failures: [] };
+    // Counted outside the claim, committed now: a worker that dies applying these rolls its claim
+    // back, not this count. Unsettled earlier claims (a crash each) count as failed attempts.
+    const counted = await ctx.sql<{ id: string; claims: number }[]>`
+      insert into webhook_claims (webhook_event_id, claims)
+      select unnest(${idArray(rows.map((r) => Number(r.id)))}::bigint[]), 1
+      on conflict (webhook_event_id) do update set claims = webhook_claims.claims + 1
+      returning webhook_event_id as id, claims`;
+    const crashes = new Map(counted.map((c) => [Number(c.id), c.claims - 1]));
     const claimed = rows.map((r) => ({
       id: Number(r.id),
       instanceId: r.instance_id,
       body: r.body,
-      attempts: r.attempts,
+      attempts: r.attempts + (crashes.get(Number(r.id)) ?? 0),
     }));
-    if (claimed.length === 0) return { claimed: 0, lastId: 0, failures: [] };
+    const ids = claimed.map((w) => w.id);
+    const crashed = claimed.filter((w) => w.attempts >= opts.maxAttempts);
+    if (crashed.length > 0) {
+      await tx`
+        update webhook_events set processed_at = now(), locked_until = null,
+          attempts = ${opts.maxAttempts}, error = 'given up: its worker stopped while applying it, every attempt'
+        where id = any(${idArray(crashed.map((w) => w.id))}::bigint[])`;
+      for (const w of crashed) ctx.log.error({ webhookEventId: w.id }, "webhook given up after crashes");
+    }
+    const live = claimed.filter((w) => w.attempts < opts.maxAttempts);
     // On its last attempt a webhook applies what it can (e.g. drops a status that matches nothing).
     const isLast = (w: (typeof claimed)[number]) => w.attempts + 1 >= opts.maxAttempts;
     const failures = [
       ...(await applyStoredWebhooks(
         ctx,
-        claimed.filter((w) => !isLast(w)),
+        live.filter((w) => !isLast(w)),
         { finalAttempt: false, mark: tx },
       )),
-      ...(await applyStoredWebhooks(ctx, claimed.filter(isLast), { finalAttempt: true, mark: tx })),
+      ...(await applyStoredWebhooks(ctx, live.filter(isLast), { finalAttempt: true, mark: tx })),
     ];
+    // Settled (this transaction commits): the claims no longer count as crashes.
+    await tx`delete from webhook_claims where webhook_event_id = any(${idArray(ids)}::bigint[])`;
     if (failures.length > 0) {
       const attempts = new Map(claimed.map((w) => [w.id, w.attempts + 1]));
       const settled = failures.map((f) => {

@@ -28,6 +28,16 @@ export const templates = pgTable(
     metaName: text("meta_name"),
     metaLanguage: text("meta_language"),
     metaComponents: jsonb("meta_components").$type<unknown[]>(),
+    /** Meta's id of the template (synced from the WhatsApp Business Account). */
+    metaTemplateId: text("meta_template_id"),
+    /** APPROVED | PENDING | REJECTED | PAUSED | DISABLED …, as Meta last said; only APPROVED is sent. */
+    metaStatus: text("meta_status"),
+    /** Why Meta rejected, paused or disabled it (webhook `reason` / `other_info`). */
+    metaStatusReason: text("meta_status_reason"),
+    metaCategory: text("meta_category"),
+    /** GREEN | YELLOW | RED | UNKNOWN */
+    metaQuality: text("meta_quality"),
+    metaSyncedAt: tz("meta_synced_at"),
     /** Inactive templates stay for history (campaigns) but are offered and sent nowhere. */
     active: boolean("active").notNull().default(true),
     /** The one number this template may go out on (Meta approves templates per account); null: any number. */

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -87,6 +88,11 @@ export const serviceInstances = pgTable(
     /** Meta routing key: `phone_number_id` from webhooks. */
     metaPhoneNumberId: text("meta_phone_number_id"),
     connectionStatus: text("connection_status").notNull().default("unknown"),
+    /**
+     * What the provider said about the number at the last check (Meta: display name, quality
+     * rating, messaging limit; Evolution: the webhook it was set to), with `checkedAt`.
+     */
+    providerDetails: jsonb("provider_details").$type<Record<string, string>>(),
     qrCode: text("qr_code"),
     sendRatePerSecond: integer("send_rate_per_second").notNull().default(80),
     /** Cross-worker send pacing: the earliest time the next send may start (GCRA). */
@@ -126,6 +132,8 @@ export const conversations = pgTable(
     tabulationId: uuid("tabulation_id").references(() => tabulations.id),
     closeNote: text("close_note"),
     campaignId: uuid("campaign_id"),
+    /** The click-to-WhatsApp ad the customer came from (first one seen in the conversation). */
+    referral: jsonb("referral").$type<ConversationReferral>(),
     unreadCount: integer("unread_count").notNull().default(0),
     createdAt: tz("created_at").notNull().defaultNow(),
     /** When it (re)entered the queue; the queue drains by this, oldest first. */
@@ -221,7 +229,17 @@ export const conversations = pgTable(
   ],
 );
 
+/**
+ * Inbound media is fetched after the message is stored (core/messages/fetch-inbound-media.ts):
+ * "pending" until its file is in storage ("ready"); "failed" after the retries (staff may ask
+ * again); "expired" once the provider no longer keeps it (Meta: 30 days).
+ */
+export type MediaState = "pending" | "ready" | "failed" | "expired";
+
 export type MessageMedia = {
+  state?: MediaState;
+  /** Why the last download failed (provider code and words), for staff. */
+  error?: string;
   storageKey?: string;
   providerMediaId?: string;
   url?: string;
@@ -229,6 +247,24 @@ export type MessageMedia = {
   fileName?: string;
   size?: number;
   caption?: string;
+  voice?: boolean;
+};
+
+/** A customer's reaction on a message (Meta/Evolution reaction events); removed when cleared. */
+export type MessageReaction = { emoji: string; at: string };
+
+/** An earlier text of an edited message. */
+export type MessageEdit = { body: string | null; at: string };
+
+/** Click-to-WhatsApp ad a conversation came from (Meta `referral`). */
+export type ConversationReferral = {
+  sourceId?: string;
+  sourceType?: string;
+  sourceUrl?: string;
+  headline?: string;
+  body?: string;
+  mediaType?: string;
+  ctwaClid?: string;
 };
 
 export const messages = pgTable(
@@ -254,6 +290,13 @@ export const messages = pgTable(
     errorMessage: text("error_message"),
     authorId: uuid("author_id").references(() => users.id),
     campaignRecipientId: integer("campaign_recipient_id"),
+    /** The customer's reaction, if any (the latest replaces it; an empty one removes it). */
+    reaction: jsonb("reaction").$type<MessageReaction>(),
+    /** Earlier texts, oldest first, when the customer edited the message. */
+    editHistory: jsonb("edit_history").$type<MessageEdit[]>(),
+    editedAt: tz("edited_at"),
+    /** The customer deleted it for everyone: operators no longer get its content. */
+    deletedAt: tz("deleted_at"),
     createdAt: tz("created_at").notNull().defaultNow(),
     sentAt: tz("sent_at"),
     deliveredAt: tz("delivered_at"),
@@ -286,3 +329,15 @@ export const webhookEvents = pgTable(
     index("webhook_events_pending_idx").on(t.id).where(sql`${t.processedAt} is null`),
   ],
 );
+
+/**
+ * Claims of stored webhooks not settled yet, counted in their own committed statement
+ * (core/webhooks/webhook-inbox.ts): a worker that dies while applying a webhook rolls
+ * its claim back, but not this count, so a webhook that kills its worker is given up
+ * after its attempts instead of looping forever. No foreign key: its check would wait
+ * on the claim's row lock of the webhook.
+ */
+export const webhookClaims = pgTable("webhook_claims", {
+  webhookEventId: bigint("webhook_event_id", { mode: "number" }).primaryKey(),
+  claims: integer("claims").notNull(),
+});

@@ -11,6 +11,10 @@ import type {
   TemplateInput,
   TypingOptions,
 } from "../adapter";
+import { ProviderError } from "../errors";
+import { DEFAULT_TIMEOUT_MS } from "../http";
+import { bodyOf, collectBytes, MEDIA_LIMITS, type MediaFetchOptions, openDownload, tooLarge } from "../media-download";
+import { classifyEvolutionError } from "./evolution-errors";
 import { type EvolutionConfig, EvolutionInstanceApi, invalid } from "./evolution-instance-api";
 import {
   evolutionAudioBody,
@@ -93,14 +97,35 @@ export class EvolutionAdapter extends EvolutionInstanceApi implements ProviderAd
   }
 
   /** `providerMediaId` is the message key id; Evolution must have stored the message. */
-  async fetchMedia(providerMediaId: string): Promise<FetchedMedia> {
-    const body = { message: { key: { id: providerMediaId } }, convertToMp4: false };
-    const response = (await this.request("POST", `chat/getBase64FromMediaMessage/${this.instance}`, body)) as
-      | { base64?: unknown; mimetype?: unknown; fileName?: unknown }
-      | undefined;
+  /**
+   * Evolution answers the file as base64 inside JSON: the answer is read within a cap
+   * (the file's limit, in base64, plus room for the envelope) and decoded once.
+   */
+  async fetchMedia(providerMediaId: string, options: MediaFetchOptions = {}): Promise<FetchedMedia> {
+    const maxBytes = options.maxBytes ?? MEDIA_LIMITS.document;
+    const { body } = await openDownload({
+      provider: "EVOLUTION",
+      method: "POST",
+      url: `${this.base}/chat/getBase64FromMediaMessage/${this.instance}`,
+      headers: { apikey: this.config.apiKey },
+      body: { message: { key: { id: providerMediaId } }, convertToMp4: false },
+      timeoutMs: options.timeoutMs ?? this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      classify: classifyEvolutionError,
+      maxBytes: Math.ceil(maxBytes / 3) * 4 + 64 * 1024,
+      maxRedirects: options.maxRedirects ?? 3,
+    });
+    let response: { base64?: unknown; mimetype?: unknown; fileName?: unknown } | undefined;
+    try {
+      response = JSON.parse(Buffer.from(await collectBytes(body)).toString("utf8"));
+    } catch (err) {
+      if (err instanceof ProviderError) throw err;
+      throw invalid("BAD_RESPONSE", "media response is not JSON");
+    }
     if (typeof response?.base64 !== "string") throw invalid("BAD_RESPONSE", "media response without base64");
+    const bytes = Buffer.from(response.base64, "base64");
+    if (bytes.length > maxBytes) throw tooLarge("EVOLUTION", maxBytes);
     const media: FetchedMedia = {
-      bytes: new Uint8Array(Buffer.from(response.base64, "base64")),
+      body: bodyOf(new Uint8Array(bytes)),
       mimeType: typeof response.mimetype === "string" ? response.mimetype : "application/octet-stream",
     };
     if (typeof response.fileName === "string") media.fileName = response.fileName;

@@ -1,5 +1,6 @@
 import { phoneFromJid } from "../phone";
 import type { InboundMessage, InboundMessageType, MessageSender } from "../types";
+import { evolutionContacts, evolutionEdit } from "./evolution-kinds";
 import type { EvolutionMessage } from "./evolution-webhook-schema";
 
 type Loose = Record<string, unknown>;
@@ -44,6 +45,22 @@ export function senderOf(data: EvolutionMessage): MessageSender {
 /** Fills type/body/media/etc. from the Baileys `message` object. */
 export function fillContent(event: InboundMessage, data: EvolutionMessage): void {
   const message = data.message ?? {};
+  const contacts = evolutionContacts(message);
+  if (contacts) {
+    event.type = "contacts";
+    event.contacts = contacts;
+    event.body = contacts.map((c) => c.name).join(", ");
+    if (data.contextInfo?.stanzaId) event.replyToProviderMessageId = data.contextInfo.stanzaId;
+    return;
+  }
+  // An edit that reached messages.upsert (older servers): the protocolMessage carries it.
+  const protocol = message.protocolMessage ?? obj(obj(message.editedMessage)?.message)?.protocolMessage;
+  const edit = protocol ? evolutionEdit({ protocolMessage: protocol }, event.timestamp)[0] : undefined;
+  if (edit?.kind === "message") {
+    event.type = "edit";
+    if (edit.edit) event.edit = edit.edit;
+    return;
+  }
   const document = obj(obj(obj(message.documentWithCaptionMessage)?.message)?.documentMessage);
   const entries = Object.entries(message);
   if (document) entries.unshift(["documentMessage", document]);
@@ -71,7 +88,7 @@ export function fillContent(event: InboundMessage, data: EvolutionMessage): void
       if (url) media.url = url;
       event.media = media;
       if (caption) event.body = caption;
-    } else if (name === "locationMessage" && content) {
+    } else if ((name === "locationMessage" || name === "liveLocationMessage") && content) {
       event.type = "location";
       event.location = { latitude: Number(content.degreesLatitude), longitude: Number(content.degreesLongitude) };
       const place = str(content.name);

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { WebhookParseError } from "../errors";
 import { phoneFromJid } from "../phone";
 import type { DeliveryStatus, InboundMessage, WebhookEvent } from "../types";
+import { evolutionDelete, evolutionEdit } from "./evolution-kinds";
 import { fillContent, senderOf } from "./evolution-message";
 import {
   evolutionConnectionSchema,
@@ -82,6 +83,12 @@ export function parseEvolutionWebhook(body: unknown): EvolutionWebhookBatch {
       break;
     case "send.message":
       batch.events = messageEvents(data, received, true);
+      break;
+    case "messages.edited":
+      batch.events = list(data).flatMap((item) => evolutionEdit(item, received));
+      break;
+    case "messages.delete":
+      batch.events = list(data).flatMap((item) => evolutionDelete(item, received));
       break;
     case "messages.update":
       batch.events = list(data).flatMap((item, i): WebhookEvent[] => {

@@ -12,7 +12,8 @@ import type {
   TypingOptions,
 } from "../adapter";
 import { ProviderError } from "../errors";
-import { callProvider, DEFAULT_TIMEOUT_MS, downloadBytes } from "../http";
+import { callProvider, DEFAULT_TIMEOUT_MS } from "../http";
+import { MEDIA_LIMITS, type MediaFetchOptions, openDownload, tooLarge } from "../media-download";
 import {
   MAX_TEMPLATE_PAGES,
   type MetaPhoneInfo,
@@ -180,20 +181,25 @@ export class MetaAdapter implements ProviderAdapter {
   }
 
   /** Media URLs expire after 5 minutes, so resolve and download in one go. */
-  async fetchMedia(mediaId: string): Promise<FetchedMedia> {
+  /** Looks the media id up, then streams the file with the same token, within `options`' bounds. */
+  async fetchMedia(mediaId: string, options: MediaFetchOptions = {}): Promise<FetchedMedia> {
+    const maxBytes = options.maxBytes ?? MEDIA_LIMITS.document;
     const query = `?phone_number_id=${encodeURIComponent(this.config.phoneNumberId)}`;
     const meta = (await this.request("GET", `${encodeURIComponent(mediaId)}${query}`)) as
-      | { url?: unknown; mime_type?: unknown }
+      | { url?: unknown; mime_type?: unknown; file_size?: unknown }
       | undefined;
     if (typeof meta?.url !== "string") throw badResponse("media response without url");
-    const { bytes, contentType } = await downloadBytes({
+    if (Number(meta.file_size) > maxBytes) throw tooLarge("META", maxBytes);
+    const { body, contentType } = await openDownload({
       provider: "META",
       url: meta.url,
       headers: { Authorization: `Bearer ${this.config.accessToken}` },
-      timeoutMs: this.timeoutMs,
+      timeoutMs: options.timeoutMs ?? this.timeoutMs,
       classify: classifyMetaError,
+      maxBytes,
+      maxRedirects: options.maxRedirects ?? 3,
     });
     const mimeType = typeof meta.mime_type === "string" ? meta.mime_type : (contentType ?? "application/octet-stream");
-    return { bytes, mimeType };
+    return { body, mimeType };
   }
 }

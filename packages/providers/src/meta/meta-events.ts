@@ -1,5 +1,6 @@
 import { phoneFromJid } from "../phone";
 import type { DeliveryStatus, InboundMessage, InboundMessageType, MessageSender, StatusUpdate } from "../types";
+import { fillMetaKinds } from "./meta-kinds";
 import type { MetaContact, MetaMessage, MetaStatus } from "./meta-webhook-schema";
 
 const KNOWN_TYPES = new Set<string>([
@@ -13,6 +14,12 @@ const KNOWN_TYPES = new Set<string>([
   "reaction",
   "interactive",
   "button",
+  "contacts",
+  "order",
+  "system",
+  "unsupported",
+  "edit",
+  "revoke",
 ]);
 const STATUSES = new Set<string>(["sent", "delivered", "read", "failed", "played"]);
 
@@ -83,6 +90,7 @@ export function toInboundMessage(message: MetaMessage, contacts: MetaContact[]):
     event.reply = { id: message.button.payload ?? title, title };
     event.body = title;
   }
+  fillMetaKinds(event, message);
   return event;
 }
 

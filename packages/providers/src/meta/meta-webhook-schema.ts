@@ -16,6 +16,34 @@ const media = z.object({
   voice: z.boolean().optional(),
 });
 
+const text = z.object({ body: z.string() });
+
+/** The inner message of an `edit`: the new text or caption, whatever the type. */
+const editedMessage = z.object({
+  type: z.string().optional(),
+  text: text.optional(),
+  image: media.optional(),
+  video: media.optional(),
+  document: media.optional(),
+});
+
+const sharedContact = z.object({
+  name: z
+    .object({
+      formatted_name: z.string().optional(),
+      first_name: z.string().optional(),
+      last_name: z.string().optional(),
+    })
+    .optional(),
+  phones: z
+    .array(z.object({ phone: z.string().optional(), wa_id: z.string().optional(), type: z.string().optional() }))
+    .optional(),
+  emails: z.array(z.object({ email: z.string().optional() })).optional(),
+  org: z.object({ company: z.string().optional() }).optional(),
+});
+
+const number = z.union([z.number(), z.string()]).transform(Number);
+
 export const metaMessageSchema = z.object({
   from: z.string().optional(),
   from_user_id: z.string().optional(),
@@ -23,7 +51,7 @@ export const metaMessageSchema = z.object({
   timestamp: seconds,
   type: z.string(),
   context: z.object({ id: z.string().optional(), from: z.string().optional() }).optional(),
-  text: z.object({ body: z.string() }).optional(),
+  text: text.optional(),
   image: media.optional(),
   audio: media.optional(),
   video: media.optional(),
@@ -44,9 +72,53 @@ export const metaMessageSchema = z.object({
       type: z.string(),
       button_reply: z.object({ id: z.string(), title: z.string() }).optional(),
       list_reply: z.object({ id: z.string(), title: z.string(), description: z.string().optional() }).optional(),
+      nfm_reply: z
+        .object({ name: z.string().optional(), body: z.string().optional(), response_json: z.string().optional() })
+        .optional(),
+      call_permission_reply: z.object({ response: z.string(), expiration_timestamp: seconds.optional() }).optional(),
     })
     .optional(),
   button: z.object({ payload: z.string().optional(), text: z.string().optional() }).optional(),
+  contacts: z.array(sharedContact).optional(),
+  order: z
+    .object({
+      catalog_id: z.string().optional(),
+      text: z.string().optional(),
+      product_items: z
+        .array(
+          z.object({
+            product_retailer_id: z.string(),
+            quantity: number,
+            item_price: number,
+            currency: z.string(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+  system: z
+    .object({
+      body: z.string().optional(),
+      type: z.string().optional(),
+      wa_id: z.string().optional(),
+      user_id: z.string().optional(),
+    })
+    .optional(),
+  unsupported: z.object({ type: z.string().optional() }).optional(),
+  errors: z.array(z.object({ code: z.number().optional(), title: z.string().optional() })).optional(),
+  edit: z.object({ original_message_id: z.string().optional(), message: editedMessage.optional() }).optional(),
+  revoke: z.object({ original_message_id: z.string() }).optional(),
+  referral: z
+    .object({
+      source_url: z.string().optional(),
+      source_id: z.string().optional(),
+      source_type: z.string().optional(),
+      body: z.string().optional(),
+      headline: z.string().optional(),
+      media_type: z.string().optional(),
+      ctwa_clid: z.string().optional(),
+    })
+    .optional(),
 });
 
 export const metaStatusSchema = z.object({

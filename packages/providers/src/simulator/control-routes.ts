@@ -9,6 +9,7 @@ const failSchema = z.object({
   provider: provider.optional(),
   times: z.number().int().positive(),
   kind: z.enum(["429", "500", "timeout", "131047", "not_on_whatsapp", "instance_not_connected"]),
+  route: z.literal("media").optional(),
 });
 const inboundSchema = z.object({
   provider,

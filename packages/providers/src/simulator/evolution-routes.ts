@@ -81,7 +81,7 @@ export function registerEvolutionRoutes(app: Hono, state: SimulatorState): void 
   app.post("/chat/getBase64FromMediaMessage/:instance", async (c) => {
     const instance = instanceOf(c, state);
     if (instance instanceof Response) return instance;
-    const failure = state.takeFailure("EVOLUTION");
+    const failure = state.takeFailure("EVOLUTION", "media");
     if (failure) return failResponse(c, state, "EVOLUTION", failure);
     const body = await jsonBody(c);
     const id = (body.message as { key?: { id?: unknown } } | undefined)?.key?.id;

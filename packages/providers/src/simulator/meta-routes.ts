@@ -41,7 +41,8 @@ export function registerMetaRoutes(app: Hono, state: SimulatorState): void {
   app.use("/:version{v\\d+\\.\\d+}/*", async (c, next) => {
     const denied = checkAuth(c, state);
     if (denied) return denied;
-    const failure = state.takeFailure("META");
+    // A GET on the versioned root is a media lookup (the only GET the adapter makes there).
+    const failure = state.takeFailure("META", c.req.method === "GET" ? "media" : undefined);
     if (failure) return failResponse(c, state, "META", failure);
     await next();
   });

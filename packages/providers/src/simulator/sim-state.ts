@@ -83,9 +83,13 @@ export class SimulatorState {
   }
 
   /** Consumes one matching failure, if any. */
-  takeFailure(provider: ProviderKind): FailRule["kind"] | undefined {
+  takeFailure(provider: ProviderKind, route?: "media"): FailRule["kind"] | undefined {
     const rule = this.rules.find(
-      (r) => r.times > 0 && (!r.provider || r.provider === provider) && KIND_PROVIDERS[r.kind].includes(provider),
+      (r) =>
+        r.times > 0 &&
+        (!r.route || r.route === route) &&
+        (!r.provider || r.provider === provider) &&
+        KIND_PROVIDERS[r.kind].includes(provider),
     );
     if (!rule) return undefined;
     rule.times -= 1;

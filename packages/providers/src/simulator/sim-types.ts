@@ -57,6 +57,8 @@ export interface FailRule {
   provider?: ProviderKind;
   times: number;
   kind: FailKind;
+  /** "media": only media downloads fail (Meta media lookups, Evolution getBase64); absent: any call. */
+  route?: "media";
 }
 
 export type InboundType =

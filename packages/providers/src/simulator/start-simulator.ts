@@ -16,6 +16,7 @@ import type {
   SimulatorOptions,
   WebhookDelivery,
 } from "./sim-types";
+import { postEvolutionWebhook, postMetaWebhook } from "./webhook-poster";
 
 export interface Simulator {
   url: string;
@@ -27,6 +28,13 @@ export interface Simulator {
   webhooks(): WebhookDelivery[];
   fail(rule: FailRule): void;
   injectInbound(provider: ProviderKind, input: InboundInput): Promise<number>;
+  /**
+   * Posts a whole webhook body as the provider would (a fixture, say): Meta signed, Evolution
+   * to the instance's webhook with its headers (its `event` and `data`; the instance is ours).
+   */
+  postWebhook(provider: ProviderKind, body: { event?: string; data?: unknown } | unknown): Promise<number>;
+  /** Serves these bytes as a media id (Meta) or message key id (Evolution). */
+  storeMedia(id: string, media: { bytes: Uint8Array; mimeType: string; fileName?: string }): void;
   setWebhookTarget(provider: ProviderKind, target: WebhookTarget): void;
   /** What GET /{WABA_ID}/message_templates lists (Graph's shape: id, name, language, status…). */
   setMetaTemplates(templates: Record<string, unknown>[]): void;
@@ -72,6 +80,14 @@ export async function startSimulator(options: SimulatorOptions & { hostname?: st
       state.rules.push({ ...rule });
     },
     injectInbound: (provider, input) => injectInbound(state, provider, input),
+    postWebhook: (provider, body) => {
+      if (provider === "META") return postMetaWebhook(state, body);
+      const envelope = body as { event?: string; data?: unknown };
+      return postEvolutionWebhook(state, state.defaultInstance, envelope.event ?? "", envelope.data);
+    },
+    storeMedia: (id, media) => {
+      state.media.set(id, media);
+    },
     setWebhookTarget: (provider, target) => setWebhookTarget(state, provider, target),
     setMetaTemplates: (templates) => {
       state.metaTemplates = templates.map((t) => ({ ...t }));

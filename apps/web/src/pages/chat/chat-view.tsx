@@ -16,6 +16,8 @@ export type ChatConversation = {
   contact: { name: string | null; phone: string | null };
   operatorName?: string | null;
   lastInboundAt: string | Date | null;
+  /** The click-to-WhatsApp ad the customer came from. */
+  referral?: { headline?: string; sourceUrl?: string; sourceId?: string; body?: string } | null;
 };
 
 export const contactLabel = (c: { contact: { name: string | null; phone: string | null } }) =>
@@ -74,6 +76,7 @@ export function ChatView({
             {c.operatorName ? ` · ${c.operatorName}` : ""}
           </p>
           <WindowBadge lastInboundAt={c.lastInboundAt} now={now} />
+          {c.referral && <ReferralLine referral={c.referral} />}
         </div>
         {actions && <div className="chat-actions">{actions}</div>}
       </header>
@@ -101,5 +104,22 @@ export function ChatView({
         </p>
       )}
     </section>
+  );
+}
+
+/** "Veio do anúncio …": the click-to-WhatsApp ad that started the conversation. */
+function ReferralLine({ referral }: { referral: NonNullable<ChatConversation["referral"]> }) {
+  const title = referral.headline || referral.body || referral.sourceId || "anúncio";
+  return (
+    <p className="chat-referral muted">
+      📣 Veio do anúncio{" "}
+      {referral.sourceUrl?.startsWith("https://") ? (
+        <a href={referral.sourceUrl} target="_blank" rel="noreferrer">
+          {title}
+        </a>
+      ) : (
+        <strong>{title}</strong>
+      )}
+    </p>
   );
 }

@@ -2,6 +2,7 @@ import { memo } from "react";
 import { formatWhen } from "../../lib/format";
 import type { Message, MessageStatus } from "../../lib/types";
 import { FileIcon } from "./file-preview";
+import { KindContent, MediaState, noticeOf } from "./message-kinds";
 import { formatBytes } from "./send-message";
 
 const TICK: Record<MessageStatus, { icon: string; label: string; className: string }> = {
@@ -21,7 +22,13 @@ const TYPE_LABEL: Record<string, string> = {
   sticker: "Figurinha",
   template: "Modelo",
   contacts: "Contato",
+  order: "Pedido",
+  interactive: "Resposta",
+  button: "Resposta",
 };
+
+/** Kinds whose content says what they are: no "[label]" before them. */
+const SELF_EXPLAINED = new Set(["text", "contacts", "location", "order", "interactive", "button"]);
 
 /** One message: text (or a media label), time and, for outbound ones, its delivery tick. */
 export const MessageBubble = memo(function MessageBubble({
@@ -33,18 +40,37 @@ export const MessageBubble = memo(function MessageBubble({
 }) {
   const out = message.direction === "OUT";
   const tick = out ? TICK[message.status] : null;
-  const label = message.type !== "text" ? (TYPE_LABEL[message.type] ?? message.type) : null;
+  const notice = noticeOf(message);
+  if (notice) {
+    return (
+      <p className="msg-notice" role="note">
+        {notice} · <time dateTime={String(message.createdAt)}>{formatWhen(message.createdAt)}</time>
+      </p>
+    );
+  }
+  const deleted = message.deletedAt !== null;
+  const label = SELF_EXPLAINED.has(message.type) ? null : (TYPE_LABEL[message.type] ?? message.type);
   const file = message.media && (message.media.storageKey || message.media.url) ? message.media : null;
+  const waiting = message.media && !file ? message.media.state : undefined;
+  const previous = message.editHistory?.[message.editHistory.length - 1];
   return (
     <div className={out ? "msg msg-out" : "msg msg-in"}>
-      <div className="msg-bubble">
+      <div className={deleted ? "msg-bubble msg-deleted" : "msg-bubble"}>
+        {deleted && <span className="msg-deleted-label">🚫 Mensagem apagada pelo cliente</span>}
         {file ? (
           <MediaContent messageId={message.id} type={message.type} media={file} label={label ?? "Arquivo"} />
         ) : (
-          label && <span className="msg-media">[{label}]</span>
+          label && !deleted && <span className="msg-media">[{label}]</span>
         )}
-        {message.body && <span className="msg-text">{message.body}</span>}
+        {waiting && <MediaState message={message} />}
+        {!deleted && <KindContent message={message} />}
+        {message.body && <span className={deleted ? "msg-text msg-struck" : "msg-text"}>{message.body}</span>}
         <span className="msg-meta">
+          {message.editedAt && (
+            <span className="msg-edited" title={previous ? `Antes: ${previous.body ?? ""}` : undefined}>
+              editada
+            </span>
+          )}
           <time dateTime={String(message.createdAt)}>{formatWhen(message.createdAt)}</time>
           {tick && (
             <span className={tick.className} title={tick.label}>
@@ -56,6 +82,11 @@ export const MessageBubble = memo(function MessageBubble({
         {message.status === "FAILED" && (
           <span className="msg-error" role="note">
             Não enviada: {message.errorMessage ?? message.errorCode ?? "motivo não informado pelo WhatsApp"}
+          </span>
+        )}
+        {message.reaction && (
+          <span className="msg-reaction" title="Reação do cliente">
+            {message.reaction.emoji}
           </span>
         )}
       </div>

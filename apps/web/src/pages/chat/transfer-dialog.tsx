@@ -5,7 +5,7 @@ import { errorMessage } from "../../lib/errors";
 import { PRESENCE_LABEL } from "../../lib/format";
 import { Dialog } from "../../ui/dialog";
 import { ErrorBox, Loading } from "../../ui/feedback";
-import { CheckboxField, SelectField } from "../../ui/field";
+import { CheckboxField, SelectField, TextField } from "../../ui/field";
 import { useToast } from "../../ui/toast";
 
 const QUEUE = "__queue__";
@@ -38,6 +38,13 @@ export function TransferDialog({
   const board = useQuery({ queryKey: ["presence.board"], queryFn: () => api.presence.board.query(), enabled: staff });
   const [target, setTarget] = useState(allowQueue ? QUEUE : "");
   const [force, setForce] = useState(false);
+  const [department, setDepartment] = useState("");
+  const [note, setNote] = useState("");
+  const departments = useQuery({
+    queryKey: ["departments.list", "targets"],
+    queryFn: () => api.departments.options.query(),
+  });
+  const toDepartment = departments.data?.find((d) => d.id === department);
   const operators = (board.data ?? []).filter((o) => o.role === "OPERATOR" && o.userId !== currentOperatorId);
   const chosen = operators.find((o) => o.userId === target);
   const full = chosen ? chosen.openCount >= chosen.maxConcurrent : false;
@@ -47,10 +54,16 @@ export function TransferDialog({
         id: conversationId,
         operatorId: target === QUEUE ? null : target,
         force: staff && force,
+        ...(department ? { departmentId: department } : {}),
+        ...(note.trim() ? { note: note.trim() } : {}),
       }),
     onSuccess: () => {
       toast(
-        target === QUEUE ? "Conversa devolvida à fila." : `Conversa transferida para ${chosen?.name ?? "o operador"}.`,
+        target !== QUEUE
+          ? `Conversa transferida para ${chosen?.name ?? "o operador"}.`
+          : toDepartment
+            ? `Conversa enviada para a fila de ${toDepartment.name}.`
+            : "Conversa devolvida à fila.",
       );
       onDone();
     },
@@ -65,6 +78,22 @@ export function TransferDialog({
         {transfer.error && <ErrorBox message={errorMessage(transfer.error)} />}
         {!staff && (
           <p>A conversa volta para a fila, na mesma posição, e será atribuída ao próximo operador disponível.</p>
+        )}
+        {(departments.data?.length ?? 0) > 0 && (
+          <SelectField
+            label="Departamento"
+            value={department}
+            onChange={(e) => setDepartment(e.target.value)}
+            hint="Para outro departamento: a conversa entra na fila dele (ou vai ao operador escolhido, que deve ser membro)."
+          >
+            <option value="">Manter o departamento atual</option>
+            {departments.data?.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+                {d.openNow ? "" : " (fora do horário)"}
+              </option>
+            ))}
+          </SelectField>
         )}
         {staff && board.isPending && <Loading label="Carregando operadores…" />}
         {staff && board.error && <ErrorBox message={errorMessage(board.error)} onRetry={() => void board.refetch()} />}
@@ -97,6 +126,13 @@ export function TransferDialog({
             />
           </>
         )}
+        <TextField
+          label="Observação (opcional)"
+          maxLength={500}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          hint="Quem receber a conversa verá esta nota."
+        />
         <footer className="dialog-footer">
           <button type="button" className="btn" onClick={onClose}>
             Cancelar
@@ -109,7 +145,9 @@ export function TransferDialog({
             {transfer.isPending
               ? "Transferindo…"
               : target === QUEUE
-                ? "Devolver à fila"
+                ? toDepartment
+                  ? `Enviar para ${toDepartment.name}`
+                  : "Devolver à fila"
                 : allowQueue
                   ? "Transferir"
                   : "Atribuir"}

@@ -1,0 +1,95 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
+import { findOrOpenConversation } from "@elsehu/core";
+import { contacts, serviceInstances } from "@elsehu/db";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, login, screenshot } from "./browser";
+import { buildWeb } from "./build-web";
+
+/**
+ * Administração › Departamentos in a real browser against a real API: an admin
+ * creates a department and picks its members; the supervisor's queue shows the
+ * department's badge and filters by it.
+ */
+let stack: Stack;
+let browser: Browser;
+let admin: Awaited<ReturnType<typeof userWithToken>>;
+let supervisor: Awaited<ReturnType<typeof userWithToken>>;
+let operator: Awaited<ReturnType<typeof userWithToken>>;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  const dist = await buildWeb();
+  stack = await startStack({ worker: true, api: { webDist: dist } });
+  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
+  supervisor = await userWithToken(stack, "SUPERVISOR", { name: "Sara Supervisora" });
+  operator = await userWithToken(stack, "OPERATOR", { name: "Otávio Operador" });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await stack?.close();
+});
+
+async function signedIn(user: { email: string; password: string }, width = 1280): Promise<Page> {
+  const context = await browser.newContext({ locale: "pt-BR", viewport: { width, height: 800 } });
+  context.setDefaultTimeout(15_000);
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(stack.url);
+  await login(page, user.email, user.password);
+  return page;
+}
+
+describe("departments in the console", () => {
+  it("an admin creates a department and its members; the queue shows and filters by it", async () => {
+    const page = await signedIn(admin);
+    await page.getByRole("link", { name: "Departamentos" }).click();
+    await page.getByRole("button", { name: "Novo departamento" }).click();
+    await page.getByLabel("Nome").fill("Financeiro");
+    await page.getByRole("button", { name: "Criar departamento" }).click();
+    const row = page.getByRole("row", { name: /Financeiro/ });
+    await row.waitFor();
+    await row.getByRole("button", { name: "Membros de Financeiro" }).click();
+    const dialog = page.getByRole("dialog", { name: "Membros de Financeiro" });
+    await dialog.getByLabel(/Otávio Operador/).check();
+    await dialog.getByLabel("Capacidade de Otávio Operador neste departamento").fill("2");
+    await screenshot(page, "departments-members");
+    await dialog.getByRole("button", { name: "Salvar membros" }).click();
+    await expect.poll(async () => (await row.getByRole("cell").nth(2).textContent())?.trim()).toBe("1");
+
+    const [dep] = await stack.core.sql<{ id: string }[]>`select id from departments where name = 'Financeiro'`;
+    const [member] = await stack.core.sql<{ max_concurrent: number }[]>`
+      select max_concurrent from department_members where department_id = ${dep?.id ?? ""} and user_id = ${operator.user.id}`;
+    expect(member?.max_concurrent).toBe(2);
+
+    // A customer waits in Financeiro (its operator is offline); another in the global queue.
+    const [inst] = await stack.core.db
+      .insert(serviceInstances)
+      .values({ name: "Loja", provider: "META", secrets: "x" })
+      .returning();
+    for (const [name, phone, departmentId] of [
+      ["Bruna Boleto", "+5511911110001", dep?.id ?? null],
+      ["Carlos Geral", "+5511911110002", null],
+    ] as const) {
+      const [c] = await stack.core.db.insert(contacts).values({ name, phone, phoneKey: phone }).returning();
+      await stack.core.db.transaction((tx) =>
+        findOrOpenConversation(tx, {
+          contactId: c?.id ?? "",
+          instanceId: inst?.id ?? "",
+          now: new Date(),
+          departmentId,
+        }),
+      );
+    }
+    const sup = await signedIn(supervisor);
+    await sup.getByRole("link", { name: "Fila" }).click();
+    const bruna = sup.getByRole("row", { name: /Bruna Boleto/ });
+    await expect.poll(async () => (await bruna.textContent()) ?? "").toContain("Financeiro");
+    await sup.getByLabel("Departamento").selectOption({ label: "Financeiro" });
+    await expect.poll(async () => sup.getByRole("row", { name: /Carlos Geral/ }).count()).toBe(0);
+    await expect.poll(async () => bruna.count()).toBe(1);
+    await screenshot(sup, "departments-queue");
+  }, 120_000);
+});
