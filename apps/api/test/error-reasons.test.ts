@@ -88,4 +88,19 @@ describe("error reasons", () => {
       await ws.close();
     }
   });
+
+  it("never shows a client the database's own words when a query fails", async () => {
+    await stack.core.sql`alter table tabulations rename to tabulations_moved_away`;
+    try {
+      const err = await admin.client.tabulations.list.query().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TRPCClientError);
+      const { message, data } = err as TRPCClientError<never> & { data: Refusal };
+      expect(data).toMatchObject({ code: "INTERNAL_SERVER_ERROR", reason: "INTERNAL" });
+      expect(message).toBe("Internal server error");
+      // The path names the procedure; nothing else of the failure may show.
+      expect(JSON.stringify(err)).not.toMatch(/failed query|relation|params|select|moved_away/i);
+    } finally {
+      await stack.core.sql`alter table tabulations_moved_away rename to tabulations`;
+    }
+  });
 });

@@ -62,5 +62,7 @@ export function errorData(error: TRPCError, message: string): ErrorData {
   if (isDatabaseUnavailable(cause))
     return { message, reason: "DATABASE_UNAVAILABLE", zodIssues: null, details: undefined };
   const reason: Reason = BY_TRPC_CODE[error.code] ?? "INTERNAL";
+  // An unexpected failure's own words (SQL text, parameters, stack) stay in the log, never reach a client.
+  if (reason === "INTERNAL") return { message: "Internal server error", reason, zodIssues: null, details: undefined };
   return { message, reason, zodIssues: null, details: undefined };
 }
