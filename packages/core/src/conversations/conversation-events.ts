@@ -8,7 +8,8 @@ export type ConversationEventKind =
   | "conversation.transferred"
   | "conversation.closed"
   | "conversation.expired"
-  | "conversation.reopened";
+  | "conversation.reopened"
+  | "conversation.tagged";
 
 type Snapshot = Pick<ConversationRow, "id" | "status" | "operatorId" | "contactId" | "instanceId"> & {
   departmentId?: string | null;

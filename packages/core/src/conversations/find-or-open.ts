@@ -5,6 +5,7 @@ import { addJob } from "../jobs/add-job";
 import type { Tx } from "../shared/context";
 import { bug } from "../shared/errors";
 import { conversationAudience } from "./audience";
+import { protocolFor } from "./protocol";
 
 export type ConversationRow = typeof conversations.$inferSelect;
 
@@ -18,7 +19,15 @@ export const ASSIGN_JOB = "conversations/assign_waiting";
  */
 export async function findOrOpenConversation(
   tx: Tx,
-  input: { contactId: string; instanceId: string; now: Date; campaignId?: string | null; departmentId?: string | null },
+  input: {
+    contactId: string;
+    instanceId: string;
+    now: Date;
+    campaignId?: string | null;
+    departmentId?: string | null;
+    /** TIMEZONE: the day of the protocol number (without it, the column default's America/Sao_Paulo). */
+    timezone?: string;
+  },
 ): Promise<{ conversation: ConversationRow; created: boolean }> {
   const active = () =>
     tx
@@ -43,6 +52,7 @@ export async function findOrOpenConversation(
       departmentId: input.departmentId ?? null,
       createdAt: input.now,
       queuedAt: input.now,
+      ...(input.timezone ? { protocol: protocolFor(input.now, input.timezone) } : {}),
     })
     .onConflictDoNothing({
       target: [conversations.contactId, conversations.instanceId],

@@ -67,6 +67,7 @@ export async function ingestInbound(
     contactId,
     instanceId: instance.id,
     now: ctx.now(),
+    timezone: ctx.config.timezone,
   });
   const replyTo = event.replyToProviderMessageId
     ? await messageIdByProviderId(tx, instance.id, event.replyToProviderMessageId)
