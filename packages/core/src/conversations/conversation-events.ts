@@ -9,7 +9,9 @@ export type ConversationEventKind =
   | "conversation.closed"
   | "conversation.expired"
   | "conversation.reopened"
-  | "conversation.tagged";
+  | "conversation.tagged"
+  /** The customer left the number's menu: chose a department, or fell back to one. */
+  | "conversation.routed";
 
 type Snapshot = Pick<ConversationRow, "id" | "status" | "operatorId" | "contactId" | "instanceId"> & {
   departmentId?: string | null;
