@@ -7,6 +7,7 @@ import { eventsRouter } from "./routers/events";
 import { instancesRouter } from "./routers/instances";
 import { messagesRouter } from "./routers/messages";
 import { presenceRouter } from "./routers/presence";
+import { quickRepliesRouter } from "./routers/quick-replies";
 import { reportsRouter } from "./routers/reports";
 import { settingsRouter } from "./routers/settings";
 import { tabulationsRouter } from "./routers/tabulations";
@@ -29,6 +30,7 @@ export const appRouter = router({
   instances: instancesRouter,
   departments: departmentsRouter,
   settings: settingsRouter,
+  quickReplies: quickRepliesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -34,6 +34,8 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "conversations.reopen": "staff",
   "conversations.transfers": "user",
   "conversations.tag": "user",
+  // Operators too, unless an admin turned it off (enforced in core).
+  "conversations.start": "user",
   // Operators list departments to transfer to; a limited supervisor sees only his (enforced in core).
   "departments.list": "staff",
   "departments.options": "user",
@@ -86,6 +88,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "contacts.importStatus": "staff",
   "contacts.onImportProgress": "staff",
   "instances.list": "admin",
+  "instances.options": "user",
   "instances.get": "admin",
   "instances.create": "admin",
   "instances.verify": "admin",
@@ -104,6 +107,11 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "messages.refetchMedia": "user",
   "contacts.saveShared": "user",
   "conversations.typing": "user",
+  // Shared quick replies are staff's, personal ones their owner's (enforced in core).
+  "quickReplies.list": "user",
+  "quickReplies.create": "user",
+  "quickReplies.update": "user",
+  "quickReplies.remove": "user",
   "settings.get": "staff",
   "settings.update": "admin",
 };

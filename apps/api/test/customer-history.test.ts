@@ -139,7 +139,10 @@ describe("customer history: off", () => {
     expect(await codeOf(admin.client.settings.update.mutate({ customerHistory: "maybe" as "off" }))).toBe(
       "BAD_REQUEST",
     );
-    expect(await admin.client.settings.update.mutate({ customerHistory: "off" })).toEqual({ customerHistory: "off" });
+    expect(await admin.client.settings.update.mutate({ customerHistory: "off" })).toEqual({
+      customerHistory: "off",
+      operatorsStartConversations: "on",
+    });
     expect((await sup.client.settings.get.query()).customerHistory).toBe("off");
     const [audit] = await stack.core.sql`select data from audit_log where action = 'settings.update'`;
     expect(audit?.data).toMatchObject({ after: { customerHistory: "off" } });

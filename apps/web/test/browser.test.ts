@@ -117,7 +117,7 @@ describe("console in a real browser", { timeout: 90_000 }, () => {
     await page.getByText("Você saiu da sua conta.").waitFor();
     await login(page, "olga@empresa.com.br", "senha-da-olga");
     await page.getByRole("heading", { name: "Atendimentos" }).waitFor();
-    expect(await navLabels(page)).toEqual(["Atendimentos"]);
+    expect(await navLabels(page)).toEqual(["Atendimentos", "Respostas rápidas"]);
     await screenshot(page, "operator-home");
 
     // An admin link opened by an operator lands on his own home, never on the admin page.
@@ -197,7 +197,7 @@ describe("console in a real browser", { timeout: 90_000 }, () => {
     const { context, page } = await freshPage();
     await login(page, target.email, target.password);
     await page.getByRole("heading", { name: "Fila" }).waitFor();
-    expect(await navLabels(page)).toEqual(["Fila", "Operadores", "Conversas", "Relatórios"]);
+    expect(await navLabels(page)).toEqual(["Respostas rápidas", "Fila", "Operadores", "Conversas", "Relatórios"]);
     await screenshot(page, "supervisor-home");
     await admin.client.users.update.mutate({ id: target.user.id, active: false });
     await page.getByText("Sua conta foi desativada. Fale com um administrador.").waitFor();

@@ -12,6 +12,8 @@ import {
   ReopenConversationInput,
   reopenConversation,
   requestTyping,
+  StartConversationInput,
+  startConversation,
   TagConversationInput,
   TransferConversationInput,
   tagConversation,
@@ -54,6 +56,14 @@ export const conversationsRouter = router({
 
   /** A conversation's hand-overs with their notes, for whoever may read it. */
   transfers: userProcedure.input(ById).query(({ ctx, input }) => listTransfers(ctx.core, ctx.user, input.id)),
+
+  /**
+   * Writes first to a contact or a typed number on a chosen number: text in the 24 h window, a template
+   * outside it; assigned to whoever started it. Operators unless an admin turned it off (FORBIDDEN, a reason).
+   */
+  start: userProcedure
+    .input(StartConversationInput)
+    .mutation(({ ctx, input }) => startConversation(ctx.core, ctx.user, input)),
 
   /** Adds/removes tags (bounded in number and length): the conversation's operator or staff. */
   tag: userProcedure

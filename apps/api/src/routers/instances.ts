@@ -4,6 +4,7 @@ import {
   connectInstance,
   deleteInstance,
   getInstance,
+  instanceOptions,
   listInstances,
   logoutInstance,
   refreshConnectionState,
@@ -14,13 +15,16 @@ import {
   verifyInstance,
 } from "@elsehu/core";
 import { z } from "zod";
-import { adminProcedure, router } from "../trpc/init";
+import { adminProcedure, router, userProcedure } from "../trpc/init";
 
 const byId = z.object({ id: z.string().uuid() });
 
 /** WhatsApp numbers (service instances). Admin only; secrets are write-only and come back masked. */
 export const instancesRouter = router({
   list: adminProcedure.query(({ ctx }) => listInstances(ctx.core)),
+
+  /** Active numbers (id, name, provider) to start a conversation on: anyone signed in. */
+  options: userProcedure.query(({ ctx }) => instanceOptions(ctx.core)),
 
   get: adminProcedure.input(byId).query(({ ctx, input }) => getInstance(ctx.core, input.id)),
 

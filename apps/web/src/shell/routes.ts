@@ -28,6 +28,13 @@ export const ROUTES: RouteDef[] = [
     page: lazy(() => import("../pages/operator/inbox-page")),
   },
   {
+    path: "/respostas-rapidas",
+    label: "Respostas rápidas",
+    group: "Atendimento",
+    roles: ["OPERATOR", "SUPERVISOR", "ADMIN"],
+    page: lazy(() => import("../pages/account/quick-replies-page")),
+  },
+  {
     path: "/supervisao/fila",
     label: "Fila",
     group: "Supervisão",

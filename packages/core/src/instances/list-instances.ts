@@ -9,6 +9,15 @@ export async function listInstances(ctx: CoreContext) {
   return rows.map((row) => publicInstance(ctx.config.encryptionKey, row));
 }
 
+/** The active numbers to pick from when starting a conversation: no config, no secrets. */
+export async function instanceOptions(ctx: Pick<CoreContext, "db">) {
+  return ctx.db
+    .select({ id: serviceInstances.id, name: serviceInstances.name, provider: serviceInstances.provider })
+    .from(serviceInstances)
+    .where(eq(serviceInstances.active, true))
+    .orderBy(asc(serviceInstances.name));
+}
+
 export async function loadInstance(ctx: Pick<CoreContext, "db">, id: string): Promise<InstanceRow> {
   const [row] = await ctx.db.select().from(serviceInstances).where(eq(serviceInstances.id, id));
   if (!row) throw notFound("Instance");

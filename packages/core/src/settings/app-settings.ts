@@ -15,10 +15,12 @@ export const AppSettings = z.object({
    * close notes). off: an operator reads only his own conversations.
    */
   customerHistory: z.enum(["on", "off"]),
+  /** on: operators may start conversations (Atendimentos › Nova conversa); off: only staff may. */
+  operatorsStartConversations: z.enum(["on", "off"]),
 });
 export type AppSettings = z.infer<typeof AppSettings>;
 
-export const DEFAULT_SETTINGS: AppSettings = { customerHistory: "on" };
+export const DEFAULT_SETTINGS: AppSettings = { customerHistory: "on", operatorsStartConversations: "on" };
 
 export const UpdateSettingsInput = AppSettings.partial().strict();
 export type UpdateSettingsInput = z.input<typeof UpdateSettingsInput>;

@@ -13,10 +13,11 @@ export default function SettingsPage() {
   const toast = useToast();
   const settings = useQuery({ queryKey: KEY, queryFn: () => api.settings.get.query() });
   const save = useMutation({
-    mutationFn: (customerHistory: "on" | "off") => api.settings.update.mutate({ customerHistory }),
+    mutationFn: (patch: { customerHistory?: "on" | "off"; operatorsStartConversations?: "on" | "off" }) =>
+      api.settings.update.mutate(patch),
     onSuccess: (s) => {
       qc.setQueryData(KEY, s);
-      toast(s.customerHistory === "on" ? "Histórico do cliente liberado." : "Histórico do cliente bloqueado.");
+      toast("Configurações salvas.");
     },
     onError: (e) => toast(errorMessage(e)),
   });
@@ -34,7 +35,7 @@ export default function SettingsPage() {
               type="checkbox"
               checked={settings.data.customerHistory === "on"}
               disabled={save.isPending}
-              onChange={(e) => save.mutate(e.target.checked ? "on" : "off")}
+              onChange={(e) => save.mutate({ customerHistory: e.target.checked ? "on" : "off" })}
             />{" "}
             Histórico do cliente para o operador
           </label>
@@ -42,6 +43,20 @@ export default function SettingsPage() {
             Ligado: o operador que atende um cliente pode ler as conversas anteriores desse cliente no mesmo número, sem
             editar e sem ver as observações de encerramento de outros operadores. Desligado: cada operador vê apenas as
             próprias conversas.
+          </p>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={settings.data.operatorsStartConversations === "on"}
+              disabled={save.isPending}
+              onChange={(e) => save.mutate({ operatorsStartConversations: e.target.checked ? "on" : "off" })}
+            />{" "}
+            Operadores podem iniciar conversas
+          </label>
+          <p className="muted">
+            Ligado: o operador escreve primeiro a um cliente (Atendimentos › Nova conversa), com texto dentro da janela
+            de 24 horas ou com um modelo aprovado fora dela. Desligado: só supervisores e administradores iniciam
+            conversas.
           </p>
         </div>
       )}

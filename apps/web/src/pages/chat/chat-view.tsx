@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type DragEvent, type ReactNode, useState } from "react";
-import { useApi } from "../../auth/session";
+import { useApi, useMe } from "../../auth/session";
 import type { CONVERSATION_STATUS } from "../../lib/format";
 import type { Message } from "../../lib/types";
 import { useNow } from "../../lib/use-now";
@@ -43,6 +43,7 @@ export function ChatView({
   actions?: ReactNode;
 }) {
   const api = useApi();
+  const me = useMe();
   const qc = useQueryClient();
   const now = useNow(30_000);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
@@ -124,6 +125,7 @@ export function ChatView({
           windowOpen={windowState(c.lastInboundAt, now).open}
           file={file}
           onFile={setFile}
+          values={{ nome: c.contact.name ?? "", operador: me.name, protocolo: c.protocol ?? "" }}
         />
       ) : (
         <p className="chat-readonly muted small">

@@ -6,6 +6,8 @@ import type { Message } from "../../lib/types";
 import { ErrorBox } from "../../ui/feedback";
 import { AttachButton } from "./attach-button";
 import { FilePreview } from "./file-preview";
+import { fillVariables, type QuickReplyValues } from "./quick-replies";
+import { useQuickReplyMenu } from "./quick-reply-menu";
 import { ReplyBanner } from "./reply-banner";
 import { sendMedia, sendText } from "./send-message";
 import { type PickerReason, TemplatePicker } from "./template-picker";
@@ -26,6 +28,7 @@ export function Composer({
   windowOpen,
   file,
   onFile,
+  values,
 }: {
   conversationId: string;
   instanceId: string;
@@ -35,6 +38,8 @@ export function Composer({
   windowOpen: boolean;
   file: File | null;
   onFile: (file: File | null) => void;
+  /** What a quick reply's `{{nome}}`, `{{operador}}` and `{{protocolo}}` become here. */
+  values: QuickReplyValues;
 }) {
   const api = useApi();
   const [text, setText] = useState("");
@@ -62,7 +67,10 @@ export function Composer({
     e?.preventDefault();
     if (canSend) send.mutate();
   };
+  // Typing "/" opens the quick replies; picking one puts its text, variables filled, in the box.
+  const quick = useQuickReplyMenu(text, (r) => setText(fillVariables(r.body, values)));
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (quick.onKey(e)) return;
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
       submit();
@@ -111,6 +119,7 @@ export function Composer({
           }}
         />
       )}
+      {quick.menu}
       <div className="composer-row">
         <AttachButton
           onPick={(picked) => {
@@ -124,11 +133,13 @@ export function Composer({
         <textarea
           id={id}
           rows={2}
-          placeholder={file ? "Legenda (opcional)" : "Escreva uma mensagem… (Enter envia, Shift+Enter quebra a linha)"}
+          placeholder={file ? "Legenda (opcional)" : "Escreva uma mensagem… (/ abre as respostas rápidas)"}
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKey}
           maxLength={file ? 1024 : 4096}
+          aria-controls={quick.open ? "quick-replies" : undefined}
+          aria-activedescendant={quick.activeId ? `quick-${quick.activeId}` : undefined}
         />
         <button
           type="button"

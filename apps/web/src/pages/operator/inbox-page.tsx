@@ -7,10 +7,10 @@ import { setTitleBadge } from "../../lib/title-badge";
 import { useNow } from "../../lib/use-now";
 import { EmptyState, ErrorBox, Loading, Notice } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
-import { ChatView, contactLabel } from "../chat/chat-view";
-import { CloseDialog } from "../chat/close-dialog";
-import { TransferDialog } from "../chat/transfer-dialog";
+import { ChatView } from "../chat/chat-view";
 import { ConversationList } from "./conversation-list";
+import { type InboxDialog, InboxDialogs } from "./inbox-dialogs";
+import { useShortcuts } from "./shortcuts";
 import { StatusSwitcher } from "./status-switcher";
 import { MINE_KEY, markRead, useInboxLive } from "./use-inbox-live";
 
@@ -22,7 +22,7 @@ export default function InboxPage() {
   const selectedId = query.get("c");
   const now = useNow(15_000);
   const [filter, setFilter] = useState("");
-  const [dialog, setDialog] = useState<"close" | "transfer" | null>(null);
+  const [dialog, setDialog] = useState<InboxDialog>(null);
   const [gone, setGone] = useState<string | null>(null);
   const mine = useQuery({ queryKey: MINE_KEY, queryFn: () => api.conversations.mine.query() });
   useInboxLive(selectedId);
@@ -68,6 +68,22 @@ export default function InboxPage() {
     setGone(null);
     navigate(`/atendimentos?c=${id}`);
   };
+  // j/k move through the list, e closes, t transfers, / opens the quick replies, n starts one, ? helps.
+  useShortcuts((action) => {
+    const at = shown.findIndex((c) => c.id === selectedId);
+    if (action === "next" || action === "previous") {
+      // Wraps around: the last "next" goes back to the first.
+      const n = shown.length;
+      const next = shown[action === "next" ? (at + 1) % n : (at - 1 + n) % n];
+      if (next) open(next.id);
+    } else if (action === "close" || action === "transfer") {
+      if (selected) setDialog(action);
+    } else if (action === "quick") {
+      const box = document.querySelector<HTMLTextAreaElement>(".composer textarea");
+      box?.focus();
+      if (box && box.value === "") document.execCommand("insertText", false, "/");
+    } else setDialog(action === "start" ? "start" : "help");
+  });
   const done = () => {
     setDialog(null);
     navigate("/atendimentos", { replace: true });
@@ -78,6 +94,14 @@ export default function InboxPage() {
     <section aria-labelledby="page-title" className="inbox">
       <header className="page-header">
         <h1 id="page-title">Atendimentos</h1>
+        <div className="inbox-tools">
+          <button type="button" className="btn btn-primary" onClick={() => setDialog("start")}>
+            Nova conversa
+          </button>
+          <button type="button" className="btn" onClick={() => setDialog("help")} aria-keyshortcuts="?">
+            Atalhos <kbd>?</kbd>
+          </button>
+        </div>
         <StatusSwitcher />
       </header>
       <div className="inbox-body">
@@ -115,10 +139,15 @@ export default function InboxPage() {
               conversation={selected}
               actions={
                 <>
-                  <button type="button" className="btn" onClick={() => setDialog("transfer")}>
-                    Devolver à fila
+                  <button type="button" className="btn" onClick={() => setDialog("transfer")} aria-keyshortcuts="t">
+                    Transferir
                   </button>
-                  <button type="button" className="btn btn-primary" onClick={() => setDialog("close")}>
+                  <button
+                    type="button"
+                    className="btn btn-primary"
+                    onClick={() => setDialog("close")}
+                    aria-keyshortcuts="e"
+                  >
                     Encerrar
                   </button>
                 </>
@@ -133,23 +162,17 @@ export default function InboxPage() {
           )}
         </div>
       </div>
-      {selected && dialog === "close" && (
-        <CloseDialog
-          conversationId={selected.id}
-          contactLabel={contactLabel(selected)}
-          onClose={() => setDialog(null)}
-          onDone={done}
-        />
-      )}
-      {selected && dialog === "transfer" && (
-        <TransferDialog
-          conversationId={selected.id}
-          currentOperatorId={selected.operatorId}
-          title="Devolver à fila"
-          onClose={() => setDialog(null)}
-          onDone={done}
-        />
-      )}
+      <InboxDialogs
+        dialog={dialog}
+        selected={selected}
+        onClose={() => setDialog(null)}
+        onDone={done}
+        onStarted={(id) => {
+          setDialog(null);
+          // Opened once the list has it, or the inbox would take it for a conversation that left.
+          void qc.invalidateQueries({ queryKey: MINE_KEY }).then(() => open(id));
+        }}
+      />
     </section>
   );
 }

@@ -48,6 +48,14 @@ export function useInboxLive(selectedId: string | null) {
       const inbound = str(e.payload, "direction") !== "OUT";
       if (conversationId === selected.current) {
         void refreshNewest(qc, api, conversationId);
+        // The customer wrote: the 24 h window (re)opens on screen at once.
+        if (e.kind === "message.created" && inbound) {
+          qc.setQueryData<Conversation[]>(MINE_KEY, (old) =>
+            old?.map((c) => (c.id === conversationId ? { ...c, lastInboundAt: e.at } : c)),
+          );
+          // A first message may also name a contact we only knew by number.
+          refetchSoon();
+        }
         if (e.kind === "message.created" && inbound) {
           if (document.visibilityState === "visible") markSoon();
           else beep();
