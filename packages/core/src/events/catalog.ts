@@ -1,4 +1,5 @@
 import type { CampaignStats } from "../campaigns/campaign-stats";
+import type { MenuOutcome } from "../routing/route-to-department";
 
 /**
  * The event catalog: every event kind and the payload it carries. Publishers
@@ -10,14 +11,23 @@ import type { CampaignStats } from "../campaigns/campaign-stats";
  */
 export type EventPayloads = {
   /** A customer's new conversation, waiting in the queue (staff). */
-  "conversation.created": { conversationId: string; status: ConversationStatus; departmentId: string | null };
+  "conversation.created": {
+    conversationId: string;
+    status: ConversationStatus;
+    departmentId: string | null;
+    /** "MENU" while the customer answers the number's menu (not queued yet). */
+    routingState: "MENU" | null;
+  };
   /** Given to an operator by assignment, or taken from the queue by a transfer. */
   "conversation.assigned": ConversationChange & Partial<TransferNote>;
   /** Handed from one operator to another or back to the queue. */
   "conversation.transferred": ConversationChange & TransferNote;
-  "conversation.closed": ConversationChange & { tabulationId: string };
+  /** `outOfHours`: closed on arrival, its department being closed (auto-reply sent). */
+  "conversation.closed": ConversationChange & { tabulationId: string; outOfHours?: true };
   "conversation.expired": ConversationChange;
   "conversation.reopened": ConversationChange & { byUserId: string };
+  /** The customer left the number's menu: chose a department, or fell back to one. */
+  "conversation.routed": ConversationChange & { outcome: MenuOutcome };
 
   "message.created": MessageRef & { direction: "IN" | "OUT" };
   "message.status": MessageRef & { status: MessageStatus };
