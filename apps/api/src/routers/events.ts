@@ -57,7 +57,7 @@ function stream<E extends StoredEvent>(
 }
 
 export const eventsRouter = router({
-  /** conversation.created|assigned|transferred|closed|expired|reopened|routed. */
+  /** conversation.created|assigned|transferred|closed|expired|reopened|tagged|routed. */
   onConversation: userProcedure
     .input(Resume)
     .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, hasKindPrefix("conversation."))),

@@ -26,6 +26,8 @@ export type EventPayloads = {
   "conversation.closed": ConversationChange & { tabulationId: string; outOfHours?: true };
   "conversation.expired": ConversationChange;
   "conversation.reopened": ConversationChange & { byUserId: string };
+  /** Its tags changed (the whole new list). */
+  "conversation.tagged": ConversationChange & { tags: string[] };
   /** The customer left the number's menu: chose a department, or fell back to one. */
   "conversation.routed": ConversationChange & { outcome: MenuOutcome };
 
