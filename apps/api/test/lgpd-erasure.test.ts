@@ -206,6 +206,32 @@ describe("LGPD erasure", () => {
     expect(files.some((f) => f.includes("/imports/") && f.endsWith(NAME))).toBe(true);
   });
 
+  it("exports everything held about the customer to staff (LGPD access), audited, and refuses an operator", async () => {
+    const supervisor = await userWithToken(p.stack, "SUPERVISOR");
+    const operator = await userWithToken(p.stack, "OPERATOR");
+    await expect(operator.client.contacts.exportData.mutate({ id: contactId })).rejects.toMatchObject({
+      data: { code: "FORBIDDEN" },
+    });
+    const data = await supervisor.client.contacts.exportData.mutate({ id: contactId });
+    expect(data.contact).toMatchObject({ id: contactId, name: NAME, phone: `+${DIGITS}` });
+    expect(data.identities.map((i) => i.kind).sort()).toEqual(["jid", "wa_id"]);
+    expect(data.conversations).toHaveLength(2);
+    const bodies = data.messages.map((m) => m.body);
+    expect(bodies).toEqual(expect.arrayContaining([TEXT, CAPTION, `${TEXT} pelo outro número`]));
+    expect(data.messages.find((m) => m.body === TEXT)?.reaction).toMatchObject({ emoji: "❤️" });
+    expect(data.media).toEqual([
+      expect.objectContaining({ mimeType: "image/jpeg", size: MEDIA_MARK.length, state: "ready" }),
+    ]);
+    expect(data.campaigns).toEqual([
+      expect.objectContaining({ campaignName: "Campanha apagar", variables: { nome: NAME }, status: "READ" }),
+    ]);
+    expect(data.truncated).toBe(false);
+    // The file's bytes and storage key are not part of the export (they are served by /media to staff).
+    expect(JSON.stringify(data)).not.toContain("storageKey");
+    const audit = await p.admin.client.audit.list.query({ action: "contact.export", actorId: supervisor.user.id });
+    expect(audit.items).toEqual([expect.objectContaining({ targetType: "contact", targetId: contactId })]);
+  });
+
   it("an admin's erasure leaves no phone, name, text or media of the customer in any table or file", async () => {
     const supervisor = await userWithToken(p.stack, "SUPERVISOR");
     await expect(supervisor.client.contacts.delete.mutate({ id: contactId })).rejects.toMatchObject({
