@@ -28,7 +28,7 @@ export async function exportContactData(ctx: Pick<CoreContext, "db" | "now">, ac
       const identities = await q(sql`
         select provider, kind, external_id as "externalId" from contact_identities where contact_id = ${id} order by id`);
       const conversations = await q(sql`
-        select c.id, c.status, c.instance_id as "instanceId", i.name as "instanceName", i.provider,
+        select c.id, c.protocol, c.status, c.tags, c.instance_id as "instanceId", i.name as "instanceName", i.provider,
           c.created_at as "createdAt", c.closed_at as "closedAt", t.name as "tabulation", c.close_note as "closeNote",
           c.referral
         from conversations c
