@@ -58,7 +58,10 @@ export async function eraseContact(ctx: Pick<CoreContext, "db" | "now" | "config
       .update(messages)
       .set({ body: null, media: null, content: null, reaction: null, editHistory: null, errorMessage: null })
       .where(inArray(messages.conversationId, convs));
-    await tx.update(conversations).set({ closeNote: null, referral: null, tags: [] }).where(eq(conversations.contactId, id));
+    await tx
+      .update(conversations)
+      .set({ closeNote: null, referral: null, tags: [] })
+      .where(eq(conversations.contactId, id));
     await tx
       .update(conversationTransfers)
       .set({ note: null })
