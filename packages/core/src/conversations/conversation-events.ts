@@ -8,7 +8,10 @@ export type ConversationEventKind =
   | "conversation.transferred"
   | "conversation.closed"
   | "conversation.expired"
-  | "conversation.reopened";
+  | "conversation.reopened"
+  | "conversation.tagged"
+  /** The customer left the number's menu: chose a department, or fell back to one. */
+  | "conversation.routed";
 
 type Snapshot = Pick<ConversationRow, "id" | "status" | "operatorId" | "contactId" | "instanceId"> & {
   departmentId?: string | null;
