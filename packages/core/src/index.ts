@@ -1,3 +1,4 @@
+export * from "./audit/list-audit";
 export * from "./audit/record-audit";
 export * from "./auth/login";
 export * from "./auth/lucia";
@@ -13,6 +14,7 @@ export * from "./config/dot-env";
 export * from "./config/env-schema";
 export * from "./contacts/create-contact";
 export * from "./contacts/erase-contact";
+export * from "./contacts/export-contact-data";
 export * from "./contacts/get-contact";
 export * from "./contacts/list-contacts";
 export * from "./contacts/phone";
