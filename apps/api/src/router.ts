@@ -1,3 +1,4 @@
+import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { campaignsRouter } from "./routers/campaigns";
 import { contactsRouter } from "./routers/contacts";
@@ -30,6 +31,7 @@ export const appRouter = router({
   instances: instancesRouter,
   departments: departmentsRouter,
   settings: settingsRouter,
+  audit: auditRouter,
   quickReplies: quickRepliesRouter,
 });
 

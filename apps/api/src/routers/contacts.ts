@@ -2,6 +2,7 @@ import {
   CreateContactInput,
   createContact,
   eraseContact,
+  exportContactData,
   getContact,
   getImport,
   ListContactsInput,
@@ -24,7 +25,7 @@ const byId = z.object({ id: z.string().uuid() });
 
 /**
  * Roles: staff (ADMIN, SUPERVISOR) list, read, create, update and import
- * contacts; only an ADMIN erases one (LGPD, irreversible). An OPERATOR may only
+ * contacts and export a person's data (LGPD access); only an ADMIN erases one (LGPD, irreversible). An OPERATOR may only
  * `get` the contact of a conversation assigned to him.
  */
 export const contactsRouter = router({
@@ -32,17 +33,24 @@ export const contactsRouter = router({
 
   get: userProcedure.input(byId).query(({ ctx, input }) => getContact(ctx.core, ctx.user, input.id)),
 
-  create: staffProcedure.input(CreateContactInput).mutation(({ ctx, input }) => createContact(ctx.core, input)),
+  create: staffProcedure
+    .input(CreateContactInput)
+    .mutation(({ ctx, input }) => createContact(ctx.core, ctx.user, input)),
 
   /** "Salvar contato" on a contact card a customer shared: staff or the conversation's operator. */
   saveShared: userProcedure
     .input(SaveSharedContactInput)
     .mutation(({ ctx, input }) => saveSharedContact(ctx.core, ctx.user, input)),
 
-  update: staffProcedure.input(UpdateContactInput).mutation(({ ctx, input }) => updateContact(ctx.core, input)),
+  update: staffProcedure
+    .input(UpdateContactInput)
+    .mutation(({ ctx, input }) => updateContact(ctx.core, ctx.user, input)),
 
   /** LGPD erasure: personal data removed, the row kept so report counts stay right. */
   delete: adminProcedure.input(byId).mutation(({ ctx, input }) => eraseContact(ctx.core, ctx.user, input.id)),
+
+  /** LGPD right of access: everything held about the person, as JSON (audited). */
+  exportData: staffProcedure.input(byId).mutation(({ ctx, input }) => exportContactData(ctx.core, ctx.user, input.id)),
 
   /** Starts the import of a CSV uploaded with `POST /uploads/contacts-csv`. */
   import: staffProcedure
@@ -60,19 +68,10 @@ export const contactsRouter = router({
       for await (const e of streamEvents(ctx.hub, ctx.core, ctx.user, {
         lastEventId: input.lastEventId ? Number(input.lastEventId) : null,
         signal,
-        filter: (e) => e.kind === "import.progress" && e.payload.importId === input.importId,
+        kind: "import.progress",
+        filter: (e) => e.payload.importId === input.importId,
       })) {
-        const p = e.payload;
-        yield tracked(String(e.id), {
-          importId: input.importId,
-          status: String(p.status),
-          rowsRead: Number(p.rowsRead ?? 0),
-          imported: Number(p.imported ?? 0),
-          updated: Number(p.updated ?? 0),
-          invalid: Number(p.invalid ?? 0),
-          totalRows: p.totalRows == null ? null : Number(p.totalRows),
-          error: typeof p.error === "string" ? p.error : null,
-        });
+        yield tracked(String(e.id), { ...e.payload, error: e.payload.error ?? null });
       }
     }),
 });

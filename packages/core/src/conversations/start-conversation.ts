@@ -4,7 +4,7 @@ import { z } from "zod";
 import { getContact } from "../contacts/get-contact";
 import { buildSearchText } from "../contacts/search-text";
 import { requirePhone } from "../contacts/shape";
-import { publishEvents } from "../events/publish-many";
+import { publishEvents } from "../events/publish";
 import { queueTextMessage } from "../messages/queue-message";
 import { queueTemplateMessage } from "../messages/queue-template-message";
 import { getSettings } from "../settings/app-settings";
@@ -134,9 +134,6 @@ async function openFor(ctx: CoreContext, tx: Tx, actor: Actor, contactId: string
     })
     .returning();
   if (!row) throw busy();
-  await publishEvents(
-    tx,
-    conversationEvents("conversation.assigned", row, null, { byUserId: actor.id, started: true }),
-  );
+  await publishEvents(tx, conversationEvents("conversation.assigned", row, null, { byUserId: actor.id }));
   return row.id;
 }
