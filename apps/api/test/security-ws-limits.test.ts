@@ -158,7 +158,11 @@ describe("WebSocket bounds per user", () => {
     while (stack.api.deps.sockets.countFor(admin.user.id) > 0 && published < 2_000) {
       await stack.core.db.transaction(async (tx) => {
         for (let i = 0; i < 20; i++) {
-          await publishEvent(tx, { kind: "queue.changed", audience: { to: "ALL" }, payload: { waiting: 1, pad } });
+          await publishEvent(tx, {
+            kind: "queue.changed",
+            audience: { to: "ALL" },
+            payload: { waiting: 1, byDepartment: { [pad]: 1 } },
+          });
         }
       });
       published += 20;
