@@ -10,7 +10,9 @@ export type ConversationEventKind =
   | "conversation.expired"
   | "conversation.reopened"
   /** The customer left the number's menu: chose a department, or fell back to one. */
-  | "conversation.routed";
+  | "conversation.routed"
+  /** The customer answered the satisfaction question of a closed conversation. */
+  | "conversation.rated";
 
 type Snapshot = Pick<ConversationRow, "id" | "status" | "operatorId" | "contactId" | "instanceId"> & {
   departmentId?: string | null;

@@ -1,6 +1,7 @@
 import { conversations, conversationTransfers, departmentMembers, departments, users } from "@elsehu/db";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { greetAssigned } from "../automatic/greet";
 import { publishEvents } from "../events/publish-many";
 import type { Actor, CoreContext, Tx } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
@@ -87,6 +88,10 @@ export async function transferConversation(ctx: CoreContext, actor: Actor, raw: 
         note: input.note || null,
       }),
     );
+    // Taken from the queue by an operator: the department's greeting.
+    if (target && conv.status === "WAITING") {
+      await greetAssigned(tx, [{ id: after.id, department_id: after.departmentId }], now);
+    }
     // Into a queue, or a slot freed on the previous operator: drain.
     if (!target || conv.operatorId) await requestAssignment(tx, "queued", { conversationId: conv.id });
     return after;
