@@ -113,7 +113,7 @@ describe("business hours", () => {
     });
     expect(served.operator_id).toBe(paulo.user.id);
     const greeting = await until(async () => sentTo(phone)[1]);
-    expect(textOf(greeting)).toMatch(/^Olá Carla, aqui é Paulo Suporte\. Protocolo [0-9A-F]{10}\.$/);
+    expect(textOf(greeting)).toMatch(/^Olá Carla, aqui é Paulo Suporte\. Protocolo \d{8}-\d+\.$/);
 
     // Closing says goodbye and asks for a score; the customer's typed "4" rates this conversation.
     const tab = await admin.tabulations.create.mutate({ name: "Resolvido" });

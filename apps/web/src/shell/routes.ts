@@ -105,6 +105,13 @@ export const ROUTES: RouteDef[] = [
     page: lazy(() => import("../pages/admin/campaigns-page")),
   },
   {
+    path: "/admin/auditoria",
+    label: "Auditoria",
+    group: "Administração",
+    roles: ADMIN,
+    page: lazy(() => import("../pages/admin/audit-page")),
+  },
+  {
     path: "/admin/configuracoes",
     label: "Configurações",
     group: "Administração",

@@ -1,7 +1,7 @@
 import { conversations } from "@elsehu/db";
 import { eq } from "drizzle-orm";
 import { queueAutomatic } from "../messages/queue-automatic";
-import { protocolOf, renderAutoText } from "../routing/render-text";
+import { renderAutoText } from "../routing/render-text";
 import type { Tx } from "../shared/context";
 import { csatMessage, DEFAULT_CSAT_QUESTION } from "./csat";
 import { canSendFreeText, textContext } from "./text-context";
@@ -15,7 +15,7 @@ import { canSendFreeText, textContext } from "./text-context";
 export async function sayFarewell(tx: Tx, conversationId: string, now: Date): Promise<void> {
   const c = await textContext(tx, conversationId);
   if (!c?.department || !canSendFreeText(c, now)) return;
-  const vars = { nome: c.contactName, operador: c.operatorName, protocolo: protocolOf(c.conversation.id) };
+  const vars = { nome: c.contactName, operador: c.operatorName, protocolo: c.protocol };
   const farewell = c.department.farewellMessage ? renderAutoText(c.department.farewellMessage, vars) : "";
   if (farewell) await queueAutomatic(tx, c.conversation, c.provider, { kind: "farewell", text: farewell }, now);
   if (!c.department.csatEnabled) return;

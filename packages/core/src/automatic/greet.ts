@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queueAutomatic } from "../messages/queue-automatic";
-import { protocolOf, renderAutoText } from "../routing/render-text";
+import { renderAutoText } from "../routing/render-text";
 import type { Tx } from "../shared/context";
 import { uuidArray } from "../shared/sql-arrays";
 import { canSendFreeText, textContext } from "./text-context";
@@ -30,7 +30,7 @@ export async function greetAssigned(
     const text = renderAutoText(template, {
       nome: c.contactName,
       operador: c.operatorName,
-      protocolo: protocolOf(c.conversation.id),
+      protocolo: c.protocol,
     });
     if (text) await queueAutomatic(tx, c.conversation, c.provider, { kind: "greeting", text }, now);
   }

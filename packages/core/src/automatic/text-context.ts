@@ -14,6 +14,8 @@ export type TextContext = {
     departmentId: string | null;
   };
   provider: "META" | "EVOLUTION";
+  /** The conversation's protocol number, for {{protocolo}}. */
+  protocol: string;
   contactName: string | null;
   operatorName: string | null;
   lastInboundAt: Date | null;
@@ -29,6 +31,7 @@ export async function textContext(tx: Tx, conversationId: string): Promise<TextC
     operator_id: string | null;
     department_id: string | null;
     provider: "META" | "EVOLUTION";
+    protocol: string;
     contact_name: string | null;
     operator_name: string | null;
     last_inbound_at: string | Date | null;
@@ -37,7 +40,7 @@ export async function textContext(tx: Tx, conversationId: string): Promise<TextC
     csat_enabled: boolean | null;
     csat_question: string | null;
   }>(sql`
-    select c.id, c.instance_id, c.contact_id, c.operator_id, c.department_id, i.provider,
+    select c.id, c.protocol, c.instance_id, c.contact_id, c.operator_id, c.department_id, i.provider,
       ct.name as contact_name, u.name as operator_name, c.last_inbound_at,
       d.greeting_message, d.farewell_message, d.csat_enabled, d.csat_question
     from conversations c
@@ -56,6 +59,7 @@ export async function textContext(tx: Tx, conversationId: string): Promise<TextC
       departmentId: r.department_id,
     },
     provider: r.provider,
+    protocol: r.protocol,
     contactName: r.contact_name,
     operatorName: r.operator_name,
     lastInboundAt: r.last_inbound_at ? new Date(r.last_inbound_at) : null,

@@ -4,3 +4,4 @@ export * from "./departments";
 export * from "./enums";
 export * from "./messaging";
 export * from "./runtime";
+export * from "./workspace";

@@ -63,7 +63,7 @@ export function WhatsAppPreview({
 
 /** Fills {{nome}}, {{operador}} and {{protocolo}} with examples, as the server fills them. */
 export function sampleText(template: string): string {
-  const sample: Record<string, string> = { nome: "Maria", operador: "João", protocolo: "0A1B2C3D4E" };
+  const sample: Record<string, string> = { nome: "Maria", operador: "João", protocolo: "20261204-000123" };
   return template.replace(
     /\{\{\s*(nome|operador|protocolo)\s*\}\}/gi,
     (_m, v: string) => sample[v.toLowerCase()] ?? "",
