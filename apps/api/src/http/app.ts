@@ -30,6 +30,8 @@ export type AppOptions = {
   /** Largest upload in MB (CSV imports, messages.sendMedia), refused by Content-Length before buffering. */
   uploadLimitMb?: number;
   metricsToken?: string;
+  /** A download whose client takes no chunk for this long is ended and its database connection freed. */
+  exportStallMs?: number;
   trustProxy: ProxyTrust;
   limiters: { webhook: SharedRateLimiter; files: SharedRateLimiter };
   webDist?: string;
@@ -116,8 +118,9 @@ export function createApp(opts: AppOptions, { metrics, rateCheck, limits }: Shar
     }),
   );
 
-  mountReportsExport(app, opts.deps);
-  registerCampaignFiles(app, opts.deps);
+  const stallMs = opts.exportStallMs ?? 60_000;
+  mountReportsExport(app, opts.deps, { stallMs });
+  registerCampaignFiles(app, opts.deps, { stallMs });
   mountUploads(app, opts.deps, { uploadLimitMb: opts.uploadLimitMb ?? 50 });
   registerWebhooks(app, opts.deps, opts.limiters.webhook);
   registerMedia(app, opts.deps);

@@ -1,6 +1,7 @@
 import { DomainError, exportFinishedCsv } from "@elsehu/core";
 import type { Hono } from "hono";
 import type { ApiDeps } from "../trpc/context";
+import { exportStream } from "./export-stream";
 import { type AppEnv, tokenFromRequest } from "./request-info";
 
 const STATUS = { VALIDATION: 400, FORBIDDEN: 403, UNAUTHORIZED: 401, NOT_FOUND: 404 } as const;
@@ -8,9 +9,10 @@ const STATUS = { VALIDATION: 400, FORBIDDEN: 403, UNAUTHORIZED: 401, NOT_FOUND: 
 /**
  * GET /reports/finished.csv?from=YYYY-MM-DD&to=YYYY-MM-DD[&operatorId&tabulationId&instanceId&tag&search][&excel=1]
  * Authenticated by bearer token or session cookie. The body is streamed from a
- * COPY with backpressure (pull-based), so memory stays flat.
+ * COPY with backpressure (pull-based), so memory stays flat; a client that stops
+ * reading for `stallMs` is dropped and the COPY's connection freed (export-stream.ts).
  */
-export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps) {
+export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps, opts: { stallMs: number }) {
   app.get("/reports/finished.csv", async (c) => {
     const token = tokenFromRequest(c);
     const auth = token && token.length < 200 ? await deps.core.auth.validateSession(token) : null;
@@ -41,23 +43,7 @@ export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps) {
       }
       throw err;
     }
-    let pending: IteratorResult<Uint8Array> | null = first;
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const next = pending ?? (await chunks.next());
-          pending = null;
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        } catch (err) {
-          c.get("log").error({ err }, "csv export failed");
-          controller.error(err);
-        }
-      },
-      async cancel() {
-        await chunks.return(undefined);
-      },
-    });
+    const body = exportStream(chunks, first, { stallMs: opts.stallMs, log: c.get("log"), outgoing: c.env?.outgoing });
     const name = `conversas-${q.from}-a-${q.to}.csv`;
     return c.body(body, 200, {
       "content-type": "text/csv; charset=utf-8",
