@@ -105,6 +105,11 @@ export async function ingestInbound(
     })
     .onConflictDoNothing({ target: [messages.instanceId, messages.providerMessageId] })
     .returning({ id: messages.id });
+  if (!row && created) {
+    // Stored meanwhile (an echo whose send was recorded after the first look): the conversation just
+    // opened for it must not stay, empty; the retry finds the message and does nothing.
+    throw new RetryLater(`message ${event.providerMessageId} was stored meanwhile`);
+  }
   if (!row) return null;
   if (media?.state === "pending") await queueMediaFetch(tx, row.id);
   if (event.referral && direction === "IN") {
