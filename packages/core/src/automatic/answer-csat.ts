@@ -3,7 +3,7 @@ import type { InboundMessage } from "@elsehu/providers";
 import { sql } from "drizzle-orm";
 import { conversationEvents } from "../conversations/conversation-events";
 import type { ConversationRow } from "../conversations/find-or-open";
-import { publishEvents } from "../events/publish-many";
+import { publishEvents } from "../events/publish";
 import { matchChoice } from "../routing/menu";
 import type { Tx } from "../shared/context";
 import { CSAT_ANSWER_WINDOW_MS, CSAT_ID_PREFIX, CSAT_TITLES } from "./csat";

@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import { greetAssigned } from "../automatic/greet";
-import { publishEvents } from "../events/publish-many";
+import { publishEvents } from "../events/publish";
 import type { Actor, CoreContext, Tx } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
 import { isStaff, lockForAction } from "./access";
