@@ -1,3 +1,4 @@
+import { apiTokensRouter } from "./routers/api-tokens";
 import { authRouter } from "./routers/auth";
 import { campaignsRouter } from "./routers/campaigns";
 import { contactsRouter } from "./routers/contacts";
@@ -29,6 +30,7 @@ export const appRouter = router({
   instances: instancesRouter,
   departments: departmentsRouter,
   settings: settingsRouter,
+  apiTokens: apiTokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

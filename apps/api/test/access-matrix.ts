@@ -103,4 +103,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "conversations.typing": "user",
   "settings.get": "staff",
   "settings.update": "admin",
+  "apiTokens.list": "admin",
+  "apiTokens.create": "admin",
+  "apiTokens.revoke": "admin",
 };

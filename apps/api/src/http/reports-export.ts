@@ -1,5 +1,5 @@
 import { DomainError, exportFinishedCsv } from "@elsehu/core";
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import type { ApiDeps } from "../trpc/context";
 import { type AppEnv, tokenFromRequest } from "./request-info";
 
@@ -27,10 +27,8 @@ export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps) {
       search: q.search || undefined,
       excel,
     });
-    // Pull the first chunk before answering so bad input or a forbidden filter is a clean 4xx, not a broken stream.
-    let first: IteratorResult<Uint8Array>;
     try {
-      first = await chunks.next();
+      return await streamCsv(c, chunks, `conversas-${q.from}-a-${q.to}.csv`);
     } catch (err) {
       if (err instanceof DomainError && err.code in STATUS) {
         return c.json(
@@ -40,28 +38,35 @@ export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps) {
       }
       throw err;
     }
-    let pending: IteratorResult<Uint8Array> | null = first;
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          const next = pending ?? (await chunks.next());
-          pending = null;
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        } catch (err) {
-          c.get("log").error({ err }, "csv export failed");
-          controller.error(err);
-        }
-      },
-      async cancel() {
-        await chunks.return(undefined);
-      },
-    });
-    const name = `conversas-${q.from}-a-${q.to}.csv`;
-    return c.body(body, 200, {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="${name}"`,
-      "cache-control": "no-store",
-    });
+  });
+}
+
+/**
+ * A CSV download streamed from `chunks` with backpressure (pull-based). The first
+ * chunk is pulled before answering, so bad input or a forbidden filter throws
+ * here (a clean 4xx for the caller), never a broken stream.
+ */
+export async function streamCsv(c: Context<AppEnv>, chunks: AsyncGenerator<Uint8Array>, name: string) {
+  let pending: IteratorResult<Uint8Array> | null = await chunks.next();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = pending ?? (await chunks.next());
+        pending = null;
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      } catch (err) {
+        c.get("log").error({ err }, "csv export failed");
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return c.body(body, 200, {
+    "content-type": "text/csv; charset=utf-8",
+    "content-disposition": `attachment; filename="${name}"`,
+    "cache-control": "no-store",
   });
 }

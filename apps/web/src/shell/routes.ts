@@ -105,6 +105,13 @@ export const ROUTES: RouteDef[] = [
     page: lazy(() => import("../pages/admin/campaigns-page")),
   },
   {
+    path: "/admin/integracoes",
+    label: "Integrações",
+    group: "Administração",
+    roles: ADMIN,
+    page: lazy(() => import("../pages/admin/api-tokens-page")),
+  },
+  {
     path: "/admin/configuracoes",
     label: "Configurações",
     group: "Administração",

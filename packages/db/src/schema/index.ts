@@ -2,5 +2,6 @@ export * from "./auth";
 export * from "./campaigns";
 export * from "./departments";
 export * from "./enums";
+export * from "./integrations";
 export * from "./messaging";
 export * from "./runtime";
