@@ -52,7 +52,7 @@ export async function runAll(opts: { buildWeb: boolean }) {
   console.log(`Admin: ${env.ADMIN_EMAIL}`);
   if (seeded.generatedPassword) console.log(`Generated admin password (shown once): ${seeded.generatedPassword}`);
   if (!seeded.created && env.ADMIN_PASSWORD) console.log(ADMIN_PASSWORD_IGNORED(env.ADMIN_EMAIL));
-  console.log(db.stop ? "Database: embedded Postgres under ./.data/pg" : "Database: DATABASE_URL");
+  console.log(db.dir ? `Database: embedded Postgres under ${db.dir}` : "Database: DATABASE_URL");
   const shutdown = async () => {
     await api.close();
     await worker.stop();

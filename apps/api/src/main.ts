@@ -2,7 +2,7 @@ import { coreConfigFromEnv, resolveDatabase, survivesDatabaseOutages } from "@el
 import { migrate } from "@elsehu/db";
 import { loadApiEnv, loadDotEnvFile } from "./env";
 import { createLogger } from "./logger";
-import { apiOptionsFromEnv } from "./options";
+import { apiOptionsFromEnv, requireMetricsToken } from "./options";
 import { startApi } from "./server";
 
 /** Entry point of a production API process (`node --import tsx apps/api/src/main.ts`). */
@@ -11,6 +11,7 @@ async function main() {
   const env = loadApiEnv();
   // Resolve every setting before touching the database, so bad config fails fast and names the variable.
   const config = coreConfigFromEnv(env);
+  requireMetricsToken(env);
   const log = createLogger(env.LOG_LEVEL);
   survivesDatabaseOutages(log);
   const db = await resolveDatabase(env);

@@ -1,8 +1,19 @@
 import { resolve } from "node:path";
-import type { CoreConfig } from "@elsehu/core";
+import { ConfigError, type CoreConfig } from "@elsehu/core";
 import type { Logger } from "pino";
 import type { ApiEnv } from "./env";
 import type { StartApiOptions } from "./server";
+
+/**
+ * `/metrics` tells anyone who reads it the traffic, the procedures and the
+ * errors of the API: in production it is served only behind METRICS_TOKEN.
+ */
+export function requireMetricsToken(env: ApiEnv): string | undefined {
+  if (env.NODE_ENV === "production" && !env.METRICS_TOKEN) {
+    throw new ConfigError("METRICS_TOKEN", "is required in production (at least 8 characters; /metrics asks for it)");
+  }
+  return env.METRICS_TOKEN;
+}
 
 /** startApi options from the environment: one mapping shared by main.ts and `pnpm start`. */
 export function apiOptionsFromEnv(
@@ -16,7 +27,7 @@ export function apiOptionsFromEnv(
     corsOrigins: env.CORS_ORIGINS,
     bodyLimitKb: env.BODY_LIMIT_KB,
     uploadLimitMb: env.UPLOAD_LIMIT_MB,
-    metricsToken: env.METRICS_TOKEN,
+    metricsToken: requireMetricsToken(env),
     trustProxy: env.TRUST_PROXY,
     secureCookie: env.NODE_ENV === "production" && !env.DEV_INSECURE,
     rateLimits: {

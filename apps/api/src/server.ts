@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type CoreConfig, createCoreContext, SharedRateLimiter } from "@elsehu/core";
@@ -9,6 +10,7 @@ import { WebSocketServer } from "ws";
 import { createHttpListener } from "./http/listener";
 import { userAndIpLimit } from "./http/rate-limit";
 import { type AppEnv, peerIp } from "./http/request-info";
+import { originAllowed } from "./http/same-origin";
 import type { ProxyTrust } from "./http/trust-proxy";
 import { RealtimeHub } from "./realtime/hub";
 import { PresenceTracker } from "./realtime/presence";
@@ -128,6 +130,11 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     wss,
     router: appRouter,
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+    onError: ({ error, path, ctx }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR") {
+        opts.log.error({ err: error.cause ?? error, path, reqId: ctx?.requestId }, "trpc error");
+      }
+    },
     createContext: async ({ req, res, info }) => {
       const param = info.connectionParams?.token;
       const token = typeof param === "string" ? param : wsCookieToken(req, corsOrigins);
@@ -140,6 +147,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
           req.socket.remoteAddress,
         ),
         userAgent: req.headers["user-agent"],
+        requestId: `ws-${randomUUID()}`,
       });
       if (ctx.user && ctx.session) sockets.track(res, ctx.user.id, ctx.session.id);
       return ctx;
@@ -203,16 +211,6 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       await database.close();
     },
   };
-}
-
-/** The console's own origin (same host) or one listed in CORS_ORIGINS. */
-function originAllowed(origin: string, host: string | undefined, allowedOrigins: string[]): boolean {
-  if (allowedOrigins.includes(origin)) return true;
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -81,4 +81,14 @@ describe("configuration", () => {
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/APP_ENCRYPTION_KEY/);
   });
+
+  it("refuses to start in production without METRICS_TOKEN, naming it (/metrics would be open to anyone)", async () => {
+    const { code, stderr } = await runApiMain({
+      NODE_ENV: "production",
+      APP_ENCRYPTION_KEY: "ab".repeat(32),
+      DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+    });
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/METRICS_TOKEN/);
+  });
 });

@@ -103,4 +103,40 @@ describe("error reasons", () => {
       await stack.core.sql`alter table tabulations_moved_away rename to tabulations`;
     }
   });
+
+  it("gives an internal error a request id the log has too, on HTTP, over the WebSocket and on plain routes", async () => {
+    await stack.core.sql`alter table tabulations rename to tabulations_moved_away`;
+    await stack.core.sql`alter table campaigns rename to campaigns_moved_away`;
+    const { client, ws } = wsClient(stack.url, admin.token);
+    try {
+      // The direct HTTP path: the id is the request's own X-Request-Id, echoed in the header and in error.data.
+      const res = await fetch(`${stack.url}/trpc/tabulations.list`, {
+        headers: { authorization: `Bearer ${admin.token}`, "x-request-id": "support-ticket-42" },
+      });
+      const body = (await res.json()) as { error: { message: string; data: Refusal & { requestId?: string } } };
+      expect([res.status, res.headers.get("x-request-id")]).toEqual([500, "support-ticket-42"]);
+      expect(body.error.message).toBe("Internal server error");
+      expect(body.error.data).toMatchObject({ reason: "INTERNAL", requestId: "support-ticket-42" });
+
+      // Over the WebSocket: one id per socket, in the data.
+      const err = await client.tabulations.list.query().catch((e: unknown) => e);
+      const data = (err as { data: Refusal & { requestId?: string } }).data;
+      expect(data.reason).toBe("INTERNAL");
+      expect(data.requestId).toMatch(/^ws-[0-9a-f-]{36}$/);
+      expect(JSON.stringify(err)).not.toMatch(/relation|moved_away|select/i);
+
+      // A plain (Hono) route: reason INTERNAL and the request id, never the database's message.
+      const csv = await fetch(`${stack.url}/campaigns/${randomUUID()}/results.csv`, {
+        headers: { authorization: `Bearer ${admin.token}`, "x-request-id": "support-ticket-43" },
+      });
+      const text = await csv.text();
+      expect(csv.status).toBe(500);
+      expect(JSON.parse(text)).toEqual({ error: "Internal error", reason: "INTERNAL", requestId: "support-ticket-43" });
+      expect(text).not.toMatch(/relation|moved_away|select/i);
+    } finally {
+      await ws.close();
+      await stack.core.sql`alter table campaigns_moved_away rename to campaigns`;
+      await stack.core.sql`alter table tabulations_moved_away rename to tabulations`;
+    }
+  });
 });

@@ -96,6 +96,10 @@ describe("seed and operational routes", () => {
     expect((await fetch(`${metricsStack.url}/metrics`)).status).toBe(401);
     const wrong = await fetch(`${metricsStack.url}/metrics`, { headers: { authorization: "Bearer nope-nope-nope" } });
     expect(wrong.status).toBe(401);
+    // Same length, one character off; a prefix; the token without "Bearer ": all refused.
+    for (const authorization of ["Bearer metrics-secret-124", "Bearer metrics-secret-12", "metrics-secret-123"]) {
+      expect((await fetch(`${metricsStack.url}/metrics`, { headers: { authorization } })).status).toBe(401);
+    }
     const ok = await fetch(`${metricsStack.url}/metrics`, { headers: { authorization: "Bearer metrics-secret-123" } });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toMatch(/http_requests_total/);

@@ -115,6 +115,7 @@ export * from "./shared/crash-guard";
 export * from "./shared/create-context";
 export * from "./shared/crypto";
 export * from "./shared/errors";
+export * from "./shared/like";
 export * from "./shared/pg";
 export * from "./shared/reasons";
 export * from "./shared/sql-arrays";

@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { appRouter } from "../router";
 import { type ApiDeps, createContext } from "../trpc/context";
 import { batchCap } from "./batch-cap";
+import { bearerMatches } from "./bearer";
 import type { BodyLimit, BodyLimits } from "./body-limits";
 import { registerCampaignFiles } from "./campaign-files";
 import { registerMedia } from "./media";
@@ -75,8 +76,8 @@ export function createApp(opts: AppOptions, { metrics, rateCheck, limits }: Shar
     }
   });
   app.get("/metrics", async (c) => {
-    if (opts.metricsToken && c.req.header("authorization") !== `Bearer ${opts.metricsToken}`) {
-      return c.json({ error: "Metrics token required" }, 401);
+    if (opts.metricsToken && !bearerMatches(c.req.header("authorization"), opts.metricsToken)) {
+      return c.json({ error: "Metrics token required", reason: "SIGN_IN_REQUIRED" }, 401);
     }
     return c.text(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
   });
@@ -106,9 +107,12 @@ export function createApp(opts: AppOptions, { metrics, rateCheck, limits }: Shar
           resHeaders: fetchOpts.resHeaders,
           origin: c.req.header("origin"),
           host: c.req.header("host"),
+          requestId: c.get("requestId"),
         }),
-      onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") opts.log.error({ err: error.cause ?? error, path }, "trpc error");
+      onError: ({ error, path, ctx }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") {
+          opts.log.error({ err: error.cause ?? error, path, reqId: ctx?.requestId }, "trpc error");
+        }
       },
     }),
   );

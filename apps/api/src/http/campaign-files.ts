@@ -4,6 +4,7 @@ import { stream } from "hono/streaming";
 import { z } from "zod";
 import type { ApiDeps } from "../trpc/context";
 import { type AppEnv, tokenFromRequest } from "./request-info";
+import { CROSS_SITE_BODY, crossSiteWrite } from "./same-origin";
 
 export const CAMPAIGN_CSV_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -38,6 +39,8 @@ export function registerCampaignFiles(app: Hono<AppEnv>, deps: ApiDeps, maxBytes
   app.post("/uploads/campaign-csv", async (c) => {
     const auth = await signedIn(c, deps, ["ADMIN"]);
     if (auth.error) return auth.error;
+    // Cookie-authenticated writes must come from our own origin, as on the other uploads (CSRF).
+    if (crossSiteWrite(c, deps.allowedOrigins)) return c.json(CROSS_SITE_BODY, 403);
     const query = UploadQuery.safeParse(c.req.query());
     if (!query.success) {
       const error = query.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

@@ -42,10 +42,14 @@ export function stampResponse(out: ServerResponse, reqId: string): void {
 export function unexpectedError(err: unknown, log: Logger, requestId: string) {
   if (isDatabaseUnavailable(err)) {
     log.warn({ err }, "database unavailable");
-    return { status: 503 as const, body: { error: "Banco de dados indisponível; tente novamente", requestId } };
+    return {
+      status: 503 as const,
+      body: { error: "Banco de dados indisponível; tente novamente", reason: "DATABASE_UNAVAILABLE", requestId },
+    };
   }
-  log.error({ err }, "unhandled error");
-  return { status: 500 as const, body: { error: "Internal error", requestId } };
+  // The error's own words (SQL, parameters, stack) go to the log only; the client gets the id to quote.
+  log.error({ err, reqId: requestId }, "unhandled error");
+  return { status: 500 as const, body: { error: "Internal error", reason: "INTERNAL", requestId } };
 }
 
 /**

@@ -109,11 +109,13 @@ async function answer(o: TrpcHttpOptions, req: IncomingMessage, res: ServerRespo
           resHeaders,
           origin: h.origin,
           host: h.host,
+          requestId: reqId,
         }),
       {
         signal: abort.signal,
         onError: ({ error, path }) => {
-          if (error.code === "INTERNAL_SERVER_ERROR") o.log.error({ err: error.cause ?? error, path }, "trpc error");
+          if (error.code === "INTERNAL_SERVER_ERROR")
+            o.log.error({ err: error.cause ?? error, path, reqId }, "trpc error");
         },
       },
     );

@@ -4,7 +4,8 @@ import { type Actor, createContactImport, DomainError, errorReportCsv, storageOf
 import busboy from "busboy";
 import type { Context, Hono } from "hono";
 import type { ApiDeps } from "../trpc/context";
-import { type AppEnv, authVia, tokenFromRequest } from "./request-info";
+import { type AppEnv, tokenFromRequest } from "./request-info";
+import { CROSS_SITE_BODY, crossSiteWrite } from "./same-origin";
 
 /** Allowance for multipart boundaries and part headers over the file size limit. */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -14,12 +15,7 @@ async function staff(c: Context<AppEnv>, deps: ApiDeps, write: boolean): Promise
   const token = tokenFromRequest(c);
   const result = token && token.length < 200 ? await deps.core.auth.validateSession(token) : null;
   if (!result?.user) return c.json({ error: "Sign in first" }, 401);
-  if (write && authVia(c) === "cookie") {
-    const origin = c.req.header("origin");
-    const host = c.req.header("host");
-    const ok = origin && (deps.allowedOrigins.includes(origin) || new URL(origin).host === host);
-    if (!ok) return c.json({ error: "Cross-site request refused" }, 403);
-  }
+  if (write && crossSiteWrite(c, deps.allowedOrigins)) return c.json(CROSS_SITE_BODY, 403);
   const u = result.user;
   if (u.role !== "ADMIN" && u.role !== "SUPERVISOR") return c.json({ error: "Your role cannot do this" }, 403);
   return { id: u.id, role: u.role, name: u.name };

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type CoreContext, isDatabaseUnavailable, type SessionUser } from "@elsehu/core";
 import type { RateCheck } from "../http/rate-limit";
 import type { RealtimeHub } from "../realtime/hub";
@@ -33,6 +34,8 @@ export type Context = ApiDeps & {
   authVia: "cookie" | "bearer" | "ws" | null;
   origin: string | undefined;
   host: string | undefined;
+  /** The request's X-Request-Id (one per socket over WebSocket): an internal error's answer carries it, as its log line does. */
+  requestId: string;
 };
 
 export const COOKIE_NAME = "elsehu_session";
@@ -60,6 +63,7 @@ export async function createContext(
     resHeaders?: ResponseHeaders;
     origin?: string;
     host?: string;
+    requestId?: string;
   },
 ): Promise<Context> {
   let user: SessionUser | null = null;
@@ -88,6 +92,7 @@ export async function createContext(
     authVia: user ? req.via : null,
     origin: req.origin,
     host: req.host,
+    requestId: req.requestId ?? randomUUID(),
   };
 }
 

@@ -20,9 +20,15 @@ const t = initTRPC.context<Context>().create({
   // Subscriptions only over the WebSocket (see http/no-http-subscriptions.ts); this is the second lock.
   sse: { enabled: false },
   // One formatter for every path (fast HTTP path, tRPC's fetch adapter, WebSocket): see error-data.ts.
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
     const { message, ...data } = errorData(error, shape.message);
-    return { ...shape, message, data: { ...shape.data, stack: undefined, ...data } };
+    // An internal error says nothing of itself; its request id lets support find its log line.
+    const requestId = data.reason === "INTERNAL" ? ctx?.requestId : undefined;
+    return {
+      ...shape,
+      message,
+      data: { ...shape.data, stack: undefined, ...data, ...(requestId ? { requestId } : {}) },
+    };
   },
 });
 

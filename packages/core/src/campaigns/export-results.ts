@@ -1,4 +1,5 @@
 import type { CoreContext } from "../shared/context";
+import { guardFormula } from "../shared/csv-guard";
 import { getCampaignRow } from "./create-campaign";
 
 const HEADER = [
@@ -14,11 +15,10 @@ const HEADER = [
   "respondido_em",
 ];
 
-/** RFC 4180 quoting; a leading = + - @ is neutralised so spreadsheets do not run it as a formula. */
+/** RFC 4180 quoting; a cell that starts like a formula is neutralised (guardFormula) so spreadsheets show it as text. */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  let s = value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@]/.test(s)) s = `'${s}`;
+  const s = guardFormula(value instanceof Date ? value.toISOString() : String(value));
   return /[",\r\n;]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

@@ -2,7 +2,8 @@ import { contacts } from "@elsehu/db";
 import { type AnyColumn, and, arrayContains, desc, isNotNull, isNull, like, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { CoreContext } from "../shared/context";
-import { containsPattern, foldText } from "./search-text";
+import { containsPattern } from "../shared/like";
+import { foldText } from "./search-text";
 import { publicContact } from "./shape";
 
 export const ListContactsInput = z.object({

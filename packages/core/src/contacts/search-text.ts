@@ -17,8 +17,3 @@ export function buildSearchText(c: { name?: string | null; email?: string | null
   const part = (s: string | null | undefined) => (s ? foldText(s).replace(/\s+/g, " ") : "");
   return `${part(c.name)}\t${part(c.email)}\t${c.phone ? c.phone.replace(/\D/g, "") : ""}`;
 }
-
-/** A LIKE pattern matching `q` anywhere, with LIKE wildcards in `q` escaped. */
-export function containsPattern(q: string): string {
-  return `%${q.replace(/[%_\\]/g, "\\$&")}%`;
-}

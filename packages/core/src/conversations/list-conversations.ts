@@ -2,6 +2,7 @@ import { contacts, conversations, users } from "@elsehu/db";
 import { and, desc, eq, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, CoreContext } from "../shared/context";
+import { containsPattern } from "../shared/like";
 import { readableBy, withoutOthersNotes } from "./access";
 import { conversationColumns, shapeConversation } from "./shape";
 
@@ -38,13 +39,13 @@ export async function listConversations(ctx: Pick<CoreContext, "db">, viewer: Ac
   if (input.from) where.push(gte(conversations.createdAt, input.from));
   if (input.to) where.push(lt(conversations.createdAt, input.to));
   if (input.search) {
-    const q = `%${input.search.toLowerCase().replace(/[%_\\]/g, "\\$&")}%`;
+    const q = containsPattern(input.search.toLowerCase());
     const digits = input.search.replace(/\D/g, "");
     where.push(
       or(
         sql`${contacts.searchText} like ${q}`,
         sql`lower(coalesce(${contacts.name}, '')) like ${q}`,
-        digits.length >= 3 ? sql`${contacts.phone} like ${`%${digits}%`}` : undefined,
+        digits.length >= 3 ? sql`${contacts.phone} like ${containsPattern(digits)}` : undefined,
       ),
     );
   }

@@ -37,15 +37,17 @@ export async function transferConversation(ctx: CoreContext, actor: Actor, raw: 
   return ctx.db.transaction(async (tx) => {
     // Lock order (assignment lock, then conversation, then user) matches assignWaiting.
     await tx.execute(sql`select pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`);
+    // The caller's right to the conversation first: someone who may not touch it learns nothing about the
+    // target operator or department (whether they exist, are online or full) from the answer.
+    const conv = await lockForAction(tx, actor, input.id);
+    if (conv.status !== "OPEN" && !(conv.status === "WAITING" && isStaff(actor))) {
+      throw new DomainError("CONVERSATION_STATE_CHANGED", `Conversation is ${conv.status}, it cannot be transferred`);
+    }
     const department = input.departmentId ? await activeDepartment(tx, input.departmentId) : null;
     const target = input.operatorId
       ? await lockTargetOperator(tx, input.operatorId, { force: input.force, mustBeOnline: !isStaff(actor) })
       : null;
     if (target && department) await assertMember(tx, department.id, target.id);
-    const conv = await lockForAction(tx, actor, input.id);
-    if (conv.status !== "OPEN" && !(conv.status === "WAITING" && isStaff(actor))) {
-      throw new DomainError("CONVERSATION_STATE_CHANGED", `Conversation is ${conv.status}, it cannot be transferred`);
-    }
     const departmentId = department?.id ?? conv.departmentId;
     if ((target?.id ?? null) === conv.operatorId && departmentId === conv.departmentId) {
       throw target

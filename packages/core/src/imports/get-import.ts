@@ -2,6 +2,7 @@ import { importErrors, imports } from "@elsehu/db";
 import { and, asc, desc, eq, gt, lt, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { CoreContext } from "../shared/context";
+import { guardFormula } from "../shared/csv-guard";
 import { notFound } from "../shared/errors";
 
 type ImportRow = typeof imports.$inferSelect;
@@ -58,8 +59,8 @@ export async function listImports(ctx: Pick<CoreContext, "db">, raw: ListImports
 
 const cell = (v: string | number | null) => {
   const s = String(v ?? "");
-  // Quote always; a leading = + - @ is neutralised so spreadsheets do not run it as a formula.
-  return `"${(/^[=+\-@\t\r]/.test(s) ? `'${s}` : s).replace(/"/g, '""')}"`;
+  // Quote always; a cell that starts like a formula is neutralised so spreadsheets show it as text.
+  return `"${guardFormula(s).replace(/"/g, '""')}"`;
 };
 
 /** The error report as CSV text chunks (line, value, reason), read in pages: never all in memory. */

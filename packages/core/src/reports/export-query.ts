@@ -7,7 +7,7 @@ const TIME_COLS = ["wait_s", "handle_s", "first_response_s", "duration_s"] as co
 
 /**
  * One CSV cell of free text: quoted when it holds the separator, a quote or a
- * line break; prefixed with ' when it starts like a formula, so a spreadsheet
+ * line break; prefixed with ' when it starts like a formula (shared/csv-guard.ts: = + - @ TAB CR), so a spreadsheet
  * never evaluates it.
  */
 function textCell(x: string, sep: string): string {

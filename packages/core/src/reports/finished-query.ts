@@ -1,6 +1,7 @@
 import type postgres from "postgres";
 import { z } from "zod";
 import { DomainError } from "../shared/errors";
+import { containsPattern } from "../shared/like";
 import { finishedWhere, type ParsedFilter, ReportFilter } from "./filter";
 
 /** Filters of the finished-conversations list and its CSV export. */
@@ -23,8 +24,8 @@ export function searchPatterns(q: string | undefined): { search: string | null; 
   if (!q) return { search: null, digits: null };
   const digits = q.replace(/\D/g, "");
   return {
-    search: `%${fold(q).replace(/[%_\\]/g, "\\$&")}%`,
-    digits: digits.length >= 4 ? `%${digits}%` : null,
+    search: containsPattern(fold(q)),
+    digits: digits.length >= 4 ? containsPattern(digits) : null,
   };
 }
 

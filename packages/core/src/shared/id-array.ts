@@ -9,3 +9,8 @@ export function idArray(ids: readonly number[]): string {
   for (const id of ids) if (!Number.isSafeInteger(id)) throw bug(`Not an integer id: ${id}`);
   return `{${ids.join(",")}}`;
 }
+
+/** Strings as one Postgres array literal (`{"a","b"}`), quoted and escaped, to cast with `::text[]`. */
+export function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
+}

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
+import { containsPattern } from "../shared/like";
 import { sendableOn } from "./sendable-template";
 import { type TemplateView, templateView } from "./template-view";
 
@@ -28,7 +29,7 @@ export async function listTemplates(ctx: CoreContext, raw: ListTemplatesInput = 
     if (!instance) throw new DomainError("INSTANCE_UNKNOWN", "Número não encontrado", { field: "sendableOn" });
     sendable = sendableOn(instance);
   }
-  const search = input.search ? sql`${templates.name} ilike ${`%${input.search}%`}` : undefined;
+  const search = input.search ? sql`${templates.name} ilike ${containsPattern(input.search)}` : undefined;
   const rows = await ctx.db.select().from(templates).where(and(search, sendable)).orderBy(asc(templates.name));
   return rows.map(templateView);
 }

@@ -3,6 +3,7 @@ import { and, asc, eq, gt, ilike, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { CoreContext } from "../shared/context";
 import { notFound } from "../shared/errors";
+import { containsPattern } from "../shared/like";
 import { publicUser } from "./shape";
 
 export const ListUsersInput = z.object({
@@ -19,7 +20,7 @@ export async function listUsers(ctx: Pick<CoreContext, "db">, raw: ListUsersInpu
   const input = ListUsersInput.parse(raw);
   const where: SQL[] = [];
   if (input.search) {
-    const q = `%${input.search.replace(/[%_\\]/g, "\\$&")}%`;
+    const q = containsPattern(input.search);
     const match = or(ilike(users.name, q), ilike(users.email, q));
     if (match) where.push(match);
   }
