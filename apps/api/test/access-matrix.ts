@@ -92,6 +92,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "instances.connect": "admin",
   "instances.connectionState": "admin",
   "instances.logout": "admin",
+  "instances.setRouting": "admin",
   "messages.send": "user",
   "messages.sendMedia": "user",
   "messages.sendTemplate": "user",

@@ -24,7 +24,14 @@ export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
  * Meta and one Evolution instance created through tRPC and pointed at the simulator.
  */
 export async function startPipeline(
-  opts: { worker?: boolean; statusDelayMs?: number; config?: Partial<CoreConfig> } = {},
+  opts: {
+    worker?: boolean;
+    statusDelayMs?: number;
+    config?: Partial<CoreConfig>;
+    /** A controllable clock for the API, the worker and `stack.core`. */
+    now?: () => Date;
+    api?: NonNullable<Parameters<typeof startStack>[0]>["api"];
+  } = {},
 ) {
   const sim: Simulator = await startSimulator({
     meta: { appSecret: META_SECRET, phoneNumberId: META_PNID },
@@ -35,6 +42,8 @@ export async function startPipeline(
   const stack: Stack = await startStack({
     worker: opts.worker ?? true,
     config: { providerTimeoutMs: 5000, ...opts.config },
+    now: opts.now,
+    api: opts.api,
   });
   // Where Evolution is told to post webhooks when a number is added (the API's config object is this one).
   stack.config.publicUrl = stack.url;

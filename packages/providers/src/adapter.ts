@@ -74,6 +74,20 @@ export interface TemplateInput {
   renderedBody?: string;
 }
 
+/**
+ * A choice for the customer: reply buttons (Meta: at most 3, titles ≤ 20 characters) or a
+ * list (Meta: at most 10 rows, titles ≤ 24). Providers without interactive messages get
+ * `fallbackText` (the options numbered) instead.
+ */
+export interface InteractiveInput {
+  kind: "buttons" | "list";
+  body: string;
+  /** List only: the label of the button that opens the list (≤ 20 characters). */
+  button?: string;
+  options: Array<{ id: string; title: string }>;
+  fallbackText: string;
+}
+
 /** A media download in progress: read `body` once (it is bounded by the fetch options). */
 export interface FetchedMedia {
   body: AsyncIterable<Uint8Array>;
@@ -122,6 +136,8 @@ export interface ProviderAdapter {
   sendLocation(to: string, location: LocationInput, options?: SendOptions): Promise<SendResult>;
   sendContacts(to: string, contacts: ContactCardInput[], options?: SendOptions): Promise<SendResult>;
   sendReaction(to: string, reaction: ReactionInput, options?: SendOptions): Promise<SendResult>;
+  /** Reply buttons or a list (Meta); providers without it send `fallbackText` as text. */
+  sendInteractive?(to: string, input: InteractiveInput, options?: SendOptions): Promise<SendResult>;
   markRead(providerMessageId: string, options?: MarkReadOptions): Promise<void>;
   /** Shows "typing…" to the customer for a while. */
   sendTyping(to: string, options?: TypingOptions): Promise<void>;

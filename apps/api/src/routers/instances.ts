@@ -7,6 +7,8 @@ import {
   listInstances,
   logoutInstance,
   refreshConnectionState,
+  SetRoutingInput,
+  setInstanceRouting,
   UpdateInstanceInput,
   updateInstance,
   verifyInstance,
@@ -37,6 +39,11 @@ export const instancesRouter = router({
   update: adminProcedure
     .input(UpdateInstanceInput)
     .mutation(({ ctx, input }) => updateInstance(ctx.core, ctx.user, input)),
+
+  /** First contact: global queue, one department, or a menu of departments (see core/routing). */
+  setRouting: adminProcedure
+    .input(SetRoutingInput)
+    .mutation(({ ctx, input }) => setInstanceRouting(ctx.core, ctx.user, input)),
 
   delete: adminProcedure.input(byId).mutation(async ({ ctx, input }) => {
     await deleteInstance(ctx.core, ctx.user, input.id);

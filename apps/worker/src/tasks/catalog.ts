@@ -6,6 +6,7 @@ import { resumeStalledTask } from "./campaigns/resume-stalled";
 import { importCsvTask } from "./contacts/import-csv";
 import { assignWaitingTask } from "./conversations/assign-waiting";
 import { expireIdleTask } from "./conversations/expire-idle";
+import { routeTimeoutsTask } from "./conversations/route-timeouts";
 import type { TaskDef, TaskDeps } from "./define";
 import { fetchMediaTask } from "./messages/fetch-media";
 import { markReadTask } from "./messages/mark-read";
@@ -21,6 +22,7 @@ export const TASKS: TaskDef[] = [
   purgeExpiredTask,
   assignWaitingTask,
   expireIdleTask,
+  routeTimeoutsTask,
   sweepPresenceTask,
   dispatchTickTask,
   resumeStalledTask,
@@ -62,6 +64,13 @@ export const CRON: CronItem[] = [
     task: "conversations/expire_idle",
     match: "* * * * *",
     identifier: "conversations_expire_idle",
+    options: LAST_MINUTE,
+  },
+  // Customers who left the number's menu unanswered go to its fallback department.
+  {
+    task: "conversations/route_timeouts",
+    match: "* * * * *",
+    identifier: "conversations_route_timeouts",
     options: LAST_MINUTE,
   },
   // Meta templates (status, category, quality) every hour; webhooks update them in between.

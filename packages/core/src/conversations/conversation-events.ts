@@ -8,7 +8,9 @@ export type ConversationEventKind =
   | "conversation.transferred"
   | "conversation.closed"
   | "conversation.expired"
-  | "conversation.reopened";
+  | "conversation.reopened"
+  /** The customer left the number's menu: chose a department, or fell back to one. */
+  | "conversation.routed";
 
 type Snapshot = Pick<ConversationRow, "id" | "status" | "operatorId" | "contactId" | "instanceId"> & {
   departmentId?: string | null;

@@ -18,7 +18,15 @@ export const ASSIGN_JOB = "conversations/assign_waiting";
  */
 export async function findOrOpenConversation(
   tx: Tx,
-  input: { contactId: string; instanceId: string; now: Date; campaignId?: string | null; departmentId?: string | null },
+  input: {
+    contactId: string;
+    instanceId: string;
+    now: Date;
+    campaignId?: string | null;
+    departmentId?: string | null;
+    /** Where a new conversation starts (the number's routing), asked only when one is opened. */
+    place?: () => Promise<{ departmentId: string | null; routingState: "MENU" | null }>;
+  },
 ): Promise<{ conversation: ConversationRow; created: boolean }> {
   const active = () =>
     tx
@@ -33,6 +41,7 @@ export async function findOrOpenConversation(
       );
   const [existing] = await active();
   if (existing) return { conversation: existing, created: false };
+  const place = input.place ? await input.place() : { departmentId: input.departmentId ?? null, routingState: null };
   const [inserted] = await tx
     .insert(conversations)
     .values({
@@ -40,7 +49,9 @@ export async function findOrOpenConversation(
       instanceId: input.instanceId,
       status: "WAITING",
       campaignId: input.campaignId ?? null,
-      departmentId: input.departmentId ?? null,
+      departmentId: place.departmentId,
+      routingState: place.routingState,
+      routingAskedAt: place.routingState ? input.now : null,
       createdAt: input.now,
       queuedAt: input.now,
     })
@@ -57,7 +68,12 @@ export async function findOrOpenConversation(
   await publishEvent(tx, {
     kind: "conversation.created",
     audience: conversationAudience(null),
-    payload: { conversationId: inserted.id, status: inserted.status, departmentId: inserted.departmentId },
+    payload: {
+      conversationId: inserted.id,
+      status: inserted.status,
+      departmentId: inserted.departmentId,
+      routingState: inserted.routingState,
+    },
   });
   await addJob(tx, ASSIGN_JOB, { reason: "created", conversationId: inserted.id });
   return { conversation: inserted, created: true };

@@ -32,6 +32,8 @@ export function publicInstance(key: Buffer, row: InstanceRow) {
     qrCode: row.qrCode,
     sendRatePerSecond: row.sendRatePerSecond,
     active: row.active,
+    /** How new conversations are routed (null: the global queue). */
+    routing: row.routing,
     /** Path (on this API) the provider must post webhooks to. */
     webhookPath: row.provider === "META" ? "/webhooks/meta" : `/webhooks/evolution/${row.id}`,
     createdAt: row.createdAt,

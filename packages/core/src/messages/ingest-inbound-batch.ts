@@ -41,7 +41,8 @@ export function isPlainInbound(event: WebhookEvent, optOutKeywords?: readonly st
  *
  * Returns, per input, whether it was handled (stored now, or already stored): the
  * others (new sender, new identity, no active conversation, repeated provider id)
- * must go through ingestInbound, which creates what is missing. Conversations are
+ * must go through ingestInbound, which creates what is missing, as must an answer
+ * to the number's menu (a conversation whose routing_state is set). Conversations are
  * locked in (queued_at, id) order, the order assignment locks waiting ones in, so
  * neither concurrent batches nor assignment can deadlock with them; one closed
  * meanwhile is re-checked under its lock (its message then opens a new conversation).
@@ -108,7 +109,9 @@ export async function ingestPlainInbound(
       join input i on i.ord = k.ord
       -- status as text: a condition that implies the partial indexes' predicate let the planner scan every
       -- active conversation for each message instead of fetching each by its primary key.
+      -- A conversation in the number's menu takes its answer one by one (answerMenu).
       join conversations c on c.id = k.conversation_id and c.status::text in ('WAITING', 'OPEN')
+        and c.routing_state is null
       order by c.queued_at, c.id
       for no key update of c
     ), ins as (

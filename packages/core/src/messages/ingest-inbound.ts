@@ -5,6 +5,9 @@ import { handleOptOutKeyword } from "../campaigns/handle-opt-out";
 import { markCampaignReply } from "../campaigns/mark-campaign-reply";
 import { findOrOpenConversation } from "../conversations/find-or-open";
 import type { InstanceRow } from "../instances/shape";
+import { answerMenu } from "../routing/answer-menu";
+import { initialPlace, routingOf } from "../routing/initial-routing";
+import { startRouting } from "../routing/start-routing";
 import type { CoreContext, Tx } from "../shared/context";
 import { hasSendInFlight } from "./in-flight";
 import { queueMediaFetch } from "./inbound-media";
@@ -63,15 +66,17 @@ export async function ingestInbound(
     throw new RetryLater(`echo ${event.providerMessageId} may be a send in flight`);
   }
   const contactId = await upsertSender(tx, instance.provider, event.from);
+  const direction = event.fromMe ? "OUT" : "IN";
   const { conversation, created } = await findOrOpenConversation(tx, {
     contactId,
     instanceId: instance.id,
     now: ctx.now(),
+    // A customer's first message follows the number's routing; a message typed on the phone opens the global queue.
+    place: async () => (direction === "IN" ? initialPlace(await routingOf(tx, instance.id)) : initialPlace(null)),
   });
   const replyTo = event.replyToProviderMessageId
     ? await messageIdByProviderId(tx, instance.id, event.replyToProviderMessageId)
     : undefined;
-  const direction = event.fromMe ? "OUT" : "IN";
   const [row] = await tx
     .insert(messages)
     .values({
@@ -127,5 +132,9 @@ export async function ingestInbound(
     operatorId: conversation.operatorId,
     direction,
   });
+  if (direction === "IN" && created) await startRouting(ctx, tx, conversation, instance.provider);
+  else if (direction === "IN" && conversation.routingState === "MENU") {
+    await answerMenu(ctx, tx, conversation.id, instance.provider, event);
+  }
   return row.id;
 }

@@ -37,6 +37,14 @@ export const ContactsContent = z.array(
   }),
 );
 export const ReactionContent = z.object({ emoji: z.string(), targetMessageId: z.string() });
+/** `content.interactive` of an automatic menu or question (queueAutomatic). */
+export const InteractiveContent = z.object({
+  kind: z.enum(["buttons", "list"]),
+  body: z.string(),
+  button: z.string().optional(),
+  options: z.array(z.object({ id: z.string(), title: z.string() })),
+  fallbackText: z.string(),
+});
 
 function cardsOf(content: Record<string, unknown> | null): ContactCardInput[] {
   return ContactsContent.parse(content?.contacts).map((c) => {
@@ -73,6 +81,11 @@ export async function sendByKind(
       return adapter.sendLocation(to, LocationContent.parse(row.content?.location) as LocationInput, options);
     case "contacts":
       return adapter.sendContacts(to, cardsOf(row.content), options);
+    case "interactive": {
+      const interactive = InteractiveContent.parse(row.content?.interactive);
+      if (adapter.sendInteractive) return adapter.sendInteractive(to, interactive, options);
+      return adapter.sendText(to, interactive.fallbackText, options);
+    }
     case "reaction": {
       const reaction = ReactionContent.parse(row.content?.reaction);
       if (!options.replyTo) throw noTarget(adapter.kind);

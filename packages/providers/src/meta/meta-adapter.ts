@@ -1,6 +1,7 @@
 import type {
   ContactCardInput,
   FetchedMedia,
+  InteractiveInput,
   LocationInput,
   MarkReadOptions,
   MediaInput,
@@ -27,6 +28,7 @@ import { classifyMetaError } from "./meta-errors";
 import {
   metaButtonsBody,
   metaContactsBody,
+  metaInteractiveBody,
   metaLocationBody,
   metaMediaBody,
   metaReactionBody,
@@ -124,6 +126,11 @@ export class MetaAdapter implements ProviderAdapter {
       });
     }
     await this.markRead(options.lastInboundId, { typingIndicator: true });
+  }
+
+  /** Reply buttons or a list message; the choice comes back as an `interactive` message. */
+  sendInteractive(to: string, input: InteractiveInput, options?: SendOptions): Promise<SendResult> {
+    return this.send(metaInteractiveBody(to, input, options));
   }
 
   /** Up to 3 reply buttons; the customer's choice comes back as an `interactive` message. */

@@ -1,5 +1,6 @@
 import type {
   ContactCardInput,
+  InteractiveInput,
   LocationInput,
   MediaInput,
   ReactionInput,
@@ -67,6 +68,15 @@ export function metaButtonsBody(
 ): Body {
   const action = { buttons: buttons.map((reply) => ({ type: "reply", reply: { id: reply.id, title: reply.title } })) };
   const interactive = { type: "button", body: { text }, action };
+  return withCallback({ ...envelope(to, options), type: "interactive", interactive }, options);
+}
+
+/** Reply buttons (≤ 3) or a single-section list (≤ 10 rows). */
+export function metaInteractiveBody(to: string, input: InteractiveInput, options?: SendOptions): Body {
+  if (input.kind === "buttons") return metaButtonsBody(to, input.body, input.options, options);
+  const rows = input.options.map((o) => ({ id: o.id, title: o.title }));
+  const action = { button: input.button ?? "Ver opções", sections: [{ title: "Opções", rows }] };
+  const interactive = { type: "list", body: { text: input.body }, action };
   return withCallback({ ...envelope(to, options), type: "interactive", interactive }, options);
 }
 

@@ -37,6 +37,7 @@ const inboundSchema = z.object({
     .optional(),
   reactionTo: z.string().optional(),
   replyId: z.string().optional(),
+  replyKind: z.enum(["button", "list"]).optional(),
 });
 const targetSchema = z.object({
   provider,

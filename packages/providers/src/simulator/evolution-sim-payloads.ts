@@ -92,6 +92,9 @@ export function evolutionInboundData(
       { reactionMessage: { key: target, text: input.body ?? "👍", senderTimestampMs: String(Date.now()) } },
       "reactionMessage",
     ];
+  } else if (type === "interactive" && input.replyKind === "list") {
+    const reply = { title: input.body ?? "", singleSelectReply: { selectedRowId: input.replyId ?? "" } };
+    [message, messageType] = [{ listResponseMessage: reply }, "listResponseMessage"];
   } else if (type === "button" || type === "interactive") {
     const reply = { selectedButtonId: input.replyId ?? "", selectedDisplayText: input.body ?? "" };
     [message, messageType] = [{ buttonsResponseMessage: reply }, "buttonsResponseMessage"];

@@ -81,6 +81,8 @@ function kindProblem(type: string, object: Json): string | undefined {
         return "Parameter 'reaction['message_id']' is required.";
       if (typeof object.emoji !== "string") return "Parameter 'reaction['emoji']' is required.";
       return undefined;
+    case "interactive":
+      return interactiveProblem(object);
     case "template": {
       const language = object.language as Json | undefined;
       if (typeof object.name !== "string" || typeof language?.code !== "string")
@@ -98,6 +100,45 @@ function kindProblem(type: string, object: Json): string | undefined {
     if (object.voice !== undefined && type !== "audio") return `Parameter '${type}['voice']' is not allowed.`;
   }
   return undefined;
+}
+
+/** Reply buttons: 1–3, titles ≤ 20, ids unique; list: ≤ 10 rows, titles ≤ 24, button ≤ 20; body ≤ 1024. */
+function interactiveProblem(object: Json): string | undefined {
+  const body = object.body as Json | undefined;
+  if (typeof body?.text !== "string" || body.text === "") return "Parameter 'interactive['body']['text']' is required.";
+  if (body.text.length > 1024) return "Parameter 'interactive['body']['text']' is too long (max 1024).";
+  const action = object.action as Json | undefined;
+  if (object.type === "button") {
+    const buttons = action?.buttons;
+    if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > 3)
+      return "Parameter 'interactive['action']['buttons']' must hold 1 to 3 buttons.";
+    const ids = new Set<string>();
+    for (const b of buttons as Json[]) {
+      const reply = b.reply as Json | undefined;
+      if (typeof reply?.id !== "string" || typeof reply.title !== "string" || reply.title === "")
+        return "Each button requires 'reply['id']' and 'reply['title']'.";
+      if (reply.title.length > 20) return "Button title is too long (max 20).";
+      if (ids.has(reply.id)) return "Button ids must be unique.";
+      ids.add(reply.id);
+    }
+    return undefined;
+  }
+  if (object.type === "list") {
+    if (typeof action?.button !== "string" || action.button === "" || action.button.length > 20)
+      return "Parameter 'interactive['action']['button']' is required (max 20).";
+    const sections = action.sections;
+    if (!Array.isArray(sections) || sections.length === 0)
+      return "Parameter 'interactive['action']['sections']' is required.";
+    const rows = (sections as Json[]).flatMap((x) => (Array.isArray(x.rows) ? (x.rows as Json[]) : []));
+    if (rows.length < 1 || rows.length > 10) return "A list must hold 1 to 10 rows.";
+    for (const r of rows) {
+      if (typeof r.id !== "string" || typeof r.title !== "string" || r.title === "")
+        return "Each row requires 'id' and 'title'.";
+      if (r.title.length > 24) return "Row title is too long (max 24).";
+    }
+    return undefined;
+  }
+  return `Parameter 'interactive['type']' has an unsupported value: ${String(object.type)}`;
 }
 
 function contactsProblem(list: unknown): string | undefined {

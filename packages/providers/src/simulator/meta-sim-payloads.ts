@@ -68,7 +68,11 @@ export function metaInboundBody(state: SimulatorState, input: InboundInput): { b
   else if (type === "reaction") message.reaction = { message_id: input.reactionTo ?? "", emoji: input.body ?? "👍" };
   else if (type === "button") message.button = { payload: input.replyId ?? input.body ?? "", text: input.body ?? "" };
   else if (type === "interactive") {
-    message.interactive = { type: "button_reply", button_reply: { id: input.replyId ?? "", title: input.body ?? "" } };
+    const choice = { id: input.replyId ?? "", title: input.body ?? "" };
+    message.interactive =
+      input.replyKind === "list"
+        ? { type: "list_reply", list_reply: choice }
+        : { type: "button_reply", button_reply: choice };
   } else {
     const mediaId = metaMediaId();
     const bytes = new Uint8Array(Buffer.from(input.media?.base64 ?? "c2ltdWxhdGVk", "base64"));

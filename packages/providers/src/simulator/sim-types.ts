@@ -93,6 +93,8 @@ export interface InboundInput {
   reactionTo?: string;
   /** Button/list reply id (payload). */
   replyId?: string;
+  /** `interactive` only: a reply button (default) or a list row. */
+  replyKind?: "button" | "list";
 }
 
 export interface WebhookDelivery {
