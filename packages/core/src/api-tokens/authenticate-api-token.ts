@@ -25,7 +25,7 @@ export async function authenticateApiToken(
   token: string | undefined,
   ip: string,
 ): Promise<ApiCaller> {
-  if (!token || !token.startsWith(API_TOKEN_PREFIX) || token.length > 200) throw invalid();
+  if (!token?.startsWith(API_TOKEN_PREFIX) || token.length > 200) throw invalid();
   const [row] = await ctx.db
     .select({ token: apiTokens, owner: users })
     .from(apiTokens)
