@@ -33,6 +33,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "conversations.close": "user",
   "conversations.reopen": "staff",
   "conversations.transfers": "user",
+  "conversations.tag": "user",
   // Operators list departments to transfer to; a limited supervisor sees only his (enforced in core).
   "departments.list": "staff",
   "departments.options": "user",
@@ -48,6 +49,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "events.onPresence": "user",
   "events.onInstance": "staff",
   "messages.list": "user",
+  "messages.addNote": "user",
   "presence.setStatus": "user",
   "presence.me": "user",
   "presence.board": "staff",

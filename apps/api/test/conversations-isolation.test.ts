@@ -74,7 +74,9 @@ describe("operator isolation", () => {
     await expectDenied("conversations.transfer", c.conversations.transfer.mutate({ id: x.id, operatorId: null }));
     await expectDenied("conversations.close", c.conversations.close.mutate({ id: x.id, tabulationId: tab.id }));
     await expectDenied("conversations.reopen", c.conversations.reopen.mutate({ id: x.id }));
+    await expectDenied("conversations.tag", c.conversations.tag.mutate({ id: x.id, add: ["intruso"] }));
     await expectDenied("messages.list", c.messages.list.query({ conversationId: x.id }));
+    await expectDenied("messages.addNote", c.messages.addNote.mutate({ conversationId: x.id, body: "intruso" }));
     await expectDenied("messages.send", c.messages.send.mutate({ conversationId: x.id, body: "intruso" }));
     await expectDenied(
       "messages.sendTemplate",

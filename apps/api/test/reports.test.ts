@@ -365,6 +365,9 @@ describe("reports.finished", () => {
 });
 
 describe("GET /reports/finished.csv", () => {
+  const protocolOf = async (id: string | undefined) =>
+    (await stack.core.sql<{ protocol: string }[]>`select protocol from conversations where id = ${id ?? ""}`)[0]
+      ?.protocol;
   const url = (q: string) => `${stack.url}/reports/finished.csv?from=2025-03-10&to=2025-03-11${q}`;
 
   it("downloads the list as a CSV attachment, oldest close first, ISO dates and minutes", async () => {
@@ -373,10 +376,12 @@ describe("GET /reports/finished.csv", () => {
     expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename=".*\.csv"$/);
     const lines = (await res.text()).trimEnd().split("\r\n");
     expect(lines).toHaveLength(8);
-    expect(lines[0]).toMatch(/^conversation_id,status,contact_name,contact_phone,operator,tabulation,instance,/);
+    expect(lines[0]).toMatch(
+      /^conversation_id,protocol,status,contact_name,contact_phone,operator,tabulation,instance,.*,tags,notes$/,
+    );
     expect(lines[1]).toBe(
-      `${ids.C1},CLOSED,Élida Souza,+5511900000001,Ana,Venda,Loja Centro,` +
-        "2025-03-10T10:00:00Z,2025-03-10T10:01:00Z,2025-03-10T10:01:30Z,2025-03-10T10:11:00Z,1.00,10.00,0.50,11.00",
+      `${ids.C1},${await protocolOf(ids.C1)},CLOSED,Élida Souza,+5511900000001,Ana,Venda,Loja Centro,` +
+        "2025-03-10T10:00:00Z,2025-03-10T10:01:00Z,2025-03-10T10:01:30Z,2025-03-10T10:11:00Z,1.00,10.00,0.50,11.00,,",
     );
     expect(lines[3]).toContain(`,"'=HYPERLINK(""x"")",`);
   });
@@ -387,10 +392,12 @@ describe("GET /reports/finished.csv", () => {
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes.slice(3)).trimEnd().split("\r\n");
-    expect(lines[0]).toMatch(/^Conversa;Situação;Contato;Telefone;Atendente;Tabulação;Canal;Criada em;/);
+    expect(lines[0]).toMatch(
+      /^Conversa;Protocolo;Situação;Contato;Telefone;Atendente;Tabulação;Canal;Criada em;.*;Etiquetas;Notas internas$/,
+    );
     expect(lines[1]).toBe(
-      `${ids.C1};Encerrada;Élida Souza;+5511900000001;Ana;Venda;Loja Centro;` +
-        "10/03/2025 07:00;10/03/2025 07:01;10/03/2025 07:01;10/03/2025 07:11;1,00;10,00;0,50;11,00",
+      `${ids.C1};${await protocolOf(ids.C1)};Encerrada;Élida Souza;+5511900000001;Ana;Venda;Loja Centro;` +
+        "10/03/2025 07:00;10/03/2025 07:01;10/03/2025 07:01;10/03/2025 07:11;1,00;10,00;0,50;11,00;;",
     );
     expect(lines[4]).toContain(`;"Silva; ""Zé""";`);
     expect(lines[4]).toContain(";11/03/2025 00:00;");

@@ -12,7 +12,9 @@ import {
   ReopenConversationInput,
   reopenConversation,
   requestTyping,
+  TagConversationInput,
   TransferConversationInput,
+  tagConversation,
   transferConversation,
   unreadCounts,
 } from "@elsehu/core";
@@ -52,6 +54,11 @@ export const conversationsRouter = router({
 
   /** A conversation's hand-overs with their notes, for whoever may read it. */
   transfers: userProcedure.input(ById).query(({ ctx, input }) => listTransfers(ctx.core, ctx.user, input.id)),
+
+  /** Adds/removes tags (bounded in number and length): the conversation's operator or staff. */
+  tag: userProcedure
+    .input(TagConversationInput)
+    .mutation(({ ctx, input }) => tagConversation(ctx.core, ctx.user, input)),
 
   close: userProcedure.input(CloseConversationInput).mutation(async ({ ctx, input }) => {
     const after = await closeConversation(ctx.core, ctx.user, input);

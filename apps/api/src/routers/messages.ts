@@ -1,4 +1,6 @@
 import {
+  AddNoteInput,
+  addNote,
   DomainError,
   ListMessagesInput,
   listMessages,
@@ -38,6 +40,12 @@ const text = (form: FormData, name: string) => {
 export const messagesRouter = router({
   /** Newest first, cursor pagination; an operator reads his own conversations only. */
   list: userProcedure.input(ListMessagesInput).query(({ ctx, input }) => listMessages(ctx.core, ctx.user, input)),
+
+  /**
+   * An internal note in the timeline: the conversation's operator or staff write it, whoever may read
+   * the conversation reads it; it is never sent to the customer.
+   */
+  addNote: userProcedure.input(AddNoteInput).mutation(({ ctx, input }) => addNote(ctx.core, ctx.user, input)),
 
   /** The assigned operator (or staff) sends text; refused outside Meta's 24-hour window. */
   send: userProcedure

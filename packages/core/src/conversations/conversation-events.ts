@@ -9,6 +9,7 @@ export type ConversationEventKind =
   | "conversation.closed"
   | "conversation.expired"
   | "conversation.reopened"
+  | "conversation.tagged"
   /** The customer left the number's menu: chose a department, or fell back to one. */
   | "conversation.routed";
 

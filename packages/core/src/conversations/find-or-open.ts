@@ -5,6 +5,7 @@ import { addJob } from "../jobs/add-job";
 import type { Tx } from "../shared/context";
 import { bug } from "../shared/errors";
 import { conversationAudience } from "./audience";
+import { protocolFor } from "./protocol";
 
 export type ConversationRow = typeof conversations.$inferSelect;
 
@@ -26,6 +27,8 @@ export async function findOrOpenConversation(
     departmentId?: string | null;
     /** Where a new conversation starts (the number's routing), asked only when one is opened. */
     place?: () => Promise<{ departmentId: string | null; routingState: "MENU" | null }>;
+    /** TIMEZONE: the day of the protocol number (without it, the column default's America/Sao_Paulo). */
+    timezone?: string;
   },
 ): Promise<{ conversation: ConversationRow; created: boolean }> {
   const active = () =>
@@ -54,6 +57,7 @@ export async function findOrOpenConversation(
       routingAskedAt: place.routingState ? input.now : null,
       createdAt: input.now,
       queuedAt: input.now,
+      ...(input.timezone ? { protocol: protocolFor(input.now, input.timezone) } : {}),
     })
     .onConflictDoNothing({
       target: [conversations.contactId, conversations.instanceId],

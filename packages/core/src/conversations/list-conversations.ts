@@ -4,7 +4,9 @@ import { z } from "zod";
 import type { Actor, CoreContext } from "../shared/context";
 import { containsPattern } from "../shared/like";
 import { readableBy, withoutOthersNotes } from "./access";
+import { isProtocolSearch } from "./protocol";
 import { conversationColumns, shapeConversation } from "./shape";
+import { TagFilter } from "./tags";
 
 const Status = z.enum(["WAITING", "OPEN", "CLOSED", "EXPIRED"]);
 
@@ -15,10 +17,12 @@ export const ListConversationsInput = z.object({
   tabulationId: z.string().uuid().optional(),
   departmentId: z.string().uuid().optional(),
   contactId: z.string().uuid().optional(),
+  /** Conversations carrying this tag. */
+  tag: TagFilter.optional(),
   /** Period on creation time: from inclusive, to exclusive. */
   from: z.coerce.date().optional(),
   to: z.coerce.date().optional(),
-  /** Contact name, phone or email fragment. */
+  /** Contact name, phone or email fragment, or the start of a protocol number. */
   search: z.string().trim().min(1).max(100).optional(),
   /** `nextCursor` of the previous page (a conversation id). */
   cursor: z.string().uuid().optional(),
@@ -36,6 +40,7 @@ export async function listConversations(ctx: Pick<CoreContext, "db">, viewer: Ac
   if (input.tabulationId) where.push(eq(conversations.tabulationId, input.tabulationId));
   if (input.departmentId) where.push(eq(conversations.departmentId, input.departmentId));
   if (input.contactId) where.push(eq(conversations.contactId, input.contactId));
+  if (input.tag) where.push(sql`${conversations.tags} @> array[${input.tag}]::text[]`);
   if (input.from) where.push(gte(conversations.createdAt, input.from));
   if (input.to) where.push(lt(conversations.createdAt, input.to));
   if (input.search) {
@@ -46,6 +51,7 @@ export async function listConversations(ctx: Pick<CoreContext, "db">, viewer: Ac
         sql`${contacts.searchText} like ${q}`,
         sql`lower(coalesce(${contacts.name}, '')) like ${q}`,
         digits.length >= 3 ? sql`${contacts.phone} like ${containsPattern(digits)}` : undefined,
+        isProtocolSearch(input.search) ? sql`${conversations.protocol} like ${`${input.search}%`}` : undefined,
       ),
     );
   }

@@ -6,6 +6,7 @@ export const conversationColumns = {
   conversation: conversations,
   contactName: contacts.name,
   contactPhone: contacts.phone,
+  contactTags: contacts.tags,
   operatorName: users.name,
 };
 
@@ -13,6 +14,7 @@ export type ConversationJoined = {
   conversation: ConversationRow;
   contactName: string | null;
   contactPhone: string | null;
+  contactTags: string[];
   operatorName: string | null;
 };
 
@@ -20,8 +22,11 @@ export function shapeConversation(r: ConversationJoined) {
   const c = r.conversation;
   return {
     id: c.id,
+    /** Human protocol number, AAAAMMDD-NNNNNN. */
+    protocol: c.protocol,
     status: c.status,
-    contact: { id: c.contactId, name: r.contactName, phone: r.contactPhone },
+    tags: c.tags,
+    contact: { id: c.contactId, name: r.contactName, phone: r.contactPhone, tags: r.contactTags },
     instanceId: c.instanceId,
     operatorId: c.operatorId,
     operatorName: r.operatorName,

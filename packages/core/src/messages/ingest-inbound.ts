@@ -71,6 +71,7 @@ export async function ingestInbound(
     contactId,
     instanceId: instance.id,
     now: ctx.now(),
+    timezone: ctx.config.timezone,
     // A customer's first message follows the number's routing; a message typed on the phone opens the global queue.
     place: async () => (direction === "IN" ? initialPlace(await routingOf(tx, instance.id)) : initialPlace(null)),
   });

@@ -1,4 +1,4 @@
-import { messages } from "@elsehu/db";
+import { messages, users } from "@elsehu/db";
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { isStaff } from "../conversations/access";
@@ -28,12 +28,13 @@ export async function listMessages(ctx: Pick<CoreContext, "db">, viewer: Actor, 
     );
   }
   const rows = await ctx.db
-    .select()
+    .select({ m: messages, authorName: users.name })
     .from(messages)
+    .leftJoin(users, eq(users.id, messages.authorId))
     .where(and(...where))
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(input.limit + 1);
-  const page = rows.slice(0, input.limit);
+  const page = rows.map((r) => ({ ...r.m, authorName: r.authorName })).slice(0, input.limit);
   const last = page[page.length - 1];
   // A message the customer deleted keeps its content on record, for staff only.
   const hide = (m: (typeof page)[number]) => m.deletedAt !== null && !isStaff(viewer);
@@ -54,6 +55,8 @@ export async function listMessages(ctx: Pick<CoreContext, "db">, viewer: Actor, 
       errorCode: m.errorCode,
       errorMessage: m.errorMessage,
       authorId: m.authorId,
+      /** Who wrote it (an operator's reply or internal note); null for the customer's messages. */
+      authorName: m.authorName,
       replyToId: m.replyToId,
       createdAt: m.createdAt,
       sentAt: m.sentAt,

@@ -1,5 +1,5 @@
 import { conversations, messages, serviceInstances } from "@elsehu/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import { assertInScope, departmentScope } from "../departments/department-scope";
 import type { Actor, Tx } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
@@ -47,13 +47,13 @@ export async function sendableConversation(
   return { conversation, instance };
 }
 
-/** A message being replied to must be in the same conversation. */
+/** A message being replied to must be in the same conversation, and not an internal note. */
 export async function checkReplyTarget(tx: Tx, conversationId: string, replyToId: string | undefined) {
   if (!replyToId) return;
   const [target] = await tx
     .select({ id: messages.id })
     .from(messages)
-    .where(and(eq(messages.id, replyToId), eq(messages.conversationId, conversationId)));
+    .where(and(eq(messages.id, replyToId), eq(messages.conversationId, conversationId), ne(messages.type, "note")));
   if (!target)
     throw new DomainError("REPLY_TARGET_INVALID", "replyToId: not a message of this conversation", {
       field: "replyToId",

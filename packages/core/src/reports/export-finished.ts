@@ -11,6 +11,7 @@ export type ExportFinishedInput = z.input<typeof ExportFinishedInput>;
 const HEADER = {
   plain: [
     "conversation_id",
+    "protocol",
     "status",
     "contact_name",
     "contact_phone",
@@ -25,9 +26,12 @@ const HEADER = {
     "handling_min",
     "first_response_min",
     "duration_min",
+    "tags",
+    "notes",
   ],
   excel: [
     "Conversa",
+    "Protocolo",
     "Situação",
     "Contato",
     "Telefone",
@@ -42,6 +46,8 @@ const HEADER = {
     "Atendimento (min)",
     "Primeira resposta (min)",
     "Duração (min)",
+    "Etiquetas",
+    "Notas internas",
   ],
 };
 /**

@@ -36,6 +36,7 @@ export function exportSelect(f: ParsedFilter & { search?: string }, tz: string, 
   const dateFormat = excel ? "DD/MM/YYYY HH24:MI" : 'YYYY-MM-DD"T"HH24:MI:SS"Z"';
   const cells = [
     "c.id::text",
+    "c.protocol",
     excel ? "case c.status when 'CLOSED' then 'Encerrada' else 'Expirada' end" : "c.status::text",
     textCell("ct.name", sep),
     "coalesce(ct.phone, '')",
@@ -44,8 +45,10 @@ export function exportSelect(f: ParsedFilter & { search?: string }, tz: string, 
     textCell("i.name", sep),
     ...DATE_COLS.map((col) => `coalesce(to_char(c.${col}, '${dateFormat}'), '')`),
     ...TIME_COLS.map((col) => minutesCell(`c.${col}`, excel ? "," : ".")),
+    textCell("array_to_string(c.tags, ' | ')", sep),
+    textCell("nt.notes", sep),
   ];
-  const { search, digits } = searchPatterns(f.search);
+  const { search, digits, protocol } = searchPatterns(f.search);
   // The rows of finishedFrom (reports.finished): finishedWhere's period and filters, and the contact search.
   const where = [
     "c.status in ('CLOSED', 'EXPIRED')",
@@ -55,8 +58,11 @@ export function exportSelect(f: ParsedFilter & { search?: string }, tz: string, 
     f.tabulationId ? `c.tabulation_id = ${lit(f.tabulationId)}::uuid` : null,
     f.instanceId ? `c.instance_id = ${lit(f.instanceId)}::uuid` : null,
     f.departmentId ? `c.department_id = ${lit(f.departmentId)}::uuid` : null,
+    f.tag ? `c.tags @> array[${lit(f.tag)}]::text[]` : null,
     f.departmentIds ? `c.department_id in (${f.departmentIds.map((d) => `${lit(d)}::uuid`).join(", ")})` : null,
-    search ? `(ct.search_text like ${lit(search)}${digits ? ` or ct.phone like ${lit(digits)}` : ""})` : null,
+    search
+      ? `(ct.search_text like ${lit(search)}${digits ? ` or ct.phone like ${lit(digits)}` : ""}${protocol ? ` or c.protocol like ${lit(protocol)}` : ""})`
+      : null,
   ].filter((x) => x !== null);
   return `select concat_ws('${sep}', ${cells.join(", ")}) || E'\\r\\n'
     from conversations c
@@ -64,6 +70,9 @@ export function exportSelect(f: ParsedFilter & { search?: string }, tz: string, 
     join service_instances i on i.id = c.instance_id
     left join users u on u.id = c.operator_id
     left join tabulations t on t.id = c.tabulation_id
+    -- Internal notes, oldest first (the partial index messages_notes_idx finds them).
+    left join lateral (select string_agg(n.body, ' | ' order by n.created_at, n.id) as notes
+      from messages n where n.conversation_id = c.id and n.type = 'note') nt on true
     where ${where.join(" and ")}
     order by c.closed_at asc, c.id asc`;
 }

@@ -1,5 +1,6 @@
 import type postgres from "postgres";
 import { z } from "zod";
+import { TagFilter } from "../conversations/tags";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
 
@@ -30,6 +31,8 @@ export const ReportFilter = z
     tabulationId: z.string().uuid().optional(),
     instanceId: z.string().uuid().optional(),
     departmentId: z.string().uuid().optional(),
+    /** Conversations carrying this tag (compared case-insensitively, as tags are stored lower-case). */
+    tag: TagFilter.optional(),
   })
   .refine((f) => f.from <= f.to, { path: ["to"], message: "must be on or after from" })
   .refine((f) => daysBetween(f.from, f.to) < MAX_DAYS, {
@@ -95,13 +98,14 @@ export function periodWhere(sql: postgres.Sql, f: ParsedFilter, tz: string): pos
     ${dimensionWhere(sql, f)}`;
 }
 
-/** Operator, tabulation, instance and department filters (also applied to open conversations). */
+/** Operator, tabulation, instance, department and tag filters (also applied to open conversations). */
 export function dimensionWhere(sql: postgres.Sql, f: Omit<ParsedFilter, "from" | "to">): postgres.Fragment {
   return sql`${f.operatorId ? sql`and c.operator_id = ${f.operatorId}` : sql``}
     ${f.departmentId ? sql`and c.department_id = ${f.departmentId}` : sql``}
     ${f.departmentIds ? sql`and c.department_id = any(${sql.array(f.departmentIds)}::uuid[])` : sql``}
     ${f.tabulationId ? sql`and c.tabulation_id = ${f.tabulationId}` : sql``}
-    ${f.instanceId ? sql`and c.instance_id = ${f.instanceId}` : sql``}`;
+    ${f.instanceId ? sql`and c.instance_id = ${f.instanceId}` : sql``}
+    ${f.tag ? sql`and c.tags @> array[${f.tag}]::text[]` : sql``}`;
 }
 
 /** Parses with a VALIDATION DomainError naming the field, for callers outside tRPC (the CSV route). */

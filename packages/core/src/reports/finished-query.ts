@@ -1,5 +1,6 @@
 import type postgres from "postgres";
 import { z } from "zod";
+import { isProtocolSearch } from "../conversations/protocol";
 import { DomainError } from "../shared/errors";
 import { containsPattern } from "../shared/like";
 import { finishedWhere, type ParsedFilter, ReportFilter } from "./filter";
@@ -20,12 +21,17 @@ function fold(q: string): string {
  * LIKE patterns of a contact search: the folded text anywhere in
  * `contacts.search_text`, and its digits anywhere in the phone (from 4 digits).
  */
-export function searchPatterns(q: string | undefined): { search: string | null; digits: string | null } {
-  if (!q) return { search: null, digits: null };
+export function searchPatterns(q: string | undefined): {
+  search: string | null;
+  digits: string | null;
+  protocol: string | null;
+} {
+  if (!q) return { search: null, digits: null, protocol: null };
   const digits = q.replace(/\D/g, "");
   return {
     search: containsPattern(fold(q)),
     digits: digits.length >= 4 ? containsPattern(digits) : null,
+    protocol: isProtocolSearch(q) ? `${q.trim()}%` : null,
   };
 }
 
@@ -61,7 +67,7 @@ export function finishedFrom(
   tz: string,
   opts: { cursor?: string; order: "desc" | "asc" },
 ): postgres.Fragment {
-  const { search, digits } = searchPatterns(f.search);
+  const { search, digits, protocol } = searchPatterns(f.search);
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
   return sql`from conversations c
     join contacts ct on ct.id = c.contact_id
@@ -69,7 +75,12 @@ export function finishedFrom(
     left join users u on u.id = c.operator_id
     left join tabulations t on t.id = c.tabulation_id
     where ${finishedWhere(sql, f, tz)}
-    ${search ? sql`and (ct.search_text like ${search} ${digits ? sql`or ct.phone like ${digits}` : sql``})` : sql``}
+    ${
+      search
+        ? sql`and (ct.search_text like ${search} ${digits ? sql`or ct.phone like ${digits}` : sql``}
+            ${protocol ? sql`or c.protocol like ${protocol}` : sql``})`
+        : sql``
+    }
     ${
       after
         ? sql`and c.closed_at <= ${after.closedAt}::timestamptz

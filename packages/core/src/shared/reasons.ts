@@ -42,6 +42,12 @@ export const DOMAIN_REASONS = {
   OPERATOR_AT_CAPACITY: "PRECONDITION_FAILED",
   TABULATION_INACTIVE: "VALIDATION",
   TABULATION_NAME_TAKEN: "CONFLICT",
+  TOO_MANY_TAGS: "VALIDATION",
+  START_DISABLED_FOR_OPERATORS: "FORBIDDEN",
+  CONTACT_WITH_OTHER_OPERATOR: "CONFLICT",
+  QUICK_REPLY_NOT_YOURS: "FORBIDDEN",
+  QUICK_REPLY_SHORTCUT_TAKEN: "CONFLICT",
+  TOO_MANY_QUICK_REPLIES: "PRECONDITION_FAILED",
   // Messages and files.
   TEMPLATE_REQUIRED: "PRECONDITION_FAILED",
   REPLY_TARGET_INVALID: "VALIDATION",
@@ -164,6 +170,8 @@ export type ReasonDetails = {
   INVALID_INPUT: { field?: string; issues?: Array<{ path: string; message: string }> };
   LOGIN_THROTTLED: { retryAfterSeconds: number };
   OPERATOR_AT_CAPACITY: { capacity: number };
+  TOO_MANY_TAGS: { field: "tags"; max: number };
+  TOO_MANY_QUICK_REPLIES: { max: number };
   OPERATOR_OFFLINE: { operator: string };
   BODY_TOO_LONG: { field: "body"; max: number };
   FILE_TYPE_REFUSED: { field: "file"; mimeType: string };

@@ -5,3 +5,4 @@ export * from "./enums";
 export * from "./integrations";
 export * from "./messaging";
 export * from "./runtime";
+export * from "./workspace";

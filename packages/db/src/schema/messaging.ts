@@ -156,6 +156,13 @@ export const conversations = pgTable(
     csatAskedAt: tz("csat_asked_at"),
     csatScore: integer("csat_score"),
     csatAnsweredAt: tz("csat_answered_at"),
+    /**
+     * Human protocol number `AAAAMMDD-NNNNNN` (day in TIMEZONE, then the day's counter), unique. Set by
+     * `next_conversation_protocol()` (migration 0015): a sequence, so concurrent inserts never wait on a row.
+     */
+    protocol: text("protocol").notNull().default(sql`next_conversation_protocol(now(), 'America/Sao_Paulo')`),
+    /** Tags operators put on the conversation (the contact's own tags live on the contact). */
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     /*
      * The four report times in whole seconds (rounded), kept by Postgres on every write so reports read
      * them from the covering indexes below instead of computing them. Definitions: docs/metrics.md.
@@ -221,6 +228,8 @@ export const conversations = pgTable(
       )
       .where(sql`${t.status} in ('CLOSED', 'EXPIRED')`),
     index("conversations_contact_idx").on(t.contactId),
+    uniqueIndex("conversations_protocol_idx").on(t.protocol),
+    index("conversations_tags_idx").using("gin", t.tags),
     /*
      * Nothing indexes last_message_at, last_inbound_at or unread_count: every inbound message moves them,
      * and an update that changes no indexed column is HOT (no new entry in the indexes above), which keeps
@@ -305,6 +314,8 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex("messages_provider_id_idx").on(t.instanceId, t.providerMessageId),
     index("messages_conversation_idx").on(t.conversationId, t.createdAt),
+    /** Internal notes (type 'note', never sent): few, so exports find a conversation's notes at once. */
+    index("messages_notes_idx").on(t.conversationId, t.createdAt).where(sql`${t.type} = 'note'`),
   ],
 );
 

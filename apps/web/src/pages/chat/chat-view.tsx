@@ -1,45 +1,52 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { type DragEvent, type ReactNode, useState } from "react";
 import { useApi } from "../../auth/session";
-import { CONVERSATION_STATUS, formatPhone } from "../../lib/format";
+import type { CONVERSATION_STATUS } from "../../lib/format";
 import type { Message } from "../../lib/types";
 import { useNow } from "../../lib/use-now";
+import { ChatHeader } from "./chat-header";
 import { Composer } from "./composer";
 import { MessageList } from "./message-list";
 import { refreshNewest } from "./messages-cache";
-import { WindowBadge, windowState } from "./window-badge";
+import { NoteComposer } from "./note-composer";
+import { windowState } from "./window-badge";
+
+export { contactLabel } from "./chat-header";
 
 export type ChatConversation = {
   id: string;
+  protocol?: string;
   status: keyof typeof CONVERSATION_STATUS;
   instanceId: string;
-  contact: { name: string | null; phone: string | null };
+  contact: { name: string | null; phone: string | null; tags?: string[] };
+  tags?: string[];
   operatorName?: string | null;
   lastInboundAt: string | Date | null;
   /** The click-to-WhatsApp ad the customer came from. */
   referral?: { headline?: string; sourceUrl?: string; sourceId?: string; body?: string } | null;
 };
 
-export const contactLabel = (c: { contact: { name: string | null; phone: string | null } }) =>
-  c.contact.name || formatPhone(c.contact.phone) || "Contato sem nome";
-
 /**
- * A conversation: header (contact, status, 24 h window, actions), its history
- * and, for the operator who holds it, the composer. Staff get it read-only.
+ * A conversation: header (contact, protocol, status, 24 h window, tags,
+ * actions), its history and, for the operator who holds it, the composer with
+ * its "Nota interna" tab. Staff get it read-only, with notes and tags (`canNote`).
  */
 export function ChatView({
   conversation,
   readOnly = false,
+  canNote = !readOnly,
   actions,
 }: {
   conversation: ChatConversation;
   readOnly?: boolean;
+  canNote?: boolean;
   actions?: ReactNode;
 }) {
   const api = useApi();
   const qc = useQueryClient();
   const now = useNow(30_000);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [noteMode, setNoteMode] = useState(false);
   // Tied to the conversation, so an attachment never follows the operator to another chat.
   const [attached, setAttached] = useState<{ conversationId: string; file: File } | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -47,6 +54,8 @@ export function ChatView({
   const file = attached?.conversationId === c.id ? attached.file : null;
   const setFile = (f: File | null) => setAttached(f ? { conversationId: c.id, file: f } : null);
   const canWrite = !readOnly && c.status === "OPEN";
+  const notes = canNote && (noteMode || !canWrite);
+  const refresh = () => void refreshNewest(qc, api, c.id);
   // Dropping a file anywhere on the chat attaches it (preview + caption before sending).
   const drop = canWrite
     ? {
@@ -68,32 +77,50 @@ export function ChatView({
     : {};
   return (
     <section className={dragging ? "chat chat-dragging" : "chat"} aria-labelledby="chat-title" {...drop}>
-      <header className="chat-header">
-        <div>
-          <h2 id="chat-title">{contactLabel(c)}</h2>
-          <p className="muted small">
-            {formatPhone(c.contact.phone)} · {CONVERSATION_STATUS[c.status]}
-            {c.operatorName ? ` · ${c.operatorName}` : ""}
-          </p>
-          <WindowBadge lastInboundAt={c.lastInboundAt} now={now} />
-          {c.referral && <ReferralLine referral={c.referral} />}
-        </div>
-        {actions && <div className="chat-actions">{actions}</div>}
-      </header>
+      <ChatHeader
+        conversation={c}
+        now={now}
+        tagsEditable={canNote}
+        onTagsChanged={() => {
+          void qc.invalidateQueries({ queryKey: ["conversations.mine"] });
+          void qc.invalidateQueries({ queryKey: ["conversations.get", c.id] });
+        }}
+        actions={actions}
+      />
       {dragging && (
         <div className="chat-drop" aria-hidden="true">
           Solte o arquivo para anexar
         </div>
       )}
       <MessageList key={`list-${c.id}`} conversationId={c.id} onReply={canWrite ? setReplyTo : undefined} />
-      {canWrite ? (
+      {canWrite && canNote && (
+        <fieldset className="composer-tabs" aria-label="Tipo de mensagem">
+          <button type="button" className="btn btn-small" aria-pressed={!noteMode} onClick={() => setNoteMode(false)}>
+            Mensagem
+          </button>
+          <button type="button" className="btn btn-small" aria-pressed={noteMode} onClick={() => setNoteMode(true)}>
+            Nota interna
+          </button>
+        </fieldset>
+      )}
+      {notes ? (
+        <>
+          {!canWrite && (
+            <p className="chat-readonly muted small">
+              {readOnly ? "Visualização somente leitura." : "Esta conversa não está aberta."} Notas internas seguem
+              disponíveis.
+            </p>
+          )}
+          <NoteComposer key={`note-${c.id}`} conversationId={c.id} onSaved={refresh} />
+        </>
+      ) : canWrite ? (
         <Composer
           key={`composer-${c.id}`}
           conversationId={c.id}
           instanceId={c.instanceId}
           replyTo={replyTo}
           onClearReply={() => setReplyTo(null)}
-          onSent={() => void refreshNewest(qc, api, c.id)}
+          onSent={refresh}
           windowOpen={windowState(c.lastInboundAt, now).open}
           file={file}
           onFile={setFile}
@@ -104,22 +131,5 @@ export function ChatView({
         </p>
       )}
     </section>
-  );
-}
-
-/** "Veio do anúncio …": the click-to-WhatsApp ad that started the conversation. */
-function ReferralLine({ referral }: { referral: NonNullable<ChatConversation["referral"]> }) {
-  const title = referral.headline || referral.body || referral.sourceId || "anúncio";
-  return (
-    <p className="chat-referral muted">
-      📣 Veio do anúncio{" "}
-      {referral.sourceUrl?.startsWith("https://") ? (
-        <a href={referral.sourceUrl} target="_blank" rel="noreferrer">
-          {title}
-        </a>
-      ) : (
-        <strong>{title}</strong>
-      )}
-    </p>
   );
 }

@@ -38,6 +38,7 @@ export const MessageBubble = memo(function MessageBubble({
   message: Message;
   onReply?: (m: Message) => void;
 }) {
+  if (message.type === "note") return <NoteBubble message={message} />;
   const out = message.direction === "OUT";
   const tick = out ? TICK[message.status] : null;
   const notice = noticeOf(message);
@@ -98,6 +99,21 @@ export const MessageBubble = memo(function MessageBubble({
     </div>
   );
 });
+
+/** An internal note: in the timeline for the team, in its own colour, never sent to the customer. */
+function NoteBubble({ message }: { message: Message }) {
+  return (
+    <div className="msg msg-note" role="note" aria-label="Nota interna">
+      <div className="msg-bubble">
+        <span className="msg-note-label">🔒 Nota interna{message.authorName ? ` · ${message.authorName}` : ""}</span>
+        <span className="msg-text">{message.body}</span>
+        <span className="msg-meta">
+          <time dateTime={String(message.createdAt)}>{formatWhen(message.createdAt)}</time>
+        </span>
+      </div>
+    </div>
+  );
+}
 
 type Media = NonNullable<Message["media"]>;
 

@@ -57,7 +57,9 @@ export default function InboxPage() {
         ? list.filter(
             (c) =>
               (c.contact.name ?? "").toLowerCase().includes(q) ||
-              (c.contact.phone ?? "").includes(q.replace(/\D/g, "") || q),
+              (c.contact.phone ?? "").includes(q.replace(/\D/g, "") || q) ||
+              c.protocol.startsWith(q) ||
+              c.tags.some((t) => t.includes(q.replace(/^#/, ""))),
           )
         : list,
     [list, q],
@@ -83,7 +85,7 @@ export default function InboxPage() {
           <TextField
             label="Filtrar conversas"
             type="search"
-            placeholder="Nome ou telefone"
+            placeholder="Nome, telefone, protocolo ou etiqueta"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
           />
@@ -100,7 +102,7 @@ export default function InboxPage() {
           )}
           {mine.isSuccess && list.length > 0 && shown.length === 0 && (
             <EmptyState title="Nada encontrado">
-              <p>Nenhuma conversa com esse nome ou telefone.</p>
+              <p>Nenhuma conversa com esse nome, telefone, protocolo ou etiqueta.</p>
             </EmptyState>
           )}
           {shown.length > 0 && <ConversationList items={shown} selectedId={selectedId} onSelect={open} now={now} />}

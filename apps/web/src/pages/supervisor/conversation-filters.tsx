@@ -10,10 +10,19 @@ export type FilterValues = {
   from: string;
   to: string;
   search: string;
+  tag: string;
 };
-export const NO_FILTERS: FilterValues = { status: "", operatorId: "", tabulationId: "", from: "", to: "", search: "" };
+export const NO_FILTERS: FilterValues = {
+  status: "",
+  operatorId: "",
+  tabulationId: "",
+  from: "",
+  to: "",
+  search: "",
+  tag: "",
+};
 
-/** Supervisão › Conversas: search, status, operator, tabulation and creation period. */
+/** Supervisão › Conversas: search (contact or protocol), tag, status, operator, tabulation and creation period. */
 export function ConversationFilters({
   value,
   onChange,
@@ -31,9 +40,17 @@ export function ConversationFilters({
       <TextField
         label="Buscar"
         type="search"
-        placeholder="Nome, telefone ou e-mail do cliente"
+        placeholder="Nome, telefone, e-mail ou protocolo"
         value={value.search}
         onChange={(e) => set({ search: e.target.value })}
+      />
+      <TextField
+        label="Etiqueta"
+        type="search"
+        maxLength={30}
+        placeholder="ex.: vip"
+        value={value.tag}
+        onChange={(e) => set({ tag: e.target.value })}
       />
       <SelectField
         label="Situação"

@@ -38,6 +38,8 @@ export function ConversationTable({
               <td>
                 {contactLabel(r)}
                 <div className="muted small">{formatPhone(r.contact.phone)}</div>
+                <div className="muted small">Protocolo {r.protocol}</div>
+                {r.tags.length > 0 && <div className="small">{r.tags.map((t) => `#${t}`).join(" ")}</div>}
               </td>
               <td>
                 <span className={`badge status-${r.status.toLowerCase()}`}>{CONVERSATION_STATUS[r.status]}</span>

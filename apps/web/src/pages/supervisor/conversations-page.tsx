@@ -22,11 +22,12 @@ export default function ConversationsPage() {
   const api = useApi();
   const qc = useQueryClient();
   const [f, setF] = useState<FilterValues>(NO_FILTERS);
-  const { status, operatorId, tabulationId, from, to, search } = f;
+  const { status, operatorId, tabulationId, from, to, search, tag } = f;
   const [openId, setOpenId] = useState<string | null>(null);
   const [transfer, setTransfer] = useState(false);
   const [stale, setStale] = useState(false);
   const q = useDebounced(search.trim());
+  const tagQ = useDebounced(tag.trim());
   const filters = {
     status: status || undefined,
     operatorId: operatorId || undefined,
@@ -34,6 +35,7 @@ export default function ConversationsPage() {
     from: from ? spDayStart(from) : undefined,
     to: to ? new Date(spDayStart(to).getTime() + 86_400_000) : undefined,
     search: q || undefined,
+    tag: tagQ || undefined,
   };
   const board = useQuery({ queryKey: ["presence.board"], queryFn: () => api.presence.board.query() });
   const tabs = useQuery({
@@ -99,6 +101,7 @@ export default function ConversationsPage() {
               key={c.id}
               conversation={c}
               readOnly
+              canNote
               actions={
                 <>
                   {(c.status === "OPEN" || c.status === "WAITING") && (

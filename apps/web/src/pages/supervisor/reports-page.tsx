@@ -4,6 +4,7 @@ import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { formatInt, formatSeconds } from "../../lib/format";
 import { spDay } from "../../lib/period";
+import { useDebounced } from "../../lib/use-debounced";
 import { ErrorBox, Loading } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
 import { DayChart } from "./day-chart";
@@ -20,13 +21,15 @@ const PRESETS = [
 type MetricKey = "waiting" | "handling" | "firstResponse" | "duration";
 const METRIC_KEYS: MetricKey[] = ["waiting", "handling", "firstResponse", "duration"];
 
-/** Supervisão › Relatórios: counts, the four times, per day, per operator, per tabulation, CSV export. */
+/** Supervisão › Relatórios: counts, the four times, per day, per operator, per tabulation, CSV export; by tag. */
 export default function ReportsPage() {
   const api = useApi();
   const [from, setFrom] = useState(() => spDay(6));
   const [to, setTo] = useState(() => spDay(0));
+  const [tagText, setTagText] = useState("");
+  const tag = useDebounced(tagText.trim().toLowerCase());
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to;
-  const period = { from, to };
+  const period = { from, to, ...(tag ? { tag } : {}) };
   const defs = useQuery({
     queryKey: ["reports.definitions"],
     queryFn: () => api.reports.definitions.query(),
@@ -50,7 +53,7 @@ export default function ReportsPage() {
   // A close or an expiry changes today's numbers: refresh while the page is open.
   useLiveInvalidate(["onConversation"], [["reports.summary"], ["reports.byOperator"], ["reports.byTabulation"]]);
 
-  const csv = `/reports/finished.csv?from=${from}&to=${to}`;
+  const csv = `/reports/finished.csv?from=${from}&to=${to}${tag ? `&tag=${encodeURIComponent(tag)}` : ""}`;
   const s = summary.data;
   const error = summary.error ?? byOp.error ?? byTab.error;
 
@@ -71,6 +74,14 @@ export default function ReportsPage() {
         <legend className="sr-only">Período</legend>
         <TextField label="De" type="date" value={from} max={to} onChange={(e) => setFrom(e.target.value)} />
         <TextField label="Até" type="date" value={to} min={from} onChange={(e) => setTo(e.target.value)} />
+        <TextField
+          label="Etiqueta"
+          type="search"
+          maxLength={30}
+          placeholder="todas"
+          value={tagText}
+          onChange={(e) => setTagText(e.target.value)}
+        />
         <fieldset className="preset-buttons">
           <legend className="sr-only">Períodos prontos</legend>
           {PRESETS.map((p) => (

@@ -1,0 +1,132 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
+import { type Simulator, startSimulator } from "@elsehu/providers";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, login, screenshot } from "./browser";
+import { buildWeb } from "./build-web";
+
+/**
+ * The operator's workspace in a real browser, on a desk (1280) and on a phone
+ * (390×844), against a real API, worker and the provider simulator: protocol
+ * number, internal notes and tags in the chat.
+ */
+const PNID = "109876543210987";
+const APP_SECRET = "meta-app-secret-123";
+const SIZES = [
+  { name: "desktop", width: 1280, height: 860 },
+  { name: "phone", width: 390, height: 844 },
+] as const;
+
+let sim: Simulator;
+let stack: Stack;
+let browser: Browser;
+let admin: Awaited<ReturnType<typeof userWithToken>>;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  const dist = await buildWeb();
+  sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
+  stack = await startStack({ worker: true, api: { webDist: dist }, config: { providerTimeoutMs: 5000 } });
+  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
+  await admin.client.instances.create.mutate({
+    provider: "META",
+    name: "Loja simulada",
+    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
+    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
+  });
+  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await sim?.settled();
+  await sim?.close();
+  await stack?.close();
+});
+
+async function signedIn(user: { email: string; password: string }, size: (typeof SIZES)[number]): Promise<Page> {
+  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: size.width, height: size.height } });
+  context.setDefaultTimeout(20_000);
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(stack.url);
+  await login(page, user.email, user.password);
+  return page;
+}
+
+/** An operator alone online (the others paused), so the customer's conversation comes to him. */
+async function onlineOperator(name: string, size: (typeof SIZES)[number]) {
+  const op = await userWithToken(stack, "OPERATOR", { name });
+  const page = await signedIn(op, size);
+  await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
+  await expect.poll(async () => (await op.client.presence.me.query()).presence).toBe("ONLINE");
+  return { op, page };
+}
+
+const digits = (phone: string) => phone.replace(/\D/g, "");
+
+describe("protocol, notes and tags in the chat", { timeout: 120_000 }, () => {
+  for (const [i, size] of SIZES.entries()) {
+    it(`at ${size.width} px`, async () => {
+      const customer = `+55119876500${10 + i}`;
+      const name = `Cliente ${size.name}`;
+      await admin.client.contacts.create.mutate({ phone: customer, name, tags: ["Cliente ouro"] });
+      const { op, page } = await onlineOperator(`Operador ${size.name}`, size);
+
+      expect(await sim.injectInbound("META", { from: customer, name, body: "Quero ajuda com meu pedido" })).toBe(200);
+      await page.getByRole("button", { name: new RegExp(name) }).click();
+      const log = page.getByRole("log", { name: "Mensagens da conversa" });
+      await log.getByText("Quero ajuda com meu pedido").waitFor();
+      const [row] = await stack.core.sql<{ protocol: string }[]>`select c.protocol from conversations c
+        join contacts ct on ct.id = c.contact_id where ct.phone = ${customer}`;
+      const protocol = row?.protocol ?? "";
+      expect(protocol).toMatch(/^\d{8}-\d{6}$/);
+      await expect.poll(() => page.getByTestId("protocol").textContent()).toBe(protocol);
+
+      // The inbox filter finds it by protocol.
+      const filter = page.getByLabel("Filtrar conversas");
+      await filter.fill(protocol);
+      await page.getByRole("button", { name: new RegExp(name) }).waitFor();
+      await filter.fill("19990101-");
+      await page.getByText("Nada encontrado").waitFor();
+      await filter.fill("");
+
+      // An internal note: in the timeline, in its own colour; the customer gets nothing.
+      await page.getByRole("button", { name: "Nota interna" }).click();
+      await page.getByLabel("Nota interna", { exact: true }).fill("Cliente VIP, priorizar entrega");
+      await page.keyboard.press("Enter");
+      const note = log.getByRole("note", { name: "Nota interna" }).filter({ hasText: "priorizar entrega" });
+      await note.waitFor();
+      expect(await note.textContent()).toContain(`Operador ${size.name}`);
+      expect(await note.locator(".msg-bubble").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+        "rgb(255, 244, 194)",
+      );
+      await page.getByRole("button", { name: "Mensagem", exact: true }).click();
+      await page.getByLabel("Mensagem", { exact: true }).fill("Olá! Já estou verificando.");
+      await page.keyboard.press("Enter");
+      await expect.poll(() => sim.sentMessages().filter((m) => m.to === digits(customer)).length).toBe(1);
+      expect(JSON.stringify(sim.sentMessages())).not.toContain("priorizar entrega");
+
+      // Tags: added and removed in the chat; the contact's own tags beside them.
+      const tags = page.getByRole("list", { name: "Etiquetas da conversa" });
+      await tags.getByText("👤 Cliente ouro").waitFor();
+      await page.getByLabel("Nova etiqueta").fill("VIP");
+      await page.getByLabel("Nova etiqueta").press("Enter");
+      await page.getByRole("button", { name: "Remover etiqueta vip" }).waitFor();
+      await page.getByLabel("Nova etiqueta").fill("Entrega");
+      await page.getByLabel("Nova etiqueta").press("Enter");
+      await page.getByRole("button", { name: "Remover etiqueta entrega" }).click();
+      await expect.poll(() => page.getByRole("button", { name: "Remover etiqueta entrega" }).count()).toBe(0);
+      await screenshot(page, `workspace-notes-tags-${size.name}`);
+      const [saved] = await stack.core.sql<{ tags: string[] }[]>`select c.tags from conversations c
+        join contacts ct on ct.id = c.contact_id where ct.phone = ${customer}`;
+      expect(saved?.tags).toEqual(["vip"]);
+      // The list filter finds it by tag too.
+      await filter.fill("vip");
+      await page.getByRole("button", { name: new RegExp(name) }).waitFor();
+      await filter.fill("");
+      await op.client.presence.setStatus.mutate({ status: "PAUSED", reason: "Fim do teste" });
+    });
+  }
+});
