@@ -1,4 +1,5 @@
 import { apiTokensRouter } from "./routers/api-tokens";
+import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { campaignsRouter } from "./routers/campaigns";
 import { contactsRouter } from "./routers/contacts";
@@ -31,6 +32,7 @@ export const appRouter = router({
   departments: departmentsRouter,
   settings: settingsRouter,
   apiTokens: apiTokensRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -81,6 +81,8 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "contacts.create": "staff",
   "contacts.update": "staff",
   "contacts.delete": "admin",
+  "contacts.exportData": "staff",
+  "audit.list": "admin",
   "contacts.import": "staff",
   "contacts.imports": "staff",
   "contacts.importStatus": "staff",

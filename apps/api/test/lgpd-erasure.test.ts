@@ -2,14 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userWithToken } from "./harness";
-import {
-  EVO_INSTANCE,
-  messageByProviderId,
-  type Pipeline,
-  startPipeline,
-  until,
-  untilMediaReady,
-} from "./pipeline-helpers";
+import { EVO_INSTANCE, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /**
  * LGPD erasure leaves nothing behind. A customer's data is created through the
@@ -63,12 +56,15 @@ async function customerWrites() {
     body: `${TEXT} pelo outro número`,
     instanceName: EVO_INSTANCE,
   });
-  await until(() => messageByProviderId(p.stack, "wamid.ERASE-1"));
-  await untilMediaReady(p.stack, "wamid.ERASE-2");
+  await until(() => messageByProviderId(p.stack, "wamid.ERASE-1"), 60_000);
+  await until(async () => {
+    const m = await messageByProviderId(p.stack, "wamid.ERASE-2");
+    return m?.media?.state === "ready";
+  }, 60_000);
   await until(async () => {
     const [r] = await p.stack.core.sql`select 1 from messages where body like ${`${TEXT} pelo%`}`;
     return r;
-  });
+  }, 60_000);
 }
 
 /** A campaign to a CSV naming the customer twice (the second row is an error row: repeated phone). */
@@ -102,7 +98,7 @@ async function campaignToCustomer() {
     const [r] = await p.stack.core.sql`
       select 1 from campaign_recipients where campaign_id = ${campaign.id} and status = 'READ' and phone like ${`%${PHONE_NEEDLE}`}`;
     return r;
-  }, 30_000);
+  }, 60_000);
   return campaign;
 }
 
@@ -118,7 +114,7 @@ async function contactsImport() {
   await until(async () => {
     const s = await p.admin.client.contacts.importStatus.query({ id: importId });
     return s.status === "COMPLETED" && s;
-  });
+  }, 60_000);
 }
 
 /**
@@ -140,17 +136,15 @@ async function textColumns() {
         or (c.data_type = 'ARRAY' and c.udt_name in ('_text', '_varchar')))`;
 }
 
-/** "schema.table.column: needle" for each place a needle is still found. */
+/** "schema.table.column: needle" for each place a needle is still found (one query per column). */
 async function leftInDatabase(needles: string[]) {
+  const sql = p.stack.core.sql;
   const found: string[] = [];
   for (const col of await textColumns()) {
-    for (const needle of needles) {
-      const sql = p.stack.core.sql;
-      const [r] = await sql<{ n: number }[]>`
-        select count(*)::int as n from ${sql(col.schema)}.${sql(col.table)}
-        where ${sql(col.column)}::text ~* ${pattern(needle)}`;
-      if ((r?.n ?? 0) > 0) found.push(`${col.schema}.${col.table}.${col.column}: ${needle}`);
-    }
+    const rows = await sql<{ needle: string }[]>`
+      select n.needle from unnest(${needles}::text[], ${needles.map(pattern)}::text[]) as n(needle, re)
+      where exists (select 1 from ${sql(col.schema)}.${sql(col.table)} where ${sql(col.column)}::text ~* n.re)`;
+    for (const r of rows) found.push(`${col.schema}.${col.table}.${col.column}: ${r.needle}`);
   }
   return found;
 }
@@ -204,6 +198,32 @@ describe("LGPD erasure", () => {
     const files = await leftInStorage(NEEDLES);
     expect(files.some((f) => f.includes("/media/") && f.endsWith(MEDIA_MARK))).toBe(true);
     expect(files.some((f) => f.includes("/imports/") && f.endsWith(NAME))).toBe(true);
+  }, 120_000);
+
+  it("exports everything held about the customer to staff (LGPD access), audited, and refuses an operator", async () => {
+    const supervisor = await userWithToken(p.stack, "SUPERVISOR");
+    const operator = await userWithToken(p.stack, "OPERATOR");
+    await expect(operator.client.contacts.exportData.mutate({ id: contactId })).rejects.toMatchObject({
+      data: { code: "FORBIDDEN" },
+    });
+    const data = await supervisor.client.contacts.exportData.mutate({ id: contactId });
+    expect(data.contact).toMatchObject({ id: contactId, name: NAME, phone: `+${DIGITS}` });
+    expect(data.identities.map((i) => i.kind).sort()).toEqual(["jid", "wa_id"]);
+    expect(data.conversations).toHaveLength(2);
+    const bodies = data.messages.map((m) => m.body);
+    expect(bodies).toEqual(expect.arrayContaining([TEXT, CAPTION, `${TEXT} pelo outro número`]));
+    expect(data.messages.find((m) => m.body === TEXT)?.reaction).toMatchObject({ emoji: "❤️" });
+    expect(data.media).toEqual([
+      expect.objectContaining({ mimeType: "image/jpeg", size: MEDIA_MARK.length, state: "ready" }),
+    ]);
+    expect(data.campaigns).toEqual([
+      expect.objectContaining({ campaignName: "Campanha apagar", variables: { nome: NAME }, status: "READ" }),
+    ]);
+    expect(data.truncated).toBe(false);
+    // The file's bytes and storage key are not part of the export (they are served by /media to staff).
+    expect(JSON.stringify(data)).not.toContain("storageKey");
+    const audit = await p.admin.client.audit.list.query({ action: "contact.export", actorId: supervisor.user.id });
+    expect(audit.items).toEqual([expect.objectContaining({ targetType: "contact", targetId: contactId })]);
   });
 
   it("an admin's erasure leaves no phone, name, text or media of the customer in any table or file", async () => {
@@ -224,5 +244,5 @@ describe("LGPD erasure", () => {
       from conversations c join messages m on m.conversation_id = c.id where c.contact_id = ${contactId}`;
     expect(n?.convs).toBe(2);
     expect(n?.msgs).toBeGreaterThanOrEqual(3);
-  });
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import {
   CreateContactInput,
   createContact,
   eraseContact,
+  exportContactData,
   getContact,
   getImport,
   ListContactsInput,
@@ -24,7 +25,7 @@ const byId = z.object({ id: z.string().uuid() });
 
 /**
  * Roles: staff (ADMIN, SUPERVISOR) list, read, create, update and import
- * contacts; only an ADMIN erases one (LGPD, irreversible). An OPERATOR may only
+ * contacts and export a person's data (LGPD access); only an ADMIN erases one (LGPD, irreversible). An OPERATOR may only
  * `get` the contact of a conversation assigned to him.
  */
 export const contactsRouter = router({
@@ -32,17 +33,24 @@ export const contactsRouter = router({
 
   get: userProcedure.input(byId).query(({ ctx, input }) => getContact(ctx.core, ctx.user, input.id)),
 
-  create: staffProcedure.input(CreateContactInput).mutation(({ ctx, input }) => createContact(ctx.core, input)),
+  create: staffProcedure
+    .input(CreateContactInput)
+    .mutation(({ ctx, input }) => createContact(ctx.core, ctx.user, input)),
 
   /** "Salvar contato" on a contact card a customer shared: staff or the conversation's operator. */
   saveShared: userProcedure
     .input(SaveSharedContactInput)
     .mutation(({ ctx, input }) => saveSharedContact(ctx.core, ctx.user, input)),
 
-  update: staffProcedure.input(UpdateContactInput).mutation(({ ctx, input }) => updateContact(ctx.core, input)),
+  update: staffProcedure
+    .input(UpdateContactInput)
+    .mutation(({ ctx, input }) => updateContact(ctx.core, ctx.user, input)),
 
   /** LGPD erasure: personal data removed, the row kept so report counts stay right. */
   delete: adminProcedure.input(byId).mutation(({ ctx, input }) => eraseContact(ctx.core, ctx.user, input.id)),
+
+  /** LGPD right of access: everything held about the person, as JSON (audited). */
+  exportData: staffProcedure.input(byId).mutation(({ ctx, input }) => exportContactData(ctx.core, ctx.user, input.id)),
 
   /** Starts the import of a CSV uploaded with `POST /uploads/contacts-csv`. */
   import: staffProcedure

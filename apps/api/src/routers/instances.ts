@@ -51,11 +51,11 @@ export const instancesRouter = router({
   }),
 
   /** Evolution: start pairing; returns the QR code (data URL) to scan, or the state if already paired. */
-  connect: adminProcedure.input(byId).mutation(({ ctx, input }) => connectInstance(ctx.core, input.id)),
+  connect: adminProcedure.input(byId).mutation(({ ctx, input }) => connectInstance(ctx.core, ctx.user, input.id)),
 
   /** Evolution: the live connection state, refreshed from the provider. */
   connectionState: adminProcedure.input(byId).query(({ ctx, input }) => refreshConnectionState(ctx.core, input.id)),
 
   /** Evolution: unpair the phone. */
-  logout: adminProcedure.input(byId).mutation(({ ctx, input }) => logoutInstance(ctx.core, input.id)),
+  logout: adminProcedure.input(byId).mutation(({ ctx, input }) => logoutInstance(ctx.core, ctx.user, input.id)),
 });

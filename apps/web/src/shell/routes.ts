@@ -112,6 +112,13 @@ export const ROUTES: RouteDef[] = [
     page: lazy(() => import("../pages/admin/api-tokens-page")),
   },
   {
+    path: "/admin/auditoria",
+    label: "Auditoria",
+    group: "Administração",
+    roles: ADMIN,
+    page: lazy(() => import("../pages/admin/audit-page")),
+  },
+  {
     path: "/admin/configuracoes",
     label: "Configurações",
     group: "Administração",

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { campaignRecipients, campaigns, contacts, importErrors, imports } from "@elsehu/db";
 import { normalizePhone } from "@elsehu/providers";
 import { eq, sql } from "drizzle-orm";
+import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext, Tx } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
 import { readCampaignCsv } from "./campaign-csv-parser";
@@ -119,6 +120,13 @@ export async function importCampaignCsv(
         finishedAt: ctx.now(),
       })
       .where(eq(imports.id, importId));
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: "campaign.import_csv",
+      targetType: "campaign",
+      targetId: c.id,
+      data: { importId, rowsRead: result.rowsRead, imported: result.imported, invalid: result.invalid },
+    });
     return result;
   });
 }

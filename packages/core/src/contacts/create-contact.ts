@@ -1,7 +1,8 @@
 import { contacts } from "@elsehu/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { CoreContext } from "../shared/context";
+import { recordAudit } from "../audit/record-audit";
+import type { Actor, CoreContext } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
 import { buildSearchText } from "./search-text";
@@ -11,27 +12,42 @@ export const CreateContactInput = ContactFields.extend({ phone: z.string().trim(
 export type CreateContactInput = z.input<typeof CreateContactInput>;
 
 /** Creates a contact; a phone already known (in any format) is a CONFLICT naming the existing contact. */
-export async function createContact(ctx: Pick<CoreContext, "db" | "now" | "config">, raw: CreateContactInput) {
+/** Audited as `contact.create` with the names of the fields given (never their values). */
+export async function createContact(
+  ctx: Pick<CoreContext, "db" | "now" | "config">,
+  actor: Actor,
+  raw: CreateContactInput,
+) {
   const input = CreateContactInput.parse(raw);
   const phone = requirePhone(input.phone, ctx.config.defaultRegion);
   const now = ctx.now();
   try {
-    const [row] = await ctx.db
-      .insert(contacts)
-      .values({
-        phone: phone.e164,
-        phoneKey: phone.key,
-        name: input.name ?? null,
-        email: input.email ?? null,
-        tags: cleanTags(input.tags ?? []),
-        customFields: input.customFields ?? {},
-        searchText: buildSearchText({ name: input.name, email: input.email, phone: phone.e164 }),
-        optedOutAt: input.optedOut ? now : null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    if (!row) throw bug("contact insert returned nothing");
+    const row = await ctx.db.transaction(async (tx) => {
+      const [inserted] = await tx
+        .insert(contacts)
+        .values({
+          phone: phone.e164,
+          phoneKey: phone.key,
+          name: input.name ?? null,
+          email: input.email ?? null,
+          tags: cleanTags(input.tags ?? []),
+          customFields: input.customFields ?? {},
+          searchText: buildSearchText({ name: input.name, email: input.email, phone: phone.e164 }),
+          optedOutAt: input.optedOut ? now : null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      if (!inserted) throw bug("contact insert returned nothing");
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "contact.create",
+        targetType: "contact",
+        targetId: inserted.id,
+        data: { fields: fieldNames(raw) },
+      });
+      return inserted;
+    });
     return publicContact(row);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
@@ -41,4 +57,12 @@ export async function createContact(ctx: Pick<CoreContext, "db" | "now" | "confi
       contactId: existing?.id,
     });
   }
+}
+
+/** The names of the fields a caller set, for the audit log (values are personal data). */
+export function fieldNames(input: object): string[] {
+  return Object.entries(input)
+    .filter(([k, v]) => k !== "id" && v !== undefined)
+    .map(([k]) => k)
+    .sort();
 }

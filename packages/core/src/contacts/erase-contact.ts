@@ -12,7 +12,7 @@ import { eraseCampaignRecipients, eraseImportErrors, eraseWebhookBodies, phoneTr
  * - the contact's name, phone, phone key, email, tags, custom fields, search text;
  * - his provider identities;
  * - the body, media, content, reaction and edit history of every message of his
- *   conversations, their close and transfer notes and ad referral;
+ *   conversations (internal notes included), their close and transfer notes, tags and ad referral;
  * - processed webhook bodies that mention his phone or provider ids;
  * - his campaign memberships' phone and variables (a pending one is skipped);
  * - import error rows naming his phone or name;
@@ -58,7 +58,10 @@ export async function eraseContact(ctx: Pick<CoreContext, "db" | "now" | "config
       .update(messages)
       .set({ body: null, media: null, content: null, reaction: null, editHistory: null, errorMessage: null })
       .where(inArray(messages.conversationId, convs));
-    await tx.update(conversations).set({ closeNote: null, referral: null }).where(eq(conversations.contactId, id));
+    await tx
+      .update(conversations)
+      .set({ closeNote: null, referral: null, tags: [] })
+      .where(eq(conversations.contactId, id));
     await tx
       .update(conversationTransfers)
       .set({ note: null })

@@ -2,6 +2,7 @@ import { sql as sqlTag } from "drizzle-orm";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Tx } from "../shared/context";
 import { textArray } from "../shared/id-array";
+import { containsPattern } from "../shared/like";
 
 /**
  * How a person's phone shows up outside the contacts table, for LGPD erasure.
@@ -67,13 +68,9 @@ export async function eraseCampaignRecipients(tx: Tx, contactId: string, phone: 
 /** Import error rows naming the person's phone (any format) or name. */
 export async function eraseImportErrors(tx: Tx, traces: PhoneTraces, name: string | null): Promise<void> {
   const regexes = traces.national.map(separatedDigits);
-  const byName = name && name.trim().length >= 4 ? `%${escapeLike(name.trim())}%` : null;
+  const byName = name && name.trim().length >= 4 ? containsPattern(name.trim()) : null;
   if (regexes.length === 0 && !byName) return;
   await tx.execute(sqlTag`
     delete from import_errors
     where value ~ any(${textArray(regexes)}::text[]) or (${byName}::text is not null and value ilike ${byName})`);
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,9 +1,11 @@
 import { contacts } from "@elsehu/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { CoreContext } from "../shared/context";
+import { recordAudit } from "../audit/record-audit";
+import type { Actor, CoreContext } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
+import { fieldNames } from "./create-contact";
 import { buildSearchText } from "./search-text";
 import { ContactFields, cleanTags, publicContact, requirePhone } from "./shape";
 
@@ -13,8 +15,15 @@ export const UpdateContactInput = ContactFields.extend({
 });
 export type UpdateContactInput = z.input<typeof UpdateContactInput>;
 
-/** Changes the given fields only; an erased contact cannot be edited back to life. */
-export async function updateContact(ctx: Pick<CoreContext, "db" | "now" | "config">, raw: UpdateContactInput) {
+/**
+ * Changes the given fields only; an erased contact cannot be edited back to life.
+ * Audited as `contact.update` with the names of the fields given.
+ */
+export async function updateContact(
+  ctx: Pick<CoreContext, "db" | "now" | "config">,
+  actor: Actor,
+  raw: UpdateContactInput,
+) {
   const input = UpdateContactInput.parse(raw);
   const [current] = await ctx.db
     .select()
@@ -27,21 +36,31 @@ export async function updateContact(ctx: Pick<CoreContext, "db" | "now" | "confi
   const e164 = phone ? phone.e164 : current.phone;
   const now = ctx.now();
   try {
-    const [row] = await ctx.db
-      .update(contacts)
-      .set({
-        ...(phone ? { phone: phone.e164, phoneKey: phone.key } : {}),
-        name,
-        email,
-        ...(input.tags ? { tags: cleanTags(input.tags) } : {}),
-        ...(input.customFields ? { customFields: input.customFields } : {}),
-        ...(input.optedOut !== undefined ? { optedOutAt: input.optedOut ? (current.optedOutAt ?? now) : null } : {}),
-        searchText: buildSearchText({ name, email, phone: e164 }),
-        updatedAt: now,
-      })
-      .where(eq(contacts.id, input.id))
-      .returning();
-    if (!row) throw notFound("Contact");
+    const row = await ctx.db.transaction(async (tx) => {
+      const [updated] = await tx
+        .update(contacts)
+        .set({
+          ...(phone ? { phone: phone.e164, phoneKey: phone.key } : {}),
+          name,
+          email,
+          ...(input.tags ? { tags: cleanTags(input.tags) } : {}),
+          ...(input.customFields ? { customFields: input.customFields } : {}),
+          ...(input.optedOut !== undefined ? { optedOutAt: input.optedOut ? (current.optedOutAt ?? now) : null } : {}),
+          searchText: buildSearchText({ name, email, phone: e164 }),
+          updatedAt: now,
+        })
+        .where(eq(contacts.id, input.id))
+        .returning();
+      if (!updated) throw notFound("Contact");
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "contact.update",
+        targetType: "contact",
+        targetId: updated.id,
+        data: { fields: fieldNames(raw) },
+      });
+      return updated;
+    });
     return publicContact(row);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;

@@ -1,6 +1,7 @@
 import { conversations } from "@elsehu/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { recordAudit } from "../audit/record-audit";
 import { publishEvents } from "../events/publish-many";
 import type { Actor, CoreContext } from "../shared/context";
 import { bug, DomainError, notFound } from "../shared/errors";
@@ -55,6 +56,13 @@ export async function reopenConversation(ctx: CoreContext, actor: Actor, raw: Re
       if (!after) throw bug("reopened conversation vanished");
       await publishEvents(tx, conversationEvents("conversation.reopened", after, null, { byUserId: actor.id }));
       if (!target) await requestAssignment(tx, "reopened", { conversationId: conv.id });
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "conversation.reopen",
+        targetType: "conversation",
+        targetId: conv.id,
+        data: { operatorId: target?.id ?? null },
+      });
       return after;
     });
   } catch (err) {

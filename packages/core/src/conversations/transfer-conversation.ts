@@ -1,6 +1,7 @@
 import { conversations, conversationTransfers, departmentMembers, departments, users } from "@elsehu/db";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { recordAudit } from "../audit/record-audit";
 import { publishEvents } from "../events/publish-many";
 import type { Actor, CoreContext, Tx } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
@@ -87,6 +88,15 @@ export async function transferConversation(ctx: CoreContext, actor: Actor, raw: 
         note: input.note || null,
       }),
     );
+    if (isStaff(actor)) {
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "conversation.transfer",
+        targetType: "conversation",
+        targetId: conv.id,
+        data: { fromOperatorId: conv.operatorId, toOperatorId: target?.id ?? null, toDepartmentId: departmentId },
+      });
+    }
     // Into a queue, or a slot freed on the previous operator: drain.
     if (!target || conv.operatorId) await requestAssignment(tx, "queued", { conversationId: conv.id });
     return after;

@@ -1,6 +1,7 @@
 import { imports } from "@elsehu/db";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
+import { recordAudit } from "../audit/record-audit";
 import { addJob } from "../jobs/add-job";
 import type { Actor, CoreContext } from "../shared/context";
 import { bug, DomainError, notFound } from "../shared/errors";
@@ -45,7 +46,7 @@ export const StartContactImportInput = z.object({
 export type StartContactImportInput = z.input<typeof StartContactImportInput>;
 
 /** PENDING -> RUNNING and the worker job, in one transaction: an import starts once. */
-export async function startContactImport(ctx: Pick<CoreContext, "db">, _actor: Actor, raw: StartContactImportInput) {
+export async function startContactImport(ctx: Pick<CoreContext, "db">, actor: Actor, raw: StartContactImportInput) {
   const input = StartContactImportInput.parse(raw);
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
@@ -62,6 +63,7 @@ export async function startContactImport(ctx: Pick<CoreContext, "db">, _actor: A
       throw new DomainError("IMPORT_ALREADY_STARTED", `importId: this import was already started (${existing.status})`);
     }
     await addJob(tx, IMPORT_JOB, { importId: row.id }, { jobKey: `import:${row.id}`, maxAttempts: 10 });
+    await recordAudit(tx, { actorId: actor.id, action: "contacts.import", targetType: "import", targetId: row.id });
     return row;
   });
 }

@@ -1,8 +1,9 @@
 import { serviceInstances } from "@elsehu/db";
 import { ProviderError } from "@elsehu/providers";
 import { and, eq, ne } from "drizzle-orm";
+import { recordAudit } from "../audit/record-audit";
 import { publishEvent } from "../events/publish";
-import type { CoreContext, Tx } from "../shared/context";
+import type { Actor, CoreContext, Tx } from "../shared/context";
 import { DomainError } from "../shared/errors";
 import { loadInstance } from "./list-instances";
 import { evolutionAdapterFor } from "./provider-for";
@@ -61,8 +62,9 @@ export async function setConnectionStatus(
 }
 
 /** Starts pairing: returns the QR to scan, or the state when already connected. */
-export async function connectInstance(ctx: CoreContext, id: string) {
+export async function connectInstance(ctx: CoreContext, actor: Actor, id: string) {
   const { adapter } = await evolution(ctx, id);
+  await recordAudit(ctx.db, { actorId: actor.id, action: "instance.connect", targetType: "instance", targetId: id });
   const result = await call(() => adapter.connect());
   if ("kind" in result) {
     await ctx.db.transaction((tx) => setConnectionStatus(tx, id, { status: result.state, now: ctx.now() }));
@@ -83,8 +85,9 @@ export async function refreshConnectionState(ctx: CoreContext, id: string) {
   return { connectionStatus: state, qrCode: state === "open" ? null : row.qrCode };
 }
 
-export async function logoutInstance(ctx: CoreContext, id: string) {
+export async function logoutInstance(ctx: CoreContext, actor: Actor, id: string) {
   const { adapter } = await evolution(ctx, id);
+  await recordAudit(ctx.db, { actorId: actor.id, action: "instance.logout", targetType: "instance", targetId: id });
   await call(() => adapter.logout());
   await ctx.db.transaction((tx) => setConnectionStatus(tx, id, { status: "close", qrCode: null, now: ctx.now() }));
   return { connectionStatus: "close" };

@@ -17,7 +17,19 @@ type Dialog = { kind: "create" } | { kind: "edit"; contact: Contact } | null;
 const KEY = ["contacts.list"];
 const PAGE = 50;
 
-/** Administração › Contatos: search, filters, create/edit, LGPD erasure and CSV import. */
+/** Saves `data` as a JSON file through the browser's download. */
+function downloadJson(data: unknown, fileName: string) {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Administração › Contatos: search, filters, create/edit, LGPD export and erasure, CSV import. */
 export default function ContactsPage() {
   const api = useApi();
   const qc = useQueryClient();
@@ -41,6 +53,14 @@ export default function ContactsPage() {
     onSuccess: () => {
       toast("Contato excluído e dados pessoais apagados.");
       void refresh();
+    },
+    onError: (e) => toast(errorMessage(e)),
+  });
+  const exportData = useMutation({
+    mutationFn: (c: Contact) => api.contacts.exportData.mutate({ id: c.id }),
+    onSuccess: (data, c) => {
+      downloadJson(data, `dados-contato-${(c.phone ?? c.id).replace(/\D/g, "") || c.id}.json`);
+      toast("Arquivo com os dados do contato baixado.");
     },
     onError: (e) => toast(errorMessage(e)),
   });
@@ -117,9 +137,18 @@ export default function ContactsPage() {
             <button
               type="button"
               className="btn btn-small"
+              disabled={exportData.isPending}
+              onClick={() => exportData.mutate(c)}
+              aria-label={`Exportar dados de ${c.name ?? c.phone}`}
+            >
+              Exportar dados
+            </button>
+            <button
+              type="button"
+              className="btn btn-small"
               onClick={() => {
                 const ok = window.confirm(
-                  `Excluir ${c.name ?? c.phone}?\n\nLGPD: nome, telefone, e-mail, etiquetas e campos personalizados serão apagados de forma irreversível. O histórico fica anônimo nos relatórios.`,
+                  `Excluir ${c.name ?? c.phone}?\n\nLGPD: nome, telefone, e-mail, etiquetas, campos personalizados, textos e mídias das conversas, listas de campanha e registros de importação e de webhooks com o telefone serão apagados de forma irreversível. O histórico fica anônimo nos relatórios.`,
                 );
                 if (ok) erase.mutate(c);
               }}

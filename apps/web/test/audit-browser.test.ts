@@ -1,0 +1,77 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, login, screenshot } from "./browser";
+import { buildWeb } from "./build-web";
+
+/**
+ * Administração › Auditoria in a real browser against a real API: the admin
+ * filters the log by a person and sees that person's sign-in, at 1280 and
+ * 390 px; a supervisor has no such screen.
+ */
+let stack: Stack;
+let browser: Browser;
+let admin: Awaited<ReturnType<typeof userWithToken>>;
+let supervisor: Awaited<ReturnType<typeof userWithToken>>;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  const dist = await buildWeb();
+  stack = await startStack({ worker: false, api: { webDist: dist } });
+  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
+  supervisor = await userWithToken(stack, "SUPERVISOR", { name: "Sara Supervisora" });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await stack?.close();
+});
+
+async function signedIn(user: { email: string; password: string }, width: number): Promise<Page> {
+  const context = await browser.newContext({ locale: "pt-BR", viewport: { width, height: 800 } });
+  context.setDefaultTimeout(15_000);
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(stack.url);
+  await login(page, user.email, user.password);
+  return page;
+}
+
+describe("Auditoria", () => {
+  for (const width of [1280, 390]) {
+    it(`lists a person's sign-in when filtered by that person (${width} px)`, async () => {
+      const page = await signedIn(admin, width);
+      // Signed in (the admin's home), then straight to the screen by its address.
+      await page.getByRole("heading", { name: "Usuários" }).waitFor();
+      await page.goto(`${stack.url}/admin/auditoria`);
+      await page.getByRole("heading", { name: "Auditoria" }).waitFor();
+      await page.getByLabel("Pessoa").selectOption({ label: "Sara Supervisora" });
+      const table = page.getByRole("table", { name: "Registros de auditoria" });
+      const row = table.getByRole("row", { name: /Entrada no sistema/ });
+      await row.first().waitFor();
+      await expect
+        .poll(async () => (await table.getByRole("row").allTextContents()).slice(1))
+        .not.toContainEqual(expect.stringContaining("Ana Admin"));
+      const cells = await row.first().getByRole("cell").allTextContents();
+      expect(cells[1]).toBe("Sara Supervisora");
+      expect(cells[3]).toContain("Usuário");
+      expect(cells[4]).toMatch(/IP /);
+      // The page fits the screen: no sideways scroll of the whole page.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await screenshot(page, `audit-${width}`);
+
+      // The action filter narrows to failed sign-ins: none for her yet.
+      await page.getByLabel("Ação", { exact: true }).selectOption({ label: "Entrada recusada" });
+      await page.getByText("Nenhum registro encontrado").waitFor();
+    });
+  }
+
+  it("is not offered to a supervisor", async () => {
+    const page = await signedIn(supervisor, 1280);
+    const nav = page.getByRole("navigation", { name: "Navegação principal" });
+    await nav.waitFor();
+    expect(await nav.getByRole("link").allTextContents()).not.toContain("Auditoria");
+  });
+});
