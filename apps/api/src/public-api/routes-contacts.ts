@@ -28,7 +28,7 @@ export const contactsRoutes = publicRouter({
     })
     .input(CreateContactInput)
     .output(z.object({ created: z.boolean(), contact: ContactOut }))
-    .mutation(async ({ ctx, input }) => plain(await upsertContact(ctx.core, input)) as never),
+    .mutation(async ({ ctx, input }) => plain(await upsertContact(ctx.core, ctx.actor, input)) as never),
 
   get: read
     .meta({ openapi: { method: "GET", path: "/contacts/{id}", tags: ["contacts"], summary: "Get a contact" } })
