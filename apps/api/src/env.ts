@@ -25,6 +25,8 @@ export const apiEnvSchema = commonEnv.extend({
   FILE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   /** Public API (`/api/v1`) requests per token per minute, across all API processes. */
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** A CSV download whose client takes nothing for this long is ended and its database connection freed. */
+  EXPORT_STALL_TIMEOUT: duration.default(60),
   PRESENCE_GRACE: duration.default(15),
   /** How often each API process writes its presence heartbeat (its sockets count while it beats). */
   PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { ConfigError, type CoreConfig } from "@elsehu/core";
+import { ConfigError, type CoreConfig, dbTimeoutsFromEnv } from "@elsehu/core";
 import type { Logger } from "pino";
 import type { ApiEnv } from "./env";
 import type { StartApiOptions } from "./server";
@@ -28,6 +28,7 @@ export function apiOptionsFromEnv(
     bodyLimitKb: env.BODY_LIMIT_KB,
     uploadLimitMb: env.UPLOAD_LIMIT_MB,
     metricsToken: requireMetricsToken(env),
+    exportStallMs: env.EXPORT_STALL_TIMEOUT * 1000,
     trustProxy: env.TRUST_PROXY,
     secureCookie: env.NODE_ENV === "production" && !env.DEV_INSECURE,
     rateLimits: {
@@ -39,6 +40,7 @@ export function apiOptionsFromEnv(
     },
     webDist: env.WEB_DIST ?? resolve("apps/web/dist"),
     dbPoolMax: env.DB_POOL_MAX,
+    dbTimeouts: dbTimeoutsFromEnv(env),
     presence: { graceSeconds: env.PRESENCE_GRACE, heartbeatMs: env.PRESENCE_HEARTBEAT_MS },
     drainMs: env.SHUTDOWN_DRAIN_MS,
   };

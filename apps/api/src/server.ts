@@ -29,6 +29,8 @@ export type StartApiOptions = {
   bodyLimitKb?: number;
   uploadLimitMb?: number;
   metricsToken?: string;
+  /** EXPORT_STALL_TIMEOUT: a CSV download whose client stops reading is ended after this long (default 60 s). */
+  exportStallMs?: number;
   trustProxy?: ProxyTrust;
   secureCookie?: boolean;
   rateLimits?: {
@@ -41,6 +43,8 @@ export type StartApiOptions = {
   };
   webDist?: string;
   dbPoolMax?: number;
+  /** statement_timeout and idle_in_transaction_session_timeout of the API's connections (DB_* settings). */
+  dbTimeouts?: { statementTimeoutMs?: number; idleInTransactionTimeoutMs?: number };
   now?: () => Date;
   sessionCheckMs?: number;
   /** In-process session cache (TTL, size); `{ ttlMs: 0 }` turns it off. */
@@ -68,8 +72,12 @@ export type ApiHandle = {
 
 /** Starts one API process: HTTP (tRPC calls, Hono for the rest) and tRPC WebSocket on the same port and path. */
 export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
-  const database = connect(opts.databaseUrl, { max: opts.dbPoolMax ?? 10, applicationName: "elsehu-api" });
-  const listenDb = connect(opts.databaseUrl, { max: 1, applicationName: "elsehu-api-listen" });
+  const database = connect(opts.databaseUrl, {
+    max: opts.dbPoolMax ?? 10,
+    applicationName: "elsehu-api",
+    ...opts.dbTimeouts,
+  });
+  const listenDb = connect(opts.databaseUrl, { max: 1, applicationName: "elsehu-api-listen", ...opts.dbTimeouts });
   const core = createCoreContext(database, opts.log, opts.config, { now: opts.now, secureCookie: opts.secureCookie });
   const hub = new RealtimeHub(core, listenDb.sql);
   const sessionCache = new SessionCache(core, opts.sessionCache);
@@ -109,6 +117,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     bodyLimitKb: opts.bodyLimitKb ?? 1024,
     uploadLimitMb: opts.uploadLimitMb,
     metricsToken: opts.metricsToken,
+    exportStallMs: opts.exportStallMs,
     trustProxy: opts.trustProxy ?? null,
     limiters,
     webDist: opts.webDist,

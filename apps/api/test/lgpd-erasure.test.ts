@@ -102,6 +102,17 @@ async function campaignToCustomer() {
   return campaign;
 }
 
+/** A contacts CSV uploaded but not started yet (PENDING): its file waits in the storage folder. */
+async function pendingUpload() {
+  const res = await fetch(`${p.stack.url}/uploads/contacts-csv?name=pendente.csv`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${p.admin.token}`, "content-type": "text/csv" },
+    body: `nome;telefone\r\nOutro Pendente;+5511955550003\r\n${NAME};(11) 98765-4433\r\nMais Um;+5511955550004\r\n`,
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { importId: string }).importId;
+}
+
 async function contactsImport() {
   const res = await fetch(`${p.stack.url}/uploads/contacts-csv?name=clientes.csv`, {
     method: "POST",
@@ -171,12 +182,14 @@ async function leftInStorage(needles: string[]) {
 }
 
 let contactId = "";
+let pendingImportId = "";
 
 describe("LGPD erasure", () => {
   it("finds the customer's data in the database and the storage folder before erasure", async () => {
     await customerWrites();
     await campaignToCustomer();
     await contactsImport();
+    pendingImportId = await pendingUpload();
     await p.sim.settled();
     const [c] = (await p.admin.client.contacts.list.query({ search: "graciliano" })).items;
     contactId = String(c?.id);
@@ -238,6 +251,14 @@ describe("LGPD erasure", () => {
     const others = await leftInDatabase(["55550001", "55550002"]);
     expect(others.some((f) => f.startsWith("public.campaign_recipients.phone"))).toBe(true);
     expect(others.some((f) => f.startsWith("public.contacts.phone"))).toBe(true);
+    // The upload not started yet lost only his line: started now, it imports the two others.
+    await p.admin.client.contacts.import.mutate({ importId: pendingImportId });
+    const done = await until(async () => {
+      const s = await p.admin.client.contacts.importStatus.query({ id: pendingImportId });
+      return s.status === "COMPLETED" && s;
+    }, 60_000);
+    expect(done).toMatchObject({ imported: 2, invalid: 0 });
+    expect(await leftInDatabase(NEEDLES)).toEqual([]);
     // Report counts stay right: the conversations and messages are still counted.
     const [n] = await p.stack.core.sql<{ convs: number; msgs: number }[]>`
       select count(distinct c.id)::int as convs, count(m.id)::int as msgs

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -67,6 +68,28 @@ describe("Auditoria", () => {
       await page.getByText("Nenhum registro encontrado").waitFor();
     });
   }
+
+  it("downloads a contact's data from Contatos, and the export shows in Auditoria", async () => {
+    const contact = await admin.client.contacts.create.mutate({ phone: "+55 31 99876-5500", name: "Helena Exportada" });
+    const page = await signedIn(admin, 1280);
+    await page.getByRole("link", { name: "Contatos" }).click();
+    const row = page.getByRole("row", { name: /Helena Exportada/ });
+    const download = page.waitForEvent("download");
+    await row.getByRole("button", { name: "Exportar dados de Helena Exportada" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe("dados-contato-5531998765500.json");
+    const path = await file.path();
+    const data = JSON.parse(await readFile(path, "utf8"));
+    expect(data.contact).toMatchObject({ id: contact.id, name: "Helena Exportada", phone: "+5531998765500" });
+    await page.getByText("Arquivo com os dados do contato baixado.").waitFor();
+
+    await page.getByRole("link", { name: "Auditoria" }).click();
+    await page.getByLabel("Ação", { exact: true }).selectOption({ label: "Dados do contato exportados (LGPD)" });
+    const entry = page.getByRole("row", { name: /Dados do contato exportados/ });
+    await entry.first().waitFor();
+    expect(await entry.count()).toBe(1);
+    expect(await entry.getByRole("cell").nth(1).textContent()).toBe("Ana Admin");
+  });
 
   it("is not offered to a supervisor", async () => {
     const page = await signedIn(supervisor, 1280);

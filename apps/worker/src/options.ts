@@ -1,4 +1,4 @@
-import type { CoreConfig } from "@elsehu/core";
+import { type CoreConfig, dbTimeoutsFromEnv } from "@elsehu/core";
 import type { Logger } from "pino";
 import type { WorkerEnv } from "./env";
 import type { StartWorkerOptions } from "./worker";
@@ -13,5 +13,6 @@ export function workerOptionsFromEnv(
     concurrency: env.WORKER_CONCURRENCY,
     pollIntervalMs: env.WORKER_POLL_MS,
     heartbeat: { everyMs: env.WORKER_HEARTBEAT_MS, staleMs: env.WORKER_STALE_MS },
+    dbTimeouts: dbTimeoutsFromEnv(env),
   };
 }

@@ -27,6 +27,8 @@ export type StartWorkerOptions = {
   cron?: boolean;
   /** Webhook inbox lanes (claims worked on at once); 0 leaves the inbox to other workers. */
   webhookLanes?: number;
+  /** statement_timeout and idle_in_transaction_session_timeout of every connection (DB_* settings). */
+  dbTimeouts?: { statementTimeoutMs?: number; idleInTransactionTimeoutMs?: number };
 };
 
 /** `workerIds`: the lock owner ids (`locked_by`) of this process's jobs. */
@@ -34,7 +36,11 @@ export type WorkerHandle = { stop: () => Promise<void>; workerIds: () => string[
 
 /** Starts one worker process: graphile-worker runner, crontab and heartbeat. */
 export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandle> {
-  const database = connect(opts.databaseUrl, { max: (opts.concurrency ?? 8) + 2, applicationName: "elsehu-worker" });
+  const database = connect(opts.databaseUrl, {
+    max: (opts.concurrency ?? 8) + 2,
+    applicationName: "elsehu-worker",
+    ...opts.dbTimeouts,
+  });
   const core = createCoreContext(database, opts.log, opts.config, { now: opts.now });
   const events: WorkerEvents = new EventEmitter();
   const ids = new Set<string>();
@@ -53,6 +59,10 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     max: (opts.concurrency ?? 8) + 4,
     keepAlive: true,
     application_name: "elsehu-graphile",
+    ...(opts.dbTimeouts?.statementTimeoutMs ? { statement_timeout: opts.dbTimeouts.statementTimeoutMs } : {}),
+    ...(opts.dbTimeouts?.idleInTransactionTimeoutMs
+      ? { idle_in_transaction_session_timeout: opts.dbTimeouts.idleInTransactionTimeoutMs }
+      : {}),
   });
   pgPool.on("error", (err) => opts.log.warn({ err: { message: err.message } }, "idle database client lost"));
   pgPool.on("connect", (client) => {
@@ -136,7 +146,11 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
   const hb = startHeartbeat(core, utils, () => [...ids], heartbeat);
   const lanes = opts.webhookLanes ?? 4;
   // The inbox's claiming transactions get connections of their own (see workWebhookBatch).
-  const inbox = connect(opts.databaseUrl, { max: Math.max(1, lanes), applicationName: "elsehu-webhooks" });
+  const inbox = connect(opts.databaseUrl, {
+    max: Math.max(1, lanes),
+    applicationName: "elsehu-webhooks",
+    ...opts.dbTimeouts,
+  });
   const pump = startWebhookPump(core, inbox.sql, {
     lanes,
     batch: 200,

@@ -10,7 +10,17 @@ export type Sql = postgres.Sql;
 
 export type Database = { db: Db; sql: Sql; close: () => Promise<void> };
 
-export type ConnectOptions = { max?: number; applicationName?: string };
+export type ConnectOptions = {
+  max?: number;
+  applicationName?: string;
+  /**
+   * Postgres cancels a statement running longer than this (`statement_timeout`) and ends a session left idle
+   * inside a transaction this long (`idle_in_transaction_session_timeout`); 0 or absent: no limit. Reports and
+   * exports raise the first for their own transaction (`set local`).
+   */
+  statementTimeoutMs?: number;
+  idleInTransactionTimeoutMs?: number;
+};
 
 /**
  * Seconds before a connection that failed retries, with jitter. postgres.js's default
@@ -28,7 +38,15 @@ export function connect(url: string, opts: ConnectOptions = {}): Database {
     max: opts.max ?? 10,
     backoff: reconnectBackoff,
     onnotice: () => {},
-    connection: { application_name: opts.applicationName ?? "elsehu", TimeZone: "UTC" },
+    connection: {
+      application_name: opts.applicationName ?? "elsehu",
+      TimeZone: "UTC",
+      // Startup parameters: set on every connection of the pool, before its first query.
+      ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+      ...(opts.idleInTransactionTimeoutMs
+        ? { idle_in_transaction_session_timeout: opts.idleInTransactionTimeoutMs }
+        : {}),
+    },
   });
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };

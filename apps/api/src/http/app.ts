@@ -31,6 +31,8 @@ export type AppOptions = {
   /** Largest upload in MB (CSV imports, messages.sendMedia), refused by Content-Length before buffering. */
   uploadLimitMb?: number;
   metricsToken?: string;
+  /** A download whose client takes no chunk for this long is ended and its database connection freed. */
+  exportStallMs?: number;
   trustProxy: ProxyTrust;
   limiters: { webhook: SharedRateLimiter; files: SharedRateLimiter; api: SharedRateLimiter };
   webDist?: string;
@@ -117,12 +119,13 @@ export function createApp(opts: AppOptions, { metrics, rateCheck, limits }: Shar
     }),
   );
 
-  mountReportsExport(app, opts.deps);
-  registerCampaignFiles(app, opts.deps);
+  const stallMs = opts.exportStallMs ?? 60_000;
+  mountReportsExport(app, opts.deps, { stallMs });
+  registerCampaignFiles(app, opts.deps, { stallMs });
   mountUploads(app, opts.deps, { uploadLimitMb: opts.uploadLimitMb ?? 50 });
   registerWebhooks(app, opts.deps, opts.limiters.webhook);
   registerMedia(app, opts.deps);
-  mountPublicApi(app, opts.deps, { limiter: opts.limiters.api, limits });
+  mountPublicApi(app, opts.deps, { limiter: opts.limiters.api, limits, stallMs });
   opts.mount?.(app);
 
   if (opts.webDist && !serveWebApp(app, opts.webDist)) {

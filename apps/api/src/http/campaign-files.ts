@@ -1,8 +1,8 @@
 import { DomainError, exportResultsCsv, importCampaignCsv, type SessionUser } from "@elsehu/core";
 import type { Context, Hono } from "hono";
-import { stream } from "hono/streaming";
 import { z } from "zod";
 import type { ApiDeps } from "../trpc/context";
+import { exportStream } from "./export-stream";
 import { type AppEnv, tokenFromRequest } from "./request-info";
 import { CROSS_SITE_BODY, crossSiteWrite } from "./same-origin";
 
@@ -35,7 +35,12 @@ const UploadQuery = z.object({
  * Campaign audience upload (streamed CSV body, size-limited) and the results CSV.
  * Plain routes because tRPC does not stream request or response bodies.
  */
-export function registerCampaignFiles(app: Hono<AppEnv>, deps: ApiDeps, maxBytes = CAMPAIGN_CSV_MAX_BYTES): void {
+export function registerCampaignFiles(
+  app: Hono<AppEnv>,
+  deps: ApiDeps,
+  opts: { stallMs: number; maxBytes?: number },
+): void {
+  const maxBytes = opts.maxBytes ?? CAMPAIGN_CSV_MAX_BYTES;
   app.post("/uploads/campaign-csv", async (c) => {
     const auth = await signedIn(c, deps, ["ADMIN"]);
     if (auth.error) return auth.error;
@@ -75,11 +80,11 @@ export function registerCampaignFiles(app: Hono<AppEnv>, deps: ApiDeps, maxBytes
     } catch (err) {
       return domainError(c, err);
     }
-    c.header("content-type", "text/csv; charset=utf-8");
-    c.header("content-disposition", `attachment; filename="campanha-${id.data}.csv"`);
-    return stream(c, async (s) => {
-      if (!first.done) await s.write(first.value);
-      for await (const chunk of chunks) await s.write(chunk);
+    const body = exportStream(chunks, first, { stallMs: opts.stallMs, log: c.get("log"), outgoing: c.env?.outgoing });
+    return c.body(body, 200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="campanha-${id.data}.csv"`,
+      "cache-control": "no-store",
     });
   });
 }

@@ -8,7 +8,7 @@ import { openApiDocument } from "../public-api/document";
 import { publicApiRouter } from "../public-api/router";
 import type { ApiDeps } from "../trpc/context";
 import type { BodyLimits } from "./body-limits";
-import { streamCsv } from "./reports-export";
+import { exportStream } from "./export-stream";
 import { type AppEnv, clientIp } from "./request-info";
 
 export const API_BASE = "/api/v1";
@@ -70,7 +70,7 @@ function apiRateLimit(limiter: SharedRateLimiter): MiddlewareHandler<AppEnv> {
 export function mountPublicApi(
   app: Hono<AppEnv>,
   deps: ApiDeps,
-  opts: { limiter: SharedRateLimiter; limits: BodyLimits },
+  opts: { limiter: SharedRateLimiter; limits: BodyLimits; stallMs: number },
 ) {
   let document: unknown;
   app.get(`${API_BASE}/openapi.json`, (c) => {
@@ -111,9 +111,17 @@ export function mountPublicApi(
         operatorId: q.operatorId || undefined,
         tabulationId: q.tabulationId || undefined,
         instanceId: q.instanceId || undefined,
+        tag: q.tag || undefined,
         excel: q.excel === "1" || q.excel === "true",
       });
-      return await streamCsv(c, chunks, `conversas-${q.from}-a-${q.to}.csv`);
+      // The first chunk before answering: bad input or a forbidden filter is a clean 4xx, not a broken stream.
+      const first = await chunks.next();
+      const body = exportStream(chunks, first, { stallMs: opts.stallMs, log: c.get("log"), outgoing: c.env?.outgoing });
+      return c.body(body, 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="conversas-${q.from}-a-${q.to}.csv"`,
+        "cache-control": "no-store",
+      });
     } catch (err) {
       if (err instanceof DomainError) return c.json(domainErrorBody(err), STATUS[err.code]);
       throw err;

@@ -1,6 +1,7 @@
 import { DomainError, exportFinishedCsv } from "@elsehu/core";
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import type { ApiDeps } from "../trpc/context";
+import { exportStream } from "./export-stream";
 import { type AppEnv, tokenFromRequest } from "./request-info";
 
 const STATUS = { VALIDATION: 400, FORBIDDEN: 403, UNAUTHORIZED: 401, NOT_FOUND: 404 } as const;
@@ -8,9 +9,10 @@ const STATUS = { VALIDATION: 400, FORBIDDEN: 403, UNAUTHORIZED: 401, NOT_FOUND: 
 /**
  * GET /reports/finished.csv?from=YYYY-MM-DD&to=YYYY-MM-DD[&operatorId&tabulationId&instanceId&tag&search][&excel=1]
  * Authenticated by bearer token or session cookie. The body is streamed from a
- * COPY with backpressure (pull-based), so memory stays flat.
+ * COPY with backpressure (pull-based), so memory stays flat; a client that stops
+ * reading for `stallMs` is dropped and the COPY's connection freed (export-stream.ts).
  */
-export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps) {
+export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps, opts: { stallMs: number }) {
   app.get("/reports/finished.csv", async (c) => {
     const token = tokenFromRequest(c);
     const auth = token && token.length < 200 ? await deps.core.auth.validateSession(token) : null;
@@ -28,8 +30,10 @@ export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps) {
       search: q.search || undefined,
       excel,
     });
+    // Pull the first chunk before answering so bad input or a forbidden filter is a clean 4xx, not a broken stream.
+    let first: IteratorResult<Uint8Array>;
     try {
-      return await streamCsv(c, chunks, `conversas-${q.from}-a-${q.to}.csv`);
+      first = await chunks.next();
     } catch (err) {
       if (err instanceof DomainError && err.code in STATUS) {
         return c.json(
@@ -39,35 +43,12 @@ export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps) {
       }
       throw err;
     }
-  });
-}
-
-/**
- * A CSV download streamed from `chunks` with backpressure (pull-based). The first
- * chunk is pulled before answering, so bad input or a forbidden filter throws
- * here (a clean 4xx for the caller), never a broken stream.
- */
-export async function streamCsv(c: Context<AppEnv>, chunks: AsyncGenerator<Uint8Array>, name: string) {
-  let pending: IteratorResult<Uint8Array> | null = await chunks.next();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = pending ?? (await chunks.next());
-        pending = null;
-        if (next.done) controller.close();
-        else controller.enqueue(next.value);
-      } catch (err) {
-        c.get("log").error({ err }, "csv export failed");
-        controller.error(err);
-      }
-    },
-    async cancel() {
-      await chunks.return(undefined);
-    },
-  });
-  return c.body(body, 200, {
-    "content-type": "text/csv; charset=utf-8",
-    "content-disposition": `attachment; filename="${name}"`,
-    "cache-control": "no-store",
+    const body = exportStream(chunks, first, { stallMs: opts.stallMs, log: c.get("log"), outgoing: c.env?.outgoing });
+    const name = `conversas-${q.from}-a-${q.to}.csv`;
+    return c.body(body, 200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${name}"`,
+      "cache-control": "no-store",
+    });
   });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { isDatabaseUnavailable } from "@elsehu/core";
+import { isDatabaseUnavailable, isQueryTimeout } from "@elsehu/core";
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { Logger } from "pino";
@@ -45,6 +45,13 @@ export function unexpectedError(err: unknown, log: Logger, requestId: string) {
     return {
       status: 503 as const,
       body: { error: "Banco de dados indisponível; tente novamente", reason: "DATABASE_UNAVAILABLE", requestId },
+    };
+  }
+  if (isQueryTimeout(err)) {
+    log.warn({ err, reqId: requestId }, "query timed out");
+    return {
+      status: 503 as const,
+      body: { error: "The query took too long and was cancelled", reason: "QUERY_TIMEOUT", requestId },
     };
   }
   // The error's own words (SQL, parameters, stack) go to the log only; the client gets the id to quote.

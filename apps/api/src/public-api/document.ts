@@ -15,6 +15,7 @@ const CSV_EXPORT = {
       { name: "operatorId", in: "query", required: false, schema: { type: "string", format: "uuid" } },
       { name: "tabulationId", in: "query", required: false, schema: { type: "string", format: "uuid" } },
       { name: "instanceId", in: "query", required: false, schema: { type: "string", format: "uuid" } },
+      { name: "tag", in: "query", required: false, schema: { type: "string" } },
       { name: "excel", in: "query", required: false, schema: { type: "string", enum: ["0", "1"] } },
     ],
     responses: {

@@ -1,4 +1,4 @@
-import { DomainError, isDatabaseUnavailable, type Reason } from "@elsehu/core";
+import { DomainError, isDatabaseUnavailable, isQueryTimeout, type Reason } from "@elsehu/core";
 import type { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 
@@ -61,6 +61,14 @@ export function errorData(error: TRPCError, message: string): ErrorData {
   }
   if (isDatabaseUnavailable(cause))
     return { message, reason: "DATABASE_UNAVAILABLE", zodIssues: null, details: undefined };
+  if (isQueryTimeout(cause)) {
+    return {
+      message: "The query took too long and was cancelled",
+      reason: "QUERY_TIMEOUT",
+      zodIssues: null,
+      details: undefined,
+    };
+  }
   const reason: Reason = BY_TRPC_CODE[error.code] ?? "INTERNAL";
   // An unexpected failure's own words (SQL text, parameters, stack) stay in the log, never reach a client.
   if (reason === "INTERNAL") return { message: "Internal server error", reason, zodIssues: null, details: undefined };

@@ -1,4 +1,4 @@
-import { DomainError, isDatabaseUnavailable } from "@elsehu/core";
+import { DomainError, isDatabaseUnavailable, isQueryTimeout } from "@elsehu/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Context } from "./context";
@@ -42,6 +42,9 @@ const mapErrors = t.middleware(async ({ next }) => {
     }
     if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid input", cause });
     if (isDatabaseUnavailable(cause)) throw databaseUnavailable(cause);
+    if (isQueryTimeout(cause)) {
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The query took too long and was cancelled", cause });
+    }
   }
   return result;
 });

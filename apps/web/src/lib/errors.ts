@@ -84,6 +84,8 @@ export const REASON_TEXT: { [R in Reason]: Text<R> } = {
   ACCOUNT_DEACTIVATED: "Esta conta está desativada. Fale com um administrador.",
   LOGIN_THROTTLED: (d) => `Muitas tentativas. Tente novamente em ${d.retryAfterSeconds} segundos.`,
   ROLE_FORBIDDEN: "Seu perfil não tem permissão para esta ação.",
+  TOO_MANY_SOCKETS: "Há abas demais abertas com a sua conta. Feche algumas e recarregue.",
+  TOO_MANY_SUBSCRIPTIONS: "Acompanhamentos ao vivo demais abertos com a sua conta. Feche algumas abas e recarregue.",
   CROSS_SITE_REFUSED: "Pedido recusado: abra o console pelo endereço oficial e tente de novo.",
   WRONG_CURRENT_PASSWORD: "A senha atual está incorreta.",
   EMAIL_TAKEN: "Já existe um usuário com este e-mail.",
@@ -187,6 +189,7 @@ export const REASON_TEXT: { [R in Reason]: Text<R> } = {
   PAYLOAD_TOO_LARGE: "O arquivo ou conteúdo enviado é grande demais.",
   SERVICE_UNAVAILABLE: "O serviço não respondeu. Tente de novo em instantes.",
   DATABASE_UNAVAILABLE: "O servidor está sem banco de dados no momento. Tente de novo em instantes.",
+  QUERY_TIMEOUT: "A consulta demorou demais e foi cancelada. Tente de novo ou reduza o período.",
   INTERNAL: "Erro inesperado no servidor. Tente de novo; se persistir, avise o suporte.",
 };
 

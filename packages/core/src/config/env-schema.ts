@@ -34,6 +34,11 @@ export const commonEnv = z.object({
   DEFAULT_REGION: z.string().length(2).default("BR"),
   TIMEZONE: z.string().default("America/Sao_Paulo"),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Postgres cancels an app statement running longer than this; reports and exports get REPORT_STATEMENT_TIMEOUT. */
+  DB_STATEMENT_TIMEOUT: duration.default(30),
+  /** A connection left idle inside a transaction this long is ended by Postgres (its locks freed). */
+  DB_IDLE_IN_TRANSACTION_TIMEOUT: duration.default(60),
+  REPORT_STATEMENT_TIMEOUT: duration.default(300),
   DEV_INSECURE: bool.default(false),
   /** Comma-separated opt-out keywords; empty keeps the defaults. */
   OPT_OUT_KEYWORDS: z.string().optional(),
@@ -121,5 +126,14 @@ export function coreConfigFromEnv(env: CommonEnv) {
     mediaFetchAttempts: env.MEDIA_FETCH_ATTEMPTS,
     mediaRetryBaseMs: env.MEDIA_RETRY_BASE_MS,
     webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
+    reportStatementTimeoutMs: env.REPORT_STATEMENT_TIMEOUT * 1000,
+  };
+}
+
+/** The statement and idle-in-transaction limits of a process's connections (`connect`'s options), in ms. */
+export function dbTimeoutsFromEnv(env: CommonEnv) {
+  return {
+    statementTimeoutMs: env.DB_STATEMENT_TIMEOUT * 1000,
+    idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT * 1000,
   };
 }

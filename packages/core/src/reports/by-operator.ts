@@ -28,7 +28,7 @@ export async function reportByOperator(ctx: Pick<CoreContext, "sql" | "config">,
   const halves = f.operatorId ? [null] : [0, 1];
   const results = await Promise.all(
     halves.map((half, i) =>
-      reportTx(ctx.sql, (sql) =>
+      reportTx(ctx, (sql) =>
         Promise.all([finishedRows(sql, f, tz, half), i > 0 || f.tabulationId ? Promise.resolve([]) : openRows(sql, f)]),
       ),
     ),

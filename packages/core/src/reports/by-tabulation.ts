@@ -17,7 +17,7 @@ export async function reportByTabulation(
 ) {
   const f = await scopeFilter(ctx, viewer, parseOrThrow(ByTabulationInput, raw));
   const rows = await reportTx(
-    ctx.sql,
+    ctx,
     (sql) => sql`select x.tabulation_id, x.status, x.n, t.name
     from (select c.tabulation_id, c.status::text as status, count(*)::int as n
           from conversations c where ${finishedWhere(sql, f, ctx.config.timezone)}

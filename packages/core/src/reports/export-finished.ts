@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Actor, CoreContext } from "../shared/context";
 import { copyOutColumn } from "../shared/copy-out";
 import { exportSelect } from "./export-query";
-import { parseOrThrow, scopeFilter } from "./filter";
+import { parseOrThrow, reportStatementTimeoutMs, scopeFilter } from "./filter";
 import { FinishedFilter } from "./finished-query";
 
 export const ExportFinishedInput = FinishedFilter.and(z.object({ excel: z.boolean().default(false) }));
@@ -71,5 +71,7 @@ export async function* exportFinishedCsv(
     TimeZone: excel ? tz : "UTC",
     work_mem: "128MB",
     jit: "off",
+    // The COPY lasts as long as the client takes to read it: the export's own, longer limit.
+    statement_timeout: String(reportStatementTimeoutMs(ctx.config)),
   });
 }

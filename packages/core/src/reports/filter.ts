@@ -123,13 +123,21 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown): z.ou
  * Runs report statements on one reserved connection inside a transaction with
  * settings fit for them: percentiles sort hundreds of thousands of values,
  * which spill to disk under the default 4 MB work_mem, and JIT compilation
- * costs more than it saves on these plans. `set local` scopes both to the
- * transaction; callers run several of these at once to use several backends.
+ * costs more than it saves on these plans. Reports may also run longer than
+ * the connections' statement_timeout: they get REPORT_STATEMENT_TIMEOUT.
+ * `set local` scopes all three to the transaction; callers run several of
+ * these at once to use several backends.
  */
-export async function reportTx<T>(sql: postgres.Sql, fn: (conn: postgres.Sql) => Promise<T>): Promise<T> {
-  const conn = await sql.reserve();
+export async function reportTx<T>(
+  ctx: Pick<CoreContext, "sql" | "config">,
+  fn: (conn: postgres.Sql) => Promise<T>,
+): Promise<T> {
+  const conn = await ctx.sql.reserve();
   try {
-    await conn.unsafe("begin; set local work_mem = '128MB'; set local jit = off");
+    const timeout = reportStatementTimeoutMs(ctx.config);
+    await conn.unsafe(
+      `begin; set local work_mem = '128MB'; set local jit = off; set local statement_timeout = ${timeout}`,
+    );
     const value = await fn(conn);
     await conn.unsafe("commit");
     return value;
@@ -139,4 +147,9 @@ export async function reportTx<T>(sql: postgres.Sql, fn: (conn: postgres.Sql) =>
   } finally {
     conn.release();
   }
+}
+
+/** The statement_timeout (ms) of report queries and exports: REPORT_STATEMENT_TIMEOUT, 5 minutes by default. */
+export function reportStatementTimeoutMs(config: Pick<CoreContext["config"], "reportStatementTimeoutMs">): number {
+  return Math.max(0, Math.floor(config.reportStatementTimeoutMs ?? 300_000));
 }

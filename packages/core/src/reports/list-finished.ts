@@ -19,7 +19,7 @@ const secs = (v: unknown) => (v === null || v === undefined ? null : Math.round(
 export async function listFinished(ctx: Pick<CoreContext, "sql" | "config">, viewer: Actor, raw: ListFinishedInput) {
   const input = await scopeFilter(ctx, viewer, parseOrThrow(ListFinishedInput, raw));
   const rows = await reportTx(
-    ctx.sql,
+    ctx,
     (sql) => sql`select c.id, c.status::text as status, c.closed_at::text as cursor_at,
       c.created_at, c.queued_at, c.first_assigned_at, c.first_response_at, c.closed_at,
       ct.id as contact_id, ct.name as contact_name, ct.phone as contact_phone,

@@ -29,11 +29,11 @@ export async function reportSummary(ctx: Pick<CoreContext, "sql" | "config">, vi
   // sorts of the period's values) on one; the smaller statements, pipelined, on the other.
   const [[closed], [[expired], series, open]] = await Promise.all([
     reportTx(
-      ctx.sql,
+      ctx,
       (sql) => sql`select count(*)::int as n, ${metricAggregates(sql)}
         from conversations c where c.status = 'CLOSED' and ${periodWhere(sql, f, tz)}`,
     ),
-    reportTx(ctx.sql, (sql) =>
+    reportTx(ctx, (sql) =>
       Promise.all([
         sql`select count(*)::int as n, ${metricAggregates(sql)}
           from conversations c where c.status = 'EXPIRED' and ${periodWhere(sql, f, tz)}`,

@@ -40,6 +40,8 @@ export type CoreConfig = {
   mediaRetryBaseMs?: number;
   /** Days processed webhook bodies are kept (default 30). */
   webhookRetentionDays?: number;
+  /** `statement_timeout` of report queries and exports, longer than the connections' own (default 5 min). */
+  reportStatementTimeoutMs?: number;
 };
 
 export type Tx = DbOrTx;

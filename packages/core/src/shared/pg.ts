@@ -12,6 +12,11 @@ function sqlState(err: unknown): string | undefined {
 export const isUniqueViolation = (err: unknown) => sqlState(err) === "23505";
 export const isSerializationFailure = (err: unknown) => sqlState(err) === "40001" || sqlState(err) === "40P01";
 export const isForeignKeyViolation = (err: unknown) => sqlState(err) === "23503";
+/**
+ * Postgres gave up on the statement: statement_timeout (57014, query_canceled) or a session
+ * left idle in its transaction too long (25P03). The client is told so, not "internal error".
+ */
+export const isQueryTimeout = (err: unknown) => sqlState(err) === "57014" || sqlState(err) === "25P03";
 
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",
