@@ -167,7 +167,7 @@ async function main() {
   const basePhase = async (count: number) => {
     for (let i = 0; i < count; i++, baseSeq++) {
       const id = String(1_000_000 + baseSeq);
-      const payload = { waiting: baseSeq, seq: baseSeq, sentAt: Date.now() };
+      const payload = { waiting: baseSeq, byDepartment: { seq: baseSeq, sentAt: Date.now() } };
       const data = { id: Number(id), kind: "queue.changed", payload, at: new Date().toISOString() };
       const msg = JSON.stringify({ id: 1, result: { type: "data", data: { id, data }, id } });
       for (const c of wss.clients) c.send(msg);

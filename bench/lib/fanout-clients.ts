@@ -13,18 +13,19 @@ export type ClientsInit =
   | { mode: "wire" | "trpc"; url: string; tokens: string[] }
   | { mode: "raw"; url: string; count: number };
 type Envelope = { result?: { data?: { data?: { payload?: Payload } } } };
-type Payload = { sentAt?: unknown };
+type Payload = { byDepartment?: { sentAt?: unknown } };
 
 /**
  * The client side of bench/fanout.ts (a child process): opens the sockets,
- * records Date.now() - payload.sentAt for every message, and on each
+ * records Date.now() - payload.byDepartment.sentAt for every message, and on each
  * `report` sends the latencies recorded since the previous one (and the CPU it spent).
  */
 export async function runClients(): Promise<void> {
   const init = await nextMessage<ClientsInit>();
   let latencies: number[] = [];
   const record = (p: Payload | undefined) => {
-    if (typeof p?.sentAt === "number") latencies.push(Date.now() - p.sentAt);
+    const sentAt = p?.byDepartment?.sentAt;
+    if (typeof sentAt === "number") latencies.push(Date.now() - sentAt);
   };
   const onText = (m: unknown) => record((JSON.parse(String(m)) as Envelope).result?.data?.data?.payload);
   const closers: Array<() => void> = [];

@@ -18,7 +18,8 @@ export async function runRaiser(): Promise<void> {
   process.send?.({ type: "ready" });
   for (let m = await nextMessage<Command>(); m.type === "raise"; m = await nextMessage<Command>()) {
     for (let i = 0; i < m.events; i++, seq++) {
-      const payload = { waiting: seq, seq, sentAt: Date.now() };
+      // A catalog payload: the marks ride in `byDepartment` (a map of numbers).
+      const payload = { waiting: seq, byDepartment: { seq, sentAt: Date.now() } };
       await core.db.transaction((tx) => publishEvent(tx, { kind: "queue.changed", audience: { to: "ALL" }, payload }));
       await new Promise((r) => setTimeout(r, m.gapMs));
     }

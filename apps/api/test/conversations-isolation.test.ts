@@ -53,7 +53,7 @@ describe("operator isolation", () => {
       publishEvent(tx, {
         kind: "message.created",
         audience: { to: "USER", userId: a.user.id },
-        payload: { conversationId: x.id, operatorId: a.user.id },
+        payload: { messageId: secret.id, conversationId: x.id, operatorId: a.user.id, direction: "IN" },
       }),
     );
 
@@ -118,22 +118,27 @@ describe("operator isolation", () => {
     const leaks: string[] = [];
     const ownerSeen: string[] = [];
     const names = ["onConversation", "onMessage", "onQueue", "onPresence"] as const;
-    const aboutAorX = (p: Record<string, unknown>) =>
-      p.conversationId === x.id || p.operatorId === a.user.id || p.userId === a.user.id;
+    const aboutAorX = (p: object) =>
+      ("conversationId" in p && p.conversationId === x.id) ||
+      ("operatorId" in p && p.operatorId === a.user.id) ||
+      ("userId" in p && p.userId === a.user.id);
+    type Seen = (e: { kind: string; payload: object }) => void;
+    const subscribe = (client: typeof bws.client, name: (typeof names)[number], seen: Seen) => {
+      const on = { onData: (d: { data: { kind: string; payload: object } }) => seen(d.data) };
+      if (name === "onConversation") return client.events.onConversation.subscribe({ lastEventId: 0 }, on);
+      if (name === "onMessage") return client.events.onMessage.subscribe({ lastEventId: 0 }, on);
+      if (name === "onQueue") return client.events.onQueue.subscribe({ lastEventId: 0 }, on);
+      return client.events.onPresence.subscribe({ lastEventId: 0 }, on);
+    };
     const subs = names.flatMap((name) => {
       walked.add(`events.${name}`);
       return [
-        bws.client.events[name].subscribe(
-          { lastEventId: 0 },
-          { onData: (d) => aboutAorX(d.data.payload) && leaks.push(`${name}:${d.data.kind}`) },
-        ),
-        aws.client.events[name].subscribe(
-          { lastEventId: 0 },
-          {
-            // queue.changed carries only the queue's size (nothing about anyone): the owner sees it as B does.
-            onData: (d) =>
-              (aboutAorX(d.data.payload) || name === "onQueue") && ownerSeen.push(`${name}:${d.data.kind}`),
-          },
+        subscribe(bws.client, name, (e) => aboutAorX(e.payload) && leaks.push(`${name}:${e.kind}`)),
+        // queue.changed carries only the queue's size (nothing about anyone): the owner sees it as B does.
+        subscribe(
+          aws.client,
+          name,
+          (e) => (aboutAorX(e.payload) || name === "onQueue") && ownerSeen.push(`${name}:${e.kind}`),
         ),
       ];
     });

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isKind } from "@elsehu/core";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userWithToken } from "./harness";
@@ -120,7 +121,8 @@ describe("a template in a Meta conversation past the 24-hour window", () => {
     await until(async () => (await messageById(p.stack, queued.id))?.status === "READ");
     const statuses = () =>
       p.events
-        .filter((e) => e.kind === "message.status" && e.payload.messageId === queued.id)
+        .filter(isKind("message.status"))
+        .filter((e) => e.payload.messageId === queued.id)
         .map((e) => e.payload.status);
     // The READ event reaches the API's realtime hub through NOTIFY, a moment after the row changed.
     await until(async () => statuses().includes("READ"));

@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { isKind } from "@elsehu/core";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient, userWithToken } from "./harness";
@@ -179,7 +180,7 @@ describe("Meta outbound", () => {
     const read = (e: (typeof p.events)[number]) =>
       e.kind === "message.status" && e.payload.messageId === queued.id && e.payload.status === "READ";
     await until(async () => p.events.some(read));
-    const statuses = p.events.filter((e) => e.kind === "message.status" && e.payload.messageId === queued.id);
+    const statuses = p.events.filter(isKind("message.status")).filter((e) => e.payload.messageId === queued.id);
     expect(statuses[0]?.payload.operatorId).toBe(operator.user.id);
   });
 
@@ -250,7 +251,7 @@ describe("Meta outbound", () => {
     expect(row.error_code).toBe("131047");
     expect(row.error_message).toMatch(/24 hours/);
     const failed = await until(async () =>
-      p.events.find((e) => e.kind === "message.status" && e.payload.messageId === queued.id),
+      p.events.filter(isKind("message.status")).find((e) => e.payload.messageId === queued.id),
     );
     expect(failed.payload.status).toBe("FAILED");
   });

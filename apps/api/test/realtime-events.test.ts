@@ -26,7 +26,11 @@ describe("realtime events", () => {
     const sub = s1.client.events.onQueue.subscribe({}, { onData: (d) => mine(d.data) && got.push(d.data) });
     const raise = (n: number) =>
       stack.core.db.transaction((tx) =>
-        publishEvent(tx, { kind: "queue.changed", audience: { to: "ALL" }, payload: { waiting: 100 + n } }),
+        publishEvent(tx, {
+          kind: "queue.changed",
+          audience: { to: "ALL" },
+          payload: { waiting: 100 + n, byDepartment: {} },
+        }),
       );
     await new Promise((r) => setTimeout(r, 300));
     await raise(1);

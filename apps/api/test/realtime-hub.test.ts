@@ -34,7 +34,11 @@ describe("realtime hub", () => {
     const results = await Promise.allSettled(
       Array.from({ length: 400 }, (_, i) =>
         core.db.transaction(async (tx) => {
-          const id = await publishEvent(tx, { kind: "queue.changed", audience: { to: "ALL" }, payload: { n: i } });
+          const id = await publishEvent(tx, {
+            kind: "queue.changed",
+            audience: { to: "ALL" },
+            payload: { waiting: i, byDepartment: {} },
+          });
           if (i % 5 === 0) throw new Error("rolled back");
           return id;
         }),

@@ -7,7 +7,7 @@ const ev = (id: number): StoredEvent => ({
   kind: "queue.changed",
   audience: "ALL",
   userId: null,
-  payload: {},
+  payload: { waiting: 0, byDepartment: {} },
   createdAt: new Date(0),
 });
 

@@ -57,7 +57,11 @@ describe("subscriptions end with the session", () => {
     await ready;
     const status = (n: number) =>
       stack.core.db.transaction((tx) =>
-        publishEvent(tx, { kind: "instance.status", audience: { to: "STAFF" }, payload: { marker: n } }),
+        publishEvent(tx, {
+          kind: "instance.status",
+          audience: { to: "STAFF" },
+          payload: { instanceId: `marker-${n}`, connectionStatus: "open", hasQr: false },
+        }),
       );
     await status(1);
     await expect.poll(() => seen.includes("instance.status")).toBe(true);

@@ -102,11 +102,12 @@ async function addMessages(
           createdAt,
         })
         .returning();
+      if (!m) throw new Error("message insert returned nothing");
       if (r.direction === "IN") await onInboundMessage(tx, conv, createdAt);
       await publishEvent(tx, {
         kind: "message.created",
         audience: { to: "USER", userId: operatorId },
-        payload: { conversationId: conv.id, operatorId, messageId: m?.id, direction: r.direction },
+        payload: { conversationId: conv.id, operatorId, messageId: m.id, direction: r.direction },
       });
     });
   }

@@ -3,6 +3,7 @@ import {
   type CoreContext,
   canSee,
   EVENTS_CHANNEL,
+  type EventKind,
   loadEventsAfter,
   loadEventsByIds,
   type StoredEvent,
@@ -176,13 +177,26 @@ export class RealtimeHub {
  * The events `viewer` may see, as an async stream: live events are buffered
  * from before the backlog is read, so nothing falls between backlog and live.
  */
-export function streamEvents(
+export function streamEvents<K extends EventKind = EventKind>(
   hub: RealtimeHub,
   core: CoreContext,
   viewer: Actor,
-  opts: StreamOptions,
-): AsyncGenerator<StoredEvent> {
-  return streamMapped(hub, core, viewer, opts, (e) => e);
+  opts: Omit<StreamOptions, "filter"> & {
+    /** Only events of this kind (their payload then typed by the catalog). */
+    kind?: K;
+    filter?: (e: StoredEvent<K>) => boolean;
+  },
+): AsyncGenerator<StoredEvent<K>> {
+  const { kind, filter, ...rest } = opts;
+  const of = (e: StoredEvent): e is StoredEvent<K> => kind === undefined || e.kind === kind;
+  return streamMapped(
+    hub,
+    core,
+    viewer,
+    { ...rest, filter: (e) => of(e) && (!filter || filter(e)) },
+    // Only events that passed `of` reach here.
+    (e) => e as StoredEvent<K>,
+  );
 }
 
 type StreamOptions<T = never> = {

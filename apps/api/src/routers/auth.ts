@@ -51,10 +51,11 @@ export const authRouter = router({
     const sessionId = ctx.session.id;
     const events = streamEvents(ctx.hub, ctx.core, ctx.user, {
       signal,
+      kind: SESSION_ENDED,
       filter: (e) => {
-        if (e.kind !== SESSION_ENDED || e.userId !== ctx.user.id) return false;
+        if (e.userId !== ctx.user.id) return false;
         const ids = e.payload.sessionIds;
-        return ids === "ALL" || (Array.isArray(ids) && ids.includes(sessionId));
+        return ids === "ALL" || ids.includes(sessionId);
       },
     });
     // The first next() subscribes to the hub synchronously; only then check the session,
@@ -67,7 +68,7 @@ export const authRouter = router({
       return;
     }
     const e = await first;
-    if (!e.done) yield tracked(String(e.value.id), { reason: String(e.value.payload.reason ?? "ended") });
+    if (!e.done) yield tracked(String(e.value.id), { reason: e.value.payload.reason });
     await events.return(undefined);
   }),
 });

@@ -43,8 +43,8 @@ export const campaignsRouter = router({
       for await (const e of streamEvents(ctx.hub, ctx.core, ctx.user, {
         lastEventId: Number.isFinite(last) ? last : null,
         signal,
-        filter: (ev) =>
-          ev.kind === CAMPAIGN_PROGRESS && (!input.campaignId || ev.payload.campaignId === input.campaignId),
+        kind: CAMPAIGN_PROGRESS,
+        filter: (ev) => !input.campaignId || ev.payload.campaignId === input.campaignId,
       })) {
         yield tracked(String(e.id), e.payload);
       }

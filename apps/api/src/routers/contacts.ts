@@ -68,19 +68,10 @@ export const contactsRouter = router({
       for await (const e of streamEvents(ctx.hub, ctx.core, ctx.user, {
         lastEventId: input.lastEventId ? Number(input.lastEventId) : null,
         signal,
-        filter: (e) => e.kind === "import.progress" && e.payload.importId === input.importId,
+        kind: "import.progress",
+        filter: (e) => e.payload.importId === input.importId,
       })) {
-        const p = e.payload;
-        yield tracked(String(e.id), {
-          importId: input.importId,
-          status: String(p.status),
-          rowsRead: Number(p.rowsRead ?? 0),
-          imported: Number(p.imported ?? 0),
-          updated: Number(p.updated ?? 0),
-          invalid: Number(p.invalid ?? 0),
-          totalRows: p.totalRows == null ? null : Number(p.totalRows),
-          error: typeof p.error === "string" ? p.error : null,
-        });
+        yield tracked(String(e.id), { ...e.payload, error: e.payload.error ?? null });
       }
     }),
 });

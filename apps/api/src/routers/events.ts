@@ -1,4 +1,4 @@
-import type { StoredEvent } from "@elsehu/core";
+import { hasKindPrefix, isKind, type LiveEvent, type StoredEvent, type SyncMark } from "@elsehu/core";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { streamMapped } from "../realtime/hub";
@@ -10,15 +10,19 @@ const Resume = z.object({ lastEventId: z.coerce.number().int().min(0).optional()
 
 type Viewer = NonNullable<Context["user"]>;
 
+/** What an `events.*` subscription yields: its events, and the position mark first. */
+type Item<E extends StoredEvent> = LiveEvent<E["kind"]> | SyncMark;
+
 /** The client's view of an event, built once per event and shared by every socket that receives it. */
-const shaped = new WeakMap<StoredEvent, { id: number; kind: string; payload: Record<string, unknown>; at: string }>();
-function toClient(e: StoredEvent) {
+const shaped = new WeakMap<StoredEvent, LiveEvent>();
+function toClient<E extends StoredEvent>(e: E) {
   let data = shaped.get(e);
   if (!data) {
-    data = { id: e.id, kind: e.kind, payload: e.payload, at: e.createdAt.toISOString() };
+    data = { id: e.id, kind: e.kind, payload: e.payload, at: e.createdAt.toISOString() } as LiveEvent;
     shaped.set(e, data);
   }
-  return tracked(String(e.id), data);
+  // `data` was built from `e`: same kind, same payload.
+  return tracked<Item<E>>(String(e.id), data as LiveEvent<E["kind"]>);
 }
 
 /**
@@ -26,11 +30,11 @@ function toClient(e: StoredEvent) {
  * `lastEventId`. Staff skip the "previous operator" copies of transfer events:
  * they already get the main one.
  */
-function stream(
+function stream<E extends StoredEvent>(
   ctx: Context & { user: Viewer },
   input: { lastEventId?: number },
   signal: AbortSignal | undefined,
-  accept: (e: StoredEvent) => boolean,
+  accept: (e: StoredEvent) => e is E,
 ) {
   const staff = ctx.user.role !== "OPERATOR";
   return streamMapped(
@@ -40,45 +44,41 @@ function stream(
     {
       lastEventId: input.lastEventId ?? null,
       signal,
-      filter: (ev) => accept(ev) && !(staff && ev.payload.copyFor === "previous"),
+      filter: (ev) => accept(ev) && !(staff && "copyFor" in ev.payload && ev.payload.copyFor === "previous"),
       // `sync` carries no data, only the position to resume from after a reconnect.
-      announce: (position) =>
-        tracked(String(position), {
-          id: position,
-          kind: "sync",
-          payload: {} as Record<string, unknown>,
-          at: new Date().toISOString(),
-        }),
+      announce: (position) => {
+        const mark: SyncMark = { id: position, kind: "sync", payload: {}, at: new Date().toISOString() };
+        return tracked<Item<E>>(String(position), mark);
+      },
     },
-    toClient,
+    // The filter above let through only events that `accept` typed as E.
+    (e: StoredEvent) => toClient(e as E),
   );
 }
 
-const prefix = (p: string) => (e: StoredEvent) => e.kind.startsWith(p);
-
 export const eventsRouter = router({
-  /** conversation.created|assigned|transferred|closed|expired|reopened. */
+  /** conversation.created|assigned|transferred|closed|expired|reopened|tagged|routed. */
   onConversation: userProcedure
     .input(Resume)
-    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, prefix("conversation."))),
+    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, hasKindPrefix("conversation."))),
 
   /** message.created|status; payloads carry operatorId so the audience is exact. */
   onMessage: userProcedure
     .input(Resume)
-    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, prefix("message."))),
+    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, hasKindPrefix("message."))),
 
   /** Queue size (`{ waiting }`): a number only, so everyone may follow it. */
   onQueue: userProcedure
     .input(Resume)
-    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, (e) => e.kind === "queue.changed")),
+    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, isKind("queue.changed"))),
 
   /** presence.changed: staff see everyone, an operator only himself. */
   onPresence: userProcedure
     .input(Resume)
-    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, (e) => e.kind === "presence.changed")),
+    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, isKind("presence.changed"))),
 
   /** instance.status (connection state / QR changes of WhatsApp numbers): staff only. */
   onInstance: staffProcedure
     .input(Resume)
-    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, (e) => e.kind === "instance.status")),
+    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, isKind("instance.status"))),
 });

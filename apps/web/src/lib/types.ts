@@ -1,5 +1,8 @@
 import type { AppRouter } from "@elsehu/api";
+import type { EventKind, KindsOf, LiveEvent, SyncMark } from "@elsehu/core";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+
+export type { KindsOf, LiveEvent } from "@elsehu/core";
 
 /** Shapes of what the API returns, straight from the router's type (dates arrive as ISO strings at runtime). */
 export type Out = inferRouterOutputs<AppRouter>;
@@ -16,11 +19,13 @@ export type Template = Out["templates"]["list"][number];
 export type Campaign = Out["campaigns"]["get"];
 export type CampaignStats = Out["campaigns"]["stats"];
 
-/** Envelope of every `events.*` subscription item. */
-export type LiveEvent = { id: number; kind: string; payload: Record<string, unknown>; at: string };
+/**
+ * What an `events.*` subscription yields: its events (payloads typed by core's event
+ * catalog, so a renamed field fails this app's typecheck) and the position mark.
+ */
+export type Stream<K extends EventKind> = LiveEvent<K> | SyncMark;
 
-/** A string field of an event payload, if present. */
-export function str(payload: Record<string, unknown>, key: string): string | undefined {
-  const v = payload[key];
-  return typeof v === "string" ? v : undefined;
+/** The event is one of the kinds named `prefix…` ("conversation.", "message."). */
+export function ofPrefix<P extends string>(e: LiveEvent, prefix: P): e is LiveEvent<KindsOf<P>> {
+  return e.kind.startsWith(prefix);
 }

@@ -1,3 +1,4 @@
+import type { SyncMark } from "@elsehu/core";
 import { useEffect, useRef } from "react";
 import { errorCode } from "./api";
 
@@ -18,7 +19,7 @@ type Handlers<T> = {
  */
 export function useTrackedSubscription<T>(
   start: (lastEventId: string | undefined, handlers: Handlers<T>) => Unsubscribable,
-  opts: { key?: string; enabled?: boolean; onData: (data: T) => void; onUnauthorized?: () => void },
+  opts: { key?: string; enabled?: boolean; onData: (data: Exclude<T, SyncMark>) => void; onUnauthorized?: () => void },
 ): void {
   const lastId = useRef<string | undefined>(undefined);
   const latest = useRef(opts);
@@ -34,8 +35,8 @@ export function useTrackedSubscription<T>(
       onData: ({ id, data }) => {
         lastId.current = id;
         // `sync` only tells where the stream starts (resume point); there is nothing to show.
-        if ((data as { kind?: unknown }).kind === "sync") return;
-        latest.current.onData(data);
+        if (isSync(data)) return;
+        latest.current.onData(data as Exclude<T, SyncMark>);
       },
       onError: (err) => {
         if (errorCode(err) === "UNAUTHORIZED") latest.current.onUnauthorized?.();
@@ -43,4 +44,8 @@ export function useTrackedSubscription<T>(
     });
     return () => sub.unsubscribe();
   }, [opts.key, enabled]);
+}
+
+function isSync<T>(data: T): data is Extract<T, SyncMark> {
+  return typeof data === "object" && data !== null && "kind" in data && data.kind === "sync";
 }

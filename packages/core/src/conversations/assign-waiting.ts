@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { publishEvents } from "../events/publish-many";
+import { publishEvents } from "../events/publish";
 import type { CoreContext } from "../shared/context";
 import { uuidArray } from "../shared/sql-arrays";
 import { loadCandidates, pickOperator, roomByQueue } from "./assignment-candidates";

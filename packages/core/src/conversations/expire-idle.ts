@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { publishEvents } from "../events/publish-many";
+import { publishEvents } from "../events/publish";
 import type { CoreContext } from "../shared/context";
 import { conversationEvents } from "./conversation-events";
 import { requestAssignment } from "./request-assignment";

@@ -2,7 +2,7 @@ import { conversations } from "@elsehu/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
-import { publishEvents } from "../events/publish-many";
+import { publishEvents } from "../events/publish";
 import type { Actor, CoreContext } from "../shared/context";
 import { bug, DomainError, notFound } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";

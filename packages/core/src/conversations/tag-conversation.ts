@@ -1,7 +1,7 @@
 import { conversations } from "@elsehu/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { publishEvents } from "../events/publish-many";
+import { publishEvents } from "../events/publish";
 import type { Actor, CoreContext } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
 import { lockForAction } from "./access";

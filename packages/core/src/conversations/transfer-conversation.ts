@@ -2,7 +2,7 @@ import { conversations, conversationTransfers, departmentMembers, departments, u
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
-import { publishEvents } from "../events/publish-many";
+import { publishEvents } from "../events/publish";
 import type { Actor, CoreContext, Tx } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
 import { isStaff, lockForAction } from "./access";

@@ -1,13 +1,5 @@
 import type { Actor } from "../shared/context";
-
-export type StoredEvent = {
-  id: number;
-  kind: string;
-  audience: "ALL" | "STAFF" | "USER";
-  userId: string | null;
-  payload: Record<string, unknown>;
-  createdAt: Date;
-};
+import type { StoredEvent } from "./catalog";
 
 /**
  * Whether `viewer` may receive `event`. The single rule every subscription goes

@@ -1,5 +1,6 @@
 import { imports } from "@elsehu/db";
 import { eq } from "drizzle-orm";
+import type { EventPayloads } from "../events/catalog";
 import type { CoreContext } from "../shared/context";
 import { bug } from "../shared/errors";
 import { storageOf } from "../storage/storage";
@@ -182,7 +183,7 @@ function sharesAny(inFlight: Map<string, number>, keys: Set<string>): boolean {
 }
 
 type ImportCounters = {
-  status: string;
+  status: EventPayloads["import.progress"]["status"];
   rows_read: number;
   imported: number;
   updated: number;

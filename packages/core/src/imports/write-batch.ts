@@ -1,5 +1,6 @@
 import type { TransactionSql } from "postgres";
-import { EVENTS_CHANNEL } from "../events/publish";
+import type { EventPayloads } from "../events/catalog";
+import { publishEvent } from "../events/publish";
 import {
   pgArrayElement as element,
   mergeDuplicates,
@@ -145,9 +146,6 @@ export async function insertErrors(tx: TransactionSql, importId: string, errors:
 }
 
 /** `import.progress` for staff, in the caller's transaction (the NOTIFY fires at commit). */
-export async function publishProgress(tx: TransactionSql, payload: Record<string, unknown>): Promise<void> {
-  const [row] = await tx<{ id: string }[]>`
-    insert into events (kind, audience, payload) values ('import.progress', 'STAFF', ${JSON.stringify(payload)}::jsonb)
-    returning id::text`;
-  if (row) await tx`select pg_notify(${EVENTS_CHANNEL}, ${row.id})`;
+export async function publishProgress(tx: TransactionSql, payload: EventPayloads["import.progress"]): Promise<void> {
+  await publishEvent(tx, { kind: "import.progress", audience: { to: "STAFF" }, payload });
 }

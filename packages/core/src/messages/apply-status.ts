@@ -1,8 +1,9 @@
 import type { StatusUpdate } from "@elsehu/providers";
 import { sql } from "drizzle-orm";
+import type { MessageStatus } from "../events/catalog";
 import type { Tx } from "../shared/context";
 import { hasSendInFlight } from "./in-flight";
-import { type MessageStatus, publishMessageStatus, RetryLater } from "./message-events";
+import { publishMessageStatus, RetryLater } from "./message-events";
 
 const TARGET: Record<StatusUpdate["status"], MessageStatus> = {
   sent: "SENT",

@@ -1,7 +1,7 @@
 import type { InboundMessage, WebhookEvent } from "@elsehu/providers";
 import { isOptOutKeyword } from "../campaigns/handle-opt-out";
 import { attributionStart } from "../campaigns/mark-campaign-reply";
-import { EVENTS_CHANNEL } from "../events/publish";
+import { eventsCte } from "../events/publish";
 import type { InstanceRow } from "../instances/shape";
 import type { CoreContext } from "../shared/context";
 import { contentOf } from "./ingest-inbound";
@@ -144,18 +144,20 @@ export async function ingestPlainInbound(
         campaign_id = coalesce(c.campaign_id, (select y.campaign_id from replied y where y.conversation_id = c.id))
       from (select conversation_id, max(created_at) as at, count(*)::int as n from ins group by conversation_id) x
       where c.id = x.conversation_id
-    ), ev as (
-      insert into events (kind, audience, user_id, payload)
-      select 'message.created', case when t.operator_id is null then 'STAFF' else 'USER' end, t.operator_id,
-        jsonb_build_object('messageId', m.id, 'conversationId', m.conversation_id, 'operatorId', t.operator_id,
-          'direction', 'IN')
-      from ins m join target t on t.instance_id = m.instance_id and t.pmid = m.provider_message_id
-      order by t.ord
-      returning id
-    ), notified as (
-      select pg_notify(${EVENTS_CHANNEL}, id::text) from ev
-    )
-    select array(select ord from target) as handled, (select count(*) from notified)::int as notified`;
+    ), ${eventsCte(ctx.sql, {
+      kind: "message.created",
+      from: ctx.sql`ins m join target t on t.instance_id = m.instance_id and t.pmid = m.provider_message_id
+        order by t.ord`,
+      audience: ctx.sql`case when t.operator_id is null then 'STAFF' else 'USER' end`,
+      userId: ctx.sql`t.operator_id`,
+      payload: {
+        messageId: ctx.sql`m.id`,
+        conversationId: ctx.sql`m.conversation_id`,
+        operatorId: ctx.sql`t.operator_id`,
+        direction: ctx.sql`'IN'::text`,
+      },
+    })}
+    select array(select ord from target) as handled, (select count(*) from ev_notified)::int as notified`;
   for (const ord of result?.handled ?? []) handled[ord] = true;
   return { handled };
 }

@@ -1,4 +1,4 @@
-import { publishEvents } from "../events/publish-many";
+import { publishEvents } from "../events/publish";
 import type { Tx } from "../shared/context";
 
 export const PRESENCE_CHANGED = "presence.changed";

@@ -2,7 +2,7 @@ import { contacts, conversations, departments } from "@elsehu/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { conversationEvents } from "../conversations/conversation-events";
 import { isOpenAt } from "../departments/hours";
-import { publishEvents } from "../events/publish-many";
+import { publishEvents } from "../events/publish";
 import { queueAutomatic } from "../messages/queue-automatic";
 import type { CoreContext, Tx } from "../shared/context";
 import { protocolOf, renderAutoText } from "./render-text";

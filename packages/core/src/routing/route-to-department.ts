@@ -2,7 +2,7 @@ import { conversations, departments } from "@elsehu/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { conversationEvents } from "../conversations/conversation-events";
 import { requestAssignment } from "../conversations/request-assignment";
-import { publishEvents } from "../events/publish-many";
+import { publishEvents } from "../events/publish";
 import type { CoreContext, Tx } from "../shared/context";
 import { arriveInDepartment } from "./arrive-in-department";
 

@@ -1,8 +1,8 @@
+import type { CampaignProgress as ProgressCounters } from "@elsehu/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { formatDateTime } from "../../lib/format";
-import type { CampaignStats } from "../../lib/types";
 import { useTrackedSubscription } from "../../lib/use-tracked-subscription";
 import { ErrorBox, Loading, Notice } from "../../ui/feedback";
 import { useToast } from "../../ui/toast";
@@ -17,13 +17,12 @@ export function CampaignDetail({ id, onBack }: { id: string; onBack: () => void 
   const toast = useToast();
   const campaign = useQuery({ queryKey: ["campaigns.get", id], queryFn: () => api.campaigns.get.query({ id }) });
   const stats = useQuery({ queryKey: ["campaigns.stats", id], queryFn: () => api.campaigns.stats.query({ id }) });
-  useTrackedSubscription<Record<string, unknown>>(
+  useTrackedSubscription<ProgressCounters>(
     (last, h) => api.campaigns.onProgress.subscribe({ campaignId: id, lastEventId: last ?? null }, h),
     {
       key: id,
-      onData: (payload) => {
+      onData: (s) => {
         // campaign.progress carries exactly the stats counters (core publishProgress).
-        const s = payload as unknown as CampaignStats;
         qc.setQueryData(["campaigns.stats", id], s);
         if (s.status !== campaign.data?.status) void qc.invalidateQueries({ queryKey: ["campaigns.get", id] });
       },

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from "react";
 import { useApi, useSession } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { formatDuration } from "../../lib/format";
-import type { LiveEvent, Presence } from "../../lib/types";
+import type { Presence, Stream } from "../../lib/types";
 import { useNow } from "../../lib/use-now";
 import { useTrackedSubscription } from "../../lib/use-tracked-subscription";
 import { Dialog } from "../../ui/dialog";
@@ -28,20 +28,23 @@ export function StatusSwitcher() {
   const [reason, setReason] = useState(REASONS[0] ?? "");
   const [other, setOther] = useState("");
 
-  useTrackedSubscription<LiveEvent>((last, h) => api.events.onPresence.subscribe({ lastEventId: last }, h), {
-    onData: (e) => {
-      const p = e.payload;
-      qc.setQueryData<Me>(["presence.me"], (old) =>
-        old
-          ? {
-              presence: (p.presence as Presence) ?? old.presence,
-              pauseReason: (p.pauseReason as string | null) ?? null,
-              presenceChangedAt: (p.changedAt as string) ?? old.presenceChangedAt,
-            }
-          : old,
-      );
+  useTrackedSubscription<Stream<"presence.changed">>(
+    (last, h) => api.events.onPresence.subscribe({ lastEventId: last }, h),
+    {
+      onData: (e) => {
+        const p = e.payload;
+        qc.setQueryData<Me>(["presence.me"], (old) =>
+          old
+            ? {
+                presence: p.presence,
+                pauseReason: p.pauseReason,
+                presenceChangedAt: p.changedAt,
+              }
+            : old,
+        );
+      },
     },
-  });
+  );
 
   const set = useMutation({
     mutationFn: (input: { status: "ONLINE" | "PAUSED"; reason?: string }) => api.presence.setStatus.mutate(input),

@@ -3,8 +3,7 @@ import { useEffect, useRef } from "react";
 import { useApi } from "../../auth/session";
 import type { ApiClient } from "../../lib/api";
 import { beep } from "../../lib/beep";
-import type { Conversation, LiveEvent } from "../../lib/types";
-import { str } from "../../lib/types";
+import type { Conversation, KindsOf, Stream } from "../../lib/types";
 import { useTrackedSubscription } from "../../lib/use-tracked-subscription";
 import { refreshNewest } from "../chat/messages-cache";
 
@@ -33,49 +32,55 @@ export function useInboxLive(selectedId: string | null) {
     if (id) void markRead(qc, api, id);
   }, 500);
 
-  useTrackedSubscription<LiveEvent>((last, h) => api.events.onConversation.subscribe({ lastEventId: last }, h), {
-    onData: (e) => {
-      refetchSoon();
-      const mine = str(e.payload, "copyFor") !== "previous";
-      if (mine && (e.kind === "conversation.assigned" || e.kind === "conversation.transferred")) beep();
+  useTrackedSubscription<Stream<KindsOf<"conversation.">>>(
+    (last, h) => api.events.onConversation.subscribe({ lastEventId: last }, h),
+    {
+      onData: (e) => {
+        refetchSoon();
+        const given = e.kind === "conversation.assigned" || e.kind === "conversation.transferred";
+        // The copy for the operator it left is no news for him.
+        if (given && e.payload.copyFor !== "previous") beep();
+      },
     },
-  });
+  );
 
-  useTrackedSubscription<LiveEvent>((last, h) => api.events.onMessage.subscribe({ lastEventId: last }, h), {
-    onData: (e) => {
-      const conversationId = str(e.payload, "conversationId");
-      if (!conversationId) return;
-      const inbound = str(e.payload, "direction") !== "OUT";
-      if (conversationId === selected.current) {
-        void refreshNewest(qc, api, conversationId);
-        if (e.kind === "message.created" && inbound) {
-          if (document.visibilityState === "visible") markSoon();
-          else beep();
+  useTrackedSubscription<Stream<KindsOf<"message.">>>(
+    (last, h) => api.events.onMessage.subscribe({ lastEventId: last }, h),
+    {
+      onData: (e) => {
+        const conversationId = e.payload.conversationId;
+        const inbound = e.kind === "message.created" && e.payload.direction === "IN";
+        if (conversationId === selected.current) {
+          void refreshNewest(qc, api, conversationId);
+          if (e.kind === "message.created" && inbound) {
+            if (document.visibilityState === "visible") markSoon();
+            else beep();
+          }
+          return;
         }
-        return;
-      }
-      if (e.kind !== "message.created") return;
-      qc.setQueryData<Conversation[]>(MINE_KEY, (old) =>
-        old
-          ? sortByActivity(
-              old.map((c) =>
-                c.id === conversationId
-                  ? {
-                      ...c,
-                      unreadCount: inbound ? c.unreadCount + 1 : c.unreadCount,
-                      lastMessageAt: e.at,
-                      lastInboundAt: inbound ? e.at : c.lastInboundAt,
-                    }
-                  : c,
-              ),
-            )
-          : old,
-      );
-      if (inbound) beep();
-      // The server's counts are the truth; the patch above only makes it instant.
-      refetchSoon();
+        if (e.kind !== "message.created") return;
+        qc.setQueryData<Conversation[]>(MINE_KEY, (old) =>
+          old
+            ? sortByActivity(
+                old.map((c) =>
+                  c.id === conversationId
+                    ? {
+                        ...c,
+                        unreadCount: inbound ? c.unreadCount + 1 : c.unreadCount,
+                        lastMessageAt: e.at,
+                        lastInboundAt: inbound ? e.at : c.lastInboundAt,
+                      }
+                    : c,
+                ),
+              )
+            : old,
+        );
+        if (inbound) beep();
+        // The server's counts are the truth; the patch above only makes it instant.
+        refetchSoon();
+      },
     },
-  });
+  );
 }
 
 /** Resets the unread count on the server and in the list. */

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { spDayStart } from "../../lib/period";
-import { str } from "../../lib/types";
+import { ofPrefix } from "../../lib/types";
 import { useDebounced } from "../../lib/use-debounced";
 import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
 import { LoadMore } from "../../ui/load-more";
@@ -55,11 +55,12 @@ export default function ConversationsPage() {
   });
   // The list is not refetched on every event (many pages): offer a refresh; the open chat updates itself.
   useLiveInvalidate(["onConversation", "onMessage"], [], (e) => {
-    const id = str(e.payload, "conversationId");
-    if (e.kind.startsWith("conversation.")) setStale(true);
-    if (id && id === openId) {
-      if (e.kind.startsWith("message.")) void refreshNewest(qc, api, id);
-      else void qc.invalidateQueries({ queryKey: ["conversations.get", id] });
+    if (ofPrefix(e, "conversation.")) {
+      setStale(true);
+      const id = e.payload.conversationId;
+      if (id === openId) void qc.invalidateQueries({ queryKey: ["conversations.get", id] });
+    } else if (ofPrefix(e, "message.") && e.payload.conversationId === openId) {
+      void refreshNewest(qc, api, e.payload.conversationId);
     }
   });
   const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
