@@ -78,6 +78,7 @@ export * from "./instances/shape";
 export * from "./instances/update-instance";
 export * from "./instances/verify-instance";
 export * from "./jobs/add-job";
+export * from "./jobs/job-lock";
 export * from "./messages/add-note";
 export * from "./messages/apply-status";
 export * from "./messages/deliver-message";

@@ -27,7 +27,7 @@ export async function closeConversation(ctx: CoreContext, actor: Actor, raw: Clo
       throw new DomainError("CONVERSATION_STATE_CHANGED", `Conversation is ${conv.status}, it cannot be closed`);
     }
     const [tab] = await tx.select().from(tabulations).where(eq(tabulations.id, input.tabulationId)).for("share");
-    if (!tab || !tab.active) {
+    if (!tab?.active) {
       throw new DomainError("TABULATION_INACTIVE", "tabulationId: unknown or inactive tabulation", {
         field: "tabulationId",
       });

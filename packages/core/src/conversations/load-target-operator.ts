@@ -16,7 +16,7 @@ export async function lockTargetOperator(
 ): Promise<{ id: string }> {
   await tx.execute(sql`select pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`);
   const [op] = await tx.select().from(users).where(eq(users.id, operatorId)).for("update");
-  if (!op || op.role !== "OPERATOR" || !op.active) {
+  if (op?.role !== "OPERATOR" || !op.active) {
     throw new DomainError("OPERATOR_NOT_ACTIVE", "operatorId: not an active operator", { field: "operatorId" });
   }
   if (opts.mustBeOnline && op.presence !== "ONLINE") {

@@ -20,7 +20,7 @@ type ImportRow = typeof imports.$inferSelect;
  */
 export async function runContactImport(ctx: CoreContext, importId: string, opts: RunImportOptions = {}) {
   const [job] = await ctx.db.select().from(imports).where(eq(imports.id, importId));
-  if (!job || job.status !== "RUNNING") return;
+  if (job?.status !== "RUNNING") return;
   const storage = storageOf(ctx);
   if (!job.startedAt) await ctx.db.update(imports).set({ startedAt: ctx.now() }).where(eq(imports.id, importId));
   let columns: Columns;

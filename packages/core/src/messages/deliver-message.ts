@@ -40,7 +40,7 @@ async function claim(ctx: CoreContext, messageId: string) {
       .innerJoin(serviceInstances, eq(serviceInstances.id, messages.instanceId))
       .where(eq(messages.id, messageId))
       .for("update", { of: messages });
-    if (!row || row.message.direction !== "OUT" || row.message.status !== "QUEUED" || row.message.providerMessageId) {
+    if (row?.message.direction !== "OUT" || row.message.status !== "QUEUED" || row.message.providerMessageId) {
       return null;
     }
     const content = row.message.content ?? {};

@@ -22,7 +22,7 @@ export async function answerMenu(
   event: Pick<InboundMessage, "body" | "reply">,
 ): Promise<void> {
   const [conv] = await tx.select().from(conversations).where(eq(conversations.id, conversationId)).for("update");
-  if (!conv || conv.routingState !== "MENU" || conv.status !== "WAITING") return;
+  if (conv?.routingState !== "MENU" || conv.status !== "WAITING") return;
   const routing = await routingOf(tx, conv.instanceId);
   // The number no longer has a menu: the global queue, or its one department.
   if (routing?.mode !== "MENU") {

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { SIMULATOR_DEFAULT_PORT } from "./env";
 import { startSimulator } from "./start-simulator";
 
 /**
@@ -9,7 +10,7 @@ import { startSimulator } from "./start-simulator";
  */
 const { values } = parseArgs({
   options: {
-    port: { type: "string", default: process.env.PORT ?? "4010" },
+    port: { type: "string", default: SIMULATOR_DEFAULT_PORT },
     host: { type: "string", default: "127.0.0.1" },
     "meta-webhook": { type: "string" },
     "meta-app-secret": { type: "string" },

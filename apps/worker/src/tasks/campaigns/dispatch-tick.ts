@@ -1,5 +1,4 @@
-import { type CoreContext, DISPATCH_TICK_JOB, dispatchTick, ProgressThrottle, scheduleTick } from "@elsehu/core";
-import type { Job } from "graphile-worker";
+import { DISPATCH_TICK_JOB, dispatchTick, ensureStillOurs, ProgressThrottle, scheduleTick } from "@elsehu/core";
 import { z } from "zod";
 import { defineTask } from "../define";
 
@@ -30,18 +29,3 @@ export const dispatchTickTask = defineTask(
     }
   },
 );
-
-/**
- * graphile completes a job by deleting it by id, whoever holds it by then. A tick whose
- * runner was replaced during a database outage can find its job unlocked, or taken up by
- * another runner, and may have moved the campaign's next tick onto it: completing would
- * delete that next tick. Failing instead changes nothing (graphile fails a job only under
- * its own lock), so the job runs again. resumeStalledCampaigns is the net behind this.
- */
-export async function ensureStillOurs(core: CoreContext, job: Pick<Job, "id" | "locked_by">): Promise<void> {
-  const [row] = await core.sql<{ locked_by: string | null }[]>`
-    select locked_by from graphile_worker._private_jobs where id = ${job.id}`;
-  if (row && row.locked_by !== job.locked_by) {
-    throw new Error("this tick's job was taken over by another runner: not completing it");
-  }
-}
