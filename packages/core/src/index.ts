@@ -1,5 +1,6 @@
 export * from "./api-tokens/authenticate-api-token";
 export * from "./api-tokens/create-api-token";
+export * from "./api-tokens/idempotency-keys";
 export * from "./api-tokens/list-api-tokens";
 export * from "./api-tokens/revoke-api-token";
 export * from "./api-tokens/scopes";
