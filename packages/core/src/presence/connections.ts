@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { requestAssignment } from "../conversations/request-assignment";
 import type { CoreContext } from "../shared/context";
+import { textArray } from "../shared/id-array";
+import { uuidArray } from "../shared/sql-arrays";
 import { type PresenceChange, publishPresenceChanges } from "./presence-events";
 
 /**
@@ -61,19 +63,17 @@ export async function beatNode(
     const gone = await tx.execute<{ user_id: string }>(sql`
       delete from presence_connections where node_id = ${nodeId}
         and connected_at < ${snapshotAt.toISOString()}::timestamptz - interval '2 seconds'
-        and not (id = any(${`{${ids.map((i) => `"${i}"`).join(",")}}`}::text[]))
+        and not (id = any(${textArray(ids)}::text[]))
       returning user_id`);
     if (live.length > 0) {
       await tx.execute(sql`
         insert into presence_connections (id, user_id, node_id)
-        select unnest(${`{${ids.join(",")}}`}::text[]), unnest(${`{${live.map((c) => c.userId).join(",")}}`}::uuid[]), ${nodeId}
+        select unnest(${textArray(ids)}::text[]), unnest(${uuidArray(live.map((c) => c.userId))}::uuid[]), ${nodeId}
         on conflict (id) do nothing`);
     }
     if (gone.length > 0) {
       const users = [...new Set(gone.map((g) => g.user_id))];
-      await tx.execute(
-        sql`update users set last_seen_at = now() where id::text = any(${`{${users.join(",")}}`}::text[])`,
-      );
+      await tx.execute(sql`update users set last_seen_at = now() where id = any(${uuidArray(users)}::uuid[])`);
     }
   });
 }
