@@ -27,6 +27,12 @@ export const apiEnvSchema = commonEnv.extend({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** A CSV download whose client takes nothing for this long is ended and its database connection freed. */
   EXPORT_STALL_TIMEOUT: duration.default(60),
+  /** WebSockets one user may hold open on one API process; the next is closed with TOO_MANY_SOCKETS. */
+  WS_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Live subscriptions one user may hold on one API process; the next is refused with TOO_MANY_SUBSCRIPTIONS. */
+  WS_MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Unsent bytes a socket may hold; a client that stops reading past it is dropped. */
+  WS_MAX_BUFFERED_KB: z.coerce.number().int().min(16).max(1_048_576).default(1024),
   PRESENCE_GRACE: duration.default(15),
   /** How often each API process writes its presence heartbeat (its sockets count while it beats). */
   PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),

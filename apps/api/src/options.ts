@@ -41,6 +41,11 @@ export function apiOptionsFromEnv(
     webDist: env.WEB_DIST ?? resolve("apps/web/dist"),
     dbPoolMax: env.DB_POOL_MAX,
     dbTimeouts: dbTimeoutsFromEnv(env),
+    wsLimits: {
+      socketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
+      subscriptionsPerUser: env.WS_MAX_SUBSCRIPTIONS_PER_USER,
+      maxBufferedBytes: env.WS_MAX_BUFFERED_KB * 1024,
+    },
     presence: { graceSeconds: env.PRESENCE_GRACE, heartbeatMs: env.PRESENCE_HEARTBEAT_MS },
     drainMs: env.SHUTDOWN_DRAIN_MS,
   };

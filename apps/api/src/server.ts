@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type CoreConfig, createCoreContext, SharedRateLimiter } from "@elsehu/core";
+import { type CoreConfig, createCoreContext, DomainError, SharedRateLimiter } from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Hono } from "hono";
@@ -14,7 +14,9 @@ import { originAllowed } from "./http/same-origin";
 import type { ProxyTrust } from "./http/trust-proxy";
 import { RealtimeHub } from "./realtime/hub";
 import { PresenceTracker } from "./realtime/presence";
+import { boundSendBuffer } from "./realtime/send-buffer";
 import { SocketRegistry } from "./realtime/sockets";
+import { SubscriptionCounter } from "./realtime/subscription-cap";
 import { appRouter } from "./router";
 import { type ApiDeps, COOKIE_NAME, createContext, readCookie } from "./trpc/context";
 import { SessionCache, type SessionCacheOptions } from "./trpc/session-cache";
@@ -43,6 +45,8 @@ export type StartApiOptions = {
   };
   webDist?: string;
   dbPoolMax?: number;
+  /** Per-user WebSocket bounds: sockets and live subscriptions on this process, unsent bytes per socket. */
+  wsLimits?: { socketsPerUser?: number; subscriptionsPerUser?: number; maxBufferedBytes?: number };
   /** statement_timeout and idle_in_transaction_session_timeout of the API's connections (DB_* settings). */
   dbTimeouts?: { statementTimeoutMs?: number; idleInTransactionTimeoutMs?: number };
   now?: () => Date;
@@ -105,6 +109,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     hub,
     sockets,
     sessionCache,
+    subscriptions: new SubscriptionCounter(opts.wsLimits?.subscriptionsPerUser ?? 100),
     secureCookie: opts.secureCookie ?? false,
     allowedOrigins: corsOrigins,
     rateCheck: userAndIpLimit(limiters),
@@ -158,10 +163,19 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
         userAgent: req.headers["user-agent"],
         requestId: `ws-${randomUUID()}`,
       });
-      if (ctx.user && ctx.session) sockets.track(res, ctx.user.id, ctx.session.id);
+      if (ctx.user && ctx.session) {
+        const max = opts.wsLimits?.socketsPerUser ?? 20;
+        if (sockets.countFor(ctx.user.id) >= max) {
+          // The close code and reason tell the client why; tRPC's own answer cannot pass a closing socket.
+          res.close(4029, "TOO_MANY_SOCKETS");
+          throw new DomainError("TOO_MANY_SOCKETS", `At most ${max} open sockets per user`, { max });
+        }
+        sockets.track(res, ctx.user.id, ctx.session.id);
+      }
       return ctx;
     },
   });
+  const maxBuffered = opts.wsLimits?.maxBufferedBytes ?? 1024 * 1024;
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
     if (path !== "/trpc" && path !== "/trpc/") {
@@ -173,7 +187,12 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      boundSendBuffer(ws, maxBuffered, (buffered) =>
+        opts.log.warn({ buffered, maxBuffered }, "socket dropped: its client stopped reading"),
+      );
+      wss.emit("connection", ws, req);
+    });
   });
 
   const port = (server.address() as AddressInfo).port;

@@ -3,6 +3,7 @@ import { type CoreContext, isDatabaseUnavailable, type SessionUser } from "@else
 import type { RateCheck } from "../http/rate-limit";
 import type { RealtimeHub } from "../realtime/hub";
 import type { SocketRegistry } from "../realtime/sockets";
+import type { SubscriptionCounter } from "../realtime/subscription-cap";
 import { databaseUnavailable } from "./db-unavailable";
 import type { SessionCache } from "./session-cache";
 
@@ -10,6 +11,8 @@ export type ApiDeps = {
   core: CoreContext;
   hub: RealtimeHub;
   sockets: SocketRegistry;
+  /** Live subscriptions per user on this process, capped (WS_MAX_SUBSCRIPTIONS_PER_USER). */
+  subscriptions: SubscriptionCounter;
   /** validateSession behind a short-lived cache (see session-cache.ts for its consistency window). */
   sessionCache: SessionCache;
   secureCookie: boolean;

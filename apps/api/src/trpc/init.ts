@@ -1,6 +1,7 @@
 import { DomainError, isDatabaseUnavailable, isQueryTimeout } from "@elsehu/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { releasing } from "../realtime/subscription-cap";
 import type { Context } from "./context";
 import { databaseUnavailable } from "./db-unavailable";
 import { errorData } from "./error-data";
@@ -95,8 +96,30 @@ function requireRole(...roles: Role[]) {
         message: "Subscriptions are served over the WebSocket only",
       });
     }
-    return next({ ctx: { user, session } });
+    if (type !== "subscription") return next({ ctx: { user, session } });
+    return counted(ctx.subscriptions.acquire(user.id), () => next({ ctx: { user, session } }));
   });
+}
+
+/**
+ * Runs a subscription's procedure holding one of its user's subscription
+ * slots (refused with TOO_MANY_SUBSCRIPTIONS past the cap), released when the
+ * stream ends however it ends, or at once if the procedure fails.
+ */
+async function counted<R extends { ok: boolean; data?: unknown }>(release: () => void, run: () => Promise<R>) {
+  let result: R;
+  try {
+    result = await run();
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const data = result.data;
+  if (!result.ok || !data || typeof data !== "object" || !(Symbol.asyncIterator in data)) {
+    release();
+    return result;
+  }
+  return { ...result, data: releasing(data as AsyncIterable<unknown>, release) };
 }
 
 function sameOrigin(ctx: Context): boolean {

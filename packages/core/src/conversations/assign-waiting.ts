@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import { greetAssigned } from "../automatic/greet";
 import { publishEvents } from "../events/publish";
 import type { CoreContext } from "../shared/context";
 import { uuidArray } from "../shared/sql-arrays";
@@ -120,6 +121,7 @@ export async function assignWaiting(ctx: CoreContext, raw: AssignWaitingInput = 
         }),
       ),
     );
+    await greetAssigned(tx, rows, now);
     return {
       locked: true,
       assigned: rows.map((r) => ({ conversationId: r.id, operatorId: r.operator_id })),

@@ -1,6 +1,7 @@
 import { conversations, tabulations } from "@elsehu/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { sayFarewell } from "../automatic/farewell";
 import { publishEvents } from "../events/publish";
 import type { Actor, CoreContext } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
@@ -18,6 +19,7 @@ export type CloseConversationInput = z.input<typeof CloseConversationInput>;
 /**
  * Closes an open (or, for staff, waiting) conversation with an active
  * tabulation. Frees the operator's slot: the queue is drained after commit.
+ * The department's farewell and satisfaction question go out (sayFarewell).
  */
 export async function closeConversation(ctx: CoreContext, actor: Actor, raw: CloseConversationInput) {
   const input = CloseConversationInput.parse(raw);
@@ -46,6 +48,7 @@ export async function closeConversation(ctx: CoreContext, actor: Actor, raw: Clo
       .returning();
     if (!after) throw bug("closed conversation vanished");
     await publishEvents(tx, conversationEvents("conversation.closed", after, null, { tabulationId: tab.id }));
+    await sayFarewell(tx, conv.id, now);
     await requestAssignment(tx, "closed", { conversationId: conv.id });
     return after;
   });

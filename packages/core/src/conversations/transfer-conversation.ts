@@ -2,6 +2,7 @@ import { conversations, conversationTransfers, departmentMembers, departments, u
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
+import { greetAssigned } from "../automatic/greet";
 import { publishEvents } from "../events/publish";
 import type { Actor, CoreContext, Tx } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
@@ -88,6 +89,10 @@ export async function transferConversation(ctx: CoreContext, actor: Actor, raw: 
         note: input.note || null,
       }),
     );
+    // Taken from the queue by an operator: the department's greeting.
+    if (target && conv.status === "WAITING") {
+      await greetAssigned(tx, [{ id: after.id, department_id: after.departmentId }], now);
+    }
     if (isStaff(actor)) {
       await recordAudit(tx, {
         actorId: actor.id,

@@ -30,6 +30,8 @@ export type EventPayloads = {
   "conversation.tagged": ConversationChange & { tags: string[] };
   /** The customer left the number's menu: chose a department, or fell back to one. */
   "conversation.routed": ConversationChange & { outcome: MenuOutcome };
+  /** The customer answered the satisfaction question of the closed conversation (1–5). */
+  "conversation.rated": ConversationChange & { csatScore: number };
 
   "message.created": MessageRef & { direction: "IN" | "OUT" };
   "message.status": MessageRef & { status: MessageStatus };

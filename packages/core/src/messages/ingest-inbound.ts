@@ -1,6 +1,7 @@
 import { conversations, type MessageMedia, messages } from "@elsehu/db";
 import type { InboundMessage } from "@elsehu/providers";
 import { and, eq, isNull } from "drizzle-orm";
+import { csatAnswerTarget } from "../automatic/answer-csat";
 import { handleOptOutKeyword } from "../campaigns/handle-opt-out";
 import { markCampaignReply } from "../campaigns/mark-campaign-reply";
 import { findOrOpenConversation } from "../conversations/find-or-open";
@@ -67,14 +68,21 @@ export async function ingestInbound(
   }
   const contactId = await upsertSender(tx, instance.provider, event.from);
   const direction = event.fromMe ? "OUT" : "IN";
-  const { conversation, created } = await findOrOpenConversation(tx, {
-    contactId,
-    instanceId: instance.id,
-    now: ctx.now(),
-    timezone: ctx.config.timezone,
-    // A customer's first message follows the number's routing; a message typed on the phone opens the global queue.
-    place: async () => (direction === "IN" ? initialPlace(await routingOf(tx, instance.id)) : initialPlace(null)),
-  });
+  // An answer to the satisfaction question joins the closed conversation it rates.
+  const rated =
+    direction === "IN" && (event.body || event.reply)
+      ? await csatAnswerTarget(tx, { contactId, instanceId: instance.id, now: ctx.now(), event })
+      : null;
+  const { conversation, created } = rated
+    ? { conversation: rated.conversation, created: false }
+    : await findOrOpenConversation(tx, {
+        contactId,
+        instanceId: instance.id,
+        now: ctx.now(),
+        timezone: ctx.config.timezone,
+        // A customer's first message follows the number's routing; one typed on the phone opens the global queue.
+        place: async () => (direction === "IN" ? initialPlace(await routingOf(tx, instance.id)) : initialPlace(null)),
+      });
   const replyTo = event.replyToProviderMessageId
     ? await messageIdByProviderId(tx, instance.id, event.replyToProviderMessageId)
     : undefined;
@@ -97,6 +105,11 @@ export async function ingestInbound(
     })
     .onConflictDoNothing({ target: [messages.instanceId, messages.providerMessageId] })
     .returning({ id: messages.id });
+  if (!row && created) {
+    // Stored meanwhile (an echo whose send was recorded after the first look): the conversation just
+    // opened for it must not stay, empty; the retry finds the message and does nothing.
+    throw new RetryLater(`message ${event.providerMessageId} was stored meanwhile`);
+  }
   if (!row) return null;
   if (media?.state === "pending") await queueMediaFetch(tx, row.id);
   if (event.referral && direction === "IN") {

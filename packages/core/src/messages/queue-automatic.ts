@@ -43,7 +43,8 @@ export async function queueAutomatic(
     })
     .returning({ id: messages.id });
   if (!row) throw bug("automatic message insert returned nothing");
-  await addJob(tx, SEND_JOB, { messageId: row.id }, { maxAttempts: 5 });
+  // One queue per conversation: a farewell and the question after it reach the customer in that order.
+  await addJob(tx, SEND_JOB, { messageId: row.id }, { maxAttempts: 5, queueName: `auto:${conv.id}` });
   await touchConversation(tx, conv.id, { direction: "OUT", at: now, human: false });
   await publishMessageCreated(tx, {
     messageId: row.id,

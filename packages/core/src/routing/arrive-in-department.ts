@@ -5,10 +5,11 @@ import { isOpenAt } from "../departments/hours";
 import { publishEvents } from "../events/publish";
 import { queueAutomatic } from "../messages/queue-automatic";
 import type { CoreContext, Tx } from "../shared/context";
-import { protocolOf, renderAutoText } from "./render-text";
+import { renderAutoText } from "./render-text";
 
 type Arriving = {
   id: string;
+  protocol: string;
   instanceId: string;
   contactId: string;
   operatorId: string | null;
@@ -39,7 +40,7 @@ export async function arriveInDepartment(
     .returning({ id: conversations.id });
   if (marked && dep.outOfHoursMessage) {
     const [contact] = await tx.select({ name: contacts.name }).from(contacts).where(eq(contacts.id, conv.contactId));
-    const text = renderAutoText(dep.outOfHoursMessage, { nome: contact?.name, protocolo: protocolOf(conv.id) });
+    const text = renderAutoText(dep.outOfHoursMessage, { nome: contact?.name, protocolo: conv.protocol });
     if (text) await queueAutomatic(tx, conv, provider, { kind: "out_of_hours", text }, now);
   }
   if (!dep.outOfHoursTabulationId) return "waiting";

@@ -12,8 +12,3 @@ export function renderAutoText(template: string, vars: TextVariables): string {
     .replace(/[ \t]{2,}/g, " ")
     .trim();
 }
-
-/** The protocol number shown to customers: the conversation's id, short and uppercase. */
-export function protocolOf(conversationId: string): string {
-  return conversationId.replace(/-/g, "").slice(-10).toUpperCase();
-}

@@ -188,6 +188,10 @@ export const conversations = pgTable(
     /** Menus waiting for an answer, for the timeout sweep. */
     index("conversations_routing_idx").on(t.routingAskedAt).where(sql`${t.routingState} is not null`),
     index("conversations_department_idx").on(t.departmentId, t.closedAt),
+    /** Satisfaction questions still unanswered, looked up when the customer writes again. */
+    index("conversations_csat_pending_idx")
+      .on(t.contactId, t.instanceId)
+      .where(sql`${t.csatAskedAt} is not null and ${t.csatAnsweredAt} is null`),
     index("conversations_operator_idx").on(t.operatorId, t.status),
     /*
      * conversations_active_idx (status) INCLUDE (operator_id, instance_id), partial on WAITING and OPEN, is

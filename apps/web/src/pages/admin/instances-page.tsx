@@ -7,13 +7,21 @@ import { ListPage } from "../../ui/list-page";
 import { useToast } from "../../ui/toast";
 import { InstanceConnectDialog } from "./instance-connect-dialog";
 import { InstanceFormDialog } from "./instance-form-dialog";
+import { InstanceRoutingDialog } from "./instance-routing-dialog";
 import { connectionOf, type Instance, INSTANCES_KEY as KEY, webhookUrl } from "./instance-shared";
 
 type Dialog =
   | { kind: "create" }
   | { kind: "edit"; instance: Instance }
   | { kind: "connect"; instance: Instance }
+  | { kind: "routing"; instance: Instance }
   | null;
+
+function routingLabel(routing: Instance["routing"]): string {
+  if (routing?.mode === "MENU") return `Menu (${routing.options.length} opções)`;
+  if (routing?.mode === "DEPARTMENT") return "Um departamento";
+  return "Fila geral";
+}
 
 /** Administração › Números: WhatsApp numbers (Meta Cloud API and Evolution), their connection live. */
 export default function InstancesPage() {
@@ -66,6 +74,7 @@ export default function InstancesPage() {
           <th scope="col">Nome</th>
           <th scope="col">Provedor</th>
           <th scope="col">Conexão</th>
+          <th scope="col">Primeiro contato</th>
           <th scope="col">URL do webhook</th>
         </>
       }
@@ -87,6 +96,7 @@ export default function InstancesPage() {
                 <div className="field-error small">Credenciais ilegíveis: informe-as de novo.</div>
               )}
             </td>
+            <td>{routingLabel(i.routing)}</td>
             <td>
               <code className="webhook-url">{webhookUrl(i)}</code>
             </td>
@@ -98,6 +108,14 @@ export default function InstancesPage() {
                 aria-label={`Editar ${i.name}`}
               >
                 Editar
+              </button>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => setDialog({ kind: "routing", instance: i })}
+                aria-label={`Roteamento de ${i.name}`}
+              >
+                Roteamento
               </button>
               {i.provider === "EVOLUTION" && i.connectionStatus !== "open" && (
                 <button
@@ -140,6 +158,16 @@ export default function InstancesPage() {
     >
       {dialog?.kind === "connect" && (
         <InstanceConnectDialog instance={dialog.instance} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === "routing" && (
+        <InstanceRoutingDialog
+          instance={dialog.instance}
+          onClose={() => setDialog(null)}
+          onDone={() => {
+            setDialog(null);
+            void qc.invalidateQueries({ queryKey: KEY });
+          }}
+        />
       )}
       {(dialog?.kind === "create" || dialog?.kind === "edit") && (
         <InstanceFormDialog

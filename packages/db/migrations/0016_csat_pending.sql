@@ -1,0 +1,1 @@
+CREATE INDEX "conversations_csat_pending_idx" ON "conversations" USING btree ("contact_id","instance_id") WHERE "conversations"."csat_asked_at" is not null and "conversations"."csat_answered_at" is null;
