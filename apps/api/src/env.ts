@@ -23,6 +23,8 @@ export const apiEnvSchema = commonEnv.extend({
   WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120000),
   /** Requests to file routes (media, exports, uploads) per user and per address per minute, on top of the above. */
   FILE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  /** Public API (`/api/v1`) requests per token per minute, across all API processes. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** A CSV download whose client takes nothing for this long is ended and its database connection freed. */
   EXPORT_STALL_TIMEOUT: duration.default(60),
   /** WebSockets one user may hold open on one API process; the next is closed with TOO_MANY_SOCKETS. */

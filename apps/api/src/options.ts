@@ -36,6 +36,7 @@ export function apiOptionsFromEnv(
       ipPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
       webhookPerMinute: env.WEBHOOK_RATE_LIMIT_PER_MINUTE,
       filesPerMinute: env.FILE_RATE_LIMIT_PER_MINUTE,
+      apiPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
     },
     webDist: env.WEB_DIST ?? resolve("apps/web/dist"),
     dbPoolMax: env.DB_POOL_MAX,

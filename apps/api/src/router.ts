@@ -1,3 +1,4 @@
+import { apiTokensRouter } from "./routers/api-tokens";
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
 import { campaignsRouter } from "./routers/campaigns";
@@ -31,6 +32,7 @@ export const appRouter = router({
   instances: instancesRouter,
   departments: departmentsRouter,
   settings: settingsRouter,
+  apiTokens: apiTokensRouter,
   audit: auditRouter,
   quickReplies: quickRepliesRouter,
 });

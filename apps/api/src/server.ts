@@ -35,7 +35,14 @@ export type StartApiOptions = {
   exportStallMs?: number;
   trustProxy?: ProxyTrust;
   secureCookie?: boolean;
-  rateLimits?: { userPerMinute: number; ipPerMinute: number; webhookPerMinute: number; filesPerMinute?: number };
+  rateLimits?: {
+    userPerMinute: number;
+    ipPerMinute: number;
+    webhookPerMinute: number;
+    filesPerMinute?: number;
+    /** Public API requests per token (`/api/v1`). */
+    apiPerMinute?: number;
+  };
   webDist?: string;
   dbPoolMax?: number;
   /** Per-user WebSocket bounds: sockets and live subscriptions on this process, unsent bytes per socket. */
@@ -95,6 +102,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     ip: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.ipPerMinute }),
     webhook: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.webhookPerMinute }),
     files: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.filesPerMinute ?? 300 }),
+    api: new SharedRateLimiter(database.sql, { windowMs: 60_000, limit: limits.apiPerMinute ?? 600 }),
   };
   const deps: ApiDeps = {
     core,

@@ -116,4 +116,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "quickReplies.remove": "user",
   "settings.get": "staff",
   "settings.update": "admin",
+  "apiTokens.list": "admin",
+  "apiTokens.create": "admin",
+  "apiTokens.revoke": "admin",
 };

@@ -13,6 +13,7 @@ import { registerCampaignFiles } from "./campaign-files";
 import { registerMedia } from "./media";
 import type { Metrics } from "./metrics";
 import { refuseHttpSubscriptions } from "./no-http-subscriptions";
+import { mountPublicApi } from "./public-api";
 import { type RateCheck, rateLimit, userAndIpLimit } from "./rate-limit";
 import { mountReportsExport } from "./reports-export";
 import { corsWhenOrigin, forBodies, requestBase, unexpectedError } from "./request-base";
@@ -33,7 +34,7 @@ export type AppOptions = {
   /** A download whose client takes no chunk for this long is ended and its database connection freed. */
   exportStallMs?: number;
   trustProxy: ProxyTrust;
-  limiters: { webhook: SharedRateLimiter; files: SharedRateLimiter };
+  limiters: { webhook: SharedRateLimiter; files: SharedRateLimiter; api: SharedRateLimiter };
   webDist?: string;
   /** Extra routes (webhooks, uploads, downloads) mounted by later modules. */
   mount?: (app: Hono<AppEnv>) => void;
@@ -124,6 +125,7 @@ export function createApp(opts: AppOptions, { metrics, rateCheck, limits }: Shar
   mountUploads(app, opts.deps, { uploadLimitMb: opts.uploadLimitMb ?? 50 });
   registerWebhooks(app, opts.deps, opts.limiters.webhook);
   registerMedia(app, opts.deps);
+  mountPublicApi(app, opts.deps, { limiter: opts.limiters.api, limits, stallMs });
   opts.mount?.(app);
 
   if (opts.webDist && !serveWebApp(app, opts.webDist)) {

@@ -5,7 +5,17 @@ import type { Hono } from "hono";
 import type { AppEnv } from "./request-info";
 
 /** Paths that belong to the API: never answered with the console's index.html. */
-const API_PREFIXES = ["/trpc", "/webhooks", "/uploads", "/media", "/reports", "/imports", "/exports", "/metrics"];
+const API_PREFIXES = [
+  "/api",
+  "/trpc",
+  "/webhooks",
+  "/uploads",
+  "/media",
+  "/reports",
+  "/imports",
+  "/exports",
+  "/metrics",
+];
 
 /**
  * The console's Content-Security-Policy: scripts, styles, fonts and API calls

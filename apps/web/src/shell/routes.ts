@@ -112,6 +112,13 @@ export const ROUTES: RouteDef[] = [
     page: lazy(() => import("../pages/admin/campaigns-page")),
   },
   {
+    path: "/admin/integracoes",
+    label: "Integrações",
+    group: "Administração",
+    roles: ADMIN,
+    page: lazy(() => import("../pages/admin/api-tokens-page")),
+  },
+  {
     path: "/admin/auditoria",
     label: "Auditoria",
     group: "Administração",

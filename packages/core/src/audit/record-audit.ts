@@ -7,6 +7,8 @@ export type AuditInput = {
   targetType: string;
   targetId?: string | null;
   data?: Record<string, unknown>;
+  /** The public API token the change was made with (`actorId` is its owner). */
+  apiTokenId?: string | null;
 };
 
 /** Appends to the audit log; secrets must never be passed in `data`. */
@@ -17,5 +19,6 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
     targetType: input.targetType,
     targetId: input.targetId ?? null,
     data: input.data ?? {},
+    apiTokenId: input.apiTokenId ?? null,
   });
 }

@@ -1,10 +1,19 @@
+import { serviceInstances } from "@elsehu/db";
 import type { MediaKind } from "@elsehu/providers";
 import { sendLimits } from "@elsehu/providers";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
 import { saveStream } from "../storage/files";
-import { queueOutbound } from "./queue-message";
+import {
+  checkOneTarget,
+  ONE_TARGET,
+  queueOutbound,
+  SendTargetFields,
+  targetOf,
+  type WithinSend,
+} from "./queue-message";
 import { sendableConversation } from "./sendable-conversation";
 
 /** MIME types WhatsApp accepts per kind (Cloud API "supported media types"). */
@@ -39,6 +48,9 @@ export const SendMediaInput = z.object({
   voice: z.boolean().optional(),
 });
 export type SendMediaInput = z.infer<typeof SendMediaInput>;
+/** `messages.sendMedia` addressed to a conversation or to a phone (the public API's form). */
+export const SendMediaToInput = SendMediaInput.extend(SendTargetFields).refine(checkOneTarget, ONE_TARGET);
+export type SendMediaToInput = z.input<typeof SendMediaToInput>;
 
 /** The media kind a MIME type goes out as, or null when WhatsApp does not take it. */
 export function mediaKindOf(mimeType: string): MediaKind | null {
@@ -67,11 +79,15 @@ function isOggOpus(mimeType: string): boolean {
 export async function queueMediaMessage(
   ctx: CoreContext,
   actor: Actor,
-  raw: SendMediaInput,
+  raw: SendMediaToInput,
   bytes: () => Promise<Uint8Array>,
+  opts: { within?: WithinSend } = {},
 ) {
-  const input = SendMediaInput.parse(raw);
-  const { instance } = await sendableConversation(ctx.db, actor, input.conversationId, ctx.now());
+  const input = SendMediaToInput.parse(raw);
+  // A conversation is checked before a byte is stored; a phone's (maybe new) one is checked in the send's transaction.
+  const instance = input.conversationId
+    ? (await sendableConversation(ctx.db, actor, input.conversationId, ctx.now())).instance
+    : await instanceOf(ctx, input.to?.instanceId ?? "");
   const kind = mediaKindOf(input.mimeType);
   if (!kind) {
     throw new DomainError("FILE_TYPE_REFUSED", `file: type ${input.mimeType} cannot be sent on WhatsApp`, {
@@ -103,11 +119,23 @@ export async function queueMediaMessage(
   }
   const mimeType = input.mimeType.split(";")[0]?.trim() ?? input.mimeType;
   const storageKey = await saveStream(ctx, data);
-  return queueOutbound(ctx, actor, input.conversationId, {
-    type: kind,
-    body: input.caption ?? null,
-    media: { storageKey, mimeType, fileName: input.fileName, size: data.length, caption: input.caption },
-    replyToId: input.replyToId,
-    content: input.voice ? { voice: true } : undefined,
-  });
+  return queueOutbound(
+    ctx,
+    actor,
+    targetOf(input),
+    {
+      type: kind,
+      body: input.caption ?? null,
+      media: { storageKey, mimeType, fileName: input.fileName, size: data.length, caption: input.caption },
+      replyToId: input.replyToId,
+      content: input.voice ? { voice: true } : undefined,
+    },
+    opts,
+  );
+}
+
+async function instanceOf(ctx: CoreContext, id: string) {
+  const [instance] = await ctx.db.select().from(serviceInstances).where(eq(serviceInstances.id, id));
+  if (!instance) throw new DomainError("INSTANCE_UNKNOWN", "to.instanceId: no such WhatsApp number", { field: "to" });
+  return instance;
 }

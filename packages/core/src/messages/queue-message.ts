@@ -5,6 +5,7 @@ import { addJob } from "../jobs/add-job";
 import type { Actor, CoreContext, Tx } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
 import { publishMessageCreated } from "./message-events";
+import { conversationForPhone, PhoneTarget } from "./phone-target";
 import { checkReplyTarget, sendableConversation } from "./sendable-conversation";
 import { touchConversation } from "./touch-conversation";
 
@@ -16,6 +17,31 @@ export const SendTextInput = z.object({
   replyToId: z.string().uuid().optional(),
 });
 export type SendTextInput = z.infer<typeof SendTextInput>;
+
+/** Where a send goes: a conversation, or (public API) a phone on one number. */
+export const SendTargetFields = {
+  conversationId: z.string().uuid().optional(),
+  /** A phone on a WhatsApp number: its active conversation, opened if none (staff only). */
+  to: PhoneTarget.optional(),
+};
+const oneTarget = (v: { conversationId?: string; to?: PhoneTarget }) =>
+  (v.conversationId === undefined) !== (v.to === undefined);
+export const ONE_TARGET = { message: "give either conversationId or to", path: ["conversationId"] };
+export const checkOneTarget = oneTarget;
+
+/** `messages.send` addressed to a conversation or to a phone (the public API's form). */
+export const SendTextToInput = SendTextInput.extend(SendTargetFields).refine(oneTarget, ONE_TARGET);
+export type SendTextToInput = z.input<typeof SendTextToInput>;
+
+/** The target a parsed input names (exactly one is present once `checkOneTarget` passed). */
+export function targetOf(input: { conversationId?: string; to?: PhoneTarget }): string | PhoneTarget {
+  if (input.conversationId) return input.conversationId;
+  if (input.to) return input.to;
+  throw bug("send without a target");
+}
+
+/** Runs in the send's transaction with the queued message (the public API stores its Idempotency-Key there). */
+export type WithinSend = (tx: Tx, message: typeof messages.$inferSelect) => Promise<void>;
 
 type Draft = {
   type: string;
@@ -36,12 +62,14 @@ type Target = Awaited<ReturnType<typeof sendableConversation>>;
 export async function queueOutbound(
   ctx: CoreContext,
   actor: Actor,
-  conversationId: string,
+  to: string | PhoneTarget,
   prepare: Draft | ((tx: Tx, target: Target) => Promise<Draft>),
-  opts: { template?: boolean } = {},
+  opts: { template?: boolean; within?: WithinSend } = {},
 ) {
   return ctx.db.transaction(async (tx) => {
     const now = ctx.now();
+    const conversationId =
+      typeof to === "string" ? to : await conversationForPhone(tx, actor, to, now, ctx.config.defaultRegion);
     const target = await sendableConversation(tx, actor, conversationId, now, opts);
     const { conversation, instance } = target;
     const draft = typeof prepare === "function" ? await prepare(tx, target) : prepare;
@@ -76,16 +104,23 @@ export async function queueOutbound(
       operatorId: conversation.operatorId,
       direction: "OUT",
     });
+    await opts.within?.(tx, row);
     return row;
   });
 }
 
-export async function queueTextMessage(ctx: CoreContext, actor: Actor, raw: SendTextInput) {
-  const input = SendTextInput.parse(raw);
-  return queueOutbound(ctx, actor, input.conversationId, {
-    type: "text",
-    body: input.body,
-    media: null,
-    replyToId: input.replyToId,
-  });
+export async function queueTextMessage(
+  ctx: CoreContext,
+  actor: Actor,
+  raw: SendTextToInput,
+  opts: { within?: WithinSend } = {},
+) {
+  const input = SendTextToInput.parse(raw);
+  return queueOutbound(
+    ctx,
+    actor,
+    targetOf(input),
+    { type: "text", body: input.body, media: null, replyToId: input.replyToId },
+    opts,
+  );
 }

@@ -5,7 +5,14 @@ import type { Actor, CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
 import { templateProblem, unsendable } from "../templates/sendable-template";
 import { coverage, templateInput } from "../templates/template-variables";
-import { queueOutbound } from "./queue-message";
+import {
+  checkOneTarget,
+  ONE_TARGET,
+  queueOutbound,
+  SendTargetFields,
+  targetOf,
+  type WithinSend,
+} from "./queue-message";
 import type { TemplateContent } from "./template-content";
 
 export const SendTemplateInput = z.object({
@@ -17,6 +24,9 @@ export const SendTemplateInput = z.object({
   replyToId: z.string().uuid().optional(),
 });
 export type SendTemplateInput = z.input<typeof SendTemplateInput>;
+/** `messages.sendTemplate` addressed to a conversation or to a phone (the public API's form). */
+export const SendTemplateToInput = SendTemplateInput.extend(SendTargetFields).refine(checkOneTarget, ONE_TARGET);
+export type SendTemplateToInput = z.input<typeof SendTemplateToInput>;
 
 /** Every variable needs a non-blank value (Meta refuses empty parameters) and none may be unknown. */
 function checkValues(variables: string[], values: Record<string, string>): void {
@@ -43,12 +53,17 @@ function checkValues(variables: string[], values: Record<string, string>): void 
  * (`templateProblem`) and every variable filled. The message stores the rendered
  * text (the chat history) and, in `content.template`, what the provider gets.
  */
-export async function queueTemplateMessage(ctx: CoreContext, actor: Actor, raw: SendTemplateInput) {
-  const input = SendTemplateInput.parse(raw);
+export async function queueTemplateMessage(
+  ctx: CoreContext,
+  actor: Actor,
+  raw: SendTemplateToInput,
+  opts: { within?: WithinSend } = {},
+) {
+  const input = SendTemplateToInput.parse(raw);
   return queueOutbound(
     ctx,
     actor,
-    input.conversationId,
+    targetOf(input),
     async (tx, { instance }) => {
       const [template] = await tx.select().from(templates).where(eq(templates.id, input.templateId));
       if (!template) throw new DomainError("TEMPLATE_UNKNOWN", "Modelo não encontrado", { field: "templateId" });
@@ -72,6 +87,6 @@ export async function queueTemplateMessage(ctx: CoreContext, actor: Actor, raw: 
         content: { template: content },
       };
     },
-    { template: true },
+    { template: true, within: opts.within },
   );
 }

@@ -1,5 +1,10 @@
 import type { Sql } from "@elsehu/db";
 
+/** One request's decision and the window's budget. */
+export type RateHit =
+  | { allowed: true; limit: number; remaining: number; resetSeconds: number }
+  | { allowed: false; retryAfterSeconds: number; limit: number; remaining: 0; resetSeconds: number };
+
 type Bucket = { window: number; synced: number; pending: number };
 
 /**
@@ -20,19 +25,24 @@ export class SharedRateLimiter {
     this.timer.unref();
   }
 
-  /** Counts one request for `key`; returns how long to wait when over the limit. */
-  hit(key: string, now = Date.now()): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+  /**
+   * Counts one request for `key`; returns how long to wait when over the limit, and the
+   * window's budget (limit, what is left, seconds to its end) for `RateLimit-*` headers.
+   */
+  hit(key: string, now = Date.now()): RateHit {
     const window = Math.floor(now / this.opts.windowMs) * this.opts.windowMs;
     let b = this.buckets.get(key);
     if (!b || b.window !== window) {
       b = { window, synced: 0, pending: 0 };
       this.buckets.set(key, b);
     }
-    if (b.synced + b.pending >= this.opts.limit) {
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((window + this.opts.windowMs - now) / 1000)) };
+    const limit = this.opts.limit;
+    const resetSeconds = Math.max(1, Math.ceil((window + this.opts.windowMs - now) / 1000));
+    if (b.synced + b.pending >= limit) {
+      return { allowed: false, retryAfterSeconds: resetSeconds, limit, remaining: 0, resetSeconds };
     }
     b.pending++;
-    return { allowed: true };
+    return { allowed: true, limit, remaining: Math.max(0, limit - b.synced - b.pending), resetSeconds };
   }
 
   async sync(now = Date.now()): Promise<void> {

@@ -124,6 +124,12 @@ export const DOMAIN_REASONS = {
   MEDIA_EXPIRED: "PRECONDITION_FAILED",
   CONTACT_CARD_UNKNOWN: "VALIDATION",
   CONTACT_CARD_NO_PHONE: "PRECONDITION_FAILED",
+  // Public API (tokens, /api/v1).
+  API_TOKEN_INVALID: "UNAUTHORIZED",
+  API_TOKEN_EXPIRY_PAST: "VALIDATION",
+  API_SCOPE_MISSING: "FORBIDDEN",
+  IDEMPOTENCY_KEY_INVALID: "VALIDATION",
+  IDEMPOTENCY_KEY_REUSED: "CONFLICT",
 } as const satisfies Record<string, DomainErrorCode>;
 
 export const TRANSPORT_REASONS = [
@@ -184,6 +190,7 @@ export type ReasonDetails = {
   VARIABLE_SOURCE_INVALID: { field: string; variable: string };
   VARIABLE_NEEDS_CSV: { field: string; variable: string };
   CAMPAIGN_ALREADY_STARTED: { status: string };
+  API_SCOPE_MISSING: { scope: string };
   CAMPAIGN_STATUS_REFUSED: { status: string; action: "pause" | "resume" | "cancel" };
   CSV_COLUMNS_MISSING: { field: "file"; missing: string[] };
   INSTANCE_CREDENTIALS_UNREADABLE: { instanceId: string; instance: string };

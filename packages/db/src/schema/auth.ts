@@ -86,6 +86,8 @@ export const auditLog = pgTable(
     targetType: text("target_type").notNull(),
     targetId: text("target_id"),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default({}),
+    /** Set when the change was made through the public API: the token that made it (its owner is `actor_id`). */
+    apiTokenId: uuid("api_token_id"),
     createdAt: tz("created_at").notNull().defaultNow(),
   },
   (t) => [

@@ -1,0 +1,91 @@
+import {
+  type ApiCaller,
+  type ApiScope,
+  authenticateApiToken,
+  type CoreContext,
+  DomainError,
+  isDatabaseUnavailable,
+  recordAudit,
+} from "@elsehu/core";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { OpenApiMeta } from "trpc-to-openapi";
+import { ZodError } from "zod";
+import { databaseUnavailable } from "../trpc/db-unavailable";
+import { errorData } from "../trpc/error-data";
+
+/** What each `/api/v1` call carries: the bearer token (checked by `scoped`), the client and its Idempotency-Key. */
+export type PublicContext = {
+  core: CoreContext;
+  bearer: string | undefined;
+  ip: string;
+  idempotencyKey: string | undefined;
+  /** Response headers a procedure may add (`Idempotent-Replayed`). */
+  resHeaders: { set(name: string, value: string): void };
+};
+
+const CODES = {
+  NOT_FOUND: "NOT_FOUND",
+  FORBIDDEN: "FORBIDDEN",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  CONFLICT: "CONFLICT",
+  VALIDATION: "BAD_REQUEST",
+  PRECONDITION_FAILED: "PRECONDITION_FAILED",
+  RATE_LIMITED: "TOO_MANY_REQUESTS",
+  PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+} as const;
+
+/**
+ * The public API's own tRPC instance: its procedures are never on `/trpc`
+ * (no session can reach them) and are served as REST by trpc-to-openapi.
+ * Errors carry the same `reason` (and `details`) as the console's tRPC calls.
+ */
+const t = initTRPC
+  .context<PublicContext>()
+  .meta<OpenApiMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const { message, reason, details } = errorData(error, shape.message);
+      return { message, reason, ...(details ? { details } : {}) };
+    },
+  });
+
+export const publicRouter = t.router;
+
+/** DomainError and zod errors to their HTTP codes, as in `trpc/init.ts`. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof DomainError) {
+      throw new TRPCError({ code: CODES[cause.code], message: cause.message, cause });
+    }
+    if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid input", cause });
+    if (isDatabaseUnavailable(cause)) throw databaseUnavailable(cause);
+  }
+  return result;
+});
+
+/**
+ * A call with a token holding `scope`. It acts as the token's owner (his role
+ * and isolation rules still apply) and every write is audited as the token:
+ * `api.<procedure>` with its id and name, whether it succeeded or not.
+ */
+export function scoped(scope: ApiScope) {
+  return t.procedure.use(mapErrors).use(async ({ ctx, next, type, path }) => {
+    const caller: ApiCaller = await authenticateApiToken(ctx.core, ctx.bearer, ctx.ip);
+    if (!caller.token.scopes.includes(scope)) {
+      throw new DomainError("API_SCOPE_MISSING", `This token lacks the ${scope} scope`, { scope });
+    }
+    const result = await next({ ctx: { caller, actor: caller.actor } });
+    if (type === "mutation") {
+      await recordAudit(ctx.core.db, {
+        actorId: caller.actor.id,
+        apiTokenId: caller.token.id,
+        action: `api.${path}`,
+        targetType: "api_call",
+        data: { token: caller.token.name, ok: result.ok, ip: ctx.ip },
+      });
+    }
+    return result;
+  });
+}
