@@ -65,6 +65,12 @@ async function customerWrites() {
     const [r] = await p.stack.core.sql`select 1 from messages where body like ${`${TEXT} pelo%`}`;
     return r;
   }, 60_000);
+  // The reaction is its own webhook: on a loaded machine it may be applied after the others.
+  await until(async () => {
+    const [r] = await p.stack.core.sql`
+      select 1 from messages where provider_message_id = 'wamid.ERASE-1' and reaction is not null`;
+    return r;
+  }, 60_000);
 }
 
 /** A campaign to a CSV naming the customer twice (the second row is an error row: repeated phone). */
