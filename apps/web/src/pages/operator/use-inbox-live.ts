@@ -1,12 +1,12 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import { useApi, useMe } from "../../auth/session";
+import { useApi } from "../../auth/session";
 import type { ApiClient } from "../../lib/api";
 import { beep } from "../../lib/beep";
 import type { Conversation, KindsOf, Stream } from "../../lib/types";
 import { useTrackedSubscription } from "../../lib/use-tracked-subscription";
-import { useToast } from "../../ui/toast";
 import { refreshNewest } from "../chat/messages-cache";
+import { useTransferNotice } from "./transfer-notice";
 
 export const MINE_KEY = ["conversations.mine"] as const;
 
@@ -25,8 +25,7 @@ export function sortByActivity(list: Conversation[]): Conversation[] {
 export function useInboxLive(selectedId: string | null) {
   const api = useApi();
   const qc = useQueryClient();
-  const me = useMe();
-  const toast = useToast();
+  const noticeTransfer = useTransferNotice();
   const selected = useRef(selectedId);
   selected.current = selectedId;
   const refetchSoon = useThrottled(() => void qc.invalidateQueries({ queryKey: MINE_KEY }), 300);
@@ -39,17 +38,11 @@ export function useInboxLive(selectedId: string | null) {
     (last, h) => api.events.onConversation.subscribe({ lastEventId: last }, h),
     {
       onData: (e) => {
+        noticeTransfer(e);
         refetchSoon();
         const given = e.kind === "conversation.assigned" || e.kind === "conversation.transferred";
         // The copy for the operator it left is no news for him.
-        if (given && e.payload.copyFor !== "previous") {
-          beep();
-          // A colleague's note travels with the conversation: the receiver reads it at once.
-          const p = e.payload;
-          if (p.operatorId === me.id && p.note) {
-            toast(`${p.byName ?? "Um colega"} transferiu uma conversa para você: “${p.note}”`);
-          }
-        }
+        if (given && e.payload.copyFor !== "previous") beep();
       },
     },
   );
