@@ -50,14 +50,19 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function onlineOperator(name: string, size: Size) {
-  const op = await userWithToken(stack, "OPERATOR", { name });
+async function signedIn(user: { email: string; password: string }, size: Size) {
   const context = await browser.newContext({ locale: "pt-BR", viewport: { width: size.width, height: size.height } });
   context.setDefaultTimeout(20_000);
   contexts.push(context);
   const page = await context.newPage();
   await page.goto(stack.url);
-  await login(page, op.email, op.password);
+  await login(page, user.email, user.password);
+  return page;
+}
+
+async function onlineOperator(name: string, size: Size) {
+  const op = await userWithToken(stack, "OPERATOR", { name });
+  const page = await signedIn(op, size);
   await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
   await expect.poll(async () => (await op.client.presence.me.query()).presence).toBe("ONLINE");
   return { op, page };
@@ -161,6 +166,23 @@ describe("customer panel, search and transfer in the workspace", { timeout: 180_
       expect(await note.textContent()).toContain(`Transferida por Ana ${size.name} para Bruno ${size.name}`);
       await screenshot(colleague.page, `workspace-transfer-received-${size.name}`);
       for (const u of [op, colleague.op]) await u.client.presence.setStatus.mutate({ status: "PAUSED", reason: "Fim" });
+
+      // Staff edit the contact from the same panel; the chat header follows.
+      const sup = await userWithToken(stack, "SUPERVISOR", { name: `Sara ${size.name}` });
+      const staff = await signedIn(sup, size);
+      await staff.getByRole("link", { name: "Conversas" }).click();
+      await staff
+        .getByRole("button", { name: `Abrir conversa de ${name}` })
+        .first()
+        .click();
+      await staff.getByRole("button", { name: "Cliente", exact: true }).click();
+      const staffPanel = staff.getByRole("complementary", { name: "Cliente" });
+      await staffPanel.getByRole("button", { name: "Editar contato" }).click();
+      await staffPanel.getByLabel("Nome").fill(`${name} Souza`);
+      await staffPanel.getByRole("button", { name: "Salvar" }).click();
+      await expect.poll(() => staffPanel.getByTestId("customer-name").textContent()).toBe(`${name} Souza`);
+      await expect.poll(() => staff.locator("#chat-title").textContent()).toBe(`${name} Souza`);
+      await screenshot(staff, `workspace-panel-staff-${size.name}`);
     });
   }
 });

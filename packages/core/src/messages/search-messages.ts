@@ -44,9 +44,9 @@ type Row = {
  *
  * SQL rather than the builder: the matching is an index expression the
  * builder cannot say, and ts_headline (the costly part) runs in an outer query
- * on the page's rows only, not on every match. For common words the planner
- * walks `messages_created_idx` newest first and stops at the page's end; for
- * rare ones it takes the GIN matches and sorts them.
+ * on the page's rows only, not on every match. No index on created_at on
+ * purpose: with one the planner walks it newest first whenever it expects many
+ * matches, and a rarer word than estimated then tests every message.
  */
 export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor, raw: SearchMessagesInput) {
   const input = SearchMessagesInput.parse(raw);

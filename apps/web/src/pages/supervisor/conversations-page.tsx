@@ -8,6 +8,7 @@ import { useDebounced } from "../../lib/use-debounced";
 import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
 import { LoadMore } from "../../ui/load-more";
 import { ChatView, contactLabel } from "../chat/chat-view";
+import { CustomerPanel } from "../chat/customer-panel";
 import { refreshNewest } from "../chat/messages-cache";
 import { TransferDialog } from "../chat/transfer-dialog";
 import { ConversationFilters, type FilterValues, NO_FILTERS } from "./conversation-filters";
@@ -18,7 +19,10 @@ import { useLiveInvalidate } from "./use-staff-live";
 
 const PAGE = 50;
 
-/** Supervisão › Conversas: every conversation with filters, a read-only chat, transfer and reopen. */
+/**
+ * Supervisão › Conversas: every conversation with filters, a read-only chat, transfer and reopen, and the
+ * customer panel (where staff edit the contact) in a side view.
+ */
 export default function ConversationsPage() {
   const api = useApi();
   const qc = useQueryClient();
@@ -26,6 +30,7 @@ export default function ConversationsPage() {
   const { status, operatorId, tabulationId, departmentId, from, to, search, tag } = f;
   const [openId, setOpenId] = useState<string | null>(null);
   const [transfer, setTransfer] = useState(false);
+  const [panel, setPanel] = useState(false);
   const [stale, setStale] = useState(false);
   const q = useDebounced(search.trim());
   const tagQ = useDebounced(tag.trim());
@@ -122,6 +127,9 @@ export default function ConversationsPage() {
               canNote
               actions={
                 <>
+                  <button type="button" className="btn" aria-expanded={panel} onClick={() => setPanel(!panel)}>
+                    Cliente
+                  </button>
                   {(c.status === "OPEN" || c.status === "WAITING") && (
                     <button type="button" className="btn" onClick={() => setTransfer(true)}>
                       {c.status === "WAITING" ? "Atribuir" : "Transferir"}
@@ -142,6 +150,19 @@ export default function ConversationsPage() {
           </div>
         )}
       </div>
+      {c && panel && (
+        <div className="side-view">
+          <CustomerPanel
+            contactId={c.contact.id}
+            currentConversationId={c.id}
+            onClose={() => setPanel(false)}
+            onOpenConversation={(id) => {
+              setPanel(false);
+              setOpenId(id);
+            }}
+          />
+        </div>
+      )}
       {c && transfer && (
         <TransferDialog
           conversationId={c.id}
