@@ -6,6 +6,7 @@ import { alertUser } from "../../lib/notifications";
 import type { Conversation, KindsOf, Stream } from "../../lib/types";
 import { useTrackedSubscription } from "../../lib/use-tracked-subscription";
 import { refreshNewest } from "../chat/messages-cache";
+import { useTransferNotice } from "./transfer-notice";
 
 export const MINE_KEY = ["conversations.mine"] as const;
 
@@ -24,6 +25,7 @@ export function sortByActivity(list: Conversation[]): Conversation[] {
 export function useInboxLive(selectedId: string | null) {
   const api = useApi();
   const qc = useQueryClient();
+  const noticeTransfer = useTransferNotice();
   const selected = useRef(selectedId);
   selected.current = selectedId;
   const refetchSoon = useThrottled(() => void qc.invalidateQueries({ queryKey: MINE_KEY }), 300);
@@ -45,6 +47,7 @@ export function useInboxLive(selectedId: string | null) {
     (last, h) => api.events.onConversation.subscribe({ lastEventId: last }, h),
     {
       onData: (e) => {
+        noticeTransfer(e);
         refetchSoon();
         const given = e.kind === "conversation.assigned" || e.kind === "conversation.transferred";
         // The copy for the operator it left is no news for him.
