@@ -1,4 +1,4 @@
-import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
+import { httpClient, type Stack, startStack, userWithToken } from "@elsehu/api/testing";
 import { type Simulator, startSimulator } from "@elsehu/providers";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,7 +8,8 @@ import { buildWeb } from "./build-web";
 /**
  * The operator's tools in a real browser (Chromium's fake microphone), on a desk
  * and on a phone, against a real API, worker and the provider simulator: voice
- * notes recorded in the composer, and every main screen fitting 390 px.
+ * notes recorded in the composer, a quick reply's file, desktop notifications
+ * and the title's unread count, and every main screen fitting 390 px.
  */
 const PNID = "109876543210987";
 const APP_SECRET = "meta-app-secret-123";
@@ -110,6 +111,32 @@ describe("voice notes recorded in the composer", { timeout: 120_000 }, () => {
       expect(row?.media.voice).toBe(true);
       expect(row?.media.durationMs).toBeGreaterThan(1500);
       await screenshot(page, `voice-sent-${size.name}`);
+
+      // A quick reply with a file: "/" picks it, the file waits above the box, both go out together.
+      const reply = await op.client.quickReplies.create.mutate({
+        shortcut: "tabela",
+        body: "Tabela de preços, {{nome}}.",
+      });
+      const form = new FormData();
+      form.set("id", reply.id);
+      form.set("file", new File([Buffer.from("%PDF-1.4\n%%EOF\n")], "precos.pdf", { type: "application/pdf" }));
+      await httpClient(stack.url, op.token, { batch: false }).quickReplies.attach.mutate(form);
+      const box = page.getByLabel("Mensagem", { exact: true });
+      await box.fill("/tab");
+      await page.getByRole("option", { name: /\/tabela/ }).click();
+      await page
+        .getByRole("status", { name: "Anexo da resposta rápida" })
+        .getByText(/precos\.pdf/)
+        .waitFor();
+      expect(await pageWidth(page)).toBeLessThanOrEqual(size.width);
+      await page.getByRole("button", { name: "Enviar", exact: true }).click();
+      await expect
+        .poll(() => sim.sentMessages().filter((m) => m.to === digits(customer) && m.type === "document").length)
+        .toBe(1);
+      const doc = sim.sentMessages().find((m) => m.to === digits(customer) && m.type === "document");
+      expect(doc?.request).toMatchObject({
+        document: { caption: `Tabela de preços, ${name}.`, filename: "precos.pdf" },
+      });
       await op.client.presence.setStatus.mutate({ status: "PAUSED", reason: "Fim do teste" });
     });
   }
@@ -174,6 +201,19 @@ describe("desktop notifications while the console is in another tab", { timeout:
     await expect.poll(notes).toContain("Nova mensagem de Clara Aviso | Abra o console para responder.");
     // The tab's title counts what is unread.
     await expect.poll(() => page.title()).toMatch(/^\(2\) Atendimentos/);
+    // Back on the tab, opening it reads it; a message in the chat on screen while the tab is hidden counts
+    // until he is back.
+    const setHidden = (h: boolean) =>
+      page.evaluate((v) => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(v), h);
+    await setHidden(false);
+    await page.getByRole("button", { name: /Clara Aviso/ }).click();
+    await expect.poll(() => page.title()).toMatch(/^Atendimentos/);
+    await setHidden(true);
+    expect(await sim.injectInbound("META", { from: customer, name: "Clara Aviso", body: "Oi de novo" })).toBe(200);
+    await expect.poll(async () => (await notes()).length).toBe(3);
+    await expect.poll(() => page.title()).toMatch(/^\(1\) Atendimentos/);
+    await setHidden(false);
+    await expect.poll(() => page.title()).toMatch(/^Atendimentos/);
     await op.client.presence.setStatus.mutate({ status: "PAUSED", reason: "Fim do teste" });
   });
 });
@@ -198,6 +238,20 @@ describe("every main screen fits a 390 px phone", { timeout: 120_000 }, () => {
     await page.getByRole("listbox", { name: "Respostas rápidas" }).getByRole("option").first().waitFor();
     widths.composer = await pageWidth(page);
     await screenshot(page, "phone-composer");
+    await page.getByLabel("Mensagem", { exact: true }).fill("");
+    await page.getByRole("button", { name: "Transferir" }).click();
+    await page.getByRole("dialog", { name: "Transferir atendimento" }).waitFor();
+    widths.transfer = await pageWidth(page);
+    await page
+      .getByRole("dialog", { name: "Transferir atendimento" })
+      .getByRole("button", { name: "Cancelar" })
+      .click();
+    await page.getByRole("button", { name: "Nova conversa" }).click();
+    await page.getByRole("dialog", { name: "Nova conversa" }).waitFor();
+    widths.start = await pageWidth(page);
+    await screenshot(page, "phone-start");
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog", { name: "Nova conversa" }).waitFor({ state: "detached" });
     await page.getByRole("link", { name: "Respostas rápidas" }).click();
     await page.getByRole("cell", { name: "/saudacao-longa-de-teste", exact: true }).waitFor();
     widths.quickReplies = await pageWidth(page);
@@ -206,7 +260,15 @@ describe("every main screen fits a 390 px phone", { timeout: 120_000 }, () => {
     await page.getByRole("heading", { name: "Minha conta" }).waitFor();
     widths.account = await pageWidth(page);
     await screenshot(page, "phone-account");
-    expect(widths).toEqual({ inbox: 390, chat: 390, composer: 390, quickReplies: 390, account: 390 });
+    expect(widths).toEqual({
+      inbox: 390,
+      chat: 390,
+      composer: 390,
+      transfer: 390,
+      start: 390,
+      quickReplies: 390,
+      account: 390,
+    });
     await op.client.presence.setStatus.mutate({ status: "PAUSED", reason: "Fim do teste" });
   });
 });

@@ -71,3 +71,14 @@ export function alertUser(title: string, body: string, tag: string): void {
     n.close();
   };
 }
+
+/** True while the console's tab is in the background (another tab, minimised window). */
+export function usePageHidden(): boolean {
+  return useSyncExternalStore(
+    (fn) => {
+      document.addEventListener("visibilitychange", fn);
+      return () => document.removeEventListener("visibilitychange", fn);
+    },
+    () => document.visibilityState === "hidden",
+  );
+}

@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
+import { usePageHidden } from "../../lib/notifications";
 import { navigate, useLocation } from "../../lib/router";
 import { setTitleBadge } from "../../lib/title-badge";
 import { useNow } from "../../lib/use-now";
@@ -37,17 +38,19 @@ export default function InboxPage() {
 
   const list = mine.data ?? [];
   const selected = list.find((c) => c.id === selectedId) ?? null;
-  const unread = list.reduce((n, c) => n + (c.id === selectedId ? 0 : c.unreadCount), 0);
+  // The chat on screen is read as it arrives, unless the tab is hidden: then it counts too.
+  const hidden = usePageHidden();
+  const unread = list.reduce((n, c) => n + (c.id === selectedId && !hidden ? 0 : c.unreadCount), 0);
   useEffect(() => {
     setTitleBadge(unread);
   }, [unread]);
   useEffect(() => () => setTitleBadge(0), []);
 
-  // Opening a conversation reads it.
+  // Opening a conversation reads it (once the operator is looking at the tab).
   const selectedUnread = selected?.unreadCount ?? 0;
   useEffect(() => {
-    if (selectedId && selectedUnread > 0) void markRead(qc, api, selectedId);
-  }, [selectedId, selectedUnread, qc, api]);
+    if (selectedId && selectedUnread > 0 && !hidden) void markRead(qc, api, selectedId);
+  }, [selectedId, selectedUnread, hidden, qc, api]);
 
   // The open conversation left the list (closed, expired, transferred): say so instead of a blank pane.
   const wasSelected = selectedId !== null && mine.isSuccess && !selected;

@@ -34,6 +34,15 @@ export function useInboxLive(selectedId: string | null) {
     if (id) void markRead(qc, api, id);
   }, 500);
 
+  // Back to the tab: what arrived on screen while it was hidden is read now (and leaves the title's count).
+  useEffect(() => {
+    const onShow = () => {
+      if (document.visibilityState === "visible") markSoon();
+    };
+    document.addEventListener("visibilitychange", onShow);
+    return () => document.removeEventListener("visibilitychange", onShow);
+  }, [markSoon]);
+
   useTrackedSubscription<Stream<KindsOf<"conversation.">>>(
     (last, h) => api.events.onConversation.subscribe({ lastEventId: last }, h),
     {
