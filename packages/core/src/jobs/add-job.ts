@@ -1,5 +1,7 @@
+import { SpanKind } from "@opentelemetry/api";
 import { sql } from "drizzle-orm";
 import type { Tx } from "../shared/context";
+import { currentTraceparent, tracingOn, withSpan } from "../telemetry/spans";
 
 export type AddJobOptions = {
   jobKey?: string;
@@ -15,6 +17,23 @@ export type AddJobOptions = {
  * if and only if the data change that needs it commits.
  */
 export async function addJob(tx: Tx, identifier: string, payload: unknown, opts: AddJobOptions = {}): Promise<void> {
+  if (!tracingOn()) return insertJob(tx, identifier, payload, opts);
+  await withSpan(`job enqueue ${identifier}`, () => insertJob(tx, identifier, withTrace(payload), opts), {
+    kind: SpanKind.PRODUCER,
+  });
+}
+
+/**
+ * The payload with the enqueue span's traceparent as `_trace`, so the job's run joins
+ * the trace (tasks parse payloads with zod objects, which drop the field).
+ */
+function withTrace(payload: unknown): unknown {
+  const trace = currentTraceparent();
+  if (!trace || typeof payload !== "object" || payload === null || Array.isArray(payload)) return payload;
+  return { ...payload, _trace: trace };
+}
+
+async function insertJob(tx: Tx, identifier: string, payload: unknown, opts: AddJobOptions): Promise<void> {
   await tx.execute(sql`select graphile_worker.add_job(
     identifier => ${identifier},
     payload => ${JSON.stringify(payload)}::json,

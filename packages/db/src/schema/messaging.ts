@@ -314,6 +314,8 @@ export const messages = pgTable(
     sentAt: tz("sent_at"),
     deliveredAt: tz("delivered_at"),
     readAt: tz("read_at"),
+    /** W3C traceparent of the send that queued it (tracing on): its provider statuses join that trace. */
+    trace: text("trace"),
   },
   (t) => [
     uniqueIndex("messages_provider_id_idx").on(t.instanceId, t.providerMessageId),
@@ -338,6 +340,8 @@ export const webhookEvents = pgTable(
     attempts: integer("attempts").notNull().default(0),
     /** Claimed by a worker until then, or not to be retried before then; null: free. */
     lockedUntil: tz("locked_until"),
+    /** W3C traceparent of the request that stored it (tracing on): the worker's spans join that trace. */
+    trace: text("trace"),
   },
   (t) => [
     index("webhook_events_received_idx").on(t.receivedAt),
