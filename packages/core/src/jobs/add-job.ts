@@ -2,6 +2,7 @@ import { SpanKind } from "@opentelemetry/api";
 import { sql } from "drizzle-orm";
 import type { Tx } from "../shared/context";
 import { currentTraceparent, tracingOn, withSpan } from "../telemetry/spans";
+import { type JobName, type JobPayload, parseJobPayload } from "./catalog";
 
 export type AddJobOptions = {
   jobKey?: string;
@@ -14,18 +15,27 @@ export type AddJobOptions = {
 
 /**
  * Adds a graphile-worker job inside the caller's transaction, so the job exists
- * if and only if the data change that needs it commits.
+ * if and only if the data change that needs it commits. The name and payload type come
+ * from the job catalog (`catalog.ts`); the payload is also checked against its schema
+ * here, so a payload built from unchecked data fails now, naming the job (JobPayloadError),
+ * instead of being dropped by the task later.
  */
-export async function addJob(tx: Tx, identifier: string, payload: unknown, opts: AddJobOptions = {}): Promise<void> {
-  if (!tracingOn()) return insertJob(tx, identifier, payload, opts);
-  await withSpan(`job enqueue ${identifier}`, () => insertJob(tx, identifier, withTrace(payload), opts), {
+export async function addJob<N extends JobName>(
+  tx: Tx,
+  name: N,
+  payload: JobPayload<N>,
+  opts: AddJobOptions = {},
+): Promise<void> {
+  parseJobPayload(name, payload);
+  if (!tracingOn()) return insertJob(tx, name, payload, opts);
+  await withSpan(`job enqueue ${name}`, () => insertJob(tx, name, withTrace(payload), opts), {
     kind: SpanKind.PRODUCER,
   });
 }
 
 /**
  * The payload with the enqueue span's traceparent as `_trace`, so the job's run joins
- * the trace (tasks parse payloads with zod objects, which drop the field).
+ * the trace (the catalog's zod objects drop the field when the task parses it).
  */
 function withTrace(payload: unknown): unknown {
   const trace = currentTraceparent();
@@ -33,9 +43,9 @@ function withTrace(payload: unknown): unknown {
   return { ...payload, _trace: trace };
 }
 
-async function insertJob(tx: Tx, identifier: string, payload: unknown, opts: AddJobOptions): Promise<void> {
+async function insertJob(tx: Tx, name: string, payload: unknown, opts: AddJobOptions): Promise<void> {
   await tx.execute(sql`select graphile_worker.add_job(
-    identifier => ${identifier},
+    identifier => ${name},
     payload => ${JSON.stringify(payload)}::json,
     queue_name => ${opts.queueName ?? null},
     run_at => ${opts.runAt ? opts.runAt.toISOString() : null}::timestamptz,

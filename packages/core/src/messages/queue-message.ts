@@ -10,8 +10,6 @@ import { conversationForPhone, PhoneTarget } from "./phone-target";
 import { checkReplyTarget, sendableConversation } from "./sendable-conversation";
 import { touchConversation } from "./touch-conversation";
 
-export const SEND_JOB = "messages/send_message";
-
 export const SendTextInput = z.object({
   conversationId: z.string().uuid(),
   body: z.string().trim().min(1, "The message is empty"),
@@ -109,7 +107,7 @@ async function queueInTransaction(
       })
       .returning();
     if (!row) throw bug("message insert returned nothing");
-    await addJob(tx, SEND_JOB, { messageId: row.id }, { maxAttempts: 5 });
+    await addJob(tx, "messages/send_message", { messageId: row.id }, { maxAttempts: 5 });
     await touchConversation(tx, conversation.id, { direction: "OUT", at: now, human: true });
     await publishMessageCreated(tx, {
       messageId: row.id,
