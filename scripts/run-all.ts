@@ -7,7 +7,13 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { apiOptionsFromEnv, createLogger, loadApiEnv, loadDotEnvFile, startApi } from "@elsehu/api";
-import { coreConfigFromEnv, resolveDatabase, survivesDatabaseOutages } from "@elsehu/core";
+import {
+  coreConfigFromEnv,
+  resolveDatabase,
+  startTelemetry,
+  survivesDatabaseOutages,
+  telemetryConfigFromEnv,
+} from "@elsehu/core";
 import { migrate } from "@elsehu/db";
 import { loadWorkerEnv, startWorker, workerOptionsFromEnv } from "@elsehu/worker";
 import { seed } from "./seed-lib";
@@ -35,6 +41,8 @@ export async function runAll(opts: { buildWeb: boolean }) {
   const env = loadApiEnv();
   const webDist = env.WEB_DIST ?? resolve("apps/web/dist");
   if (opts.buildWeb) ensureWebBuilt(webDist);
+  // One process, one tracer provider: API and worker spans share the service name (default "elsehu").
+  const telemetry = await startTelemetry(telemetryConfigFromEnv(env, "elsehu"));
   const log = createLogger(env.LOG_LEVEL, "elsehu");
   survivesDatabaseOutages(log);
   const db = await resolveDatabase(env);
@@ -56,6 +64,7 @@ export async function runAll(opts: { buildWeb: boolean }) {
   const shutdown = async () => {
     await api.close();
     await worker.stop();
+    await telemetry?.shutdown();
     await db.stop?.();
   };
   return { url, api, config, databaseUrl: db.url, log, shutdown };

@@ -6,6 +6,8 @@ export type LoadOptions = {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /** A body and headers of its own for each request (distinct webhooks, say); merged over `headers`. */
+  next?: () => { body: string; headers: Record<string, string> };
   /** Concurrent keep-alive connections, each running requests back to back. */
   connections: number;
   /** Stop after this long (ms)... */
@@ -48,6 +50,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
 
   const one = () =>
     new Promise<void>((resolve) => {
+      const own = opts.next?.();
       const t0 = performance.now();
       const req = request(
         {
@@ -56,7 +59,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
           port: target.port,
           path: target.pathname + target.search,
           method: opts.method ?? "GET",
-          headers: opts.headers,
+          headers: own ? { ...opts.headers, ...own.headers } : opts.headers,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -77,7 +80,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         firstError ??= err.message;
         resolve();
       });
-      req.end(opts.body);
+      req.end(own ? own.body : opts.body);
     });
 
   const worker = async () => {

@@ -1,3 +1,4 @@
+import { logTraceFields } from "@elsehu/core";
 import pino from "pino";
 
 /** Paths never written to logs, whatever the level. */
@@ -21,5 +22,6 @@ export const REDACT = [
 ];
 
 export function createLogger(level: string, name = "api") {
-  return pino({ name, level, redact: { paths: REDACT, censor: "[redacted]" } });
+  // Inside a span every line carries trace_id and span_id (an empty mixin while tracing is off).
+  return pino({ name, level, redact: { paths: REDACT, censor: "[redacted]" }, mixin: logTraceFields });
 }

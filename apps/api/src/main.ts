@@ -1,4 +1,10 @@
-import { coreConfigFromEnv, resolveDatabase, survivesDatabaseOutages } from "@elsehu/core";
+import {
+  coreConfigFromEnv,
+  resolveDatabase,
+  startTelemetry,
+  survivesDatabaseOutages,
+  telemetryConfigFromEnv,
+} from "@elsehu/core";
 import { migrate } from "@elsehu/db";
 import { loadApiEnv, loadDotEnvFile } from "./env";
 import { createLogger } from "./logger";
@@ -12,6 +18,8 @@ async function main() {
   // Resolve every setting before touching the database, so bad config fails fast and names the variable.
   const config = coreConfigFromEnv(env);
   requireMetricsToken(env);
+  // Before anything connects: the database clients are wrapped for statement spans only if it is on.
+  const telemetry = await startTelemetry(telemetryConfigFromEnv(env, "elsehu-api"));
   const log = createLogger(env.LOG_LEVEL);
   survivesDatabaseOutages(log);
   const db = await resolveDatabase(env);
@@ -21,6 +29,7 @@ async function main() {
   const shutdown = async () => {
     log.info("shutting down api");
     await api.close();
+    await telemetry?.shutdown();
     await db.stop?.();
     process.exit(0);
   };

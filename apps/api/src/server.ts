@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type CoreConfig, createCoreContext, DomainError, SharedRateLimiter } from "@elsehu/core";
+import { type CoreConfig, createCoreContext, DomainError, SharedRateLimiter, traceSql, tracingOn } from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Hono } from "hono";
@@ -80,6 +80,8 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     max: opts.dbPoolMax ?? 10,
     applicationName: "elsehu-api",
     ...opts.dbTimeouts,
+    // Statement spans only while tracing is on: otherwise the client is not even wrapped.
+    wrap: tracingOn() ? traceSql : undefined,
   });
   const listenDb = connect(opts.databaseUrl, { max: 1, applicationName: "elsehu-api-listen", ...opts.dbTimeouts });
   const core = createCoreContext(database, opts.log, opts.config, { now: opts.now, secureCookie: opts.secureCookie });

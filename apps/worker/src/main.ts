@@ -1,4 +1,11 @@
-import { coreConfigFromEnv, resolveDatabase, survivesDatabaseOutages } from "@elsehu/core";
+import {
+  coreConfigFromEnv,
+  logTraceFields,
+  resolveDatabase,
+  startTelemetry,
+  survivesDatabaseOutages,
+  telemetryConfigFromEnv,
+} from "@elsehu/core";
 import { migrate } from "@elsehu/db";
 import pino from "pino";
 import { loadDotEnvFile, loadWorkerEnv } from "./env";
@@ -10,7 +17,8 @@ async function main() {
   const env = loadWorkerEnv();
   // Resolve every setting before touching the database, so bad config fails fast and names the variable.
   const config = coreConfigFromEnv(env);
-  const log = pino({ name: "worker", level: env.LOG_LEVEL });
+  const telemetry = await startTelemetry(telemetryConfigFromEnv(env, "elsehu-worker"));
+  const log = pino({ name: "worker", level: env.LOG_LEVEL, mixin: logTraceFields });
   survivesDatabaseOutages(log);
   const db = await resolveDatabase(env);
   await migrate(db.url);
@@ -20,6 +28,7 @@ async function main() {
   const shutdown = async () => {
     log.info("shutting down worker");
     await worker.stop();
+    await telemetry?.shutdown();
     await db.stop?.();
     process.exit(0);
   };

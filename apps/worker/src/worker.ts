@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { type CoreConfig, createCoreContext } from "@elsehu/core";
+import { type CoreConfig, createCoreContext, traceSql, tracingOn } from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import { Logger as GwLogger, parseCronItems, type Runner, run, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
@@ -33,6 +33,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     max: (opts.concurrency ?? 8) + 2,
     applicationName: "elsehu-worker",
     ...opts.dbTimeouts,
+    // Statement spans only while tracing is on: otherwise the client is not even wrapped.
+    wrap: tracingOn() ? traceSql : undefined,
   });
   const core = createCoreContext(database, opts.log, opts.config, { now: opts.now });
   const events: WorkerEvents = new EventEmitter();
@@ -142,6 +144,7 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     max: Math.max(1, lanes),
     applicationName: "elsehu-webhooks",
     ...opts.dbTimeouts,
+    wrap: tracingOn() ? traceSql : undefined,
   });
   const pump = startWebhookPump(core, inbox.sql, {
     lanes,

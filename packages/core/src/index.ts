@@ -153,6 +153,7 @@ export * from "./shared/through-outage";
 export * from "./storage/files";
 export * from "./storage/storage";
 export * from "./tabulations/manage-tabulations";
+export * from "./telemetry";
 export * from "./templates/index";
 export * from "./users/create-user";
 export * from "./users/list-users";

@@ -20,6 +20,8 @@ export type ConnectOptions = {
    */
   statementTimeoutMs?: number;
   idleInTransactionTimeoutMs?: number;
+  /** Wraps the client once before drizzle is built on it (core's `traceSql` while tracing is on). */
+  wrap?: (sql: Sql) => Sql;
 };
 
 /**
@@ -48,6 +50,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Database {
         : {}),
     },
   });
-  const db = drizzle(sql, { schema });
-  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+  const wrapped = opts.wrap ? opts.wrap(sql) : sql;
+  const db = drizzle(wrapped, { schema });
+  return { db, sql: wrapped, close: () => sql.end({ timeout: 5 }) };
 }

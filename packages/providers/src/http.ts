@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { networkError, type ProviderError } from "./errors";
 import type { ProviderKind } from "./types";
 
@@ -24,8 +25,41 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-/** One provider request: timeout, network errors and non-2xx all become ProviderError. */
+const tracer = () => trace.getTracer("elsehu");
+
+/**
+ * One provider request: timeout, network errors and non-2xx all become ProviderError.
+ * Inside a trace (the send job's) it is a client span: provider, method, host and path
+ * (never the query, headers or body, which carry tokens and customer data).
+ */
 export async function callProvider(call: HttpCall): Promise<unknown> {
+  if (!trace.getActiveSpan()) return request(call);
+  const url = new URL(call.url);
+  return tracer().startActiveSpan(
+    `provider ${call.method}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        "elsehu.provider": call.provider,
+        "http.request.method": call.method,
+        "server.address": url.hostname,
+        "url.path": url.pathname,
+      },
+    },
+    async (span) => {
+      try {
+        return await request(call);
+      } catch (err) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+async function request(call: HttpCall): Promise<unknown> {
   const isForm = call.body instanceof FormData;
   const headers = { ...call.headers };
   if (call.body !== undefined && !isForm) headers["Content-Type"] = "application/json";

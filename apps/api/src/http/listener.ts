@@ -1,4 +1,5 @@
 import type { RequestListener } from "node:http";
+import { traceRequests, tracingOn } from "@elsehu/core";
 import { getRequestListener } from "@hono/node-server";
 import { type AppOptions, createApp } from "./app";
 import { bodyLimits } from "./body-limits";
@@ -25,7 +26,9 @@ export function createHttpListener(opts: AppOptions & { hostname: string }): Req
     trustProxy: opts.trustProxy,
     ...edge,
   });
-  return (req, res) => {
+  const listener: RequestListener = (req, res) => {
     if (!trpc(req, res)) void hono(req, res);
   };
+  // A server span per request while tracing is on; otherwise the listener is left as it is.
+  return tracingOn() ? traceRequests(listener) : listener;
 }

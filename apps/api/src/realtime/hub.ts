@@ -6,7 +6,11 @@ import {
   type EventKind,
   loadEventsAfter,
   loadEventsByIds,
+  type Span,
+  SpanKind,
   type StoredEvent,
+  startSpanIn,
+  tracingOn,
 } from "@elsehu/core";
 import type { Sql } from "@elsehu/db";
 import { EventOrder } from "./event-order";
@@ -222,9 +226,21 @@ export async function* streamMapped<T>(
   const queue: StoredEvent[] = [];
   let wake: (() => void) | null = null;
   const accept = (e: StoredEvent) => canSee(viewer, e) && (!opts.filter || opts.filter(e));
+  // While tracing: the push of a traced event to this socket is a span of the event's trace (NOTIFY → socket),
+  // from the moment the hub hands it over until the socket has taken it.
+  const pushes = tracingOn() ? new Map<StoredEvent, Span>() : null;
   const off = hub.subscribe((e) => {
     if (!accept(e)) return;
     queue.push(e);
+    if (pushes && e.trace) {
+      pushes.set(
+        e,
+        startSpanIn(e.trace, `realtime push ${e.kind}`, {
+          kind: SpanKind.PRODUCER,
+          attributes: { "elsehu.event.id": e.id, "elsehu.event.kind": e.kind, "enduser.id": viewer.id },
+        }),
+      );
+    }
     wake?.();
   });
   const onAbort = () => wake?.();
@@ -253,10 +269,20 @@ export async function* streamMapped<T>(
         continue;
       }
       // Local events (negative ids) are never replayed from the backlog.
-      if (e.id > 0 && replayed.delete(e.id)) continue;
+      const push = pushes?.get(e);
+      if (e.id > 0 && replayed.delete(e.id)) {
+        push?.end();
+        pushes?.delete(e);
+        continue;
+      }
       yield map(e);
+      if (push) {
+        push.end();
+        pushes?.delete(e);
+      }
     }
   } finally {
+    for (const push of pushes?.values() ?? []) push.end();
     off();
     opts.signal?.removeEventListener("abort", onAbort);
   }

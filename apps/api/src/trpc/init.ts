@@ -1,4 +1,4 @@
-import { DomainError, isDatabaseUnavailable, isQueryTimeout } from "@elsehu/core";
+import { DomainError, failActiveSpan, isDatabaseUnavailable, isQueryTimeout, tracingOn, withSpan } from "@elsehu/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { releasing } from "../realtime/subscription-cap";
@@ -65,7 +65,21 @@ const socketRateLimit = t.middleware(({ ctx, next }) => {
   return next();
 });
 
-const base = t.procedure.use(mapErrors).use(socketRateLimit);
+/** A span per query and mutation while tracing is on (subscriptions live too long to be one). */
+const traced = t.middleware(({ path, type, next }) => {
+  if (!tracingOn() || type === "subscription") return next();
+  return withSpan(
+    `trpc ${path}`,
+    async () => {
+      const result = await next();
+      if (!result.ok) failActiveSpan(result.error);
+      return result;
+    },
+    { attributes: { "rpc.system": "trpc", "rpc.method": path } },
+  );
+});
+
+const base = t.procedure.use(traced).use(mapErrors).use(socketRateLimit);
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -1,4 +1,13 @@
-import { type CoreContext, type JobName, JobPayloadError, type ParsedJobPayload, parseJobPayload } from "@elsehu/core";
+import {
+  type CoreContext,
+  type JobName,
+  JobPayloadError,
+  type ParsedJobPayload,
+  parseJobPayload,
+  SpanKind,
+  tracingOn,
+  withSpanIn,
+} from "@elsehu/core";
 import type { JobHelpers, Task } from "graphile-worker";
 
 export type TaskDeps = { core: CoreContext };
@@ -21,15 +30,28 @@ export function defineTask<N extends JobName>(
   return {
     identifier: name,
     build: (deps) => async (raw, helpers) => {
-      let payload: ParsedJobPayload<N>;
-      try {
-        payload = parseJobPayload(name, raw);
-      } catch (err) {
-        if (!(err instanceof JobPayloadError)) throw err;
-        deps.core.log.error({ task: name, jobId: helpers.job.id, issues: err.issues }, err.message);
-        return;
-      }
-      await run(payload, deps, helpers);
+      const go = async () => {
+        let payload: ParsedJobPayload<N>;
+        try {
+          payload = parseJobPayload(name, raw);
+        } catch (err) {
+          if (!(err instanceof JobPayloadError)) throw err;
+          deps.core.log.error({ task: name, jobId: helpers.job.id, issues: err.issues }, err.message);
+          return;
+        }
+        await run(payload, deps, helpers);
+      };
+      if (!tracingOn()) return go();
+      // The run joins the trace of whoever queued the job (`_trace`, added by core's addJob).
+      await withSpanIn(jobTrace(raw), `job run ${name}`, go, {
+        kind: SpanKind.CONSUMER,
+        attributes: { "elsehu.job.id": helpers.job.id, "elsehu.job.attempt": helpers.job.attempts },
+      });
     },
   };
+}
+
+function jobTrace(raw: unknown): string | null {
+  const trace = typeof raw === "object" && raw !== null ? (raw as { _trace?: unknown })._trace : undefined;
+  return typeof trace === "string" ? trace : null;
 }

@@ -53,6 +53,27 @@ export const commonEnv = z.object({
   MEDIA_FETCH_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MEDIA_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  // OpenTelemetry tracing (telemetry/): the standard variables; no endpoint, no tracing.
+  OTEL_SDK_DISABLED: bool.default(false),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** Used as is (the base endpoint above gets `/v1/traces` appended). */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(["http/protobuf", "http/json"]).default("http/protobuf"),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(["http/protobuf", "http/json"]).optional(),
+  /** `key=value,key2=value2` sent with every export (a collector's API key). */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(200).optional(),
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      "always_on",
+      "always_off",
+      "traceidratio",
+      "parentbased_always_on",
+      "parentbased_always_off",
+      "parentbased_traceidratio",
+    ])
+    .default("parentbased_always_on"),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
 
@@ -129,6 +150,44 @@ export function coreConfigFromEnv(env: CommonEnv) {
     reportStatementTimeoutMs: env.REPORT_STATEMENT_TIMEOUT * 1000,
   };
 }
+
+/**
+ * Tracing settings from the standard OTEL_* variables, or null (tracing off) when no
+ * endpoint is set or OTEL_SDK_DISABLED is true. `service` names the process when
+ * OTEL_SERVICE_NAME does not.
+ */
+export function telemetryConfigFromEnv(env: CommonEnv, service: string): TelemetryConfig | null {
+  if (env.OTEL_SDK_DISABLED) return null;
+  const url =
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (env.OTEL_EXPORTER_OTLP_ENDPOINT && `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, "")}/v1/traces`);
+  if (!url) return null;
+  const headers: Record<string, string> = {};
+  for (const pair of env.OTEL_EXPORTER_OTLP_HEADERS?.split(",") ?? []) {
+    const at = pair.indexOf("=");
+    if (at <= 0) throw new ConfigError("OTEL_EXPORTER_OTLP_HEADERS", "must be key=value pairs separated by commas");
+    headers[decodeURIComponent(pair.slice(0, at).trim())] = decodeURIComponent(pair.slice(at + 1).trim());
+  }
+  return {
+    url,
+    protocol: env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL,
+    headers,
+    serviceName: env.OTEL_SERVICE_NAME ?? service,
+    sampler: env.OTEL_TRACES_SAMPLER,
+    ratio: env.OTEL_TRACES_SAMPLER_ARG ?? 1,
+  };
+}
+
+export type TelemetryConfig = {
+  /** Where spans are POSTed (OTLP/HTTP). */
+  url: string;
+  protocol: "http/protobuf" | "http/json";
+  headers: Record<string, string>;
+  serviceName: string;
+  sampler: CommonEnv["OTEL_TRACES_SAMPLER"];
+  /** OTEL_TRACES_SAMPLER_ARG: the ratio of the traceidratio samplers. */
+  ratio: number;
+};
 
 /** The statement and idle-in-transaction limits of a process's connections (`connect`'s options), in ms. */
 export function dbTimeoutsFromEnv(env: CommonEnv) {

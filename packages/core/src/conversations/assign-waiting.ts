@@ -4,6 +4,7 @@ import { greetAssigned } from "../automatic/greet";
 import { publishEvents } from "../events/publish";
 import type { CoreContext } from "../shared/context";
 import { uuidArray } from "../shared/sql-arrays";
+import { withSpan } from "../telemetry/spans";
 import { loadCandidates, pickOperator, roomByQueue } from "./assignment-candidates";
 import { conversationEvents } from "./conversation-events";
 import { ASSIGNMENT_LOCK } from "./request-assignment";
@@ -39,6 +40,13 @@ export type AssignWaitingResult = {
  */
 export async function assignWaiting(ctx: CoreContext, raw: AssignWaitingInput = {}): Promise<AssignWaitingResult> {
   const input = AssignWaitingInput.parse(raw);
+  return withSpan("conversations assign", () => assignInTransaction(ctx, input));
+}
+
+async function assignInTransaction(
+  ctx: CoreContext,
+  input: z.output<typeof AssignWaitingInput>,
+): Promise<AssignWaitingResult> {
   return ctx.db.transaction(async (tx) => {
     if (input.wait) {
       await tx.execute(sql`select pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`);

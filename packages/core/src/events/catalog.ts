@@ -114,7 +114,14 @@ export type PublishInput<K extends EventKind = EventKind> = Extract<
 
 /** An event as stored in `events` and delivered by the realtime hub. */
 export type StoredEvent<K extends EventKind = EventKind> = Extract<
-  Distribute<{ id: number; audience: EventAudience["to"]; userId: string | null; createdAt: Date }>,
+  Distribute<{
+    id: number;
+    audience: EventAudience["to"];
+    userId: string | null;
+    createdAt: Date;
+    /** W3C traceparent of the span that published it (tracing on): the realtime push joins that trace. */
+    trace?: string | null;
+  }>,
   { kind: K }
 >;
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { PendingQuery, Row, Sql, TransactionSql } from "postgres";
 import type { Tx } from "../shared/context";
 import { bug } from "../shared/errors";
+import { currentTraceparent } from "../telemetry/spans";
 import type { EventKind, EventPayloads, PublishInput } from "./catalog";
 
 export const EVENTS_CHANNEL = "elsehu_events";
@@ -20,10 +21,11 @@ type Tag<Q> = (strings: TemplateStringsArray, ...values: unknown[]) => Q;
 /** Records one event and NOTIFYs its id, in one statement (this runs once per message and status). */
 export async function publishEvent(tx: Executor, input: PublishInput): Promise<number> {
   const userId = input.audience.to === "USER" ? input.audience.userId : null;
+  const trace = currentTraceparent();
   const one = <Q>(q: Tag<Q>) => q`
     with e as (
-      insert into events (kind, audience, user_id, payload)
-      values (${input.kind}, ${input.audience.to}, ${userId}, ${JSON.stringify(input.payload)}::jsonb)
+      insert into events (kind, audience, user_id, payload, trace)
+      values (${input.kind}, ${input.audience.to}, ${userId}, ${JSON.stringify(input.payload)}::jsonb, ${trace})
       returning id
     )
     select id::text, pg_notify(${EVENTS_CHANNEL}, id::text) from e`;
@@ -39,6 +41,7 @@ export async function publishEvent(tx: Executor, input: PublishInput): Promise<n
  */
 export async function publishEvents(tx: Executor, inputs: PublishInput[]): Promise<number[]> {
   const ids: number[] = [];
+  const trace = currentTraceparent();
   for (let i = 0; i < inputs.length; i += 1000) {
     const list = inputs.slice(i, i + 1000).map((e) => ({
       kind: e.kind,
@@ -48,8 +51,8 @@ export async function publishEvents(tx: Executor, inputs: PublishInput[]): Promi
     }));
     const many = <Q>(q: Tag<Q>) => q`
       with e as (
-        insert into events (kind, audience, user_id, payload)
-        select x.e->>'kind', x.e->>'audience', (x.e->>'userId')::uuid, x.e->'payload'
+        insert into events (kind, audience, user_id, payload, trace)
+        select x.e->>'kind', x.e->>'audience', (x.e->>'userId')::uuid, x.e->'payload', ${trace}::text
         from jsonb_array_elements(${JSON.stringify(list)}::jsonb) with ordinality as x(e, ord)
         order by x.ord
         returning id
@@ -91,8 +94,8 @@ export function eventsCte<K extends EventKind>(
     tx``,
   );
   return tx`ev as (
-      insert into events (kind, audience, user_id, payload)
-      select ${spec.kind}::text, ${spec.audience}, ${spec.userId}, jsonb_build_object(${object})
+      insert into events (kind, audience, user_id, payload, trace)
+      select ${spec.kind}::text, ${spec.audience}, ${spec.userId}, jsonb_build_object(${object}), ${currentTraceparent()}::text
       from ${spec.from}
       returning id
     ), ev_notified as (

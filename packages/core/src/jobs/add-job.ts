@@ -1,5 +1,7 @@
+import { SpanKind } from "@opentelemetry/api";
 import { sql } from "drizzle-orm";
 import type { Tx } from "../shared/context";
+import { currentTraceparent, tracingOn, withSpan } from "../telemetry/spans";
 import { type JobName, type JobPayload, parseJobPayload } from "./catalog";
 
 export type AddJobOptions = {
@@ -25,6 +27,23 @@ export async function addJob<N extends JobName>(
   opts: AddJobOptions = {},
 ): Promise<void> {
   parseJobPayload(name, payload);
+  if (!tracingOn()) return insertJob(tx, name, payload, opts);
+  await withSpan(`job enqueue ${name}`, () => insertJob(tx, name, withTrace(payload), opts), {
+    kind: SpanKind.PRODUCER,
+  });
+}
+
+/**
+ * The payload with the enqueue span's traceparent as `_trace`, so the job's run joins
+ * the trace (the catalog's zod objects drop the field when the task parses it).
+ */
+function withTrace(payload: unknown): unknown {
+  const trace = currentTraceparent();
+  if (!trace || typeof payload !== "object" || payload === null || Array.isArray(payload)) return payload;
+  return { ...payload, _trace: trace };
+}
+
+async function insertJob(tx: Tx, name: string, payload: unknown, opts: AddJobOptions): Promise<void> {
   await tx.execute(sql`select graphile_worker.add_job(
     identifier => ${name},
     payload => ${JSON.stringify(payload)}::json,

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { addJob } from "../jobs/add-job";
 import type { Actor, CoreContext, Tx } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
+import { currentTraceparent, withSpan } from "../telemetry/spans";
 import { publishMessageCreated } from "./message-events";
 import { conversationForPhone, PhoneTarget } from "./phone-target";
 import { checkReplyTarget, sendableConversation } from "./sendable-conversation";
@@ -64,6 +65,16 @@ export async function queueOutbound(
   prepare: Draft | ((tx: Tx, target: Target) => Promise<Draft>),
   opts: { template?: boolean; within?: WithinSend } = {},
 ) {
+  return withSpan("messages send", () => queueInTransaction(ctx, actor, to, prepare, opts));
+}
+
+async function queueInTransaction(
+  ctx: CoreContext,
+  actor: Actor,
+  to: string | PhoneTarget,
+  prepare: Draft | ((tx: Tx, target: Target) => Promise<Draft>),
+  opts: { template?: boolean; within?: WithinSend },
+) {
   return ctx.db.transaction(async (tx) => {
     const now = ctx.now();
     const conversationId =
@@ -91,6 +102,8 @@ export async function queueOutbound(
         status: "QUEUED",
         authorId: actor.id,
         createdAt: now,
+        // Its provider statuses rejoin this trace (webhooks/apply-event.ts).
+        trace: currentTraceparent(),
       })
       .returning();
     if (!row) throw bug("message insert returned nothing");

@@ -1,4 +1,4 @@
-import type { MessageMedia } from "@elsehu/db";
+import { type MessageMedia, messages } from "@elsehu/db";
 import {
   type InboundMessage,
   parseEvolutionWebhook,
@@ -6,6 +6,7 @@ import {
   type StatusUpdate,
   type WebhookEvent,
 } from "@elsehu/providers";
+import { and, eq } from "drizzle-orm";
 import { applyCampaignStatus } from "../campaigns/apply-campaign-status";
 import { changeContactNumber } from "../contacts/change-number";
 import { setConnectionStatus } from "../instances/evolution-connection";
@@ -19,6 +20,7 @@ import { inlineMedia } from "../messages/inbound-media";
 import { ingestInbound, messageIdByProviderId } from "../messages/ingest-inbound";
 import { RetryLater } from "../messages/message-events";
 import type { CoreContext } from "../shared/context";
+import { activeLink, tracingOn, withSpan, withSpanIn } from "../telemetry/spans";
 
 /** Instances change rarely; a per-context cache saves a query per webhook on the hot path. */
 const instanceCaches = new WeakMap<CoreContext, Map<string, { row: InstanceRow; at: number }>>();
@@ -54,11 +56,18 @@ export async function applyEvent(
   opts: { finalAttempt: boolean },
 ): Promise<void> {
   if (event.kind === "message") {
-    await applyMessage(ctx, instance, event, opts);
+    await withSpan("messages inbound", () => applyMessage(ctx, instance, event, opts));
   } else if (event.kind === "status") {
-    const applied = await ctx.db.transaction((tx) => applyStatus(tx, instance.id, event));
-    // Not one of the chat's messages: a campaign's, or one whose send is still being recorded.
-    if (!applied) await applyToCampaign(ctx, instance.id, event, opts.finalAttempt);
+    const status = async () => {
+      const applied = await ctx.db.transaction((tx) => applyStatus(tx, instance.id, event));
+      // Not one of the chat's messages: a campaign's, or one whose send is still being recorded.
+      if (!applied) await applyToCampaign(ctx, instance.id, event, opts.finalAttempt);
+    };
+    // Providers carry no trace: a status joins the trace of the send that queued its message
+    // (linked to the webhook's own), so an operator's reply reads as one trace to its last tick.
+    const sent = tracingOn() ? await sendTrace(ctx, instance.id, event.providerMessageId) : null;
+    if (sent) await withSpanIn(sent, "message status", status, { links: activeLink() });
+    else await status();
   } else if (event.kind === "connection") {
     await ctx.db.transaction((tx) =>
       setConnectionStatus(tx, instance.id, { status: event.state, now: ctx.now(), fromWebhook: true }),
@@ -106,6 +115,15 @@ async function applyMessage(
       await changeContactNumber(tx, { provider: instance.provider, oldWaId: event.from.waId, newWaId });
     }
   });
+}
+
+async function sendTrace(ctx: CoreContext, instanceId: string, providerMessageId: string): Promise<string | null> {
+  const [row] = await ctx.db
+    .select({ trace: messages.trace })
+    .from(messages)
+    .where(and(eq(messages.instanceId, instanceId), eq(messages.providerMessageId, providerMessageId)))
+    .limit(1);
+  return row?.trace ?? null;
 }
 
 async function applyToCampaign(

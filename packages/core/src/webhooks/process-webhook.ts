@@ -1,9 +1,11 @@
 import type { WebhookEvent } from "@elsehu/providers";
+import { SpanKind } from "@opentelemetry/api";
 import type { TransactionSql } from "postgres";
 import type { InstanceRow } from "../instances/shape";
 import { ingestPlainInbound, isPlainInbound, type PlainInbound } from "../messages/ingest-inbound-batch";
 import type { CoreContext } from "../shared/context";
 import { idArray } from "../shared/id-array";
+import { withSpanIn } from "../telemetry/spans";
 import { applyEvent, cachedInstance, eventsOf } from "./apply-event";
 
 /** Most plain messages in one statement (its events join messages to inputs pairwise); a longer run is split. */
@@ -21,11 +23,11 @@ const MAX_RUN = 200;
  */
 async function applyWebhooks(
   ctx: CoreContext,
-  rows: Array<{ id: number; instanceId: string; body: string }>,
+  rows: Array<{ id: number; instanceId: string; body: string; trace?: string | null }>,
   opts: { finalAttempt: boolean },
 ): Promise<Map<number, unknown>> {
   const failed = new Map<number, unknown>();
-  let run: Array<PlainInbound & { webhookId: number }> = [];
+  let run: Array<PlainInbound & { webhookId: number; trace?: string | null }> = [];
   let runIds = new Set<string>();
   const flush = async () => {
     const batch = run;
@@ -34,14 +36,21 @@ async function applyWebhooks(
     if (batch.length === 0) return;
     let handled: boolean[];
     try {
-      handled = (await ingestPlainInbound(ctx, batch)).handled;
+      // One statement for many webhooks: it joins the trace of the first (the others' traces end at their POST).
+      handled = (
+        await withSpanIn(batch[0]?.trace, "inbound batch", () => ingestPlainInbound(ctx, batch), {
+          attributes: { "elsehu.messages": batch.length },
+        })
+      ).handled;
     } catch (err) {
       for (const item of batch) if (!failed.has(item.webhookId)) failed.set(item.webhookId, err);
       return;
     }
     for (const [i, item] of batch.entries()) {
       if (handled[i]) continue;
-      await applyEvent(ctx, item.instance, item.event, opts).catch((err: unknown) => failed.set(item.webhookId, err));
+      await applyIn(item.trace, () => applyEvent(ctx, item.instance, item.event, opts)).catch((err: unknown) =>
+        failed.set(item.webhookId, err),
+      );
     }
   };
   for (const row of rows) {
@@ -58,22 +67,28 @@ async function applyWebhooks(
       if (isPlainInbound(event, ctx.config.optOutKeywords)) {
         const quoted = event.replyToProviderMessageId;
         if (run.length >= MAX_RUN || (quoted && runIds.has(`${instance.id} ${quoted}`))) await flush();
-        run.push({ instance, event, webhookId: row.id });
+        run.push({ instance, event, webhookId: row.id, trace: row.trace });
         runIds.add(`${instance.id} ${event.providerMessageId}`);
         continue;
       }
       await flush();
-      await applyEvent(ctx, instance, event, opts).catch((err: unknown) => failed.set(row.id, err));
+      await applyIn(row.trace, () => applyEvent(ctx, instance, event, opts)).catch((err: unknown) =>
+        failed.set(row.id, err),
+      );
     }
   }
   await flush();
   return failed;
 }
 
+/** Applying one event continues the trace of the request that stored its webhook. */
+const applyIn = (trace: string | null | undefined, fn: () => Promise<void>) =>
+  withSpanIn(trace, "webhook apply", fn, { kind: SpanKind.CONSUMER });
+
 export type WebhookFailure = { webhookEventId: number; error: unknown };
 
 /** A stored webhook as the worker reads it (`instanceId` null: its instance was deleted). */
-export type StoredWebhook = { id: number; instanceId: string | null; body: string };
+export type StoredWebhook = { id: number; instanceId: string | null; body: string; trace?: string | null };
 
 /**
  * Applies stored webhooks in arrival order and marks the applied ones processed

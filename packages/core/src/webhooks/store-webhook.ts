@@ -1,8 +1,15 @@
 import type { Sql } from "@elsehu/db";
 import { bug } from "../shared/errors";
+import { currentTraceparent } from "../telemetry/spans";
 import { WEBHOOKS_CHANNEL } from "./webhook-inbox";
 
-export type StoredWebhookInput = { instanceId: string; provider: "META" | "EVOLUTION"; body: string };
+export type StoredWebhookInput = {
+  instanceId: string;
+  provider: "META" | "EVOLUTION";
+  body: string;
+  /** W3C traceparent of the request (tracing on), so the worker's spans join its trace. */
+  trace?: string | null;
+};
 
 /**
  * Stores raw webhook bodies in ONE statement (hence one transaction): once the caller
@@ -11,15 +18,21 @@ export type StoredWebhookInput = { instanceId: string; provider: "META" | "EVOLU
  * commit's NOTIFY wakes the workers.
  */
 export async function storeWebhooks(sql: Sql, inputs: StoredWebhookInput[]): Promise<number[]> {
-  const rows = inputs.map((w, ord) => ({ ord, instance_id: w.instanceId, provider: w.provider, body: w.body }));
+  const rows = inputs.map((w, ord) => ({
+    ord,
+    instance_id: w.instanceId,
+    provider: w.provider,
+    body: w.body,
+    trace: w.trace ?? null,
+  }));
   // One JSON parameter rather than JS arrays (see SharedRateLimiter.sync for why).
   const stored = await sql<{ id: string }[]>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as r(ord int, instance_id uuid, provider text, body text)
+        as r(ord int, instance_id uuid, provider text, body text, trace text)
     ), e as (
-      insert into webhook_events (instance_id, provider, body)
-      select instance_id, provider::provider_kind, body from input order by ord
+      insert into webhook_events (instance_id, provider, body, trace)
+      select instance_id, provider::provider_kind, body, trace from input order by ord
       returning id
     ), wake as (
       select pg_notify(${WEBHOOKS_CHANNEL}, '')
@@ -81,8 +94,11 @@ export class WebhookWriter {
   }
 
   store(input: StoredWebhookInput): Promise<void> {
+    // The request's trace, taken now: the write itself runs in whichever request's context starts it.
+    const trace = input.trace === undefined ? currentTraceparent() : input.trace;
+    const stored = trace ? { ...input, trace } : input;
     return new Promise((resolve, reject) => {
-      this.waiting.push({ input, done: (err) => (err ? reject(err) : resolve()) });
+      this.waiting.push({ input: stored, done: (err) => (err ? reject(err) : resolve()) });
       this.pump();
     });
   }

@@ -42,8 +42,10 @@ export async function workWebhookBatch(
   opts: InboxOptions,
 ): Promise<{ claimed: number; lastId: number; failures: WebhookFailure[] }> {
   return claims.begin(async (tx) => {
-    const rows = await tx<{ id: string; instance_id: string | null; body: string; attempts: number }[]>`
-      select id, instance_id, body, attempts from webhook_events
+    const rows = await tx<
+      { id: string; instance_id: string | null; body: string; attempts: number; trace: string | null }[]
+    >`
+      select id, instance_id, body, attempts, trace from webhook_events
       where processed_at is null and (locked_until is null or locked_until <= now()) and id > ${opts.after ?? 0}
       order by id limit ${opts.batch}
       for update skip locked`;
@@ -60,6 +62,7 @@ export async function workWebhookBatch(
       id: Number(r.id),
       instanceId: r.instance_id,
       body: r.body,
+      trace: r.trace,
       attempts: r.attempts + (crashes.get(Number(r.id)) ?? 0),
     }));
     const ids = claimed.map((w) => w.id);

@@ -316,6 +316,8 @@ export const messages = pgTable(
     sentAt: tz("sent_at"),
     deliveredAt: tz("delivered_at"),
     readAt: tz("read_at"),
+    /** W3C traceparent of the send that queued it (tracing on): its provider statuses join that trace. */
+    trace: text("trace"),
   },
   (t) => [
     uniqueIndex("messages_provider_id_idx").on(t.instanceId, t.providerMessageId),
@@ -350,6 +352,8 @@ export const webhookEvents = pgTable(
      * statement that settles it (processed or given up): core/webhooks/webhook-inbox.ts, process-webhook.ts.
      */
     eraseWhenSettled: boolean("erase_when_settled").notNull().default(false),
+    /** W3C traceparent of the request that stored it (tracing on): the worker's spans join that trace. */
+    trace: text("trace"),
   },
   (t) => [
     index("webhook_events_received_idx").on(t.receivedAt),

@@ -18,6 +18,8 @@ export const events = pgTable(
     userId: uuid("user_id"),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     createdAt: tz("created_at").notNull().defaultNow(),
+    /** W3C traceparent of the span that published it (tracing on): the realtime push joins that trace. */
+    trace: text("trace"),
   },
   (t) => [index("events_created_idx").on(t.createdAt)],
 );
