@@ -15,6 +15,7 @@ import { sendMessageTask } from "./messages/send-message";
 import { showTypingTask } from "./messages/show-typing";
 import { sweepPresenceTask } from "./presence/sweep-presence";
 import { syncMetaTemplatesTask } from "./templates/sync-meta";
+import { deliverLaneTask } from "./webhook-endpoints/deliver-lane";
 import { purgeProcessedWebhooksTask } from "./webhooks/purge-processed";
 
 /** Every task the worker runs. */
@@ -35,6 +36,7 @@ export const TASKS: TaskDef[] = [
   fetchMediaTask,
   purgeProcessedWebhooksTask,
   syncMetaTemplatesTask,
+  deliverLaneTask,
 ];
 
 /**

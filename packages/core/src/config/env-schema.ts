@@ -53,6 +53,11 @@ export const commonEnv = z.object({
   MEDIA_FETCH_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MEDIA_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
   WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Outbound webhooks may target loopback/private/link-local addresses (tests, private networks). */
+  ALLOW_PRIVATE_WEBHOOK_URLS: bool.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(15),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
 
@@ -126,6 +131,10 @@ export function coreConfigFromEnv(env: CommonEnv) {
     mediaFetchAttempts: env.MEDIA_FETCH_ATTEMPTS,
     mediaRetryBaseMs: env.MEDIA_RETRY_BASE_MS,
     webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
+    allowPrivateWebhookUrls: env.ALLOW_PRIVATE_WEBHOOK_URLS,
+    webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    webhookRetryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+    webhookDisableAfterFailures: env.WEBHOOK_DISABLE_AFTER_FAILURES,
     reportStatementTimeoutMs: env.REPORT_STATEMENT_TIMEOUT * 1000,
   };
 }
