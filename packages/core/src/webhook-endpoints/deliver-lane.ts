@@ -1,16 +1,16 @@
 import { webhookDeliveries, webhookEndpoints } from "@elsehu/db";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { z } from "zod";
 import { publishEvent } from "../events/publish";
 import { addJob } from "../jobs/add-job";
+import type { ParsedJobPayload } from "../jobs/catalog";
 import type { CoreContext } from "../shared/context";
 import { decryptJson } from "../shared/crypto";
 import { buildDeliveryData } from "./delivery-data";
 import { DELIVER_LANE_JOB, laneJobKey } from "./event-types";
 import { type PostOutcome, postWebhook } from "./post-webhook";
 
-export const DeliverLaneInput = z.object({ endpointId: z.string().uuid(), lane: z.string().min(1).max(200) });
-export type DeliverLaneInput = z.infer<typeof DeliverLaneInput>;
+/** The job's payload (schema in the job catalog). */
+export type DeliverLaneInput = ParsedJobPayload<typeof DELIVER_LANE_JOB>;
 
 /** Deliveries are retried for this long after they were queued, then given up (FAILED). */
 export const WEBHOOK_RETRY_WINDOW_MS = 24 * 3600_000;

@@ -23,7 +23,7 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const WEBHOOK_TEST_TYPE = "webhook.test";
 
 /** The job that delivers one lane (an endpoint's conversation, or one lone delivery) in order. */
-export const DELIVER_LANE_JOB = "webhooks/deliver_lane";
+export const DELIVER_LANE_JOB = "webhooks/deliver_lane" as const;
 
 export function laneJobKey(endpointId: string, lane: string): string {
   return `webhook:${endpointId}:${lane}`;

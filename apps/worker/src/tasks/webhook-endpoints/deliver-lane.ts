@@ -1,7 +1,7 @@
-import { DELIVER_LANE_JOB, DeliverLaneInput, deliverLane } from "@elsehu/core";
+import { DELIVER_LANE_JOB, deliverLane } from "@elsehu/core";
 import { defineTask } from "../define";
 
 /** Sends one lane of an outbound webhook endpoint in order; retries and backoff live in core's deliverLane. */
-export const deliverLaneTask = defineTask(DELIVER_LANE_JOB, DeliverLaneInput, async (payload, { core }) => {
+export const deliverLaneTask = defineTask(DELIVER_LANE_JOB, async (payload, { core }) => {
   await deliverLane(core, payload);
 });
