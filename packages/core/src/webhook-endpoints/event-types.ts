@@ -1,7 +1,7 @@
 /**
  * The public event types an outbound webhook endpoint can subscribe to. Each is
  * derived from a kind of the event catalog by `webhook_public_type` (migration
- * 0020); payloads are documented in docs/webhooks.md.
+ * 0022); payloads are documented in docs/webhooks.md.
  */
 export const WEBHOOK_EVENT_TYPES = [
   "message.received",
