@@ -15,6 +15,7 @@ import { settingsRouter } from "./routers/settings";
 import { tabulationsRouter } from "./routers/tabulations";
 import { templatesRouter } from "./routers/templates";
 import { usersRouter } from "./routers/users";
+import { webhookEndpointsRouter } from "./routers/webhook-endpoints";
 import { router } from "./trpc/init";
 
 export const appRouter = router({
@@ -33,6 +34,7 @@ export const appRouter = router({
   departments: departmentsRouter,
   settings: settingsRouter,
   apiTokens: apiTokensRouter,
+  webhookEndpoints: webhookEndpointsRouter,
   audit: auditRouter,
   quickReplies: quickRepliesRouter,
 });

@@ -50,6 +50,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "events.onQueue": "user",
   "events.onPresence": "user",
   "events.onInstance": "staff",
+  "events.onWebhook": "admin",
   "messages.list": "user",
   "messages.addNote": "user",
   // Only over the conversations the caller may read (enforced in core, walked by workspace-panel-search).
@@ -127,4 +128,12 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "apiTokens.list": "admin",
   "apiTokens.create": "admin",
   "apiTokens.revoke": "admin",
+  "webhookEndpoints.eventTypes": "admin",
+  "webhookEndpoints.list": "admin",
+  "webhookEndpoints.create": "admin",
+  "webhookEndpoints.update": "admin",
+  "webhookEndpoints.revealSecret": "admin",
+  "webhookEndpoints.deliveries": "admin",
+  "webhookEndpoints.resend": "admin",
+  "webhookEndpoints.sendTest": "admin",
 };

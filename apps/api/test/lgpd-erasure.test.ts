@@ -1,5 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { WEBHOOK_EVENT_TYPES } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userWithToken } from "./harness";
 import { EVO_INSTANCE, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
@@ -25,11 +28,26 @@ const CAPTION = "foto do documento zqx7782";
 const MEDIA_MARK = "bytes-da-foto-zqx7783";
 const NEEDLES = [PHONE_NEEDLE, NAME, TEXT, CAPTION, MEDIA_MARK];
 
+/** An outbound webhook receiver that echoes each body back (so answers hold the customer's data too). */
+let receiver: Server;
+
 beforeAll(async () => {
-  p = await startPipeline();
+  p = await startPipeline({ config: { allowPrivateWebhookUrls: true } });
+  receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => res.end(Buffer.concat(chunks)));
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const { port } = receiver.address() as AddressInfo;
+  await p.admin.client.webhookEndpoints.create.mutate({
+    url: `http://127.0.0.1:${port}/crm`,
+    eventTypes: [...WEBHOOK_EVENT_TYPES],
+  });
 });
 afterAll(async () => {
   await p.close();
+  await new Promise((resolve) => receiver.close(resolve));
 });
 
 async function customerWrites() {
@@ -197,6 +215,14 @@ describe("LGPD erasure", () => {
     await contactsImport();
     pendingImportId = await pendingUpload();
     await p.sim.settled();
+    // Outbound webhooks carried his messages to the CRM (its answers echo them).
+    await until(async () => {
+      const [r] = await p.stack.core.sql`
+        select 1 from webhook_deliveries d1 join webhook_deliveries d2 on d2.type = 'contact.created'
+        where d1.type = 'message.received' and d1.status = 'SUCCEEDED' and d1.data::text like ${`%${TEXT}%`}
+          and d2.status = 'SUCCEEDED' and d2.response_excerpt like ${`%${NAME}%`}`;
+      return r;
+    }, 60_000);
     const [c] = (await p.admin.client.contacts.list.query({ search: "graciliano" })).items;
     contactId = String(c?.id);
     expect(c?.phone).toBe(`+${DIGITS}`);
@@ -211,6 +237,8 @@ describe("LGPD erasure", () => {
       "public.campaign_recipients.variables",
       "public.import_errors.value",
       "public.contact_identities.external_id",
+      "public.webhook_deliveries.data",
+      "public.webhook_deliveries.response_excerpt",
     ]) {
       expect(before.some((f) => f.startsWith(place))).toBe(true);
     }

@@ -3,7 +3,7 @@ import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { streamMapped } from "../realtime/hub";
 import type { Context } from "../trpc/context";
-import { router, staffProcedure, userProcedure } from "../trpc/init";
+import { adminProcedure, router, staffProcedure, userProcedure } from "../trpc/init";
 
 /** tRPC puts the last tracked id (a string) back into the input on reconnect. */
 const Resume = z.object({ lastEventId: z.coerce.number().int().min(0).optional() }).default({});
@@ -81,4 +81,9 @@ export const eventsRouter = router({
   onInstance: staffProcedure
     .input(Resume)
     .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, isKind("instance.status"))),
+
+  /** webhook.disabled (an outbound webhook endpoint turned off after repeated failures): admins only. */
+  onWebhook: adminProcedure
+    .input(Resume)
+    .subscription(({ ctx, input, signal }) => stream(ctx, input, signal, isKind("webhook.disabled"))),
 });

@@ -187,6 +187,11 @@ export const REASON_TEXT: { [R in Reason]: Text<R> } = {
   API_SCOPE_MISSING: "Este token não tem a permissão necessária para esta ação.",
   IDEMPOTENCY_KEY_INVALID: "Chave de idempotência inválida.",
   IDEMPOTENCY_KEY_REUSED: "Esta chave de idempotência já foi usada em outra solicitação.",
+  PRIVATE_WEBHOOK_URL:
+    "Endereço interno recusado: o webhook precisa de uma URL pública (não local, privada ou link-local).",
+  WEBHOOK_HOST_UNRESOLVED: "O endereço do webhook não foi encontrado (DNS). Confira a URL.",
+  TOO_MANY_WEBHOOK_ENDPOINTS: (d) => `Limite de ${d.max} webhooks atingido: remova ou reaproveite um.`,
+  WEBHOOK_ENDPOINT_DISABLED: "Este webhook está desativado: ative-o antes de enviar.",
   PROCEDURE_NOT_FOUND: "Esta ação não existe nesta versão do servidor. Recarregue a página.",
   RATE_LIMITED: "Muitas solicitações. Aguarde alguns segundos e tente de novo.",
   PAYLOAD_TOO_LARGE: "O arquivo ou conteúdo enviado é grande demais.",

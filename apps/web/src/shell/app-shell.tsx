@@ -1,11 +1,14 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useRef } from "react";
 import { sessionEndedNotice, useApi, useMe, useSession } from "../auth/session";
 import { ROLE_LABEL } from "../lib/format";
 import { loadAlertPrefs } from "../lib/notifications";
 import { Link, navigate, useLocation } from "../lib/router";
 import { useTitleBadge } from "../lib/title-badge";
+import type { Stream } from "../lib/types";
 import { useTrackedSubscription } from "../lib/use-tracked-subscription";
 import { EmptyState, Loading } from "../ui/feedback";
+import { useToast } from "../ui/toast";
 import { ConnectionBanner } from "./connection-banner";
 import { PlannedPage } from "./planned-page";
 import { ACCOUNT_PATH, homeFor, type RouteDef, routesFor } from "./routes";
@@ -32,6 +35,20 @@ export function AppShell() {
     onData: (d) => ended(sessionEndedNotice(d.reason)),
     onUnauthorized: () => ended(sessionEndedNotice("expired")),
   });
+
+  // Admins hear at once when the worker turns an outbound webhook off (Administração › Webhooks shows it too).
+  const toast = useToast();
+  const qc = useQueryClient();
+  useTrackedSubscription<Stream<"webhook.disabled">>(
+    (last, h) => api.events.onWebhook.subscribe({ lastEventId: last }, h),
+    {
+      enabled: me.role === "ADMIN",
+      onData: (e) => {
+        toast(`Webhook desativado após ${e.payload.failures} falhas seguidas: ${e.payload.url}`);
+        void qc.invalidateQueries({ queryKey: ["webhookEndpoints.list"] });
+      },
+    },
+  );
 
   useEffect(() => {
     if (path === "/" || path === "/login") navigate(homeFor(me.role), { replace: true });

@@ -120,6 +120,13 @@ export const ROUTES: RouteDef[] = [
     page: lazy(() => import("../pages/admin/api-tokens-page")),
   },
   {
+    path: "/admin/webhooks",
+    label: "Webhooks",
+    group: "Administração",
+    roles: ADMIN,
+    page: lazy(() => import("../pages/admin/webhooks-page")),
+  },
+  {
     path: "/admin/auditoria",
     label: "Auditoria",
     group: "Administração",

@@ -16,6 +16,7 @@ import { sendMessageTask } from "./messages/send-message";
 import { showTypingTask } from "./messages/show-typing";
 import { sweepPresenceTask } from "./presence/sweep-presence";
 import { syncMetaTemplatesTask } from "./templates/sync-meta";
+import { deliverLaneTask } from "./webhook-endpoints/deliver-lane";
 import { purgeProcessedWebhooksTask } from "./webhooks/purge-processed";
 
 /**
@@ -39,6 +40,7 @@ const TASK_BY_JOB: { [N in JobName]: TaskDef<N> } = {
   "messages/fetch_media": fetchMediaTask,
   "webhooks/purge_processed": purgeProcessedWebhooksTask,
   "templates/sync_meta": syncMetaTemplatesTask,
+  "webhooks/deliver_lane": deliverLaneTask,
 };
 
 /** Every task the worker runs. */

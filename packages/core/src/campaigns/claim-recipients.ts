@@ -1,4 +1,5 @@
 import type { TransactionSql } from "postgres";
+import { publishEvent } from "../events/publish";
 import type { CoreContext } from "../shared/context";
 import { sqlTransactionKnown } from "../shared/known-commit";
 import { type InstanceSettingsRow, providerTimeoutMs } from "./provider-for-instance";
@@ -128,6 +129,11 @@ export async function claimRecipients(ctx: CoreContext, campaignId: string, opts
         await sql`select 1 from campaign_recipients where campaign_id = ${c.id} and status = 'PENDING' limit 1`;
       if (locked) return wait(new Date(now.getTime() + 200), "recipients locked by another tick");
       await sql`update campaigns set status = 'COMPLETED', finished_at = ${iso(now)}::timestamptz, updated_at = ${iso(now)}::timestamptz where id = ${c.id}`;
+      await publishEvent(sql, {
+        kind: "campaign.finished",
+        audience: { to: "STAFF" },
+        payload: { campaignId: c.id, instanceId: c.instanceId },
+      });
       return { kind: "completed" };
     }
 

@@ -74,6 +74,11 @@ export const commonEnv = z.object({
     ])
     .default("parentbased_always_on"),
   OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).optional(),
+  /** Outbound webhooks may target loopback/private/link-local addresses (tests, private networks). */
+  ALLOW_PRIVATE_WEBHOOK_URLS: bool.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1000).default(15),
 });
 export type CommonEnv = z.infer<typeof commonEnv>;
 
@@ -147,6 +152,10 @@ export function coreConfigFromEnv(env: CommonEnv) {
     mediaFetchAttempts: env.MEDIA_FETCH_ATTEMPTS,
     mediaRetryBaseMs: env.MEDIA_RETRY_BASE_MS,
     webhookRetentionDays: env.WEBHOOK_RETENTION_DAYS,
+    allowPrivateWebhookUrls: env.ALLOW_PRIVATE_WEBHOOK_URLS,
+    webhookTimeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    webhookRetryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+    webhookDisableAfterFailures: env.WEBHOOK_DISABLE_AFTER_FAILURES,
     reportStatementTimeoutMs: env.REPORT_STATEMENT_TIMEOUT * 1000,
   };
 }

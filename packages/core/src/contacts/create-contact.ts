@@ -2,6 +2,7 @@ import { contacts } from "@elsehu/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
+import { publishEvent } from "../events/publish";
 import type { Actor, CoreContext } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
@@ -39,6 +40,11 @@ export async function createContact(
         })
         .returning();
       if (!inserted) throw bug("contact insert returned nothing");
+      await publishEvent(tx, {
+        kind: "contact.created",
+        audience: { to: "STAFF" },
+        payload: { contactId: inserted.id },
+      });
       await recordAudit(tx, {
         actorId: actor.id,
         action: "contact.create",

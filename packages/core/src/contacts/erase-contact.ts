@@ -4,7 +4,13 @@ import { recordAudit } from "../audit/record-audit";
 import type { Actor, CoreContext } from "../shared/context";
 import { notFound } from "../shared/errors";
 import { eraseFiles, importFilesOf, mediaKeysOf } from "./erase-files";
-import { eraseCampaignRecipients, eraseImportErrors, eraseWebhookBodies, phoneTraces } from "./erase-traces";
+import {
+  eraseCampaignRecipients,
+  eraseImportErrors,
+  eraseWebhookBodies,
+  eraseWebhookDeliveries,
+  phoneTraces,
+} from "./erase-traces";
 
 /**
  * LGPD erasure. The row (and its id) stays so conversation and message counts in
@@ -14,6 +20,7 @@ import { eraseCampaignRecipients, eraseImportErrors, eraseWebhookBodies, phoneTr
  * - the body, media, content, reaction and edit history of every message of his
  *   conversations (internal notes included), their close and transfer notes, tags and ad referral;
  * - processed webhook bodies that mention his phone or provider ids (pending ones are emptied when they settle);
+ * - outbound webhook deliveries about him or his conversations (sent or not);
  * - his campaign memberships' phone and variables (a pending one is skipped);
  * - import error rows naming his phone or name;
  * - after commit, his media files and the CSVs of contact imports (erase-files.ts; a running one at its end).
@@ -67,6 +74,7 @@ export async function eraseContact(ctx: Pick<CoreContext, "db" | "now" | "config
       .set({ note: null })
       .where(inArray(conversationTransfers.conversationId, convs));
     await eraseWebhookBodies(tx, traces);
+    await eraseWebhookDeliveries(tx, id);
     await eraseCampaignRecipients(tx, id, row.phone);
     await eraseImportErrors(tx, traces, row.name);
     await recordAudit(tx, { actorId: actor.id, action: "contact.erase", targetType: "contact", targetId: id });

@@ -78,3 +78,15 @@ export async function eraseImportErrors(tx: Tx, traces: PhoneTraces, name: strin
     delete from import_errors
     where value ~ any(${textArray(regexes)}::text[]) or (${byName}::text is not null and value ilike ${byName})`);
 }
+
+/**
+ * Outbound webhook deliveries about the person (their bodies carry his phone,
+ * name and texts), sent or not: those of his conversations' lanes and those
+ * naming him as their contact.
+ */
+export async function eraseWebhookDeliveries(tx: Tx, contactId: string): Promise<void> {
+  await tx.execute(sqlTag`
+    delete from webhook_deliveries
+    where contact_id = ${contactId}
+      or lane in (select id::text from conversations where contact_id = ${contactId})`);
+}

@@ -2,6 +2,7 @@ import { contacts } from "@elsehu/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
+import { publishEvent } from "../events/publish";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
@@ -52,6 +53,11 @@ export async function updateContact(
         .where(eq(contacts.id, input.id))
         .returning();
       if (!updated) throw notFound("Contact");
+      await publishEvent(tx, {
+        kind: "contact.updated",
+        audience: { to: "STAFF" },
+        payload: { contactId: updated.id },
+      });
       await recordAudit(tx, {
         actorId: actor.id,
         action: "contact.update",

@@ -51,6 +51,13 @@ export type EventPayloads = {
   "instance.status": { instanceId: string; connectionStatus: string; hasQr: boolean };
   /** A campaign's counters (staff), exactly `campaigns.stats` with the end time as ISO text. */
   "campaign.progress": CampaignProgress;
+  /** A campaign ran out of recipients (staff; outbound webhooks' `campaign.finished`). */
+  "campaign.finished": { campaignId: string; instanceId: string };
+  /** A contact was created or changed by staff, the public API or a customer's first message (staff). */
+  "contact.created": { contactId: string };
+  "contact.updated": { contactId: string };
+  /** The worker turned an outbound webhook endpoint off after repeated failures (admins). */
+  "webhook.disabled": { endpointId: string; url: string; failures: number };
   "import.progress": {
     importId: string;
     status: "PENDING" | "RUNNING" | "COMPLETED" | "FAILED";
@@ -81,6 +88,8 @@ export type EventAudience =
   | { to: "ALL" }
   /** Supervisors and admins. */
   | { to: "STAFF" }
+  /** Admins only. */
+  | { to: "ADMIN" }
   /** One user, plus supervisors and admins. */
   | { to: "USER"; userId: string };
 

@@ -9,6 +9,7 @@ import type { StoredEvent } from "./catalog";
  */
 export function canSee(viewer: Actor, event: StoredEvent): boolean {
   if (event.audience === "ALL") return true;
+  if (event.audience === "ADMIN") return viewer.role === "ADMIN";
   if (viewer.role === "ADMIN" || viewer.role === "SUPERVISOR") return true;
   return event.audience === "USER" && event.userId === viewer.id;
 }

@@ -46,6 +46,8 @@ export const JOBS = {
   /** One Meta number's templates, or every Meta number's (the hourly cron). */
   "templates/sync_meta": z.object({ instanceId: uuid.optional() }),
   "webhooks/purge_processed": none,
+  /** One lane (a conversation, or one delivery) of an outbound webhook endpoint; queued by the webhook_fanout trigger too. */
+  "webhooks/deliver_lane": z.object({ endpointId: uuid, lane: z.string().min(1).max(200) }),
 } satisfies Record<string, z.ZodType>;
 
 export type JobName = keyof typeof JOBS;

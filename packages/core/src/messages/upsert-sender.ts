@@ -2,8 +2,14 @@ import { contactIdentities, contacts } from "@elsehu/db";
 import { type MessageSender, normalizePhone } from "@elsehu/providers";
 import { and, eq, isNull, or, sql } from "drizzle-orm";
 import { foldText } from "../contacts/search-text";
+import { publishEvent } from "../events/publish";
 import type { Tx } from "../shared/context";
 import { bug } from "../shared/errors";
+
+/** A customer's first message created his contact: staff and outbound webhooks hear of it. */
+function contactCreated(tx: Tx, contactId: string) {
+  return publishEvent(tx, { kind: "contact.created", audience: { to: "STAFF" }, payload: { contactId } });
+}
 
 type Kind = "wa_id" | "bsuid" | "jid" | "lid";
 
@@ -67,8 +73,9 @@ export async function upsertSender(tx: Tx, provider: "META" | "EVOLUTION", from:
         searchText: searchTextOf([from.name, phone.key]),
       })
       .onConflictDoUpdate({ target: contacts.phoneKey, set: { updatedAt: sql`contacts.updated_at` } })
-      .returning({ id: contacts.id });
+      .returning({ id: contacts.id, inserted: sql<boolean>`xmax = 0` });
     contactId = row?.id;
+    if (row?.inserted) await contactCreated(tx, row.id);
   }
   if (!contactId) {
     // Only a hidden-number id: a contact without phone.
@@ -77,6 +84,7 @@ export async function upsertSender(tx: Tx, provider: "META" | "EVOLUTION", from:
       .values({ name: from.name, searchText: searchTextOf([from.name]) })
       .returning({ id: contacts.id });
     contactId = row?.id;
+    if (row) await contactCreated(tx, row.id);
   }
   if (!contactId) throw bug("contact upsert returned nothing");
   const missing = ids.filter((i) => !known.some((k) => k.kind === i.kind && k.externalId === i.externalId));

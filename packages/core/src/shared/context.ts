@@ -38,6 +38,12 @@ export type CoreConfig = {
   /** Inbound media: downloads before "mídia indisponível" (default 5) and the first retry's delay (default 5 s, doubling). */
   mediaFetchAttempts?: number;
   mediaRetryBaseMs?: number;
+  /** Outbound webhooks: accept endpoint URLs on loopback/private/link-local addresses (ALLOW_PRIVATE_WEBHOOK_URLS). */
+  allowPrivateWebhookUrls?: boolean;
+  /** Outbound webhooks: request timeout (default 10 s), first retry delay (default 30 s, doubling), failed attempts in a row that disable an endpoint (default 15). */
+  webhookTimeoutMs?: number;
+  webhookRetryBaseMs?: number;
+  webhookDisableAfterFailures?: number;
   /** Days processed webhook bodies are kept (default 30). */
   webhookRetentionDays?: number;
   /** `statement_timeout` of report queries and exports, longer than the connections' own (default 5 min). */

@@ -133,6 +133,11 @@ export const DOMAIN_REASONS = {
   API_SCOPE_MISSING: "FORBIDDEN",
   IDEMPOTENCY_KEY_INVALID: "VALIDATION",
   IDEMPOTENCY_KEY_REUSED: "CONFLICT",
+  // Outbound webhooks.
+  PRIVATE_WEBHOOK_URL: "VALIDATION",
+  WEBHOOK_HOST_UNRESOLVED: "VALIDATION",
+  TOO_MANY_WEBHOOK_ENDPOINTS: "PRECONDITION_FAILED",
+  WEBHOOK_ENDPOINT_DISABLED: "PRECONDITION_FAILED",
 } as const satisfies Record<string, DomainErrorCode>;
 
 export const TRANSPORT_REASONS = [
@@ -196,6 +201,7 @@ export type ReasonDetails = {
   VARIABLE_NEEDS_CSV: { field: string; variable: string };
   CAMPAIGN_ALREADY_STARTED: { status: string };
   API_SCOPE_MISSING: { scope: string };
+  TOO_MANY_WEBHOOK_ENDPOINTS: { max: number };
   CAMPAIGN_STATUS_REFUSED: { status: string; action: "pause" | "resume" | "cancel" };
   CSV_COLUMNS_MISSING: { field: "file"; missing: string[] };
   INSTANCE_CREDENTIALS_UNREADABLE: { instanceId: string; instance: string };

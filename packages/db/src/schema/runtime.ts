@@ -14,7 +14,7 @@ export const events = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     kind: text("kind").notNull(),
     /** ALL: every authenticated user; STAFF: supervisors and admins; USER: only `userId` (+ staff when `staffToo`). */
-    audience: text("audience").$type<"ALL" | "STAFF" | "USER">().notNull(),
+    audience: text("audience").$type<"ALL" | "STAFF" | "ADMIN" | "USER">().notNull(),
     userId: uuid("user_id"),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     createdAt: tz("created_at").notNull().defaultNow(),

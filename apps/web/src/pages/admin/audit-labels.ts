@@ -35,6 +35,11 @@ export const AUDIT_ACTION_LABEL: Record<string, string> = {
   "template.update": "Modelo alterado",
   "template.delete": "Modelo excluído",
   "settings.update": "Configurações alteradas",
+  "webhook_endpoint.create": "Webhook criado",
+  "webhook_endpoint.update": "Webhook alterado",
+  "webhook_endpoint.reveal_secret": "Segredo de webhook revelado",
+  "webhook_endpoint.test": "Teste de webhook enviado",
+  "webhook_endpoint.resend": "Entrega de webhook reenviada",
 };
 
 const TARGET_LABEL: Record<string, string> = {
@@ -48,6 +53,7 @@ const TARGET_LABEL: Record<string, string> = {
   tabulation: "Tabulação",
   template: "Modelo",
   settings: "Configurações",
+  webhook_endpoint: "Webhook",
 };
 
 const REASON_LABEL: Record<string, string> = {
