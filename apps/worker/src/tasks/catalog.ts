@@ -13,6 +13,7 @@ import { markReadTask } from "./messages/mark-read";
 import { processWebhookTask } from "./messages/process-webhook";
 import { sendMessageTask } from "./messages/send-message";
 import { showTypingTask } from "./messages/show-typing";
+import { compactCountsTask } from "./metrics/compact-counts";
 import { sweepPresenceTask } from "./presence/sweep-presence";
 import { syncMetaTemplatesTask } from "./templates/sync-meta";
 import { purgeProcessedWebhooksTask } from "./webhooks/purge-processed";
@@ -35,6 +36,7 @@ export const TASKS: TaskDef[] = [
   fetchMediaTask,
   purgeProcessedWebhooksTask,
   syncMetaTemplatesTask,
+  compactCountsTask,
 ];
 
 /**
@@ -65,6 +67,13 @@ export const CRON: CronItem[] = [
     match: "* * * * *",
     identifier: "conversations_expire_idle",
     options: LAST_MINUTE,
+  },
+  // Business counters (metric_counts): one row per label set again; a missed minute waits for the next.
+  {
+    task: "metrics/compact_counts",
+    match: "* * * * *",
+    identifier: "metrics_compact_counts",
+    options: { backfillPeriod: 0 },
   },
   // Customers who left the number's menu unanswered go to its fallback department.
   {
