@@ -119,6 +119,7 @@ export * from "./quick-replies/list-quick-replies";
 export * from "./quick-replies/quick-reply-input";
 export * from "./quick-replies/update-quick-reply";
 export * from "./ratelimit/shared-limiter";
+export * from "./reports/by-department";
 export * from "./reports/by-operator";
 export * from "./reports/by-tabulation";
 export * from "./reports/export-finished";
