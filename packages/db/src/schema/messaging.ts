@@ -261,6 +261,8 @@ export type MessageMedia = {
   size?: number;
   caption?: string;
   voice?: boolean;
+  /** A voice note's length, read from its Ogg stream when it was sent. */
+  durationMs?: number;
 };
 
 /** A customer's reaction on a message (Meta/Evolution reaction events); removed when cleared. */
