@@ -377,7 +377,7 @@ describe("GET /reports/finished.csv", () => {
     const lines = (await res.text()).trimEnd().split("\r\n");
     expect(lines).toHaveLength(8);
     expect(lines[0]).toMatch(
-      /^conversation_id,protocol,status,contact_name,contact_phone,operator,tabulation,instance,.*,tags,notes$/,
+      /^conversation_id,protocol,status,contact_name,contact_phone,operator,tabulation,instance,.*,tags,notes,department,csat$/,
     );
     expect(lines[1]).toBe(
       `${ids.C1},${await protocolOf(ids.C1)},CLOSED,Élida Souza,+5511900000001,Ana,Venda,Loja Centro,` +
