@@ -100,7 +100,7 @@ describe("reports by department in the console", () => {
         .slice(1)
         .map((l) => l.split(",").slice(-2).join(",")),
     ).toEqual(["Suporte,2"]);
-  });
+  }, 90_000);
 
   it("offers a supervisor limited to Vendas only Vendas, and fits a 390 px phone", async () => {
     const page = await reportsPage(limited, 390);
@@ -119,5 +119,5 @@ describe("reports by department in the console", () => {
       ),
     );
     expect(widest).toBeLessThanOrEqual(390);
-  });
+  }, 90_000);
 });
