@@ -28,7 +28,7 @@ export type AppOptions = {
   log: Logger;
   corsOrigins: string[];
   bodyLimitKb: number;
-  /** Largest upload in MB (CSV imports, messages.sendMedia), refused by Content-Length before buffering. */
+  /** Largest upload in MB (CSV imports, messages.sendMedia, quickReplies.attach), refused by Content-Length before buffering. */
   uploadLimitMb?: number;
   metricsToken?: string;
   /** How long one database read of the business metrics serves scrapes (http/business-metrics.ts). */
