@@ -63,7 +63,7 @@ export const appSettings = pgTable("app_settings", {
 /**
  * Business counters for /metrics (docs/metrics.md, "Prometheus metrics"): every row is an increment of
  * `metric` for one label set (`labels`, in the metric's label order), written by triggers (migration
- * 0021) and by deliverMessage in the transaction of the work it counts, so every API process reads the
+ * 0022) and by deliverMessage in the transaction of the work it counts, so every API process reads the
  * same cluster-wide totals. Rows are only ever added; the `metrics/compact_counts` cron folds them into
  * one row per label set. A counter is the sum of its rows; erasing messages never lowers it.
  */
