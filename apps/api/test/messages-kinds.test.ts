@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient, userWithToken } from "./harness";
 import { assign, messageById, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
@@ -6,6 +8,10 @@ import { assign, messageById, messageByProviderId, type Pipeline, startPipeline,
  * Every kind an operator can send goes tRPC → worker → provider, on both providers:
  * the simulator (which validates as the provider does) records what it received.
  */
+/** 1.5 s recorded by Chromium's MediaRecorder with its fake microphone (audio/webm;codecs=opus). */
+const recording = new Uint8Array(
+  readFileSync(join(__dirname, "..", "..", "..", "packages", "core", "test", "fixtures", "chromium-voice.webm")),
+);
 let p: Pipeline;
 let operator: Awaited<ReturnType<typeof userWithToken>>;
 const conversations: Record<"META" | "EVOLUTION", { id: string; inboundId: string }> = {
@@ -59,15 +65,38 @@ function media(provider: "META" | "EVOLUTION", f: File, extra: Record<string, st
 describe.each(["META", "EVOLUTION"] as const)("%s: an operator sends every kind", (provider) => {
   const meta = provider === "META";
 
-  it("sends a voice note as a voice message, and refuses one that is not OGG/Opus", async () => {
-    const queued = await media(provider, file("nota.ogg", "audio/ogg; codecs=opus"), { voice: "true" });
+  it("sends a recorded voice note (Chromium's WebM/Opus) as an OGG/Opus voice message", async () => {
+    const queued = await media(provider, new File([recording], "gravacao.webm", { type: "audio/webm;codecs=opus" }), {
+      voice: "true",
+    });
     const { type, request } = await received(queued.id);
     expect(type).toBe("audio");
-    if (meta) expect(request).toMatchObject({ type: "audio", audio: { voice: true } });
-    else expect(request).toMatchObject({ audio: Buffer.from("conteudo").toString("base64") });
+    let bytes: Uint8Array;
+    if (meta) {
+      expect(request).toMatchObject({ type: "audio", audio: { voice: true } });
+      const uploaded = p.sim.mediaOf(String((request.audio as { id: string }).id));
+      expect(uploaded?.mimeType).toMatch(/^audio\/ogg/);
+      bytes = uploaded?.bytes ?? new Uint8Array();
+    } else {
+      bytes = Buffer.from(String(request.audio), "base64");
+    }
+    // What the customer gets is an Ogg stream whose first packet is a mono OpusHead.
+    const head = 27 + (bytes[26] ?? 0);
+    expect(Buffer.from(bytes.subarray(0, 4)).toString()).toBe("OggS");
+    expect(Buffer.from(bytes.subarray(head, head + 8)).toString()).toBe("OpusHead");
+    expect(bytes[head + 9]).toBe(1);
+  });
+
+  it("refuses a voice note WhatsApp would not play, with its reason", async () => {
     const mp3 = await media(provider, file("nota.mp3", "audio/mpeg"), { voice: "true" }).catch((e: unknown) => e);
-    expect(mp3).toMatchObject({ data: { code: "BAD_REQUEST" } });
-    expect((mp3 as Error).message).toMatch(/voice note must be OGG audio with the Opus codec/);
+    expect(mp3).toMatchObject({ data: { code: "BAD_REQUEST", reason: "VOICE_NOT_OGG_OPUS" } });
+    const fake = await media(provider, file("nota.ogg", "audio/ogg; codecs=opus"), { voice: "true" }).catch(
+      (e: unknown) => e,
+    );
+    expect(fake).toMatchObject({ data: { code: "BAD_REQUEST", reason: "VOICE_NOT_OGG_OPUS" } });
+    const cut = new File([recording.subarray(0, 400)], "gravacao.webm", { type: "audio/webm" });
+    const short = await media(provider, cut, { voice: "true" }).catch((e: unknown) => e);
+    expect(short).toMatchObject({ data: { code: "BAD_REQUEST" } });
   });
 
   it("sends an image, a video, a plain audio, a document and a sticker", async () => {

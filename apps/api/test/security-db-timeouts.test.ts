@@ -10,6 +10,7 @@ import { type Stack, startStack, userWithToken } from "./harness";
  * the lock is held.
  */
 const STATEMENT_MS = 400;
+const IDLE_MS = 1_500;
 const ROWS = 500;
 let stack: Stack;
 let admin: Awaited<ReturnType<typeof userWithToken>>;
@@ -17,7 +18,7 @@ let admin: Awaited<ReturnType<typeof userWithToken>>;
 beforeAll(async () => {
   stack = await startStack({
     worker: false,
-    api: { dbTimeouts: { statementTimeoutMs: STATEMENT_MS, idleInTransactionTimeoutMs: 5_000 } },
+    api: { dbTimeouts: { statementTimeoutMs: STATEMENT_MS, idleInTransactionTimeoutMs: IDLE_MS } },
     config: { reportStatementTimeoutMs: 60_000 },
   });
   admin = await userWithToken(stack, "ADMIN");
@@ -111,5 +112,23 @@ describe("database statement timeouts", () => {
     const rows = await settleWithin(report);
     expect(JSON.stringify(rows)).toContain("Venda");
     expect(JSON.stringify(rows)).toContain(String(ROWS));
+  });
+
+  it("ends a transaction an API connection leaves idle past DB_IDLE_IN_TRANSACTION_TIMEOUT, freeing its locks", async () => {
+    // A code path that forgets itself inside a transaction, holding a lock every user needs.
+    const forgotten = stack.api.deps.core.sql.begin(async (tx) => {
+      await tx`lock table tabulations in access exclusive mode`;
+      await new Promise((r) => setTimeout(r, IDLE_MS * 4));
+      await tx`select 1`;
+    });
+    const outcome = forgotten.then(
+      () => "committed",
+      (e: unknown) => String(e),
+    );
+    await new Promise((r) => setTimeout(r, IDLE_MS * 2));
+    // The server ended it: the lock is gone, so users' reads answer again (within DB_STATEMENT_TIMEOUT).
+    const list = await settleWithin(admin.client.tabulations.list.query());
+    expect(JSON.stringify(list)).toContain("Venda");
+    expect(await outcome).toMatch(/idle-in-transaction|terminat|closed/i);
   });
 });

@@ -5,8 +5,8 @@ import { repoRoot } from "./build-web";
 
 export const screensDir = join(repoRoot, "test-artifacts", "screens");
 
-/** Debian's chromium (installed by .ci/run), headless and quiet. */
-export async function launchChromium(): Promise<Browser> {
+/** Debian's chromium (installed by .ci/run), headless and quiet; `extraArgs` add switches (a fake microphone…). */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!existsSync(executablePath)) {
     throw new Error(
@@ -23,6 +23,7 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-component-update",
       "--disable-sync",
       "--no-first-run",
+      ...extraArgs,
     ],
   });
 }

@@ -10,6 +10,8 @@ type Session = {
   api: ApiClient;
   /** State of the subscriptions' WebSocket (idle, connecting with the last error, pending = open). */
   connection: RealtimeConnection;
+  /** Close code of the socket's last close (4029: this user has too many sockets open). */
+  socketClosedCode: number | undefined;
   signIn: (email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
   /** The server ended the session (revoked, expired, deactivated...): back to login with a notice. */
@@ -28,7 +30,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const stateRef = useRef(state);
   stateRef.current = state;
   const endedRef = useRef<(notice: string) => void>(() => {});
-  const [api, setApi] = useState(() => createApi());
+  const [socketClosedCode, setSocketClosedCode] = useState<number | undefined>();
+  const [api, setApi] = useState(() => createApi({ onSocketClosed: setSocketClosedCode }));
   const queryClient = useMemo(() => {
     // Any request answered UNAUTHORIZED means the session is gone (expired, revoked while offline).
     const onAnyError = (err: unknown) => {
@@ -54,7 +57,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     (next: State) => {
       api.close();
       queryClient.clear();
-      setApi(createApi());
+      setApi(createApi({ onSocketClosed: setSocketClosedCode }));
       stateRef.current = next;
       setState(next);
     },
@@ -95,8 +98,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [api]);
 
   const value = useMemo<Session>(
-    () => ({ state, api: api.client, connection: api.connection, signIn, signOut, ended, restore }),
-    [state, api, signIn, signOut, ended, restore],
+    () => ({ state, api: api.client, connection: api.connection, socketClosedCode, signIn, signOut, ended, restore }),
+    [state, api, socketClosedCode, signIn, signOut, ended, restore],
   );
   return (
     <SessionContext.Provider value={value}>

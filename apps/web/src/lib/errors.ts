@@ -121,6 +121,9 @@ export const REASON_TEXT: { [R in Reason]: Text<R> } = {
   TEMPLATE_VALUES_MISSING: (d) =>
     `Variáveis do modelo: ${parts([d.missing, "preencha"], [d.unknown, "o modelo não tem"])}.`,
   VOICE_NOT_OGG_OPUS: "A mensagem de voz precisa ser um áudio OGG (Opus).",
+  VOICE_NOT_MONO: "A mensagem de voz precisa ser gravada em mono.",
+  VOICE_TOO_SHORT: "Gravação curta demais: segure um pouco mais antes de enviar.",
+  VOICE_TOO_LONG: (d) => `A mensagem de voz pode ter no máximo ${Math.floor(d.maxSeconds / 60)} minutos.`,
   STICKER_NO_CAPTION: "Figurinhas não têm legenda.",
   REACTION_TO_REACTION: "Não é possível reagir a uma reação.",
   NOT_SENT_YET: "A mensagem ainda não chegou ao WhatsApp. Tente de novo em instantes.",

@@ -1,12 +1,15 @@
 import { useEffect, useState } from "react";
 import { useSession } from "../auth/session";
 
+/** The API's close code when a user already holds WS_MAX_SOCKETS_PER_USER sockets (apps/api/src/server.ts). */
+const TOO_MANY_SOCKETS = 4029;
+
 /**
  * Says so when the live connection drops, and clears itself when tRPC has
  * reconnected (subscriptions resume from their last event id): no reload needed.
  */
 export function ConnectionBanner() {
-  const { connection } = useSession();
+  const { connection, socketClosedCode } = useSession();
   const [lost, setLost] = useState(false);
   useEffect(() => {
     let wasOpen = false;
@@ -15,7 +18,7 @@ export function ConnectionBanner() {
         if (s.state === "pending") {
           wasOpen = true;
           setLost(false);
-        } else if (s.state === "connecting" && wasOpen) {
+        } else if (s.state === "connecting" && (wasOpen || s.error)) {
           setLost(true);
         } else if (s.state === "idle") {
           setLost(false);
@@ -27,7 +30,9 @@ export function ConnectionBanner() {
   if (!lost) return null;
   return (
     <div className="connection-banner" role="status">
-      Sem conexão em tempo real. Reconectando… As informações voltam a se atualizar sozinhas.
+      {socketClosedCode === TOO_MANY_SOCKETS
+        ? "Você abriu o Elsehu em abas ou aparelhos demais. Feche alguns para voltar a receber atualizações em tempo real."
+        : "Sem conexão em tempo real. Reconectando… As informações voltam a se atualizar sozinhas."}
     </div>
   );
 }

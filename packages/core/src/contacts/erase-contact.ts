@@ -13,10 +13,10 @@ import { eraseCampaignRecipients, eraseImportErrors, eraseWebhookBodies, phoneTr
  * - his provider identities;
  * - the body, media, content, reaction and edit history of every message of his
  *   conversations (internal notes included), their close and transfer notes, tags and ad referral;
- * - processed webhook bodies that mention his phone or provider ids;
+ * - processed webhook bodies that mention his phone or provider ids (pending ones are emptied when they settle);
  * - his campaign memberships' phone and variables (a pending one is skipped);
  * - import error rows naming his phone or name;
- * - after commit, his media files and the CSVs of contact imports (erase-files.ts).
+ * - after commit, his media files and the CSVs of contact imports (erase-files.ts; a running one at its end).
  * Irreversible; erasing twice is a no-op. tests: apps/api/test/lgpd-erasure.test.ts.
  */
 export async function eraseContact(ctx: Pick<CoreContext, "db" | "now" | "config" | "log">, actor: Actor, id: string) {

@@ -14,8 +14,12 @@ export async function mediaKeysOf(tx: Tx, contactId: string): Promise<string[]> 
   return rows.map((r) => r.key).filter(isStorageKey);
 }
 
-/** Contact-import files still on disk: finished ones (no longer needed) and those not started yet. */
+/**
+ * Contact-import files still on disk: finished ones (no longer needed) and those not started yet.
+ * One running now keeps its file (its resume point counts lines) and deletes it when it ends.
+ */
 export async function importFilesOf(tx: Tx): Promise<{ id: string; key: string; pending: boolean }[]> {
+  await tx.execute(sql`update imports set erase_file_when_done = true where kind = 'CONTACTS' and status = 'RUNNING'`);
   const rows = await tx.execute<{ id: string; file_key: string; status: string }>(sql`
     select id, file_key, status from imports
     where kind = 'CONTACTS' and status in ('PENDING', 'COMPLETED', 'FAILED') for update`);
@@ -28,8 +32,7 @@ export async function importFilesOf(tx: Tx): Promise<{ id: string; key: string; 
  * After the erasure commits: the person's media files are deleted; the CSV of a
  * finished contact import (its rows are in the database, nothing reads it again)
  * is deleted; the CSV of an import not started yet loses the lines with his phone.
- * An import running at that moment keeps its file until it ends (its resume point
- * counts lines).
+ * An import running at that moment deletes its file when it ends (run-import.ts).
  */
 export async function eraseFiles(
   ctx: Pick<CoreContext, "config" | "db" | "log">,

@@ -41,15 +41,19 @@ export function separatedDigits(digits: string): string {
 }
 
 /**
- * Deletes processed webhook bodies that mention the person. Bodies still waiting
- * in the inbox are left to the pump: one may carry other customers' messages too.
+ * Deletes processed webhook bodies that mention the person. A body still waiting in
+ * the inbox may carry other customers' messages too (Meta batches them), so it is
+ * applied as usual and emptied by the statement that settles it (erase_when_settled).
  */
 export async function eraseWebhookBodies(tx: Tx, traces: PhoneTraces): Promise<void> {
   if (traces.exact.length === 0) return;
-  const patterns = traces.exact.map((d) => `%${d}%`);
+  const patterns = textArray(traces.exact.map((d) => `%${d}%`));
   await tx.execute(
-    sqlTag`delete from webhook_events where processed_at is not null and body like any(${textArray(patterns)}::text[])`,
+    sqlTag`delete from webhook_events where processed_at is not null and body like any(${patterns}::text[])`,
   );
+  await tx.execute(sqlTag`
+    update webhook_events set erase_when_settled = true
+    where processed_at is null and body like any(${patterns}::text[])`);
 }
 
 /**

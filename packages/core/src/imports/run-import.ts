@@ -159,13 +159,22 @@ export async function runContactImport(ctx: CoreContext, importId: string, opts:
     throw err;
   }
   if (fatal) return fail(ctx, importId, fatal);
-  await ctx.sql.begin(async (tx) => {
-    const [c] = await tx<ImportCounters[]>`
+  const ended = await ctx.sql.begin(async (tx) => {
+    const [c] = await tx<(ImportCounters & Ended)[]>`
       update imports set status = 'COMPLETED', total_rows = rows_read, finished_at = now()
       where id = ${importId} and status = 'RUNNING'
-      returning status, rows_read, imported, updated, invalid, total_rows`;
+      returning status, rows_read, imported, updated, invalid, total_rows, file_key, erase_file_when_done`;
     if (c) await publishProgress(tx, progressPayload(importId, c));
+    return c;
   });
+  await eraseFileIfAsked(ctx, ended);
+}
+
+type Ended = { file_key: string; erase_file_when_done: boolean };
+
+/** A contact erased while this import ran: its file (which may name him) goes now it has ended. */
+async function eraseFileIfAsked(ctx: CoreContext, ended: Ended | undefined): Promise<void> {
+  if (ended?.erase_file_when_done) await storageOf(ctx).remove(ended.file_key);
 }
 
 /**
@@ -225,11 +234,13 @@ async function mappingFor(ctx: CoreContext, job: ImportRow, headers: string[]): 
 }
 
 async function fail(ctx: CoreContext, importId: string, reason: string): Promise<void> {
-  await ctx.sql.begin(async (tx) => {
-    const [c] = await tx<ImportCounters[]>`
+  const ended = await ctx.sql.begin(async (tx) => {
+    const [c] = await tx<(ImportCounters & Ended)[]>`
       update imports set status = 'FAILED', error = ${reason}, finished_at = now()
       where id = ${importId} and status = 'RUNNING'
-      returning status, rows_read, imported, updated, invalid, total_rows`;
+      returning status, rows_read, imported, updated, invalid, total_rows, file_key, erase_file_when_done`;
     if (c) await publishProgress(tx, progressPayload(importId, c, reason));
+    return c;
   });
+  await eraseFileIfAsked(ctx, ended);
 }

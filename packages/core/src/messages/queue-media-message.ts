@@ -15,6 +15,7 @@ import {
   type WithinSend,
 } from "./queue-message";
 import { sendableConversation } from "./sendable-conversation";
+import { prepareVoiceNote, VOICE_UPLOAD_TYPES } from "./voice/voice-note";
 
 /** MIME types WhatsApp accepts per kind (Cloud API "supported media types"). */
 const ACCEPTED: Record<MediaKind, string[]> = {
@@ -61,14 +62,17 @@ export function mediaKindOf(mimeType: string): MediaKind | null {
   return null;
 }
 
-/** `audio/ogg`, with no codec named or Opus named (what WhatsApp plays as a voice note). */
-function isOggOpus(mimeType: string): boolean {
+/**
+ * A recording's declared type: Ogg or WebM audio with no codec named or Opus named.
+ * The bytes are checked (and WebM rewrapped as Ogg) by `prepareVoiceNote`.
+ */
+function isOpusRecording(mimeType: string): boolean {
   const [base, ...params] = mimeType
     .toLowerCase()
     .split(";")
     .map((p) => p.trim());
   const codecs = params.find((p) => p.startsWith("codecs="));
-  return base === "audio/ogg" && (!codecs || /opus/.test(codecs));
+  return VOICE_UPLOAD_TYPES.includes(base ?? "") && (!codecs || /opus/.test(codecs));
 }
 
 /**
@@ -88,14 +92,15 @@ export async function queueMediaMessage(
   const instance = input.conversationId
     ? (await sendableConversation(ctx.db, actor, input.conversationId, ctx.now())).instance
     : await instanceOf(ctx, input.to?.instanceId ?? "");
-  const kind = mediaKindOf(input.mimeType);
+  // A voice note is audio whatever its container: WebM is rewrapped as Ogg below.
+  const kind = input.voice && isOpusRecording(input.mimeType) ? "audio" : mediaKindOf(input.mimeType);
   if (!kind) {
     throw new DomainError("FILE_TYPE_REFUSED", `file: type ${input.mimeType} cannot be sent on WhatsApp`, {
       field: "file",
       mimeType: input.mimeType,
     });
   }
-  if (input.voice && !isOggOpus(input.mimeType)) {
+  if (input.voice && !isOpusRecording(input.mimeType)) {
     throw new DomainError("VOICE_NOT_OGG_OPUS", "file: a voice note must be OGG audio with the Opus codec", {
       field: "file",
       reason: "VOICE_NOT_OGG_OPUS",
@@ -113,11 +118,14 @@ export async function queueMediaMessage(
       maxMb: mb,
     });
   }
-  const data = await bytes();
-  if (data.length !== input.size || data.length > max) {
+  const uploaded = await bytes();
+  if (uploaded.length !== input.size || uploaded.length > max) {
     throw new DomainError("FILE_SIZE_MISMATCH", "file: size does not match the upload", { field: "file" });
   }
-  const mimeType = input.mimeType.split(";")[0]?.trim() ?? input.mimeType;
+  const voice = input.voice ? prepareVoiceNote(uploaded, input.mimeType) : null;
+  const data = voice?.bytes ?? uploaded;
+  const mimeType = voice?.mimeType ?? input.mimeType.split(";")[0]?.trim() ?? input.mimeType;
+  const fileName = voice ? input.fileName.replace(/(\.[^./]*)?$/, ".ogg") : input.fileName;
   const storageKey = await saveStream(ctx, data);
   return queueOutbound(
     ctx,
@@ -126,7 +134,14 @@ export async function queueMediaMessage(
     {
       type: kind,
       body: input.caption ?? null,
-      media: { storageKey, mimeType, fileName: input.fileName, size: data.length, caption: input.caption },
+      media: {
+        storageKey,
+        mimeType,
+        fileName,
+        size: data.length,
+        caption: input.caption,
+        ...(voice && { voice: true, durationMs: voice.durationMs }),
+      },
       replyToId: input.replyToId,
       content: input.voice ? { voice: true } : undefined,
     },

@@ -61,6 +61,9 @@ export const DOMAIN_REASONS = {
   FILE_SIZE_MISMATCH: "VALIDATION",
   TEMPLATE_VALUES_MISSING: "VALIDATION",
   VOICE_NOT_OGG_OPUS: "VALIDATION",
+  VOICE_NOT_MONO: "VALIDATION",
+  VOICE_TOO_SHORT: "VALIDATION",
+  VOICE_TOO_LONG: "VALIDATION",
   STICKER_NO_CAPTION: "VALIDATION",
   REACTION_TO_REACTION: "VALIDATION",
   NOT_SENT_YET: "PRECONDITION_FAILED",
@@ -181,6 +184,8 @@ export type ReasonDetails = {
   FILE_TYPE_REFUSED: { field: "file"; mimeType: string };
   FILE_TOO_LARGE: { field: "file"; kind: string; maxMb: number; maxBytes?: number; tooLarge?: true };
   TEMPLATE_VALUES_MISSING: { field: "variables" } & Variables;
+  VOICE_TOO_SHORT: { field: "file"; minMs: number };
+  VOICE_TOO_LONG: { field: "file"; maxSeconds: number };
   PHONE_TAKEN: { field: "phone"; contactId?: string };
   PROVIDER_REFUSED: { code: string; providerMessage: string };
   TEMPLATE_IN_USE: { campaignId: string; campaign?: string };

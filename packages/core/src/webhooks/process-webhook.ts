@@ -91,7 +91,8 @@ export async function applyStoredWebhooks(
   const done = sorted.map((r) => r.id).filter((id) => !failed.has(id));
   if (done.length > 0) {
     await opts.mark`
-      update webhook_events w set processed_at = now(), error = null
+      update webhook_events w set processed_at = now(), error = null,
+        body = case when w.erase_when_settled then '' else w.body end
       where w.id = any(${idArray(done)}::bigint[])`;
   }
   return [...failed]

@@ -67,7 +67,8 @@ export async function workWebhookBatch(
     if (crashed.length > 0) {
       await tx`
         update webhook_events set processed_at = now(), locked_until = null,
-          attempts = ${opts.maxAttempts}, error = 'given up: its worker stopped while applying it, every attempt'
+          attempts = ${opts.maxAttempts}, error = 'given up: its worker stopped while applying it, every attempt',
+          body = case when erase_when_settled then '' else body end
         where id = any(${idArray(crashed.map((w) => w.id))}::bigint[])`;
       for (const w of crashed) ctx.log.error({ webhookEventId: w.id }, "webhook given up after crashes");
     }
@@ -99,6 +100,7 @@ export async function workWebhookBatch(
       await tx`
         update webhook_events w set attempts = s.attempts, error = s.error,
           processed_at = case when s.given_up then now() end,
+          body = case when s.given_up and w.erase_when_settled then '' else w.body end,
           locked_until = case when s.given_up then null else now() + make_interval(secs => s.delay) end
         from jsonb_to_recordset(${JSON.stringify(settled)}::jsonb)
           as s(id bigint, attempts int, given_up boolean, delay int, error text)

@@ -127,6 +127,8 @@ export const imports = pgTable(
     createdAt: tz("created_at").notNull().defaultNow(),
     startedAt: tz("started_at"),
     finishedAt: tz("finished_at"),
+    /** Set by an LGPD erasure while the import ran: its file is deleted when it ends. */
+    eraseFileWhenDone: boolean("erase_file_when_done").notNull().default(false),
   },
   (t) => [index("imports_created_idx").on(t.createdAt)],
 );

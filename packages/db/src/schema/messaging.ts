@@ -261,6 +261,8 @@ export type MessageMedia = {
   size?: number;
   caption?: string;
   voice?: boolean;
+  /** A voice note's length, read from its Ogg stream when it was sent. */
+  durationMs?: number;
 };
 
 /** A customer's reaction on a message (Meta/Evolution reaction events); removed when cleared. */
@@ -338,6 +340,11 @@ export const webhookEvents = pgTable(
     attempts: integer("attempts").notNull().default(0),
     /** Claimed by a worker until then, or not to be retried before then; null: free. */
     lockedUntil: tz("locked_until"),
+    /**
+     * Set by an LGPD erasure while the body was still waiting: the body is emptied in the
+     * statement that settles it (processed or given up): core/webhooks/webhook-inbox.ts, process-webhook.ts.
+     */
+    eraseWhenSettled: boolean("erase_when_settled").notNull().default(false),
   },
   (t) => [
     index("webhook_events_received_idx").on(t.receivedAt),

@@ -49,6 +49,13 @@ export function uploadProblem(mimeType: string): string | undefined {
   return undefined;
 }
 
+/** The file starts as a mono Ogg Opus stream does: an "OggS" page whose first packet is a one-channel OpusHead. */
+function isMonoOggOpus(bytes: Uint8Array): boolean {
+  const text = (from: number, to: number) => Buffer.from(bytes.subarray(from, to)).toString("latin1");
+  const head = 27 + (bytes[26] ?? 0);
+  return text(0, 4) === "OggS" && text(head, head + 8) === "OpusHead" && bytes[head + 9] === 1;
+}
+
 /** An uploaded media id used with a kind that does not take its type (Meta: 131053 media upload error). */
 function mediaProblem(type: string, object: Json, media: (id: string) => StoredMedia | undefined): string | undefined {
   if (typeof object.id !== "string") return undefined;
@@ -57,7 +64,7 @@ function mediaProblem(type: string, object: Json, media: (id: string) => StoredM
   const mime = baseMime(stored.mimeType);
   if (!META_MIME[type]?.includes(mime)) return `${type} does not accept media of type ${mime}.`;
   const notOpus = /codecs=/i.test(stored.mimeType) && !/codecs="?opus/i.test(stored.mimeType);
-  if (type === "audio" && object.voice === true && (mime !== "audio/ogg" || notOpus)) {
+  if (type === "audio" && object.voice === true && (mime !== "audio/ogg" || notOpus || !isMonoOggOpus(stored.bytes))) {
     return "A voice message must be an OGG file with the OPUS codec.";
   }
   if (type === "sticker" && stored.bytes.length > STICKER_MAX) return "Sticker file exceeds 500 KB.";

@@ -35,6 +35,8 @@ export interface Simulator {
   postWebhook(provider: ProviderKind, body: { event?: string; data?: unknown } | unknown): Promise<number>;
   /** Serves these bytes as a media id (Meta) or message key id (Evolution). */
   storeMedia(id: string, media: { bytes: Uint8Array; mimeType: string; fileName?: string }): void;
+  /** A file uploaded to Meta (POST /{PHONE_NUMBER_ID}/media) or stored with storeMedia, by its id. */
+  mediaOf(id: string): Readonly<{ bytes: Uint8Array; mimeType: string; fileName?: string }> | undefined;
   setWebhookTarget(provider: ProviderKind, target: WebhookTarget): void;
   /** What GET /{WABA_ID}/message_templates lists (Graph's shape: id, name, language, status…). */
   setMetaTemplates(templates: Record<string, unknown>[]): void;
@@ -88,6 +90,7 @@ export async function startSimulator(options: SimulatorOptions & { hostname?: st
     storeMedia: (id, media) => {
       state.media.set(id, media);
     },
+    mediaOf: (id) => state.media.get(id),
     setWebhookTarget: (provider, target) => setWebhookTarget(state, provider, target),
     setMetaTemplates: (templates) => {
       state.metaTemplates = templates.map((t) => ({ ...t }));

@@ -11,13 +11,14 @@ import { useQuickReplyMenu } from "./quick-reply-menu";
 import { ReplyBanner } from "./reply-banner";
 import { sendMedia, sendText } from "./send-message";
 import { type PickerReason, TemplatePicker } from "./template-picker";
+import { VoiceComposer } from "./voice-recorder";
 
 /**
  * Text box of the chat: Enter sends, Shift+Enter breaks the line; an optional
  * quoted reply; a file (picked or dropped on the chat) is previewed with a
  * caption before it goes. With the 24 h window closed, or when WhatsApp refuses
  * free text for it, the template picker takes the text box's place; the
- * operator may also open it himself ("Modelo").
+ * operator may also open it himself ("Modelo"). The microphone records a voice note.
  */
 export function Composer({
   conversationId,
@@ -107,52 +108,64 @@ export function Composer({
     );
   }
   return (
-    <form className="composer" onSubmit={submit}>
-      {send.error && <ErrorBox message={errorMessage(send.error)} />}
-      {replyTo && <ReplyBanner replyTo={replyTo} onClear={onClearReply} />}
-      {file && (
-        <FilePreview
-          file={file}
-          onRemove={() => {
-            onFile(null);
-            send.reset();
-          }}
-        />
+    <VoiceComposer
+      conversationId={conversationId}
+      replyToId={replyTo?.id ?? null}
+      onSent={() => {
+        onClearReply();
+        onSent();
+      }}
+    >
+      {(mic) => (
+        <form className="composer" onSubmit={submit}>
+          {send.error && <ErrorBox message={errorMessage(send.error)} />}
+          {replyTo && <ReplyBanner replyTo={replyTo} onClear={onClearReply} />}
+          {file && (
+            <FilePreview
+              file={file}
+              onRemove={() => {
+                onFile(null);
+                send.reset();
+              }}
+            />
+          )}
+          {quick.menu}
+          <div className="composer-row">
+            <AttachButton
+              onPick={(picked) => {
+                onFile(picked);
+                send.reset();
+              }}
+            />
+            {mic}
+            <label htmlFor={id} className="sr-only">
+              {file ? "Legenda" : "Mensagem"}
+            </label>
+            <textarea
+              id={id}
+              rows={2}
+              placeholder={file ? "Legenda (opcional)" : "Escreva uma mensagem… (/ abre as respostas rápidas)"}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              onKeyDown={onKey}
+              maxLength={file ? 1024 : 4096}
+              aria-controls={quick.open ? "quick-replies" : undefined}
+              aria-activedescendant={quick.activeId ? `quick-${quick.activeId}` : undefined}
+            />
+            <button
+              type="button"
+              className="btn"
+              onClick={() => setMode({ kind: "template", reason: "chosen" })}
+              title="Enviar um modelo aprovado"
+            >
+              Modelo
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={!canSend}>
+              {send.isPending ? "Enviando…" : "Enviar"}
+            </button>
+          </div>
+        </form>
       )}
-      {quick.menu}
-      <div className="composer-row">
-        <AttachButton
-          onPick={(picked) => {
-            onFile(picked);
-            send.reset();
-          }}
-        />
-        <label htmlFor={id} className="sr-only">
-          {file ? "Legenda" : "Mensagem"}
-        </label>
-        <textarea
-          id={id}
-          rows={2}
-          placeholder={file ? "Legenda (opcional)" : "Escreva uma mensagem… (/ abre as respostas rápidas)"}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={onKey}
-          maxLength={file ? 1024 : 4096}
-          aria-controls={quick.open ? "quick-replies" : undefined}
-          aria-activedescendant={quick.activeId ? `quick-${quick.activeId}` : undefined}
-        />
-        <button
-          type="button"
-          className="btn"
-          onClick={() => setMode({ kind: "template", reason: "chosen" })}
-          title="Enviar um modelo aprovado"
-        >
-          Modelo
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={!canSend}>
-          {send.isPending ? "Enviando…" : "Enviar"}
-        </button>
-      </div>
-    </form>
+    </VoiceComposer>
   );
 }

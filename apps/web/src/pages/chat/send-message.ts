@@ -32,6 +32,26 @@ export async function sendMedia(
   await api.messages.sendMedia.mutate(form);
 }
 
+/**
+ * A recorded voice note: sent with `voice`, so the customer gets a recorded-audio
+ * message; the server rewraps WebM as Ogg and refuses what WhatsApp would.
+ */
+export async function sendVoice(
+  api: ApiClient,
+  conversationId: string,
+  recording: Blob,
+  mimeType: string,
+  replyTo: string | null,
+): Promise<void> {
+  const extension = mimeType.startsWith("audio/ogg") ? "ogg" : "webm";
+  const form = new FormData();
+  form.set("conversationId", conversationId);
+  form.set("file", new File([recording], `mensagem-de-voz.${extension}`, { type: mimeType }));
+  form.set("voice", "true");
+  if (replyTo) form.set("replyToId", replyTo);
+  await api.messages.sendMedia.mutate(form);
+}
+
 /** What WhatsApp accepts, for the file picker; the server has the final word on type and size. */
 export const ACCEPTED_FILES =
   "image/*,audio/*,video/mp4,video/3gpp,application/pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv";

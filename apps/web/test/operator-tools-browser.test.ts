@@ -1,0 +1,116 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
+import { type Simulator, startSimulator } from "@elsehu/providers";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, login, screenshot } from "./browser";
+import { buildWeb } from "./build-web";
+
+/**
+ * The operator's tools in a real browser (Chromium's fake microphone), on a desk
+ * and on a phone, against a real API, worker and the provider simulator: voice
+ * notes recorded in the composer, and every main screen fitting 390 px.
+ */
+const PNID = "109876543210987";
+const APP_SECRET = "meta-app-secret-123";
+const SIZES = [
+  { name: "desktop", width: 1280, height: 860 },
+  { name: "phone", width: 390, height: 844 },
+] as const;
+type Size = (typeof SIZES)[number];
+
+let sim: Simulator;
+let stack: Stack;
+let browser: Browser;
+let admin: Awaited<ReturnType<typeof userWithToken>>;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  const dist = await buildWeb();
+  sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
+  stack = await startStack({ worker: true, api: { webDist: dist }, config: { providerTimeoutMs: 5000 } });
+  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
+  await admin.client.instances.create.mutate({
+    provider: "META",
+    name: "Loja simulada",
+    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
+    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
+  });
+  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
+  browser = await launchChromium(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await sim?.settled();
+  await sim?.close();
+  await stack?.close();
+});
+
+async function signedIn(user: { email: string; password: string }, size: Size): Promise<Page> {
+  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: size.width, height: size.height } });
+  await context.grantPermissions(["microphone"], { origin: stack.url });
+  context.setDefaultTimeout(20_000);
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(stack.url);
+  await login(page, user.email, user.password);
+  return page;
+}
+
+/** An operator alone online (the others paused), so the customer's conversation comes to him. */
+async function onlineOperator(name: string, size: Size) {
+  const op = await userWithToken(stack, "OPERATOR", { name });
+  const page = await signedIn(op, size);
+  await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
+  await expect.poll(async () => (await op.client.presence.me.query()).presence).toBe("ONLINE");
+  return { op, page };
+}
+
+const digits = (phone: string) => phone.replace(/\D/g, "");
+const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+describe("voice notes recorded in the composer", { timeout: 120_000 }, () => {
+  for (const [i, size] of SIZES.entries()) {
+    it(`at ${size.width} px`, async () => {
+      const customer = `+55119876600${10 + i}`;
+      const name = `Cliente voz ${size.name}`;
+      const { op, page } = await onlineOperator(`Operador voz ${size.name}`, size);
+      expect(await sim.injectInbound("META", { from: customer, name, body: "Pode mandar um áudio?" })).toBe(200);
+      await page.getByRole("button", { name: new RegExp(name) }).click();
+      const log = page.getByRole("log", { name: "Mensagens da conversa" });
+      await log.getByText("Pode mandar um áudio?").waitFor();
+
+      // A recording that is cancelled sends nothing.
+      await page.getByRole("button", { name: "Gravar mensagem de voz" }).click();
+      const bar = page.getByRole("group", { name: "Gravação de voz" });
+      await bar.getByText(/Gravando 0:0\d/).waitFor();
+      await bar.getByRole("button", { name: "Cancelar" }).click();
+      await page.getByLabel("Mensagem", { exact: true }).waitFor();
+
+      // Recorded, timed, sent: the customer gets an OGG/Opus voice message.
+      await page.getByRole("button", { name: "Gravar mensagem de voz" }).click();
+      await bar.getByText("Gravando 0:02").waitFor();
+      expect(await pageWidth(page)).toBeLessThanOrEqual(size.width);
+      await screenshot(page, `voice-recording-${size.name}`);
+      await bar.getByRole("button", { name: "Enviar áudio" }).click();
+      const sent = await expect
+        .poll(() => sim.sentMessages().filter((m) => m.to === digits(customer)))
+        .toHaveLength(1)
+        .then(() => sim.sentMessages().find((m) => m.to === digits(customer)));
+      const audio = (sent?.request as { type: string; audio: { id: string; voice?: boolean } }) ?? null;
+      expect(audio).toMatchObject({ type: "audio", audio: { voice: true } });
+      const file = sim.mediaOf(audio.audio.id);
+      expect(file?.mimeType).toMatch(/^audio\/ogg/);
+      expect(Buffer.from(file?.bytes.subarray(0, 4) ?? []).toString()).toBe("OggS");
+      // The chat shows it, as audio, in the operator's side of the history.
+      await expect.poll(() => log.locator(".msg-out audio, .msg-out a[href^='/media/']").count()).toBeGreaterThan(0);
+      const [row] = await stack.core.sql<{ media: { voice?: boolean; durationMs?: number } }[]>`select m.media
+        from messages m join conversations c on c.id = m.conversation_id join contacts ct on ct.id = c.contact_id
+        where ct.phone = ${customer} and m.direction = 'OUT'`;
+      expect(row?.media.voice).toBe(true);
+      expect(row?.media.durationMs).toBeGreaterThan(1500);
+      await screenshot(page, `voice-sent-${size.name}`);
+      await op.client.presence.setStatus.mutate({ status: "PAUSED", reason: "Fim do teste" });
+    });
+  }
+});

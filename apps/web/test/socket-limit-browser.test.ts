@@ -1,0 +1,57 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, login } from "./browser";
+import { buildWeb } from "./build-web";
+
+/**
+ * WS_MAX_SOCKETS_PER_USER seen from the console: with a cap of one socket, an
+ * operator's second device is told why it gets no live updates (not just
+ * "reconnecting"), while the first keeps working; once the first closes, the
+ * second connects by itself and the notice goes away.
+ */
+let stack: Stack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const TOO_MANY = /abas ou aparelhos demais/;
+
+beforeAll(async () => {
+  const dist = await buildWeb();
+  stack = await startStack({ worker: false, api: { webDist: dist, wsLimits: { socketsPerUser: 1 } } });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await stack?.close();
+});
+
+async function device(
+  user: { email: string; password: string },
+  width: number,
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ locale: "pt-BR", viewport: { width, height: 800 } });
+  context.setDefaultTimeout(15_000);
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(stack.url);
+  await login(page, user.email, user.password);
+  await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
+  return { page, context };
+}
+
+describe("too many sockets", () => {
+  it("tells the operator's extra device why it is not live, and clears once a socket is free", async () => {
+    const op = await userWithToken(stack, "OPERATOR", { name: "Otávio Abas" });
+    const first = await device(op, 1280);
+    // The first device holds the one socket its user may have.
+    await expect.poll(() => stack.api.deps.sockets.countFor(op.user.id), { timeout: 15_000 }).toBe(1);
+    const second = await device(op, 390);
+    await second.page.getByRole("status").filter({ hasText: TOO_MANY }).waitFor();
+    expect(await first.page.getByRole("status").filter({ hasText: TOO_MANY }).count()).toBe(0);
+
+    await first.context.close();
+    await second.page.getByRole("status").filter({ hasText: TOO_MANY }).waitFor({ state: "detached", timeout: 30_000 });
+    await expect.poll(() => stack.api.deps.sockets.countFor(op.user.id), { timeout: 15_000 }).toBe(1);
+  });
+});

@@ -1,0 +1,2 @@
+ALTER TABLE "imports" ADD COLUMN "erase_file_when_done" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "webhook_events" ADD COLUMN "erase_when_settled" boolean DEFAULT false NOT NULL;
