@@ -72,7 +72,7 @@ const idle = () =>
   until(async () => {
     const [r] = await p.stack.core.sql`select count(*)::int as n from webhook_events where processed_at is null`;
     return r?.n === 0;
-  });
+  }, 60_000);
 
 /** The business's own earlier message a customer reacts to (no fixture creates it: it was sent before). */
 async function seedOutbound(provider: "META" | "EVOLUTION", providerMessageId: string, conversationId: string) {
@@ -128,7 +128,7 @@ describe("every webhook fixture, posted at its route", () => {
     }
     const failed = await p.stack.core.sql`select id, error from webhook_events where error is not null`;
     expect(failed).toEqual([]);
-  });
+  }, 180_000);
 
   it("puts a reaction on the message it targets, and a later empty one takes it off", () => {
     expect(reactionsSeen.meta).toMatchObject({ emoji: "👍" });

@@ -83,7 +83,9 @@ const digits = (phone: string) => phone.replace(/\D/g, "");
 /** Waits until the worker has applied every webhook received so far. */
 const applied = () =>
   expect
-    .poll(async () => (await stack.core.sql`select 1 from webhook_events where processed_at is null`).length)
+    .poll(async () => (await stack.core.sql`select 1 from webhook_events where processed_at is null`).length, {
+      timeout: 60_000,
+    })
     .toBe(0);
 
 describe("every kind in the chat", { timeout: 150_000 }, () => {
