@@ -6,7 +6,7 @@
  * (queued -> assigned) p50/p99 and the invariant check. Baseline, same run: the
  * arrival path alone (no operator online), to show what assignment adds.
  */
-import { createCoreContext, findOrOpenConversation } from "@elsehu/core";
+import { createCoreContext, findOrOpenConversation, listJobs, removeJobs } from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import { startWorker } from "@elsehu/worker";
 import pino from "pino";
@@ -54,7 +54,10 @@ async function arrive(contactIds: string[], parallel = 16): Promise<number> {
 const baselineContacts = await makeContacts("+5500", Math.min(size, 5000));
 const baselinePerS = await arrive(baselineContacts);
 await sql`update conversations set status = 'CLOSED', closed_at = now()`;
-await sql`delete from graphile_worker._private_jobs`;
+await removeJobs(
+  core,
+  (await listJobs(core)).map((j) => j.id),
+);
 
 // Operators online on a live node.
 await sql`insert into api_nodes (id, heartbeat_at) values ('bench-node', now() + interval '1 hour')`;

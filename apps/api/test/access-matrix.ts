@@ -52,9 +52,13 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "events.onInstance": "staff",
   "messages.list": "user",
   "messages.addNote": "user",
+  // Only over the conversations the caller may read (enforced in core, walked by workspace-panel-search).
+  "messages.search": "user",
   "presence.setStatus": "user",
   "presence.me": "user",
   "presence.board": "staff",
+  // Names of online operators only, to transfer to.
+  "presence.transferTargets": "user",
   "tabulations.list": "user",
   "tabulations.create": "admin",
   "tabulations.rename": "admin",
@@ -80,6 +84,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   // An operator may only read the contact of a conversation assigned to him (enforced in core).
   "contacts.list": "staff",
   "contacts.get": "user",
+  "contacts.notes": "user",
   "contacts.create": "staff",
   "contacts.update": "staff",
   "contacts.delete": "admin",

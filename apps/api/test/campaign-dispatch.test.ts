@@ -8,6 +8,7 @@ import {
   dispatchTick,
   findOrOpenConversation,
   handleOptOutKeyword,
+  listJobs,
   markCampaignReply,
   pauseCampaign,
   resumeCampaign,
@@ -218,8 +219,7 @@ describe("campaign dispatch (controllable clock)", () => {
     const stats = await campaignStats(ctx, campaign.id);
     expect(stats).toMatchObject({ sent: 2, skipped: 1, skippedOptedOut: 1, status: "COMPLETED" });
     // The acknowledgement job was queued with the opt-out; running it answers the customer.
-    const jobs = await stack.core
-      .sql`select 1 from graphile_worker.jobs where task_identifier = 'campaigns/ack_opt_out'`;
+    const jobs = await listJobs(stack.core, { task: "campaigns/ack_opt_out" });
     expect(jobs.length).toBeGreaterThan(0);
     await ackOptOut(stack.core, { contactId: target.id, instanceId: instance.id });
     const ack = sim.sentMessages().find((m) => `+${m.to}` === list[1]);

@@ -1,4 +1,4 @@
-import { resumeStalledCampaigns, scheduleTick, tickJobKey } from "@elsehu/core";
+import { listJobs, plantJobLock, resumeStalledCampaigns, scheduleTick, tickJobKey } from "@elsehu/core";
 import { type Simulator, startSimulator } from "@elsehu/providers";
 import { ensureStillOurs } from "@elsehu/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,11 +37,7 @@ afterAll(async () => {
 const sentTo = (list: string[]) => sim.sentMessages().filter((m) => list.includes(`+${m.to}`));
 const statusOf = async (id: string) =>
   (await stack.core.sql<{ status: string }[]>`select status from campaigns where id = ${id}`)[0]?.status;
-const tickRunAt = async (id: string) =>
-  (
-    await stack.core.sql<{ run_at: string }[]>`
-      select run_at::text from graphile_worker._private_jobs where key = ${tickJobKey(id)}`
-  )[0]?.run_at;
+const tickRunAt = async (id: string) => (await listJobs(stack.core, { key: tickJobKey(id) }))[0]?.runAt.toISOString();
 
 describe("campaigns whose dispatch tick was lost", () => {
   it("are resumed and complete, each recipient sent once", async () => {
@@ -79,12 +75,9 @@ describe("a tick whose job another runner took up", () => {
     const { id: campaignId } = await campaignOf(1, 8_600_000, "PAUSED");
     // Far enough ahead that the test's worker leaves it alone.
     await stack.core.db.transaction((tx) => scheduleTick(tx, campaignId, new Date(Date.now() + 3_600_000)));
-    const lock = (by: string | null) =>
-      stack.core.sql<{ id: string }[]>`update graphile_worker._private_jobs set locked_by = ${by},
-        locked_at = case when ${by}::text is null then null else now() end
-        where key = ${tickJobKey(campaignId)} returning id::text`;
+    const lock = (by: string | null) => plantJobLock(stack.core, { key: tickJobKey(campaignId) }, { lockedBy: by });
     const [job] = await lock("pool-old");
-    const mine = { id: job?.id ?? "", locked_by: "pool-old" };
+    const mine = { id: job ?? "", locked_by: "pool-old" };
     await expect(ensureStillOurs(stack.core, mine)).resolves.toBeUndefined();
     await lock("pool-new");
     await expect(ensureStillOurs(stack.core, mine)).rejects.toThrow(/taken over/);

@@ -1,3 +1,4 @@
+import { addJob, listJobs } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userRow, waitFor } from "./conversation-fixtures";
 import { userWithToken, wsClient } from "./harness";
@@ -56,12 +57,8 @@ const textOf = (m: { request: unknown } | undefined) => {
 
 /** Runs the assignment job through the worker and waits until no such job is left. */
 async function drainQueue() {
-  await p.stack.core.sql`select graphile_worker.add_job('conversations/assign_waiting', '{"reason":"cron"}'::json)`;
-  await until(async () => {
-    const [r] = await p.stack.core.sql`select count(*)::int as n from graphile_worker.jobs
-      where task_identifier = 'conversations/assign_waiting'`;
-    return r?.n === 0;
-  });
+  await p.stack.core.db.transaction((tx) => addJob(tx, "conversations/assign_waiting", { reason: "cron" }));
+  await until(async () => (await listJobs(p.stack.core, { task: "conversations/assign_waiting" })).length === 0);
 }
 
 const WEEKDAYS = [1, 2, 3, 4, 5].map((day) => ({ day, open: "09:00", close: "18:00" }));

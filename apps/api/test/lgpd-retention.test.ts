@@ -1,3 +1,4 @@
+import { backdateCrontab } from "@elsehu/core";
 import { startWorker, type WorkerHandle } from "@elsehu/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "./conversation-fixtures";
@@ -45,9 +46,7 @@ describe("webhook retention", () => {
     const recent = await webhook('{"from":"+5511987650001","text":"oi"}', 29);
     // A first run installs graphile-worker's schema; then the purge item is made known since 3 h ago.
     await (await startWorker(workerOptions(false))).stop();
-    await stack.core.sql`
-      insert into graphile_worker._private_known_crontabs (identifier, known_since)
-      values ('webhooks_purge_processed', now() - interval '3 hours')`;
+    await backdateCrontab(stack.core, "webhooks_purge_processed", new Date(Date.now() - 3 * 3600_000));
     expect(await exists(old)).toBe(true);
     worker = await startWorker(workerOptions(true));
     await waitFor(async () => !(await exists(old)), 60_000);

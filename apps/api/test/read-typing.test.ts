@@ -1,3 +1,4 @@
+import { listJobs } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userWithToken } from "./harness";
 import {
@@ -47,11 +48,7 @@ describe("read receipts", () => {
       return rows[0]?.n === 2;
     });
     await operator.client.conversations.markRead.mutate({ id: conv.META });
-    await until(async () => {
-      const [left] = await p.stack.core
-        .sql`select count(*)::int as n from graphile_worker.jobs where task_identifier = 'messages/mark_read'`;
-      return left?.n === 0;
-    });
+    await until(async () => (await listJobs(p.stack.core, { task: "messages/mark_read" })).length === 0);
     // The supervisor's look and the second open sent nothing more.
     expect(requests(path).filter((r) => (r.body as { status?: string }).status === "read")).toHaveLength(1);
   });

@@ -1,3 +1,4 @@
+import { addJob, listJobs } from "@elsehu/core";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userRow, waitFor } from "./conversation-fixtures";
@@ -199,15 +200,11 @@ describe("first contact through the number's menu", () => {
     const phone = "+5511911110007";
     await p.sim.injectInbound("META", { from: phone, body: "Oi" });
     await until(async () => sentTo(phone).find((m) => m.type === "interactive"));
-    const sweep = () => p.stack.core.sql`select graphile_worker.add_job('conversations/route_timeouts', '{}'::json)`;
+    const sweep = () => p.stack.core.db.transaction((tx) => addJob(tx, "conversations/route_timeouts", {}));
     // Before the timeout the sweep leaves him in the menu.
     offsetMs = 5 * 60_000;
     await sweep();
-    await until(async () => {
-      const [r] = await p.stack.core.sql`select count(*)::int as n from graphile_worker.jobs
-        where task_identifier = 'conversations/route_timeouts'`;
-      return r?.n === 0;
-    });
+    await until(async () => (await listJobs(p.stack.core, { task: "conversations/route_timeouts" })).length === 0);
     expect(await conversationOf(phone)).toMatchObject({ routing_state: "MENU", department_id: null });
     offsetMs = 11 * 60_000;
     await sweep();

@@ -1,3 +1,4 @@
+import { addJob } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userWithToken } from "./harness";
 import { assign, messageByProviderId, type Pipeline, postMeta, startPipeline, until } from "./pipeline-helpers";
@@ -73,7 +74,7 @@ describe("templates from Meta", () => {
       { ...approved, quality_score: { score: "YELLOW" } },
       { ...paused, status: "APPROVED" },
     ]);
-    await p.stack.core.sql`select graphile_worker.add_job('templates/sync_meta', '{}'::json)`;
+    await p.stack.core.db.transaction((tx) => addJob(tx, "templates/sync_meta", {}));
     await until(async () => (await synced("promo_fim_de_semana"))?.metaStatus === "APPROVED");
     expect((await synced("pedido_atualizacao"))?.metaQuality).toBe("YELLOW");
   });

@@ -91,6 +91,19 @@ describe("Auditoria", () => {
     expect(await entry.getByRole("cell").nth(1).textContent()).toBe("Ana Admin");
   });
 
+  it("lets a supervisor download a contact's data from Contatos, with no erase button", async () => {
+    await admin.client.contacts.create.mutate({ phone: "+55 31 99876-5511", name: "Caio Supervisionado" });
+    const page = await signedIn(supervisor, 390);
+    await page.getByRole("link", { name: "Contatos" }).click();
+    const row = page.getByRole("row", { name: /Caio Supervisionado/ });
+    await row.waitFor();
+    expect(await row.getByRole("button", { name: /Excluir/ }).count()).toBe(0);
+    const download = page.waitForEvent("download");
+    await row.getByRole("button", { name: "Exportar dados de Caio Supervisionado" }).click();
+    const data = JSON.parse(await readFile(await (await download).path(), "utf8"));
+    expect(data.contact).toMatchObject({ name: "Caio Supervisionado", phone: "+5531998765511" });
+  });
+
   it("is not offered to a supervisor", async () => {
     const page = await signedIn(supervisor, 1280);
     const nav = page.getByRole("navigation", { name: "Navegação principal" });

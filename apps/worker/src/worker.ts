@@ -1,14 +1,7 @@
 import { EventEmitter } from "node:events";
 import { type CoreConfig, createCoreContext } from "@elsehu/core";
 import { connect } from "@elsehu/db";
-import {
-  Logger as GwLogger,
-  makeWorkerUtils,
-  parseCronItems,
-  type Runner,
-  run,
-  type WorkerEvents,
-} from "graphile-worker";
+import { Logger as GwLogger, parseCronItems, type Runner, run, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
 import type { Logger } from "pino";
 import { startHeartbeat } from "./heartbeat";
@@ -141,9 +134,8 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
     abandon(message);
   });
   supervise(runner);
-  const utils = await makeWorkerUtils({ pgPool, logger: gwLog });
   const heartbeat = opts.heartbeat ?? { everyMs: 10_000, staleMs: 60_000 };
-  const hb = startHeartbeat(core, utils, () => [...ids], heartbeat);
+  const hb = startHeartbeat(core, () => [...ids], heartbeat);
   const lanes = opts.webhookLanes ?? 4;
   // The inbox's claiming transactions get connections of their own (see workWebhookBatch).
   const inbox = connect(opts.databaseUrl, {
@@ -168,7 +160,6 @@ export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandl
       await restarting;
       // Graceful: running jobs finish, nothing new is taken.
       await runner.stop().catch((err: unknown) => opts.log.warn({ err }, "runner stop failed"));
-      await utils.release();
       await pgPool.end();
       await database.close();
     },

@@ -1,4 +1,4 @@
-import { addJob, sessionIdOf } from "@elsehu/core";
+import { addJob, JOBS, listJobs, plantJobLock, removeJobs, sessionIdOf } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack, userWithToken } from "../../api/test/harness";
 
@@ -37,17 +37,12 @@ describe("worker", () => {
     await stack.core
       .sql`update sessions set expires_at = now() - interval '1 minute' where id = ${sessionIdOf(u.token)}`;
     // A job taken by a worker that died two minutes ago: graphile-worker alone would wait ~4 hours.
-    await stack.core.sql`select graphile_worker.add_job('auth/purge_expired', '{}'::json)`;
-    await stack.core.sql`
-      update graphile_worker._private_jobs
-      set locked_by = 'dead-worker-1', locked_at = now() - interval '2 minutes'`;
+    await stack.db.db.transaction((tx) => addJob(tx, "auth/purge_expired", {}));
+    await plantJobLock(stack.core, { task: "auth/purge_expired" }, { lockedBy: "dead-worker-1", secondsAgo: 120 });
     const { startHeartbeat } = await import("../src/heartbeat");
-    const { makeWorkerUtils } = await import("graphile-worker");
-    const utils = await makeWorkerUtils({ connectionString: stack.databaseUrl });
-    const hb = startHeartbeat(stack.core, utils, () => [], { everyMs: 60_000, staleMs: 60_000 });
+    const hb = startHeartbeat(stack.core, () => [], { everyMs: 60_000, staleMs: 60_000 });
     await hb.beat();
     hb.stop();
-    await utils.release();
     await until(async () => {
       const rows = await stack.core.sql`select 1 from sessions where id = ${sessionIdOf(u.token)}`;
       return rows.length === 0;
@@ -60,30 +55,28 @@ describe("worker", () => {
     expect(owners.length).toBeGreaterThan(0);
     expect(owners.every((o) => o.startsWith("pool-"))).toBe(true);
     // A job this (live) worker took two minutes ago and is still running.
-    const [job] = await stack.core.sql<{ id: string }[]>`
-      select id from graphile_worker.add_job('auth/purge_expired', '{}'::json, run_at => now() + interval '1 hour')`;
-    await stack.core.sql`
-      update graphile_worker._private_jobs set locked_by = ${owners[0] ?? ""}, locked_at = now() - interval '2 minutes'
-      where id = ${job?.id ?? "0"}`;
+    const key = `live-lock-${Date.now()}`;
+    await stack.db.db.transaction((tx) =>
+      addJob(tx, "auth/purge_expired", {}, { jobKey: key, runAt: new Date(Date.now() + 3600_000) }),
+    );
+    const locked = await plantJobLock(stack.core, { key }, { lockedBy: owners[0] ?? "", secondsAgo: 120 });
+    expect(locked).toHaveLength(1);
     const { startHeartbeat } = await import("../src/heartbeat");
-    const { makeWorkerUtils } = await import("graphile-worker");
-    const utils = await makeWorkerUtils({ connectionString: stack.databaseUrl });
-    const hb = startHeartbeat(stack.core, utils, () => stack.worker?.workerIds() ?? [], {
+    const hb = startHeartbeat(stack.core, () => stack.worker?.workerIds() ?? [], {
       everyMs: 60_000,
       staleMs: 60_000,
     });
     await hb.beat();
     hb.stop();
-    await utils.release();
-    const [row] = await stack.core.sql<{ locked_by: string | null }[]>`
-      select locked_by from graphile_worker._private_jobs where id = ${job?.id ?? "0"}`;
-    expect(row?.locked_by).toBe(owners[0]);
-    await stack.core.sql`delete from graphile_worker._private_jobs where id = ${job?.id ?? "0"}`;
+    const [row] = await listJobs(stack.core, { key });
+    expect(row?.lockedBy).toBe(owners[0]);
+    await removeJobs(stack.core, locked);
   });
 
   it("registers a stable crontab", async () => {
     const { CRON, TASKS } = await import("../src/tasks/catalog");
-    const ids = new Set(TASKS.map((t) => t.identifier));
+    const ids = new Set<string>(TASKS.map((t) => t.identifier));
+    expect([...ids].sort()).toEqual(Object.keys(JOBS).sort());
     for (const c of CRON) expect(ids.has(c.task)).toBe(true);
     expect(new Set(CRON.map((c) => c.identifier)).size).toBe(CRON.length);
   });

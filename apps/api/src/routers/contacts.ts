@@ -7,6 +7,7 @@ import {
   getImport,
   ListContactsInput,
   ListImportsInput,
+  listContactNotes,
   listContacts,
   listImports,
   SaveSharedContactInput,
@@ -32,6 +33,9 @@ export const contactsRouter = router({
   list: staffProcedure.input(ListContactsInput).query(({ ctx, input }) => listContacts(ctx.core, input)),
 
   get: userProcedure.input(byId).query(({ ctx, input }) => getContact(ctx.core, ctx.user, input.id)),
+
+  /** The customer panel's notes: internal notes of the contact's conversations the caller may read. */
+  notes: userProcedure.input(byId).query(({ ctx, input }) => listContactNotes(ctx.core, ctx.user, input.id)),
 
   create: staffProcedure
     .input(CreateContactInput)

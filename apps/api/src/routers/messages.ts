@@ -13,10 +13,12 @@ import {
   ReactInput,
   RefetchMediaInput,
   refetchMedia,
+  SearchMessagesInput,
   SendContactInput,
   SendLocationInput,
   SendTemplateInput,
   SendTextInput,
+  searchMessages,
 } from "@elsehu/core";
 import { z } from "zod";
 import { router, userProcedure } from "../trpc/init";
@@ -40,6 +42,12 @@ const text = (form: FormData, name: string) => {
 export const messagesRouter = router({
   /** Newest first, cursor pagination; an operator reads his own conversations only. */
   list: userProcedure.input(ListMessagesInput).query(({ ctx, input }) => listMessages(ctx.core, ctx.user, input)),
+
+  /**
+   * Full-text search (Portuguese, accents ignored) in the messages of the conversations the caller may read,
+   * newest first; each hit has a highlighted snippet and its conversation, to open it at the message.
+   */
+  search: userProcedure.input(SearchMessagesInput).query(({ ctx, input }) => searchMessages(ctx.core, ctx.user, input)),
 
   /**
    * An internal note in the timeline: the conversation's operator or staff write it, whoever may read

@@ -1,4 +1,4 @@
-import { getUser, presenceBoard, SetPresenceInput, setPresence } from "@elsehu/core";
+import { getUser, presenceBoard, SetPresenceInput, setPresence, transferTargets } from "@elsehu/core";
 import { router, staffProcedure, userProcedure } from "../trpc/init";
 
 export const presenceRouter = router({
@@ -12,4 +12,7 @@ export const presenceRouter = router({
 
   /** Everyone's status, time of the last change, open count and capacity; live via `events.onPresence`. */
   board: staffProcedure.query(({ ctx }) => presenceBoard(ctx.core)),
+
+  /** Online operators one may hand a conversation to (names, room, departments): for operators too. */
+  transferTargets: userProcedure.query(({ ctx }) => transferTargets(ctx.core, ctx.user)),
 });

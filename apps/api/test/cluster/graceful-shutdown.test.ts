@@ -1,3 +1,4 @@
+import { listJobs } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metaInstance } from "../campaign-fixtures";
 import { makeInstance } from "../conversation-fixtures";
@@ -103,12 +104,9 @@ describe("cluster: graceful shutdown", () => {
     const mine = () => cluster.sim.sentMessages().filter((m) => flow.phones.includes(`+${m.to}`)).length;
     await until(() => mine() >= 4, 30_000, "first sends");
     const victim = await until(async () => {
-      const rows = await cluster.core.sql<{ locked_by: string }[]>`
-        select j.locked_by from graphile_worker._private_jobs j
-        join graphile_worker._private_tasks t on t.id = j.task_id
-        where t.identifier = 'campaigns/dispatch_tick' and j.locked_by is not null`;
+      const rows = await listJobs(cluster.core, { task: "campaigns/dispatch_tick" });
       return cluster.workers.find(
-        (w: ClusterProcess) => w.alive && rows.some((r) => w.workerIds.includes(r.locked_by)),
+        (w: ClusterProcess) => w.alive && rows.some((r) => r.lockedBy !== null && w.workerIds.includes(r.lockedBy)),
       );
     }, 10_000);
     const termAt = Date.now();

@@ -1,3 +1,4 @@
+import { listJobs } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpClient } from "../harness";
 import { type Cluster, type ClusterProcess, clusterUser, startCluster, until } from "./harness";
@@ -286,13 +287,10 @@ function importCsv(): string {
 }
 
 async function importRow(id: string) {
-  const [row] = await cluster.core.sql<{ status: string; checkpoint_rows: number; locked_by: string | null }[]>`
-    select i.status, i.checkpoint_rows, (
-      select j.locked_by from graphile_worker._private_jobs j
-      join graphile_worker._private_tasks t on t.id = j.task_id
-      where t.identifier = 'contacts/import_csv' and j.locked_by is not null limit 1) as locked_by
-    from imports i where i.id = ${id}`;
-  return row;
+  const [row] = await cluster.core.sql<{ status: string; checkpoint_rows: number }[]>`
+    select i.status, i.checkpoint_rows from imports i where i.id = ${id}`;
+  const jobs = await listJobs(cluster.core, { task: "contacts/import_csv" });
+  return row && { ...row, locked_by: jobs.find((j) => j.lockedBy !== null)?.lockedBy ?? null };
 }
 
 describe("cluster: a worker SIGKILLed in the middle of a CSV contact import", () => {

@@ -1,3 +1,4 @@
+import { listCrontabs } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metaInstance } from "../campaign-fixtures";
 import { makeInstance } from "../conversation-fixtures";
@@ -220,10 +221,10 @@ describe("cluster: Postgres restarted several times in the same processes", () =
     ];
     const cronTicked = await eventually(
       async () => {
-        const rows = await cluster.core.sql<{ id: string }[]>`
-          select identifier as id from graphile_worker._private_known_crontabs
-          where last_execution >= ${firstMinute.toISOString()}::timestamptz`;
-        return everyMinute.every((id) => rows.some((r) => r.id === id));
+        const rows = await listCrontabs(cluster.core);
+        return everyMinute.every((id) =>
+          rows.some((r) => r.identifier === id && r.lastExecution !== null && r.lastExecution >= firstMinute),
+        );
       },
       "crontab ticked after the first restart",
       Math.max(10_000, +firstMinute + 20_000 - Date.now()),

@@ -1,4 +1,4 @@
-import { WORKER_DIED } from "@elsehu/core";
+import { listJobs, WORKER_DIED } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metaInstance } from "../campaign-fixtures";
 import { httpClient } from "../harness";
@@ -17,11 +17,10 @@ afterAll(async () => {
 
 /** The worker process holding the campaign's tick job right now (graphile's lock names the worker id). */
 async function holderOfTick(): Promise<ClusterProcess | undefined> {
-  const rows = await cluster.core.sql<{ locked_by: string }[]>`
-    select j.locked_by from graphile_worker._private_jobs j
-    join graphile_worker._private_tasks t on t.id = j.task_id
-    where t.identifier = 'campaigns/dispatch_tick' and j.locked_by is not null`;
-  return cluster.workers.find((w) => w.alive && rows.some((r) => w.workerIds.includes(r.locked_by)));
+  const rows = await listJobs(cluster.core, { task: "campaigns/dispatch_tick" });
+  return cluster.workers.find(
+    (w) => w.alive && rows.some((r) => r.lockedBy !== null && w.workerIds.includes(r.lockedBy)),
+  );
 }
 
 describe("cluster: a worker SIGKILLed in the middle of a campaign", () => {

@@ -101,7 +101,8 @@ export const ROUTES: RouteDef[] = [
     path: "/admin/contatos",
     label: "Contatos",
     group: "Administração",
-    roles: ADMIN,
+    // Supervisors keep contacts and answer LGPD access requests; erasing stays with admins.
+    roles: STAFF,
     page: lazy(() => import("../pages/admin/contacts-page")),
   },
   {

@@ -1,3 +1,4 @@
+import type { JobName, JobPayload } from "@elsehu/core";
 import type { CronItem, TaskList } from "graphile-worker";
 import { purgeExpiredTask } from "./auth/purge-expired";
 import { ackOptOutTask } from "./campaigns/ack-opt-out";
@@ -17,25 +18,36 @@ import { sweepPresenceTask } from "./presence/sweep-presence";
 import { syncMetaTemplatesTask } from "./templates/sync-meta";
 import { purgeProcessedWebhooksTask } from "./webhooks/purge-processed";
 
+/**
+ * The task of every job in core's job catalog (`jobs/catalog.ts`), by its name: a job
+ * without a task, or a task under another job's name, fails the typecheck.
+ */
+const TASK_BY_JOB: { [N in JobName]: TaskDef<N> } = {
+  "auth/purge_expired": purgeExpiredTask,
+  "conversations/assign_waiting": assignWaitingTask,
+  "conversations/expire_idle": expireIdleTask,
+  "conversations/route_timeouts": routeTimeoutsTask,
+  "presence/sweep": sweepPresenceTask,
+  "campaigns/dispatch_tick": dispatchTickTask,
+  "campaigns/resume_stalled": resumeStalledTask,
+  "campaigns/ack_opt_out": ackOptOutTask,
+  "contacts/import_csv": importCsvTask,
+  "messages/process_webhook": processWebhookTask,
+  "messages/send_message": sendMessageTask,
+  "messages/mark_read": markReadTask,
+  "messages/show_typing": showTypingTask,
+  "messages/fetch_media": fetchMediaTask,
+  "webhooks/purge_processed": purgeProcessedWebhooksTask,
+  "templates/sync_meta": syncMetaTemplatesTask,
+};
+
 /** Every task the worker runs. */
-export const TASKS: TaskDef[] = [
-  purgeExpiredTask,
-  assignWaitingTask,
-  expireIdleTask,
-  routeTimeoutsTask,
-  sweepPresenceTask,
-  dispatchTickTask,
-  resumeStalledTask,
-  ackOptOutTask,
-  importCsvTask,
-  processWebhookTask,
-  sendMessageTask,
-  markReadTask,
-  showTypingTask,
-  fetchMediaTask,
-  purgeProcessedWebhooksTask,
-  syncMetaTemplatesTask,
-];
+export const TASKS: TaskDef[] = Object.values(TASK_BY_JOB);
+
+/** A crontab line of a catalog job, with that job's payload type (graphile adds `_cron` to it). */
+type CronJob = {
+  [N in JobName]: Omit<CronItem, "task" | "payload"> & { task: N; payload?: JobPayload<N> & Record<string, unknown> };
+}[JobName];
 
 /**
  * Recurring jobs, with stable identifiers so restarts and several workers never double-schedule.
@@ -43,7 +55,7 @@ export const TASKS: TaskDef[] = [
  * Postgres restart replaces it) still runs that minute's tick, once, from whichever worker is first.
  */
 const LAST_MINUTE = { backfillPeriod: 60_000 };
-export const CRON: CronItem[] = [
+export const CRON: CronJob[] = [
   // LGPD retention of raw webhook bodies; a worker down at :23 catches up within 2 h.
   {
     task: "webhooks/purge_processed",

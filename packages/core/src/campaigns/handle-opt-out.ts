@@ -4,7 +4,6 @@ import { addJob } from "../jobs/add-job";
 import type { Tx } from "../shared/context";
 
 export const DEFAULT_OPT_OUT_KEYWORDS = ["SAIR", "PARAR", "STOP", "CANCELAR"];
-export const ACK_OPT_OUT_JOB = "campaigns/ack_opt_out";
 export const OPT_OUT_ACK_TEXT =
   "Pronto! Você não receberá mais mensagens de campanhas deste número. Se mudar de ideia, é só nos chamar.";
 
@@ -46,6 +45,11 @@ export async function handleOptOutKeyword(
     await tx.update(contacts).set({ optedOutAt: now, updatedAt: now }).where(eq(contacts.id, input.contactId));
   }
   // Acknowledge every time: a customer who repeats SAIR wants to hear that it worked.
-  await addJob(tx, ACK_OPT_OUT_JOB, { contactId: input.contactId, instanceId: input.instanceId }, { maxAttempts: 5 });
+  await addJob(
+    tx,
+    "campaigns/ack_opt_out",
+    { contactId: input.contactId, instanceId: input.instanceId },
+    { maxAttempts: 5 },
+  );
   return true;
 }

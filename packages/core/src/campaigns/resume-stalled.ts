@@ -1,5 +1,8 @@
+import { campaigns } from "@elsehu/db";
+import { inArray } from "drizzle-orm";
+import { missingJobKeys } from "../jobs/job-rows";
 import type { CoreContext } from "../shared/context";
-import { scheduleTick, TICK_KEY_PREFIX } from "./schedule-tick";
+import { scheduleTick, tickJobKey } from "./schedule-tick";
 
 /**
  * Safety net for campaigns whose chain of dispatch ticks broke: a RUNNING or
@@ -11,13 +14,21 @@ import { scheduleTick, TICK_KEY_PREFIX } from "./schedule-tick";
  * window and start time). Returns the ids resumed.
  */
 export async function resumeStalledCampaigns(ctx: Pick<CoreContext, "db" | "sql" | "log">): Promise<string[]> {
-  const stalled = await ctx.sql<{ id: string }[]>`
-    select c.id from campaigns c
-    where c.status in ('RUNNING', 'SCHEDULED')
-      and not exists (select 1 from graphile_worker._private_jobs j where j.key = ${TICK_KEY_PREFIX} || c.id::text)`;
-  for (const { id } of stalled) {
+  // Campaigns first, then their ticks: a tick added in between is seen, never a tick missed.
+  const active = await ctx.db
+    .select({ id: campaigns.id })
+    .from(campaigns)
+    .where(inArray(campaigns.status, ["RUNNING", "SCHEDULED"]));
+  const missing = new Set(
+    await missingJobKeys(
+      ctx,
+      active.map((c) => tickJobKey(c.id)),
+    ),
+  );
+  const stalled = active.filter((c) => missing.has(tickJobKey(c.id))).map((c) => c.id);
+  for (const id of stalled) {
     await ctx.db.transaction((tx) => scheduleTick(tx, id));
     ctx.log.warn({ campaignId: id }, "campaign had no dispatch tick; resumed");
   }
-  return stalled.map((r) => r.id);
+  return stalled;
 }

@@ -1,8 +1,6 @@
 import { addJob } from "../jobs/add-job";
 import type { Tx } from "../shared/context";
 
-export const DISPATCH_TICK_JOB = "campaigns/dispatch_tick";
-
 /** The job key of a campaign's dispatch tick (prefix + campaign id): one waiting tick per campaign. */
 export const TICK_KEY_PREFIX = "campaign_tick:";
 export const tickJobKey = (campaignId: string) => `${TICK_KEY_PREFIX}${campaignId}`;
@@ -16,7 +14,7 @@ export const tickJobKey = (campaignId: string) => `${TICK_KEY_PREFIX}${campaignI
 export async function scheduleTick(tx: Tx, campaignId: string, runAt?: Date): Promise<void> {
   await addJob(
     tx,
-    DISPATCH_TICK_JOB,
+    "campaigns/dispatch_tick",
     { campaignId },
     { jobKey: tickJobKey(campaignId), jobKeyMode: "replace", runAt, maxAttempts: 25 },
   );

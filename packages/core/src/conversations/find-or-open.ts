@@ -10,7 +10,6 @@ import { protocolFor } from "./protocol";
 export type ConversationRow = typeof conversations.$inferSelect;
 
 /** Job that drains the queue; see conversations/assign. */
-export const ASSIGN_JOB = "conversations/assign_waiting";
 
 /**
  * The active (WAITING or OPEN) conversation of a contact on an instance, or a
@@ -79,6 +78,6 @@ export async function findOrOpenConversation(
       routingState: inserted.routingState,
     },
   });
-  await addJob(tx, ASSIGN_JOB, { reason: "created", conversationId: inserted.id });
+  await addJob(tx, "conversations/assign_waiting", { reason: "created", conversationId: inserted.id });
   return { conversation: inserted, created: true };
 }

@@ -13,7 +13,7 @@ export async function lockTargetOperator(
   tx: Tx,
   operatorId: string,
   opts: { force: boolean; mustBeOnline: boolean },
-): Promise<{ id: string }> {
+): Promise<{ id: string; name: string }> {
   await tx.execute(sql`select pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`);
   const [op] = await tx.select().from(users).where(eq(users.id, operatorId)).for("update");
   if (op?.role !== "OPERATOR" || !op.active) {
@@ -33,5 +33,5 @@ export async function lockTargetOperator(
       });
     }
   }
-  return { id: op.id };
+  return { id: op.id, name: op.name };
 }

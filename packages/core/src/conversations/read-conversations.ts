@@ -2,7 +2,6 @@ import { contacts, conversations, users } from "@elsehu/db";
 import { and, asc, count, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { addJob } from "../jobs/add-job";
-import { MARK_READ_JOB } from "../messages/mark-read-at-provider";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
 import { isStaff, lockForAction, readableBy, withoutOthersNotes } from "./access";
@@ -78,7 +77,12 @@ export async function markConversationRead(ctx: CoreContext, viewer: Actor, id: 
     await tx.update(conversations).set({ unreadCount: 0 }).where(eq(conversations.id, conv.id));
     // Blue ticks only when the customer's own operator reads it, not when a supervisor looks in.
     if (conv.operatorId === viewer.id) {
-      await addJob(tx, MARK_READ_JOB, { conversationId: conv.id }, { jobKey: `mark_read:${conv.id}`, maxAttempts: 5 });
+      await addJob(
+        tx,
+        "messages/mark_read",
+        { conversationId: conv.id },
+        { jobKey: `mark_read:${conv.id}`, maxAttempts: 5 },
+      );
     }
   });
   return { ok: true };

@@ -1,6 +1,6 @@
 import { addJob } from "../jobs/add-job";
+import type { ASSIGNMENT_REASONS } from "../jobs/catalog";
 import type { Tx } from "../shared/context";
-import { ASSIGN_JOB } from "./find-or-open";
 
 /**
  * Every verb that can add to an operator's capacity or to the queue takes this
@@ -9,16 +9,8 @@ import { ASSIGN_JOB } from "./find-or-open";
  */
 export const ASSIGNMENT_LOCK = 72_700_401;
 
-export type AssignmentReason =
-  | "created"
-  | "online"
-  | "unpaused"
-  | "closed"
-  | "expired"
-  | "queued"
-  | "reopened"
-  | "retry"
-  | "cron";
+/** Why the queue-draining job was asked for; the list is the job catalog's. */
+export type AssignmentReason = (typeof ASSIGNMENT_REASONS)[number];
 
 /** Adds the queue-draining job in the caller's transaction: it runs only if the change commits. */
 export async function requestAssignment(
@@ -30,11 +22,11 @@ export async function requestAssignment(
     // One pending retry is enough: later failed attempts fold into it.
     await addJob(
       tx,
-      ASSIGN_JOB,
+      "conversations/assign_waiting",
       { reason },
-      { jobKey: `${ASSIGN_JOB}:retry`, jobKeyMode: "preserve_run_at", runAt: opts.retryAt },
+      { jobKey: "conversations/assign_waiting:retry", jobKeyMode: "preserve_run_at", runAt: opts.retryAt },
     );
     return;
   }
-  await addJob(tx, ASSIGN_JOB, { reason, conversationId: opts.conversationId });
+  await addJob(tx, "conversations/assign_waiting", { reason, conversationId: opts.conversationId });
 }

@@ -10,6 +10,7 @@ import { isStaff, lockForAction } from "./access";
 import { conversationEvents } from "./conversation-events";
 import { lockTargetOperator } from "./load-target-operator";
 import { ASSIGNMENT_LOCK, requestAssignment } from "./request-assignment";
+import { addTransferNote } from "./transfer-note";
 
 export const TransferConversationInput = z.object({
   id: z.string().uuid(),
@@ -85,10 +86,22 @@ export async function transferConversation(ctx: CoreContext, actor: Actor, raw: 
       tx,
       conversationEvents(kind, after, conv.operatorId, {
         byUserId: actor.id,
+        byName: actor.name,
         fromDepartmentId: conv.departmentId,
         note: input.note || null,
       }),
     );
+    // The note goes into the timeline too, where the receiver (and whoever may read the conversation) sees it.
+    if (input.note) {
+      await addTransferNote(tx, {
+        conv: after,
+        actor,
+        note: input.note,
+        toOperatorName: target?.name ?? null,
+        toDepartmentName: department?.name ?? null,
+        now,
+      });
+    }
     // Taken from the queue by an operator: the department's greeting.
     if (target && conv.status === "WAITING") {
       await greetAssigned(tx, [{ id: after.id, department_id: after.departmentId }], now);

@@ -97,7 +97,8 @@ export type ConversationChange = {
   copyFor?: "previous";
 };
 
-export type TransferNote = { byUserId: string; fromDepartmentId: string | null; note: string | null };
+/** `byName`: who handed it over, so the receiver's notification can say it (events of older versions lack it). */
+export type TransferNote = { byUserId: string; byName?: string; fromDepartmentId: string | null; note: string | null };
 
 type MessageRef = { messageId: string; conversationId: string; operatorId: string | null };
 

@@ -7,8 +7,6 @@ import type { Actor, CoreContext } from "../shared/context";
 import { bug, DomainError, notFound } from "../shared/errors";
 import { ColumnMapping } from "./column-mapping";
 
-export const IMPORT_JOB = "contacts/import_csv";
-
 /**
  * Records an uploaded CSV as a PENDING contact import. Called by the upload
  * route once the file is stored; the import starts with `startContactImport`.
@@ -62,7 +60,7 @@ export async function startContactImport(ctx: Pick<CoreContext, "db">, actor: Ac
       if (!existing) throw notFound("Import");
       throw new DomainError("IMPORT_ALREADY_STARTED", `importId: this import was already started (${existing.status})`);
     }
-    await addJob(tx, IMPORT_JOB, { importId: row.id }, { jobKey: `import:${row.id}`, maxAttempts: 10 });
+    await addJob(tx, "contacts/import_csv", { importId: row.id }, { jobKey: `import:${row.id}`, maxAttempts: 10 });
     await recordAudit(tx, { actorId: actor.id, action: "contacts.import", targetType: "import", targetId: row.id });
     return row;
   });

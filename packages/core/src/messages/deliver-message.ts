@@ -8,7 +8,6 @@ import { dbTransactionKnown } from "../shared/known-commit";
 import { writeThroughOutage } from "../shared/through-outage";
 import { UNKNOWN_AFTER_CRASH } from "./apply-status";
 import { publishMessageStatus } from "./message-events";
-import { SEND_JOB } from "./queue-message";
 import { sendByKind } from "./send-by-kind";
 import { reserveSendSlot } from "./send-pacing";
 import { recipientOf, replyTargetOf } from "./send-target";
@@ -91,7 +90,9 @@ export async function deliverMessage(ctx: CoreContext, messageId: string): Promi
   if (!target) return;
   const wait = await reserveSendSlot(ctx, target.instanceId);
   if (wait > MAX_PACE_WAIT_MS) {
-    await ctx.db.transaction((tx) => addJob(tx, SEND_JOB, { messageId }, { runAt: new Date(Date.now() + wait) }));
+    await ctx.db.transaction((tx) =>
+      addJob(tx, "messages/send_message", { messageId }, { runAt: new Date(Date.now() + wait) }),
+    );
     return;
   }
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -177,7 +178,12 @@ async function recordFailureRow(
         .set({ content: { ...content, tries: c.tries, lastError: error.code } })
         .where(eq(messages.id, c.message.id));
       const delay = Math.max(error.retryAfterMs ?? 0, backoffMs(c.tries));
-      await addJob(tx, SEND_JOB, { messageId: c.message.id }, { runAt: new Date(Date.now() + delay), maxAttempts: 5 });
+      await addJob(
+        tx,
+        "messages/send_message",
+        { messageId: c.message.id },
+        { runAt: new Date(Date.now() + delay), maxAttempts: 5 },
+      );
       return;
     }
     await tx

@@ -5,7 +5,6 @@ import type { CoreContext, Tx } from "../shared/context";
 import { saveStream } from "../storage/files";
 
 /** The job that downloads one inbound message's media (fetch-inbound-media.ts). */
-export const FETCH_MEDIA_JOB = "messages/fetch_media";
 
 /** Meta keeps media ids 30 days; after that a download cannot succeed. */
 export const META_MEDIA_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -43,5 +42,10 @@ export async function inlineMedia(
 
 /** Queues the download of a message's media, in the transaction that stored (or re-armed) it. */
 export async function queueMediaFetch(tx: Tx, messageId: string, attempt = 1, runAt?: Date): Promise<void> {
-  await addJob(tx, FETCH_MEDIA_JOB, { messageId, attempt }, runAt ? { runAt, maxAttempts: 3 } : { maxAttempts: 3 });
+  await addJob(
+    tx,
+    "messages/fetch_media",
+    { messageId, attempt },
+    runAt ? { runAt, maxAttempts: 3 } : { maxAttempts: 3 },
+  );
 }

@@ -40,7 +40,7 @@ export function isPlainInbound(event: WebhookEvent, optOutKeywords?: readonly st
  * would have written for them.
  *
  * Returns, per input, whether it was handled (stored now, or already stored): the
- * others (new sender, new identity, no active conversation, repeated provider id)
+ * others (new sender, new identity, a name for a contact without one, no active conversation, repeated provider id)
  * must go through ingestInbound, which creates what is missing, as must an answer
  * to the number's menu (a conversation whose routing_state is set). Conversations are
  * locked in (queued_at, id) order, the order assignment locks waiting ones in, so
@@ -63,6 +63,8 @@ export async function ingestPlainInbound(
         instance_id: instance.id,
         provider: instance.provider,
         ...Object.fromEntries(ids.map((i) => [i.kind, i.externalId])),
+        // A name the contact lacks (one an operator started by number) sends the message one by one, which fills it.
+        name: event.from.name || null,
         pmid: event.providerMessageId,
         type: event.type,
         body: event.body ?? null,
@@ -80,11 +82,11 @@ export async function ingestPlainInbound(
   const [result] = await ctx.sql<{ handled: number[] }[]>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(ord int, instance_id uuid, provider text,
-        wa_id text, bsuid text, jid text, lid text, pmid text, type text, body text, content jsonb, reply_pmid text,
+        wa_id text, bsuid text, jid text, lid text, name text, pmid text, type text, body text, content jsonb, reply_pmid text,
         created_at timestamptz)
     ), ident as materialized (
       -- One unique-index lookup per identity the sender carries (none: null).
-      select i.ord, i.instance_id, i.wa_id, i.bsuid, i.jid, i.lid,
+      select i.ord, i.instance_id, i.wa_id, i.bsuid, i.jid, i.lid, i.name,
         (select contact_id from contact_identities
           where provider = i.provider::provider_kind and kind = 'wa_id' and external_id = i.wa_id) as by_wa_id,
         (select contact_id from contact_identities
@@ -102,6 +104,7 @@ export async function ingestPlainInbound(
       where d.contact_id is not null
         and (d.wa_id is null or d.by_wa_id = d.contact_id) and (d.bsuid is null or d.by_bsuid = d.contact_id)
         and (d.jid is null or d.by_jid = d.contact_id) and (d.lid is null or d.by_lid = d.contact_id)
+        and (d.name is null or exists (select 1 from contacts ct where ct.id = d.contact_id and ct.name is not null))
     ), target as materialized (
       select i.ord, i.instance_id, i.pmid, i.type, i.body, i.content, i.reply_pmid, i.created_at,
         c.id as conversation_id, c.operator_id, k.contact_id

@@ -5,7 +5,6 @@ import { providerFor } from "../instances/provider-for";
 import type { CoreContext } from "../shared/context";
 import { recipientOf } from "./send-target";
 
-export const MARK_READ_JOB = "messages/mark_read";
 /** Messages marked per call: Meta marks earlier ones itself; Evolution gets their keys. */
 const MAX_MARKED = 50;
 

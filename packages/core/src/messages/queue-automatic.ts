@@ -4,7 +4,6 @@ import { addJob } from "../jobs/add-job";
 import type { Tx } from "../shared/context";
 import { bug } from "../shared/errors";
 import { publishMessageCreated } from "./message-events";
-import { SEND_JOB } from "./queue-message";
 import { touchConversation } from "./touch-conversation";
 
 /** Why the platform wrote to the customer by itself (content.auto). */
@@ -44,7 +43,7 @@ export async function queueAutomatic(
     .returning({ id: messages.id });
   if (!row) throw bug("automatic message insert returned nothing");
   // One queue per conversation: a farewell and the question after it reach the customer in that order.
-  await addJob(tx, SEND_JOB, { messageId: row.id }, { maxAttempts: 5, queueName: `auto:${conv.id}` });
+  await addJob(tx, "messages/send_message", { messageId: row.id }, { maxAttempts: 5, queueName: `auto:${conv.id}` });
   await touchConversation(tx, conv.id, { direction: "OUT", at: now, human: false });
   await publishMessageCreated(tx, {
     messageId: row.id,

@@ -9,8 +9,6 @@ import { conversationForPhone, PhoneTarget } from "./phone-target";
 import { checkReplyTarget, sendableConversation } from "./sendable-conversation";
 import { touchConversation } from "./touch-conversation";
 
-export const SEND_JOB = "messages/send_message";
-
 export const SendTextInput = z.object({
   conversationId: z.string().uuid(),
   body: z.string().trim().min(1, "The message is empty"),
@@ -96,7 +94,7 @@ export async function queueOutbound(
       })
       .returning();
     if (!row) throw bug("message insert returned nothing");
-    await addJob(tx, SEND_JOB, { messageId: row.id }, { maxAttempts: 5 });
+    await addJob(tx, "messages/send_message", { messageId: row.id }, { maxAttempts: 5 });
     await touchConversation(tx, conversation.id, { direction: "OUT", at: now, human: true });
     await publishMessageCreated(tx, {
       messageId: row.id,

@@ -3,7 +3,6 @@ import { lockForAction } from "../conversations/access";
 import { addJob } from "../jobs/add-job";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
-import { TYPING_JOB } from "./show-typing";
 
 /** At most one typing indicator per conversation in this window, however fast the operator types. */
 export const TYPING_WINDOW_MS = 5000;
@@ -24,7 +23,7 @@ export async function requestTyping(ctx: CoreContext, actor: Actor, conversation
     const claimed = await tx.execute(sql`insert into rate_limit_buckets (key, window_start, count)
       values (${key}, ${window.toISOString()}::timestamptz, 1) on conflict (key, window_start) do nothing returning key`);
     if (claimed.length === 0) return { queued: false };
-    await addJob(tx, TYPING_JOB, { conversationId: conv.id }, { maxAttempts: 2 });
+    await addJob(tx, "messages/show_typing", { conversationId: conv.id }, { maxAttempts: 2 });
     return { queued: true };
   });
 }

@@ -5,7 +5,6 @@ import { providerFor } from "../instances/provider-for";
 import type { CoreContext } from "../shared/context";
 import { recipientOf } from "./send-target";
 
-export const TYPING_JOB = "messages/show_typing";
 /** How long Evolution holds "composing" (its call blocks that long); Meta's lasts until a reply or ~25 s. */
 export const TYPING_HOLD_MS = 3000;
 

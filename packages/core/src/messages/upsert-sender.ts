@@ -1,6 +1,7 @@
 import { contactIdentities, contacts } from "@elsehu/db";
 import { type MessageSender, normalizePhone } from "@elsehu/providers";
 import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { foldText } from "../contacts/search-text";
 import type { Tx } from "../shared/context";
 import { bug } from "../shared/errors";
 
@@ -56,7 +57,6 @@ export async function upsertSender(tx: Tx, provider: "META" | "EVOLUTION", from:
       );
     contactId = known[0]?.contactId;
   }
-  const foundByIdentity = contactId !== undefined;
   if (!contactId && phone) {
     const [row] = await tx
       .insert(contacts)
@@ -86,11 +86,18 @@ export async function upsertSender(tx: Tx, provider: "META" | "EVOLUTION", from:
       .values(missing.map((i) => ({ contactId: contactId as string, provider, ...i })))
       .onConflictDoNothing();
   }
-  // Fill a name we did not know yet (an imported contact writing first); never overwrite one.
-  if (from.name && !foundByIdentity) {
+  // Fill a name we did not know yet (an imported contact, or one an operator started by number, writing
+  // first); never overwrite one. search_text keeps its e-mail and phone parts (tab-separated, buildSearchText).
+  if (from.name) {
+    const folded = foldText(from.name).replace(/\s+/g, " ");
     await tx
       .update(contacts)
-      .set({ name: from.name, searchText: searchTextOf([from.name, phone?.key]) })
+      .set({
+        name: from.name,
+        searchText: sql`case when position(E'\t' in ${contacts.searchText}) > 0
+          then ${folded} || E'\t' || split_part(${contacts.searchText}, E'\t', 2) || E'\t' || split_part(${contacts.searchText}, E'\t', 3)
+          else ${searchTextOf([from.name, phone?.key])} end`,
+      })
       .where(and(eq(contacts.id, contactId), isNull(contacts.name)));
   }
   return contactId;

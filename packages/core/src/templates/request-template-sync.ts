@@ -2,7 +2,6 @@ import { loadInstance } from "../instances/list-instances";
 import { addJob } from "../jobs/add-job";
 import type { CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
-import { SYNC_TEMPLATES_JOB } from "./sync-meta-templates";
 
 /** "Sincronizar com a Meta": queues the template sync of one Meta number (it needs its WABA id). */
 export async function requestTemplateSync(ctx: CoreContext, instanceId: string) {
@@ -16,7 +15,7 @@ export async function requestTemplateSync(ctx: CoreContext, instanceId: string) 
     });
   }
   await ctx.db.transaction((tx) =>
-    addJob(tx, SYNC_TEMPLATES_JOB, { instanceId }, { jobKey: `sync_meta:${instanceId}`, maxAttempts: 3 }),
+    addJob(tx, "templates/sync_meta", { instanceId }, { jobKey: `sync_meta:${instanceId}`, maxAttempts: 3 }),
   );
   return { queued: true };
 }

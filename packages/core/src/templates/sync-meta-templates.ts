@@ -5,8 +5,6 @@ import { metaAdapterFor } from "../instances/provider-for";
 import type { CoreContext } from "../shared/context";
 import { variablesInText } from "./template-variables";
 
-export const SYNC_TEMPLATES_JOB = "templates/sync_meta";
-
 type Row = typeof serviceInstances.$inferSelect;
 
 /** The BODY text of a Meta template definition (`{{1}}` / `{{nome}}` placeholders). */

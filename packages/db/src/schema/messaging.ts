@@ -322,6 +322,11 @@ export const messages = pgTable(
     index("messages_conversation_idx").on(t.conversationId, t.createdAt),
     /** Internal notes (type 'note', never sent): few, so exports find a conversation's notes at once. */
     index("messages_notes_idx").on(t.conversationId, t.createdAt).where(sql`${t.type} = 'note'`),
+    /**
+     * messages.search: Portuguese full text, accents ignored (the `elsehu_pt` configuration: unaccent, then the
+     * Portuguese stemmer; created by migration 0019). GIN on tsvector is exact for plain queries: no recheck.
+     */
+    index("messages_search_idx").using("gin", sql`to_tsvector('elsehu_pt'::regconfig, coalesce(${t.body}, ''))`),
   ],
 );
 

@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { useApi } from "../../auth/session";
+import { useApi, useMe } from "../../auth/session";
 import type { ApiClient } from "../../lib/api";
 import { errorMessage } from "../../lib/errors";
 import { formatPhone } from "../../lib/format";
@@ -29,9 +29,10 @@ function downloadJson(data: unknown, fileName: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Administração › Contatos: search, filters, create/edit, LGPD export and erasure, CSV import. */
+/** Administração › Contatos: search, filters, create/edit, LGPD export, CSV import; erasure for admins only. */
 export default function ContactsPage() {
   const api = useApi();
+  const canErase = useMe().role === "ADMIN";
   const qc = useQueryClient();
   const toast = useToast();
   const [search, setSearch] = useState("");
@@ -143,19 +144,21 @@ export default function ContactsPage() {
             >
               Exportar dados
             </button>
-            <button
-              type="button"
-              className="btn btn-small"
-              onClick={() => {
-                const ok = window.confirm(
-                  `Excluir ${c.name ?? c.phone}?\n\nLGPD: nome, telefone, e-mail, etiquetas, campos personalizados, textos e mídias das conversas, listas de campanha e registros de importação e de webhooks com o telefone serão apagados de forma irreversível. O histórico fica anônimo nos relatórios.`,
-                );
-                if (ok) erase.mutate(c);
-              }}
-              aria-label={`Excluir ${c.name ?? c.phone}`}
-            >
-              Excluir
-            </button>
+            {canErase && (
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => {
+                  const ok = window.confirm(
+                    `Excluir ${c.name ?? c.phone}?\n\nLGPD: nome, telefone, e-mail, etiquetas, campos personalizados, textos e mídias das conversas, listas de campanha e registros de importação e de webhooks com o telefone serão apagados de forma irreversível. O histórico fica anônimo nos relatórios.`,
+                  );
+                  if (ok) erase.mutate(c);
+                }}
+                aria-label={`Excluir ${c.name ?? c.phone}`}
+              >
+                Excluir
+              </button>
+            )}
           </td>
         </>
       )}

@@ -1,8 +1,7 @@
 import { purgeExpired } from "@elsehu/core";
-import { z } from "zod";
 import { defineTask } from "../define";
 
-export const purgeExpiredTask = defineTask("auth/purge_expired", z.object({}).passthrough(), async (_p, { core }) => {
+export const purgeExpiredTask = defineTask("auth/purge_expired", async (_p, { core }) => {
   const result = await purgeExpired(core);
   core.log.info(result, "purged expired sessions");
 });

@@ -1,12 +1,7 @@
-import { ACK_OPT_OUT_JOB, ackOptOut } from "@elsehu/core";
-import { z } from "zod";
+import { ackOptOut } from "@elsehu/core";
 import { defineTask } from "../define";
 
-export const ackOptOutTask = defineTask(
-  ACK_OPT_OUT_JOB,
-  z.object({ contactId: z.string().uuid(), instanceId: z.string().uuid() }),
-  async (payload, { core }) => {
-    const id = await ackOptOut(core, payload);
-    core.log.info({ contactId: payload.contactId, providerMessageId: id }, "opt-out acknowledged");
-  },
-);
+export const ackOptOutTask = defineTask("campaigns/ack_opt_out", async (payload, { core }) => {
+  const id = await ackOptOut(core, payload);
+  core.log.info({ contactId: payload.contactId, providerMessageId: id }, "opt-out acknowledged");
+});

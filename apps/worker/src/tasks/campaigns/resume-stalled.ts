@@ -1,12 +1,7 @@
 import { resumeStalledCampaigns } from "@elsehu/core";
-import { z } from "zod";
 import { defineTask } from "../define";
 
 /** Cron safety net: a running campaign whose dispatch tick was lost gets one again. */
-export const resumeStalledTask = defineTask(
-  "campaigns/resume_stalled",
-  z.object({}).passthrough(),
-  async (_p, { core }) => {
-    await resumeStalledCampaigns(core);
-  },
-);
+export const resumeStalledTask = defineTask("campaigns/resume_stalled", async (_p, { core }) => {
+  await resumeStalledCampaigns(core);
+});

@@ -1,13 +1,8 @@
 import { routeMenuTimeouts } from "@elsehu/core";
-import { z } from "zod";
 import { defineTask } from "../define";
 
 /** Cron: menus left unanswered for the number's timeout go to its fallback department. */
-export const routeTimeoutsTask = defineTask(
-  "conversations/route_timeouts",
-  z.object({}).passthrough(),
-  async (_p, { core }) => {
-    const n = await routeMenuTimeouts(core);
-    if (n > 0) core.log.info({ routed: n }, "menus timed out to their fallback department");
-  },
-);
+export const routeTimeoutsTask = defineTask("conversations/route_timeouts", async (_p, { core }) => {
+  const n = await routeMenuTimeouts(core);
+  if (n > 0) core.log.info({ routed: n }, "menus timed out to their fallback department");
+});

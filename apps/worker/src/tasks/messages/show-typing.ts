@@ -1,12 +1,7 @@
-import { showTyping, TYPING_JOB } from "@elsehu/core";
-import { z } from "zod";
+import { showTyping } from "@elsehu/core";
 import { defineTask } from "../define";
 
 /** "typing…" for the customer while the operator writes (rate-limited when queued). */
-export const showTypingTask = defineTask(
-  TYPING_JOB,
-  z.object({ conversationId: z.string().uuid() }),
-  async (payload, { core }) => {
-    await showTyping(core, payload.conversationId);
-  },
-);
+export const showTypingTask = defineTask("messages/show_typing", async (payload, { core }) => {
+  await showTyping(core, payload.conversationId);
+});
