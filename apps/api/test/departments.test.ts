@@ -207,9 +207,20 @@ describe("departments", () => {
     const day = new Date().toISOString().slice(0, 10);
     const report = limited.client.reports.summary.query({ from: day, to: day, departmentId: other.id });
     expect(await codeOf(report)).toBe("FORBIDDEN");
+    // The operators board: members of his departments (with them listed), not the others'.
+    const ana = await userWithToken(stack, "OPERATOR");
+    const bia = await userWithToken(stack, "OPERATOR");
+    const members = [{ userId: limited.user.id }, { userId: ana.user.id }];
+    await admin.client.departments.setMembers.mutate({ departmentId: mine.id, members });
+    await admin.client.departments.setMembers.mutate({ departmentId: other.id, members: [{ userId: bia.user.id }] });
+    const board = await limited.client.presence.board.query();
+    expect(board.find((o) => o.userId === ana.user.id)?.departmentIds).toEqual([mine.id]);
+    expect(board.map((o) => o.userId)).not.toContain(bia.user.id);
     // An unlimited supervisor still sees everything.
     const everyone = await userWithToken(stack, "SUPERVISOR");
     const all = (await everyone.client.conversations.list.query({ limit: 200 })).items.map((x) => x.id);
     expect(all).toEqual(expect.arrayContaining([a?.id, b?.id, c?.id]));
+    const fullBoard = (await everyone.client.presence.board.query()).map((o) => o.userId);
+    expect(fullBoard).toEqual(expect.arrayContaining([ana.user.id, bia.user.id]));
   });
 });

@@ -43,7 +43,7 @@ async function signedIn(user: { email: string; password: string }, width = 1280)
 }
 
 describe("departments in the console", () => {
-  it("an admin creates a department and its members; the queue shows and filters by it", async () => {
+  it("an admin creates a department and its members; the queue, conversations and operators show and filter by it", async () => {
     const page = await signedIn(admin);
     await page.getByRole("link", { name: "Departamentos" }).click();
     await page.getByRole("button", { name: "Novo departamento" }).click();
@@ -91,5 +91,26 @@ describe("departments in the console", () => {
     await expect.poll(async () => sup.getByRole("row", { name: /Carlos Geral/ }).count()).toBe(0);
     await expect.poll(async () => bruna.count()).toBe(1);
     await screenshot(sup, "departments-queue");
+
+    // Supervisão › Conversas: the same badge and filter.
+    await sup.getByRole("link", { name: "Conversas" }).click();
+    const list = sup.getByRole("table", { name: "Conversas" });
+    const brunaRow = list.getByRole("row", { name: /Bruna Boleto/ });
+    await expect.poll(async () => (await brunaRow.textContent()) ?? "").toContain("Financeiro");
+    await expect
+      .poll(async () => (await list.getByRole("row", { name: /Carlos Geral/ }).textContent()) ?? "")
+      .toContain("Geral");
+    await sup.getByLabel("Departamento").selectOption({ label: "Financeiro" });
+    await expect.poll(async () => list.getByRole("row", { name: /Carlos Geral/ }).count()).toBe(0);
+    await expect.poll(async () => brunaRow.count()).toBe(1);
+
+    // Supervisão › Operadores: Otávio serves Financeiro; the filter keeps only its members.
+    await sup.getByRole("link", { name: "Operadores" }).click();
+    const board = sup.getByRole("table", { name: "Status dos operadores e supervisores" });
+    const otavio = board.getByRole("row", { name: /Otávio Operador/ });
+    await expect.poll(async () => (await otavio.textContent()) ?? "").toContain("Financeiro");
+    await sup.getByLabel("Departamento").selectOption({ label: "Financeiro" });
+    await expect.poll(async () => (await board.getByRole("row").count()) - 1).toBe(1);
+    await expect.poll(async () => otavio.count()).toBe(1);
   }, 120_000);
 });

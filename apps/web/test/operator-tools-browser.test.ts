@@ -114,3 +114,99 @@ describe("voice notes recorded in the composer", { timeout: 120_000 }, () => {
     });
   }
 });
+
+/** Records the notifications the page shows, and lets the test hide the tab (headless tabs are always visible). */
+const NOTIFICATION_SPY = () => {
+  const w = window as unknown as { __notes: string[]; __setHidden: (h: boolean) => void };
+  w.__notes = [];
+  const Real = window.Notification;
+  class Recorded extends Real {
+    constructor(title: string, options?: NotificationOptions) {
+      super(title, options);
+      w.__notes.push(`${title} | ${options?.body ?? ""}`);
+    }
+  }
+  Object.defineProperty(Recorded, "permission", { get: () => Real.permission });
+  Object.defineProperty(Recorded, "requestPermission", { value: () => Real.requestPermission() });
+  window.Notification = Recorded as unknown as typeof Notification;
+  let hidden = false;
+  Object.defineProperty(document, "visibilityState", { get: () => (hidden ? "hidden" : "visible") });
+  Object.defineProperty(document, "hidden", { get: () => hidden });
+  w.__setHidden = (h: boolean) => {
+    hidden = h;
+    document.dispatchEvent(new Event("visibilitychange"));
+  };
+};
+
+describe("desktop notifications while the console is in another tab", { timeout: 120_000 }, () => {
+  it("are turned on from the account page and tell of a new conversation and a new message", async () => {
+    const op = await userWithToken(stack, "OPERATOR", { name: "Operador avisos" });
+    const context = await browser.newContext({ locale: "pt-BR", viewport: { width: 1280, height: 860 } });
+    contexts.push(context);
+    context.setDefaultTimeout(20_000);
+    await context.grantPermissions(["notifications"], { origin: stack.url });
+    await context.addInitScript(NOTIFICATION_SPY);
+    const page = await context.newPage();
+    await page.goto(stack.url);
+    await login(page, op.email, op.password);
+    await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
+
+    await page.getByRole("link", { name: /Operador avisos/ }).click();
+    const toggle = page.getByLabel(/Notificações na área de trabalho/);
+    expect(await toggle.isChecked()).toBe(false);
+    await toggle.check();
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await screenshot(page, "notifications-settings");
+    await page.getByRole("link", { name: "Atendimentos" }).click();
+    await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
+    await expect.poll(async () => (await op.client.presence.me.query()).presence).toBe("ONLINE");
+
+    // The operator looks at another tab: a customer writes, and writes again.
+    await page.evaluate(() => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(true));
+    const notes = () => page.evaluate(() => (window as unknown as { __notes: string[] }).__notes);
+    const customer = "+5511987660099";
+    expect(await sim.injectInbound("META", { from: customer, name: "Clara Aviso", body: "Olá, alguém aí?" })).toBe(200);
+    await expect.poll(notes).toContain("Novo atendimento | Uma conversa foi atribuída a você.");
+    await page.getByRole("button", { name: /Clara Aviso/ }).waitFor();
+    expect(await sim.injectInbound("META", { from: customer, name: "Clara Aviso", body: "Preciso de ajuda" })).toBe(
+      200,
+    );
+    await expect.poll(notes).toContain("Nova mensagem de Clara Aviso | Abra o console para responder.");
+    // The tab's title counts what is unread.
+    await expect.poll(() => page.title()).toMatch(/^\(2\) Atendimentos/);
+    await op.client.presence.setStatus.mutate({ status: "PAUSED", reason: "Fim do teste" });
+  });
+});
+
+describe("every main screen fits a 390 px phone", { timeout: 120_000 }, () => {
+  it("inbox, chat, composer with the quick replies, quick replies and account pages", async () => {
+    const phone = SIZES[1];
+    const { op, page } = await onlineOperator("Operadora com nome bem comprido para o celular", phone);
+    await op.client.quickReplies.create.mutate({ shortcut: "saudacao-longa-de-teste", body: "Olá! ".repeat(60) });
+    const widths: Record<string, number> = {};
+    widths.inbox = await pageWidth(page);
+    await screenshot(page, "phone-inbox");
+    const customer = "+5511987660088";
+    const name = "Cliente Com Um Nome Muito Comprido Da Silva Sauro";
+    const long = "Mensagem-sem-espacos-".repeat(12);
+    expect(await sim.injectInbound("META", { from: customer, name, body: long })).toBe(200);
+    await page.getByRole("button", { name: new RegExp(name) }).click();
+    await page.getByRole("log", { name: "Mensagens da conversa" }).getByText(long).waitFor();
+    widths.chat = await pageWidth(page);
+    await screenshot(page, "phone-chat");
+    await page.getByLabel("Mensagem", { exact: true }).fill("/sau");
+    await page.getByRole("listbox", { name: "Respostas rápidas" }).getByRole("option").first().waitFor();
+    widths.composer = await pageWidth(page);
+    await screenshot(page, "phone-composer");
+    await page.getByRole("link", { name: "Respostas rápidas" }).click();
+    await page.getByRole("cell", { name: "/saudacao-longa-de-teste", exact: true }).waitFor();
+    widths.quickReplies = await pageWidth(page);
+    await screenshot(page, "phone-quick-replies");
+    await page.getByRole("link", { name: /Operadora com nome/ }).click();
+    await page.getByRole("heading", { name: "Minha conta" }).waitFor();
+    widths.account = await pageWidth(page);
+    await screenshot(page, "phone-account");
+    expect(widths).toEqual({ inbox: 390, chat: 390, composer: 390, quickReplies: 390, account: 390 });
+    await op.client.presence.setStatus.mutate({ status: "PAUSED", reason: "Fim do teste" });
+  });
+});

@@ -28,7 +28,7 @@ export type AppOptions = {
   log: Logger;
   corsOrigins: string[];
   bodyLimitKb: number;
-  /** Largest upload in MB (CSV imports, messages.sendMedia), refused by Content-Length before buffering. */
+  /** Largest upload in MB (CSV imports, messages.sendMedia, quickReplies.attach), refused by Content-Length before buffering. */
   uploadLimitMb?: number;
   metricsToken?: string;
   /** A download whose client takes no chunk for this long is ended and its database connection freed. */

@@ -2,14 +2,14 @@ import type { IncomingMessage } from "node:http";
 
 export type BodyLimit = { maxBytes: number; message: string };
 
-/** The one tRPC procedure that takes a file (multipart), under the upload limit; every other call is JSON. */
-const UPLOAD_PROCEDURE = "messages.sendMedia";
+/** The tRPC procedures that take a file (multipart), under the upload limit; every other call is JSON. */
+const UPLOAD_PROCEDURES = new Set(["messages.sendMedia", "quickReplies.attach"]);
 
 /** Request body limits of tRPC calls, shared by the direct path and the Hono fallback. */
 export function bodyLimits(jsonKb: number, uploadMb: number) {
   const json: BodyLimit = { maxBytes: jsonKb * 1024, message: `Request body larger than ${jsonKb} KB` };
   const upload: BodyLimit = { maxBytes: uploadMb * 1024 * 1024, message: `File larger than ${uploadMb} MB` };
-  return { json, upload, forProcedure: (path: string) => (path === UPLOAD_PROCEDURE ? upload : json) };
+  return { json, upload, forProcedure: (path: string) => (UPLOAD_PROCEDURES.has(path) ? upload : json) };
 }
 
 export type BodyLimits = ReturnType<typeof bodyLimits>;

@@ -11,7 +11,7 @@ export const presenceRouter = router({
   }),
 
   /** Everyone's status, time of the last change, open count and capacity; live via `events.onPresence`. */
-  board: staffProcedure.query(({ ctx }) => presenceBoard(ctx.core)),
+  board: staffProcedure.query(({ ctx }) => presenceBoard(ctx.core, ctx.user)),
 
   /** Online operators one may hand a conversation to (names, room, departments): for operators too. */
   transferTargets: userProcedure.query(({ ctx }) => transferTargets(ctx.core, ctx.user)),

@@ -1,9 +1,14 @@
 import {
+  attachToQuickReply,
   CreateQuickReplyInput,
   createQuickReply,
+  DomainError,
   deleteQuickReply,
+  detachFromQuickReply,
   ListQuickRepliesInput,
   listQuickReplies,
+  SendQuickReplyInput,
+  sendQuickReply,
   UpdateQuickReplyInput,
   updateQuickReply,
 } from "@elsehu/core";
@@ -30,4 +35,35 @@ export const quickRepliesRouter = router({
   remove: userProcedure
     .input(z.object({ id: z.string().uuid() }))
     .mutation(({ ctx, input }) => deleteQuickReply(ctx.core, ctx.user, input.id)),
+
+  /**
+   * multipart/form-data: id and file. Puts a file on a quick reply the caller may edit (replacing
+   * its file); a type WhatsApp sends, within every provider's limit for its kind.
+   */
+  attach: userProcedure.input(z.instanceof(FormData)).mutation(({ ctx, input }) => {
+    const file = input.get("file");
+    if (!(file instanceof File)) throw new DomainError("FILE_REQUIRED", "file: required", { field: "file" });
+    const id = input.get("id");
+    const meta = {
+      id: typeof id === "string" ? id : "",
+      fileName: file.name || "arquivo",
+      mimeType: file.type || "application/octet-stream",
+      size: file.size,
+    };
+    return attachToQuickReply(ctx.core, ctx.user, meta, async () => new Uint8Array(await file.arrayBuffer()));
+  }),
+
+  /** Takes the file off a quick reply the caller may edit. */
+  detach: userProcedure
+    .input(z.object({ id: z.string().uuid() }))
+    .mutation(({ ctx, input }) => detachFromQuickReply(ctx.core, ctx.user, input.id)),
+
+  /**
+   * Sends a quick reply with its file into a conversation, under the same rules as
+   * `messages.send`/`sendMedia`: the text as caption when it fits, else text then file.
+   */
+  send: userProcedure.input(SendQuickReplyInput).mutation(async ({ ctx, input }) => {
+    const rows = await sendQuickReply(ctx.core, ctx.user, input);
+    return rows.map((r) => ({ id: r.id, conversationId: r.conversationId, type: r.type, status: r.status }));
+  }),
 });

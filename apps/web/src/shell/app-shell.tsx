@@ -1,6 +1,7 @@
 import { lazy, Suspense, useEffect, useRef } from "react";
 import { sessionEndedNotice, useApi, useMe, useSession } from "../auth/session";
 import { ROLE_LABEL } from "../lib/format";
+import { loadAlertPrefs } from "../lib/notifications";
 import { Link, navigate, useLocation } from "../lib/router";
 import { useTitleBadge } from "../lib/title-badge";
 import { useTrackedSubscription } from "../lib/use-tracked-subscription";
@@ -18,6 +19,12 @@ export function AppShell() {
   const { signOut, ended } = useSession();
   const { path } = useLocation();
   const routes = routesFor(me.role);
+  // The alert choices are per user: read them before anything can alert (the shell is keyed by user).
+  const loadedFor = useRef("");
+  if (loadedFor.current !== me.id) {
+    loadedFor.current = me.id;
+    loadAlertPrefs(me.id);
+  }
   const current = routes.find((r) => r.path === path);
 
   // No backlog to replay here: if the session ended while we were offline, resubscribing fails UNAUTHORIZED.

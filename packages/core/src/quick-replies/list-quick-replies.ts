@@ -13,6 +13,10 @@ export function shapeQuickReply(viewer: Actor, r: typeof quickReplies.$inferSele
     body: r.body,
     shared,
     canEdit: shared ? viewer.role !== "OPERATOR" : r.ownerId === viewer.id,
+    /** Its file, without where it is stored. */
+    attachment: r.attachment
+      ? { fileName: r.attachment.fileName, mimeType: r.attachment.mimeType, size: r.attachment.size }
+      : null,
     updatedAt: r.updatedAt,
   };
 }

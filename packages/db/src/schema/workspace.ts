@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, date, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -13,6 +13,9 @@ export const protocolDays = pgTable("protocol_days", {
   base: bigint("base", { mode: "number" }).notNull(),
 });
 
+/** A quick reply's file: where it is stored, and its type, name and size as uploaded. */
+export type QuickReplyAttachment = { storageKey: string; mimeType: string; fileName: string; size: number };
+
 /**
  * Respostas rápidas: text an operator inserts by typing `/` in the composer. Personal (`ownerId` set)
  * or shared (`ownerId` null, managed by staff). `{{nome}}`, `{{operador}}`, `{{protocolo}}` are filled in.
@@ -25,6 +28,8 @@ export const quickReplies = pgTable(
     /** What follows the `/`: lower-case letters, digits, `-` and `_`. */
     shortcut: text("shortcut").notNull(),
     body: text("body").notNull(),
+    /** An optional file sent with the text (its own copy is stored with each message sent). */
+    attachment: jsonb("attachment").$type<QuickReplyAttachment>(),
     createdById: uuid("created_by_id").references(() => users.id, { onDelete: "set null" }),
     createdAt: tz("created_at").notNull().defaultNow(),
     updatedAt: tz("updated_at").notNull().defaultNow(),

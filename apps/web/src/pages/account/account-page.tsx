@@ -6,6 +6,7 @@ import { formatDateTime, ROLE_LABEL } from "../../lib/format";
 import { ErrorBox, Loading } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
 import { useToast } from "../../ui/toast";
+import { AlertSettings } from "./alert-settings";
 
 export default function AccountPage() {
   const me = useMe();
@@ -20,6 +21,7 @@ export default function AccountPage() {
       <div className="grid-2">
         <ChangePassword />
         <Sessions />
+        <AlertSettings />
       </div>
     </section>
   );

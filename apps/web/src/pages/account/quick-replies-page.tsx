@@ -49,7 +49,10 @@ export default function QuickRepliesPage() {
       cells={(r) => (
         <>
           <td>/{r.shortcut}</td>
-          <td className="quick-body">{r.body}</td>
+          <td className="quick-body">
+            {r.body}
+            {r.attachment && <span className="muted small"> · 📎 {r.attachment.fileName}</span>}
+          </td>
           <td>{r.shared ? "Compartilhada" : "Pessoal"}</td>
           <td className="actions">
             {r.canEdit && (

@@ -10,12 +10,14 @@ export const contactLabel = (c: { contact: { name: string | null; phone: string 
 /** The chat's header: contact, protocol, status, 24 h window, the ad it came from, tags and actions. */
 export function ChatHeader({
   conversation: c,
+  titleId = "chat-title",
   now,
   tagsEditable,
   onTagsChanged,
   actions,
 }: {
   conversation: ChatConversation;
+  titleId?: string;
   now: number;
   tagsEditable: boolean;
   onTagsChanged: (tags: string[]) => void;
@@ -24,7 +26,7 @@ export function ChatHeader({
   return (
     <header className="chat-header">
       <div className="chat-header-main">
-        <h2 id="chat-title">{contactLabel(c)}</h2>
+        <h2 id={titleId}>{contactLabel(c)}</h2>
         <p className="muted small">
           {formatPhone(c.contact.phone)} · {CONVERSATION_STATUS[c.status]}
           {c.operatorName ? ` · ${c.operatorName}` : ""}

@@ -36,11 +36,17 @@ export function ChatView({
   readOnly = false,
   canNote = !readOnly,
   actions,
+  titleId = "chat-title",
+  focusMessageId,
 }: {
   conversation: ChatConversation;
   readOnly?: boolean;
   canNote?: boolean;
   actions?: ReactNode;
+  /** Unique per page: a side view shows a second chat. */
+  titleId?: string;
+  /** A search hit: the history opens scrolled to it. */
+  focusMessageId?: string;
 }) {
   const api = useApi();
   const me = useMe();
@@ -77,9 +83,10 @@ export function ChatView({
       }
     : {};
   return (
-    <section className={dragging ? "chat chat-dragging" : "chat"} aria-labelledby="chat-title" {...drop}>
+    <section className={dragging ? "chat chat-dragging" : "chat"} aria-labelledby={titleId} {...drop}>
       <ChatHeader
         conversation={c}
+        titleId={titleId}
         now={now}
         tagsEditable={canNote}
         onTagsChanged={() => {
@@ -93,7 +100,12 @@ export function ChatView({
           Solte o arquivo para anexar
         </div>
       )}
-      <MessageList key={`list-${c.id}`} conversationId={c.id} onReply={canWrite ? setReplyTo : undefined} />
+      <MessageList
+        key={`list-${c.id}`}
+        conversationId={c.id}
+        focusId={focusMessageId}
+        onReply={canWrite ? setReplyTo : undefined}
+      />
       {canWrite && canNote && (
         <fieldset className="composer-tabs" aria-label="Tipo de mensagem">
           <button type="button" className="btn btn-small" aria-pressed={!noteMode} onClick={() => setNoteMode(false)}>

@@ -6,6 +6,7 @@ import type { Message } from "../../lib/types";
 import { ErrorBox } from "../../ui/feedback";
 import { AttachButton } from "./attach-button";
 import { FilePreview } from "./file-preview";
+import { type QuickAttachment, QuickAttachmentChip } from "./quick-attachment";
 import { fillVariables, type QuickReplyValues } from "./quick-replies";
 import { useQuickReplyMenu } from "./quick-reply-menu";
 import { ReplyBanner } from "./reply-banner";
@@ -46,14 +47,23 @@ export function Composer({
   const [text, setText] = useState("");
   // null: follow the window; otherwise what the operator (or a refusal) chose.
   const [mode, setMode] = useState<{ kind: "text" } | { kind: "template"; reason: PickerReason } | null>(null);
+  // A picked quick reply's file goes with the text (quickReplies.send); a file of his own replaces it.
+  const [quickFile, setQuickFile] = useState<QuickAttachment | null>(null);
   const id = useId();
   const send = useMutation({
-    mutationFn: () =>
-      file
-        ? sendMedia(api, conversationId, file, text.trim(), replyTo?.id ?? null)
-        : sendText(api, conversationId, text.trim(), replyTo?.id ?? null),
+    mutationFn: async () => {
+      const replyToId = replyTo?.id ?? null;
+      if (file) return sendMedia(api, conversationId, file, text.trim(), replyToId);
+      if (quickFile) {
+        const body = text.trim();
+        const sent = { conversationId, quickReplyId: quickFile.quickReplyId, body, replyToId: replyToId ?? undefined };
+        return void (await api.quickReplies.send.mutate(sent));
+      }
+      return sendText(api, conversationId, text.trim(), replyToId);
+    },
     onSuccess: () => {
       setText("");
+      setQuickFile(null);
       onFile(null);
       onClearReply();
       onSent();
@@ -63,13 +73,17 @@ export function Composer({
       if (needsTemplate(err)) setMode({ kind: "template", reason: "refused" });
     },
   });
-  const canSend = (file !== null || text.trim() !== "") && !send.isPending;
+  const canSend = (file !== null || quickFile !== null || text.trim() !== "") && !send.isPending;
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     if (canSend) send.mutate();
   };
   // Typing "/" opens the quick replies; picking one puts its text, variables filled, in the box.
-  const quick = useQuickReplyMenu(text, (r) => setText(fillVariables(r.body, values)));
+  const quick = useQuickReplyMenu(text, (r) => {
+    setText(fillVariables(r.body, values));
+    setQuickFile(r.attachment && { quickReplyId: r.id, ...r.attachment });
+    if (r.attachment) onFile(null);
+  });
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (quick.onKey(e)) return;
     if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing) {
@@ -129,6 +143,7 @@ export function Composer({
               }}
             />
           )}
+          {quickFile && !file && <QuickAttachmentChip file={quickFile} onRemove={() => setQuickFile(null)} />}
           {quick.menu}
           <div className="composer-row">
             <AttachButton

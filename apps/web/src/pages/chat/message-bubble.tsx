@@ -89,12 +89,27 @@ export const MessageBubble = memo(function MessageBubble({
   );
 });
 
-/** An internal note: in the timeline for the team, in its own colour, never sent to the customer. */
+/**
+ * An internal note: in the timeline for the team, in its own colour, never sent to the customer. A transfer's
+ * note (`content.transfer`) says who handed the conversation to whom.
+ */
 function NoteBubble({ message }: { message: Message }) {
+  const transfer = (
+    message.content as { transfer?: { toOperatorName: string | null; toDepartmentName: string | null } }
+  )?.transfer;
+  const to = transfer ? [transfer.toOperatorName, transfer.toDepartmentName].filter(Boolean).join(" · ") || "fila" : "";
   return (
-    <div className="msg msg-note" role="note" aria-label="Nota interna">
+    <div
+      className={transfer ? "msg msg-note msg-note-transfer" : "msg msg-note"}
+      role="note"
+      aria-label={transfer ? "Nota de transferência" : "Nota interna"}
+    >
       <div className="msg-bubble">
-        <span className="msg-note-label">🔒 Nota interna{message.authorName ? ` · ${message.authorName}` : ""}</span>
+        <span className="msg-note-label">
+          {transfer
+            ? `↪ Transferida${message.authorName ? ` por ${message.authorName}` : ""} para ${to}`
+            : `🔒 Nota interna${message.authorName ? ` · ${message.authorName}` : ""}`}
+        </span>
         <span className="msg-text">{message.body}</span>
         <span className="msg-meta">
           <time dateTime={String(message.createdAt)}>{formatWhen(message.createdAt)}</time>

@@ -7,6 +7,7 @@ import type { Message, MessagePage } from "../../lib/types";
 import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
 import { MessageBubble } from "./message-bubble";
 import { messagesKey, PAGE_SIZE } from "./messages-cache";
+import { useFocusMessage } from "./use-focus-message";
 
 /**
  * The history of a conversation, oldest at the top, virtualized (thousands of
@@ -14,7 +15,16 @@ import { messagesKey, PAGE_SIZE } from "./messages-cache";
  * pages and keeps what the user was reading in place; new messages scroll into
  * view only when the user is already at the bottom.
  */
-export function MessageList({ conversationId, onReply }: { conversationId: string; onReply?: (m: Message) => void }) {
+export function MessageList({
+  conversationId,
+  focusId,
+  onReply,
+}: {
+  conversationId: string;
+  /** A message to open at (a search hit), outlined. */
+  focusId?: string;
+  onReply?: (m: Message) => void;
+}) {
   const api = useApi();
   const query = useInfiniteQuery<
     MessagePage,
@@ -69,6 +79,16 @@ export function MessageList({ conversationId, onReply }: { conversationId: strin
     if (el.scrollTop < 300 && query.hasNextPage && !query.isFetchingNextPage) void query.fetchNextPage();
   };
 
+  useFocusMessage({
+    focusId,
+    items,
+    ready: query.isSuccess,
+    hasOlder: query.hasNextPage,
+    loadingOlder: query.isFetchingNextPage,
+    loadOlder: () => void query.fetchNextPage(),
+    scrollTo: (i) => virtualizer.scrollToIndex(i, { align: "center" }),
+  });
+
   // A short first page may not fill the pane: keep loading until it scrolls or history ends.
   useEffect(() => {
     const el = scrollRef.current;
@@ -112,7 +132,7 @@ export function MessageList({ conversationId, onReply }: { conversationId: strin
                 key={row.key}
                 data-index={row.index}
                 ref={virtualizer.measureElement}
-                className="msg-row"
+                className={m.id === focusId ? "msg-row msg-focus" : "msg-row"}
                 style={{
                   position: "absolute",
                   top: 0,

@@ -1,7 +1,13 @@
 import { type KeyboardEvent, useState } from "react";
 import { type QuickReplyValues, slashQuery, useQuickReplies } from "./quick-replies";
 
-type Reply = { id: string; shortcut: string; body: string; shared: boolean };
+type Reply = {
+  id: string;
+  shortcut: string;
+  body: string;
+  shared: boolean;
+  attachment: { fileName: string; size: number } | null;
+};
 
 /**
  * The list that opens when the composer holds `/word`: quick replies whose
@@ -71,6 +77,7 @@ function QuickReplyList({
             onClick={() => onPick(r)}
           >
             <strong>/{r.shortcut}</strong> {r.shared && <span className="badge">compartilhada</span>}
+            {r.attachment && <span className="muted small"> 📎 {r.attachment.fileName}</span>}
             <span className="quick-body muted small">{r.body}</span>
           </div>
         ))}

@@ -10,10 +10,14 @@ import { useToast } from "../../ui/toast";
 
 const QUEUE = "__queue__";
 
+type Target = { id: string; name: string; label: string; full: boolean; departmentIds?: string[] };
+
 /**
- * Hands a conversation over. Operators cannot read the presence board, so they
- * can only give it back to the queue; staff pick an operator (with his load)
- * or the queue, and may force an assignment over capacity.
+ * Hands a conversation over: to a colleague, to a department (its queue, or one
+ * of its operators) or back to the queue, with a note the receiver sees (in the
+ * timeline and in his notification). Staff pick any operator from the presence
+ * board (loads shown) and may force over capacity; an operator picks among the
+ * colleagues online now (`presence.transferTargets`), those with room.
  */
 export function TransferDialog({
   conversationId,
@@ -36,6 +40,11 @@ export function TransferDialog({
   const toast = useToast();
   const staff = me.role !== "OPERATOR";
   const board = useQuery({ queryKey: ["presence.board"], queryFn: () => api.presence.board.query(), enabled: staff });
+  const colleagues = useQuery({
+    queryKey: ["presence.transferTargets"],
+    queryFn: () => api.presence.transferTargets.query(),
+    enabled: !staff,
+  });
   const [target, setTarget] = useState(allowQueue ? QUEUE : "");
   const [force, setForce] = useState(false);
   const [department, setDepartment] = useState("");
@@ -45,9 +54,22 @@ export function TransferDialog({
     queryFn: () => api.departments.options.query(),
   });
   const toDepartment = departments.data?.find((d) => d.id === department);
-  const operators = (board.data ?? []).filter((o) => o.role === "OPERATOR" && o.userId !== currentOperatorId);
-  const chosen = operators.find((o) => o.userId === target);
-  const full = chosen ? chosen.openCount >= chosen.maxConcurrent : false;
+  const targets: Target[] = staff
+    ? (board.data ?? [])
+        .filter((o) => o.role === "OPERATOR" && o.userId !== currentOperatorId)
+        .map((o) => ({
+          id: o.userId,
+          name: o.name,
+          full: o.openCount >= o.maxConcurrent,
+          label: `${o.name} — ${PRESENCE_LABEL[o.presence]}, ${o.openCount}/${o.maxConcurrent} atendimentos`,
+        }))
+    : (colleagues.data ?? [])
+        // To a department and a colleague: he must be one of its operators.
+        .filter((c) => !department || c.departmentIds.includes(department))
+        .map((c) => ({ id: c.id, name: c.name, full: !c.hasRoom, label: c.hasRoom ? c.name : `${c.name} (sem vaga)` }));
+  const chosen = targets.find((o) => o.id === target);
+  const full = chosen?.full ?? false;
+  const list = staff ? board : colleagues;
   const transfer = useMutation({
     mutationFn: () =>
       api.conversations.transfer.mutate({
@@ -76,15 +98,12 @@ export function TransferDialog({
     <Dialog title={title} onClose={onClose}>
       <form className="dialog-body" onSubmit={submit}>
         {transfer.error && <ErrorBox message={errorMessage(transfer.error)} />}
-        {!staff && (
-          <p>A conversa volta para a fila, na mesma posição, e será atribuída ao próximo operador disponível.</p>
-        )}
         {(departments.data?.length ?? 0) > 0 && (
           <SelectField
             label="Departamento"
             value={department}
             onChange={(e) => setDepartment(e.target.value)}
-            hint="Para outro departamento: a conversa entra na fila dele (ou vai ao operador escolhido, que deve ser membro)."
+            hint="Para outro departamento: a conversa entra na fila dele (ou vai ao colega escolhido, que deve ser membro)."
           >
             <option value="">Manter o departamento atual</option>
             {departments.data?.map((d) => (
@@ -95,18 +114,24 @@ export function TransferDialog({
             ))}
           </SelectField>
         )}
-        {staff && board.isPending && <Loading label="Carregando operadores…" />}
-        {staff && board.error && <ErrorBox message={errorMessage(board.error)} onRetry={() => void board.refetch()} />}
-        {staff && board.data && (
-          <SelectField label="Destino" autoFocus value={target} onChange={(e) => setTarget(e.target.value)}>
+        {list.isPending && <Loading label="Carregando operadores…" />}
+        {list.error && <ErrorBox message={errorMessage(list.error)} onRetry={() => void list.refetch()} />}
+        {list.data && (
+          <SelectField
+            label="Destino"
+            autoFocus
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+            hint={staff ? undefined : "Colegas online agora. A fila mantém a posição da conversa."}
+          >
             {allowQueue ? (
-              <option value={QUEUE}>Devolver à fila</option>
+              <option value={QUEUE}>{toDepartment ? `Fila de ${toDepartment.name}` : "Devolver à fila"}</option>
             ) : (
               <option value="">Escolha um operador…</option>
             )}
-            {operators.map((o) => (
-              <option key={o.userId} value={o.userId}>
-                {o.name} — {PRESENCE_LABEL[o.presence]}, {o.openCount}/{o.maxConcurrent} atendimentos
+            {targets.map((o) => (
+              <option key={o.id} value={o.id} disabled={!staff && o.full}>
+                {o.label}
               </option>
             ))}
           </SelectField>
@@ -115,8 +140,7 @@ export function TransferDialog({
           <>
             {full && (
               <p className="field-error" role="note">
-                {chosen.name} está no limite ({chosen.openCount}/{chosen.maxConcurrent}). Marque “Forçar” para atribuir
-                mesmo assim.
+                {chosen.name} está no limite. Marque “Forçar” para atribuir mesmo assim.
               </p>
             )}
             <CheckboxField

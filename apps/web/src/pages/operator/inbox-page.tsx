@@ -7,19 +7,27 @@ import { setTitleBadge } from "../../lib/title-badge";
 import { useNow } from "../../lib/use-now";
 import { EmptyState, ErrorBox, Loading, Notice } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
-import { ChatView } from "../chat/chat-view";
+import { SideConversation } from "../chat/side-conversation";
 import { ConversationList } from "./conversation-list";
 import { type InboxDialog, InboxDialogs } from "./inbox-dialogs";
+import { MessageSearch, type SearchHit } from "./message-search";
 import { useShortcuts } from "./shortcuts";
 import { StatusSwitcher } from "./status-switcher";
 import { MINE_KEY, markRead, useInboxLive } from "./use-inbox-live";
+import { WorkspaceChat } from "./workspace-chat";
 
-/** Operador › Atendimentos: my open conversations, the chat, my status. */
+/**
+ * Operador › Atendimentos: my open conversations, the chat with the customer
+ * panel, message search, my status. A conversation I may read but do not hold
+ * (the customer's past ones, a search hit) opens read-only in a side view.
+ */
 export default function InboxPage() {
   const api = useApi();
   const qc = useQueryClient();
   const { query } = useLocation();
   const selectedId = query.get("c");
+  const focusId = query.get("m") ?? undefined;
+  const [side, setSide] = useState<{ conversationId: string; messageId?: string } | null>(null);
   const now = useNow(15_000);
   const [filter, setFilter] = useState("");
   const [dialog, setDialog] = useState<InboxDialog>(null);
@@ -64,9 +72,15 @@ export default function InboxPage() {
         : list,
     [list, q],
   );
-  const open = (id: string) => {
+  const open = (id: string, messageId?: string) => {
     setGone(null);
-    navigate(`/atendimentos?c=${id}`);
+    navigate(`/atendimentos?c=${id}${messageId ? `&m=${messageId}` : ""}`);
+  };
+  const openHit = (h: SearchHit) => {
+    if (h.mine && h.status === "OPEN") {
+      setSide(null);
+      open(h.conversationId, h.id);
+    } else setSide({ conversationId: h.conversationId, messageId: h.id });
   };
   // j/k move through the list, e closes, t transfers, / opens the quick replies, n starts one, ? helps.
   useShortcuts((action) => {
@@ -94,6 +108,7 @@ export default function InboxPage() {
     <section aria-labelledby="page-title" className="inbox">
       <header className="page-header">
         <h1 id="page-title">Atendimentos</h1>
+        <MessageSearch onOpen={openHit} />
         <div className="inbox-tools">
           <button type="button" className="btn btn-primary" onClick={() => setDialog("start")}>
             Nova conversa
@@ -134,24 +149,13 @@ export default function InboxPage() {
         <div className="inbox-chat">
           {gone && <Notice>{gone}</Notice>}
           {selected ? (
-            <ChatView
+            <WorkspaceChat
               key={selected.id}
               conversation={selected}
-              actions={
-                <>
-                  <button type="button" className="btn" onClick={() => setDialog("transfer")} aria-keyshortcuts="t">
-                    Transferir
-                  </button>
-                  <button
-                    type="button"
-                    className="btn btn-primary"
-                    onClick={() => setDialog("close")}
-                    aria-keyshortcuts="e"
-                  >
-                    Encerrar
-                  </button>
-                </>
-              }
+              focusMessageId={focusId}
+              onOpenConversation={(id) => setSide({ conversationId: id })}
+              onTransfer={() => setDialog("transfer")}
+              onClose={() => setDialog("close")}
             />
           ) : (
             !gone && (
@@ -162,6 +166,14 @@ export default function InboxPage() {
           )}
         </div>
       </div>
+      {side && (
+        <SideConversation
+          key={`${side.conversationId}-${side.messageId ?? ""}`}
+          conversationId={side.conversationId}
+          messageId={side.messageId}
+          onClose={() => setSide(null)}
+        />
+      )}
       <InboxDialogs
         dialog={dialog}
         selected={selected}

@@ -2,10 +2,11 @@ import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { useApi } from "../../auth/session";
 import type { ApiClient } from "../../lib/api";
-import { beep } from "../../lib/beep";
+import { alertUser } from "../../lib/notifications";
 import type { Conversation, KindsOf, Stream } from "../../lib/types";
 import { useTrackedSubscription } from "../../lib/use-tracked-subscription";
 import { refreshNewest } from "../chat/messages-cache";
+import { useTransferNotice } from "./transfer-notice";
 
 export const MINE_KEY = ["conversations.mine"] as const;
 
@@ -24,6 +25,7 @@ export function sortByActivity(list: Conversation[]): Conversation[] {
 export function useInboxLive(selectedId: string | null) {
   const api = useApi();
   const qc = useQueryClient();
+  const noticeTransfer = useTransferNotice();
   const selected = useRef(selectedId);
   selected.current = selectedId;
   const refetchSoon = useThrottled(() => void qc.invalidateQueries({ queryKey: MINE_KEY }), 300);
@@ -36,10 +38,17 @@ export function useInboxLive(selectedId: string | null) {
     (last, h) => api.events.onConversation.subscribe({ lastEventId: last }, h),
     {
       onData: (e) => {
+        noticeTransfer(e);
         refetchSoon();
         const given = e.kind === "conversation.assigned" || e.kind === "conversation.transferred";
         // The copy for the operator it left is no news for him.
-        if (given && e.payload.copyFor !== "previous") beep();
+        if (given && e.payload.copyFor !== "previous") {
+          alertUser(
+            "Novo atendimento",
+            "Uma conversa foi atribuída a você.",
+            `conversation-${e.payload.conversationId}`,
+          );
+        }
       },
     },
   );
@@ -60,7 +69,7 @@ export function useInboxLive(selectedId: string | null) {
             // A first message may also name a contact we only knew by number.
             refetchSoon();
             if (document.visibilityState === "visible") markSoon();
-            else beep();
+            else alertNewMessage(qc, conversationId);
           }
           return;
         }
@@ -81,12 +90,19 @@ export function useInboxLive(selectedId: string | null) {
               )
             : old,
         );
-        if (inbound) beep();
+        if (inbound) alertNewMessage(qc, conversationId);
         // The server's counts are the truth; the patch above only makes it instant.
         refetchSoon();
       },
     },
   );
+}
+
+/** A customer's new message: the notification names him when the inbox knows the conversation. */
+function alertNewMessage(qc: QueryClient, conversationId: string) {
+  const c = qc.getQueryData<Conversation[]>(MINE_KEY)?.find((x) => x.id === conversationId);
+  const who = c?.contact.name ?? c?.contact.phone ?? "um cliente";
+  alertUser(`Nova mensagem de ${who}`, "Abra o console para responder.", `conversation-${conversationId}`);
 }
 
 /** Resets the unread count on the server and in the list. */

@@ -7,6 +7,7 @@ export type FilterValues = {
   status: Status | "";
   operatorId: string;
   tabulationId: string;
+  departmentId: string;
   from: string;
   to: string;
   search: string;
@@ -16,23 +17,27 @@ export const NO_FILTERS: FilterValues = {
   status: "",
   operatorId: "",
   tabulationId: "",
+  departmentId: "",
   from: "",
   to: "",
   search: "",
   tag: "",
 };
 
-/** Supervisão › Conversas: search (contact or protocol), tag, status, operator, tabulation and creation period. */
+/** Supervisão › Conversas: search (contact or protocol), tag, status, operator, department, tabulation and period. */
 export function ConversationFilters({
   value,
   onChange,
   operators,
   tabulations,
+  departments,
 }: {
   value: FilterValues;
   onChange: (next: FilterValues) => void;
   operators: { userId: string; name: string }[];
   tabulations: { id: string; name: string; active: boolean }[];
+  /** Those the viewer may see (a supervisor limited to some departments gets only his). */
+  departments: { id: string; name: string }[];
 }) {
   const set = (patch: Partial<FilterValues>) => onChange({ ...value, ...patch });
   return (
@@ -72,6 +77,20 @@ export function ConversationFilters({
           </option>
         ))}
       </SelectField>
+      {departments.length > 0 && (
+        <SelectField
+          label="Departamento"
+          value={value.departmentId}
+          onChange={(e) => set({ departmentId: e.target.value })}
+        >
+          <option value="">Todos</option>
+          {departments.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </SelectField>
+      )}
       <SelectField label="Tabulação" value={value.tabulationId} onChange={(e) => set({ tabulationId: e.target.value })}>
         <option value="">Todas</option>
         {tabulations.map((t) => (

@@ -1,6 +1,8 @@
 import type { ApiClient } from "../../lib/api";
 import { CONVERSATION_STATUS, formatDateTime, formatPhone } from "../../lib/format";
 import { contactLabel } from "../chat/chat-view";
+import { DepartmentBadge } from "./department-badge";
+import type { DepartmentInfo } from "./use-departments";
 
 type Row = Awaited<ReturnType<ApiClient["conversations"]["list"]["query"]>>["items"][number];
 
@@ -9,11 +11,13 @@ export function ConversationTable({
   rows,
   openId,
   tabName,
+  departments,
   onOpen,
 }: {
   rows: Row[];
   openId: string | null;
   tabName: Map<string, string>;
+  departments: Map<string, DepartmentInfo>;
   onOpen: (id: string) => void;
 }) {
   return (
@@ -25,6 +29,7 @@ export function ConversationTable({
             <th scope="col">Cliente</th>
             <th scope="col">Situação</th>
             <th scope="col">Operador</th>
+            <th scope="col">Departamento</th>
             <th scope="col">Tabulação</th>
             <th scope="col">Criada em</th>
             <th scope="col">
@@ -45,6 +50,9 @@ export function ConversationTable({
                 <span className={`badge status-${r.status.toLowerCase()}`}>{CONVERSATION_STATUS[r.status]}</span>
               </td>
               <td>{r.operatorName ?? "—"}</td>
+              <td>
+                <DepartmentCell info={r.departmentId ? departments.get(r.departmentId) : undefined} />
+              </td>
               <td>{r.tabulationId ? (tabName.get(r.tabulationId) ?? "—") : "—"}</td>
               <td>{formatDateTime(r.createdAt)}</td>
               <td className="actions">
@@ -63,4 +71,9 @@ export function ConversationTable({
       </table>
     </div>
   );
+}
+
+/** The conversation's department badge; "Geral" for the global queue. */
+function DepartmentCell({ info }: { info: DepartmentInfo | undefined }) {
+  return info ? <DepartmentBadge name={info.name} color={info.color} /> : <span className="muted">Geral</span>;
 }

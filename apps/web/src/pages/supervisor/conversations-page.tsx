@@ -13,6 +13,7 @@ import { TransferDialog } from "../chat/transfer-dialog";
 import { ConversationFilters, type FilterValues, NO_FILTERS } from "./conversation-filters";
 import { ConversationTable } from "./conversation-table";
 import { ReopenButton } from "./reopen-button";
+import { useDepartments } from "./use-departments";
 import { useLiveInvalidate } from "./use-staff-live";
 
 const PAGE = 50;
@@ -22,7 +23,7 @@ export default function ConversationsPage() {
   const api = useApi();
   const qc = useQueryClient();
   const [f, setF] = useState<FilterValues>(NO_FILTERS);
-  const { status, operatorId, tabulationId, from, to, search, tag } = f;
+  const { status, operatorId, tabulationId, departmentId, from, to, search, tag } = f;
   const [openId, setOpenId] = useState<string | null>(null);
   const [transfer, setTransfer] = useState(false);
   const [stale, setStale] = useState(false);
@@ -32,11 +33,13 @@ export default function ConversationsPage() {
     status: status || undefined,
     operatorId: operatorId || undefined,
     tabulationId: tabulationId || undefined,
+    departmentId: departmentId || undefined,
     from: from ? spDayStart(from) : undefined,
     to: to ? new Date(spDayStart(to).getTime() + 86_400_000) : undefined,
     search: q || undefined,
     tag: tagQ || undefined,
   };
+  const departments = useDepartments();
   const board = useQuery({ queryKey: ["presence.board"], queryFn: () => api.presence.board.query() });
   const tabs = useQuery({
     queryKey: ["tabulations.list", true],
@@ -81,7 +84,13 @@ export default function ConversationsPage() {
           </button>
         )}
       </header>
-      <ConversationFilters value={f} onChange={setF} operators={board.data ?? []} tabulations={tabs.data ?? []} />
+      <ConversationFilters
+        value={f}
+        onChange={setF}
+        operators={board.data ?? []}
+        tabulations={tabs.data ?? []}
+        departments={departments.list}
+      />
 
       <div className={c ? "split" : undefined}>
         <div className="stack">
@@ -92,7 +101,15 @@ export default function ConversationsPage() {
               <p>Mude a busca, os filtros ou o período.</p>
             </EmptyState>
           )}
-          {rows.length > 0 && <ConversationTable rows={rows} openId={openId} tabName={tabName} onOpen={setOpenId} />}
+          {rows.length > 0 && (
+            <ConversationTable
+              rows={rows}
+              openId={openId}
+              tabName={tabName}
+              departments={departments.byId}
+              onOpen={setOpenId}
+            />
+          )}
           <LoadMore list={list} />
         </div>
         {openId && detail.error && <ErrorBox message={errorMessage(detail.error)} />}

@@ -1,10 +1,14 @@
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { formatDuration, PRESENCE_LABEL, ROLE_LABEL } from "../../lib/format";
 import type { BoardRow } from "../../lib/types";
 import { useNow } from "../../lib/use-now";
 import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
+import { SelectField } from "../../ui/field";
+import { DepartmentBadge } from "./department-badge";
+import { useDepartments } from "./use-departments";
 import { useLiveInvalidate } from "./use-staff-live";
 
 /** Idle = online with nothing open: since the later of his last assignment and his status change. */
@@ -17,13 +21,15 @@ function idleMs(o: BoardRow, now: number): number | null {
   return now - since;
 }
 
-/** Supervisão › Operadores: who is online, paused or offline, with load and idle time, live. */
+/** Supervisão › Operadores: who is online, paused or offline, with load, idle time and departments, live. */
 export default function OperatorsPage() {
   const api = useApi();
   const now = useNow(5_000);
+  const departments = useDepartments();
+  const [departmentId, setDepartmentId] = useState("");
   const board = useQuery({ queryKey: ["presence.board"], queryFn: () => api.presence.board.query() });
   useLiveInvalidate(["onPresence", "onConversation"], [["presence.board"]]);
-  const rows = board.data ?? [];
+  const rows = (board.data ?? []).filter((o) => !departmentId || o.departmentIds.includes(departmentId));
   const count = (p: BoardRow["presence"]) => rows.filter((r) => r.presence === p).length;
 
   return (
@@ -36,11 +42,23 @@ export default function OperatorsPage() {
           </p>
         )}
       </header>
+      {departments.list.length > 0 && (
+        <search className="filters" aria-label="Filtrar operadores">
+          <SelectField label="Departamento" value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
+            <option value="">Todos</option>
+            {departments.list.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </SelectField>
+        </search>
+      )}
       {board.isPending && <Loading />}
       {board.error && <ErrorBox message={errorMessage(board.error)} onRetry={() => void board.refetch()} />}
       {board.isSuccess && rows.length === 0 && (
-        <EmptyState title="Nenhum operador ativo">
-          <p>Cadastre operadores em Administração › Usuários.</p>
+        <EmptyState title={departmentId ? "Ninguém neste departamento" : "Nenhum operador ativo"}>
+          <p>{departmentId ? "Escolha outro departamento." : "Cadastre operadores em Administração › Usuários."}</p>
         </EmptyState>
       )}
       {rows.length > 0 && (
@@ -51,6 +69,7 @@ export default function OperatorsPage() {
               <tr>
                 <th scope="col">Nome</th>
                 <th scope="col">Perfil</th>
+                <th scope="col">Departamentos</th>
                 <th scope="col">Status</th>
                 <th scope="col">No status há</th>
                 <th scope="col">Atendimentos abertos</th>
@@ -65,6 +84,12 @@ export default function OperatorsPage() {
                   <tr key={o.userId}>
                     <td>{o.name}</td>
                     <td>{ROLE_LABEL[o.role]}</td>
+                    <td>
+                      {o.departmentIds.map((id) => {
+                        const d = departments.byId.get(id);
+                        return d ? <DepartmentBadge key={id} name={d.name} color={d.color} /> : null;
+                      })}
+                    </td>
                     <td>
                       <span className="presence-cell">
                         <span className={`presence-dot presence-${o.presence.toLowerCase()}`} aria-hidden="true" />

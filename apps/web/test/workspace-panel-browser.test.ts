@@ -1,0 +1,166 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
+import { type Simulator, startSimulator } from "@elsehu/providers";
+import type { Browser, BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, login, screenshot } from "./browser";
+import { buildWeb } from "./build-web";
+
+/**
+ * The operator's workspace around the chat, in a real browser on a desk (1280)
+ * and a phone (390×844), against a real API, worker and the provider simulator:
+ * the customer panel (details read-only for operators, notes, past conversations
+ * opened read-only in a side view), message search that opens a conversation at
+ * the message, and a transfer to a colleague whose note the receiver sees.
+ */
+const PNID = "109876543210987";
+const APP_SECRET = "meta-app-secret-123";
+const SIZES = [
+  { name: "desktop", width: 1280, height: 860 },
+  { name: "phone", width: 390, height: 844 },
+] as const;
+type Size = (typeof SIZES)[number];
+
+let sim: Simulator;
+let stack: Stack;
+let browser: Browser;
+let admin: Awaited<ReturnType<typeof userWithToken>>;
+let instanceId = "";
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  const dist = await buildWeb();
+  sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
+  stack = await startStack({ worker: true, api: { webDist: dist }, config: { providerTimeoutMs: 5000 } });
+  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
+  const instance = await admin.client.instances.create.mutate({
+    provider: "META",
+    name: "Loja simulada",
+    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
+    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
+  });
+  instanceId = instance.id;
+  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await sim?.settled();
+  await sim?.close();
+  await stack?.close();
+});
+
+async function onlineOperator(name: string, size: Size) {
+  const op = await userWithToken(stack, "OPERATOR", { name });
+  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: size.width, height: size.height } });
+  context.setDefaultTimeout(20_000);
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(stack.url);
+  await login(page, op.email, op.password);
+  await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
+  await expect.poll(async () => (await op.client.presence.me.query()).presence).toBe("ONLINE");
+  return { op, page };
+}
+
+/** A finished conversation of the customer on this number, served by someone else, with one message. */
+async function pastConversation(contactId: string, operatorId: string, body: string) {
+  const [c] = await stack.core.sql<{ id: string; protocol: string }[]>`
+    insert into conversations (contact_id, instance_id, status, operator_id, created_at, queued_at, assigned_at, closed_at)
+    values (${contactId}, ${instanceId}, 'CLOSED', ${operatorId}, now() - interval '3 days', now() - interval '3 days',
+      now() - interval '3 days', now() - interval '3 days')
+    returning id, protocol`;
+  if (!c) throw new Error("no conversation");
+  await stack.core.sql`insert into messages (conversation_id, instance_id, direction, type, body, status, created_at)
+    values (${c.id}, ${instanceId}, 'IN', 'text', ${body}, 'DELIVERED', now() - interval '3 days')`;
+  return c;
+}
+
+describe("customer panel, search and transfer in the workspace", { timeout: 180_000 }, () => {
+  for (const [i, size] of SIZES.entries()) {
+    it(`at ${size.width} px`, async () => {
+      const customer = `+55119876530${10 + i}`;
+      const name = `Cliente Painel ${size.name}`;
+      const contact = await admin.client.contacts.create.mutate({
+        phone: customer,
+        name,
+        email: `painel-${size.name}@exemplo.com.br`,
+        tags: ["Cliente ouro"],
+      });
+      const before = await userWithToken(stack, "OPERATOR", { name: `Antigo ${size.name}` });
+      const past = await pastConversation(contact.id, before.user.id, `Meu boleto venceu ontem ${size.name}`);
+      const { op, page } = await onlineOperator(`Ana ${size.name}`, size);
+
+      expect(await sim.injectInbound("META", { from: customer, name, body: "Não recebi a nota fiscal" })).toBe(200);
+      await page.getByRole("button", { name: new RegExp(name) }).click();
+      const log = page.getByRole("log", { name: "Mensagens da conversa" });
+      await log.getByText("Não recebi a nota fiscal").waitFor();
+
+      // The customer panel: a column on a desk, a sheet opened from "Cliente" on a phone.
+      const panel = page.getByRole("complementary", { name: "Cliente" });
+      if (size.name === "phone") {
+        expect(await panel.count()).toBe(0);
+        await page.getByRole("button", { name: "Cliente", exact: true }).click();
+      }
+      await panel.waitFor();
+      await expect.poll(() => panel.getByTestId("customer-name").textContent()).toBe(name);
+      await panel.getByText(`painel-${size.name}@exemplo.com.br`).waitFor();
+      await panel.getByRole("list", { name: "Etiquetas do contato" }).getByText("Cliente ouro").waitFor();
+      // Operators read the contact; only staff edit it.
+      await panel.getByText("Só supervisores e administradores alteram os dados do contato.").waitFor();
+      expect(await panel.getByRole("button", { name: "Editar contato" }).count()).toBe(0);
+      await screenshot(page, `workspace-panel-${size.name}`);
+
+      // A past conversation on this number (someone else's) opens read-only beside the chat.
+      await panel.getByRole("button", { name: new RegExp(past.protocol) }).click();
+      const side = page.getByRole("region", { name: "Conversa somente leitura" });
+      await side.getByText(`Meu boleto venceu ontem ${size.name}`).waitFor();
+      await side.getByText("Visualização somente leitura.").waitFor();
+      expect(await side.getByLabel("Mensagem", { exact: true }).count()).toBe(0);
+      await screenshot(page, `workspace-history-${size.name}`);
+      await side.getByRole("button", { name: "Fechar conversa somente leitura" }).click();
+      await expect.poll(() => side.count()).toBe(0);
+      if (size.name === "phone") {
+        await panel.getByRole("button", { name: "Fechar painel do cliente" }).click();
+        await expect.poll(() => panel.count()).toBe(0);
+      }
+
+      // Search: accents and case ignored, matched words highlighted, the hit opens at the message.
+      const search = page.getByRole("searchbox", { name: "Buscar nas mensagens" });
+      await search.fill("BOLETO venceu");
+      const results = page.getByRole("list", { name: "Resultados da busca" });
+      await results.locator("mark", { hasText: "boleto" }).waitFor();
+      await screenshot(page, `workspace-search-${size.name}`);
+      await results.getByRole("button", { name: new RegExp(`venceu ontem ${size.name}`) }).click();
+      await side.locator(".msg-focus", { hasText: `Meu boleto venceu ontem ${size.name}` }).waitFor();
+      await side.getByRole("button", { name: "Fechar conversa somente leitura" }).click();
+      await search.fill("nao recebi nota");
+      // The hit's name carries its snippet: the results of the previous words may still show while typing.
+      await results.getByRole("button", { name: /recebi a nota fiscal/ }).click();
+      await expect.poll(() => new URL(page.url()).searchParams.get("m")).not.toBeNull();
+      await log.locator(".msg-focus", { hasText: "Não recebi a nota fiscal" }).waitFor();
+
+      // Transfer to a colleague online, with a note: he is told, and reads it in the timeline.
+      const colleague = await onlineOperator(`Bruno ${size.name}`, size);
+      await page.getByRole("button", { name: "Transferir" }).click();
+      const dialog = page.getByRole("dialog", { name: "Transferir atendimento" });
+      await dialog.getByLabel("Destino").selectOption({ label: `Bruno ${size.name}` });
+      await dialog.getByLabel("Observação (opcional)").fill("Conferir a nota fiscal no ERP");
+      await screenshot(page, `workspace-transfer-${size.name}`);
+      await dialog.getByRole("button", { name: "Transferir" }).click();
+      await page.getByText("Nenhuma conversa selecionada").waitFor();
+      const toast = colleague.page.getByText(
+        `Ana ${size.name} transferiu uma conversa para você: “Conferir a nota fiscal no ERP”`,
+      );
+      await toast.waitFor();
+      await colleague.page.getByRole("button", { name: new RegExp(name) }).click();
+      const note = colleague.page
+        .getByRole("log", { name: "Mensagens da conversa" })
+        .getByRole("note", { name: "Nota de transferência" });
+      await note.getByText("Conferir a nota fiscal no ERP").waitFor();
+      expect(await note.textContent()).toContain(`Transferida por Ana ${size.name} para Bruno ${size.name}`);
+      await screenshot(colleague.page, `workspace-transfer-received-${size.name}`);
+      for (const u of [op, colleague.op]) await u.client.presence.setStatus.mutate({ status: "PAUSED", reason: "Fim" });
+    });
+  }
+});
