@@ -124,6 +124,7 @@ export * from "./quick-replies/quick-reply-input";
 export * from "./quick-replies/send-quick-reply";
 export * from "./quick-replies/update-quick-reply";
 export * from "./ratelimit/shared-limiter";
+export * from "./reports/by-ad-source";
 export * from "./reports/by-operator";
 export * from "./reports/by-tabulation";
 export * from "./reports/export-finished";

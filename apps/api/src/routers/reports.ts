@@ -1,9 +1,11 @@
 import {
+  ByAdSourceInput,
   ByOperatorInput,
   ByTabulationInput,
   ListFinishedInput,
   listFinished,
   METRICS,
+  reportByAdSource,
   reportByOperator,
   reportByTabulation,
   reportSummary,
@@ -27,6 +29,11 @@ export const reportsRouter = router({
   byOperator: userProcedure
     .input(ByOperatorInput)
     .query(({ ctx, input }) => reportByOperator(ctx.core, ctx.user, input)),
+
+  /** Finished conversations per click-to-WhatsApp ad; also the choices of the `adSource` filter. */
+  byAdSource: userProcedure
+    .input(ByAdSourceInput)
+    .query(({ ctx, input }) => reportByAdSource(ctx.core, ctx.user, input)),
 
   byTabulation: userProcedure
     .input(ByTabulationInput)

@@ -28,6 +28,8 @@ const HEADER = {
     "duration_min",
     "tags",
     "notes",
+    "ad_source_id",
+    "ad_headline",
   ],
   excel: [
     "Conversa",
@@ -48,6 +50,8 @@ const HEADER = {
     "Duração (min)",
     "Etiquetas",
     "Notas internas",
+    "Anúncio (id)",
+    "Anúncio",
   ],
 };
 /**

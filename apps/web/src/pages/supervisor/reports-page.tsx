@@ -6,7 +6,8 @@ import { formatInt, formatSeconds } from "../../lib/format";
 import { spDay } from "../../lib/period";
 import { useDebounced } from "../../lib/use-debounced";
 import { ErrorBox, Loading } from "../../ui/feedback";
-import { TextField } from "../../ui/field";
+import { SelectField, TextField } from "../../ui/field";
+import { AdSourceTable, adLabel } from "./ad-source-table";
 import { DayChart } from "./day-chart";
 import { Stat } from "./report-stat";
 import { OperatorTable, TabulationTable } from "./report-tables";
@@ -21,7 +22,10 @@ const PRESETS = [
 type MetricKey = "waiting" | "handling" | "firstResponse" | "duration";
 const METRIC_KEYS: MetricKey[] = ["waiting", "handling", "firstResponse", "duration"];
 
-/** Supervisão › Relatórios: counts, the four times, per day, per operator, per tabulation, CSV export; by tag. */
+/**
+ * Supervisão › Relatórios: counts, the four times, per day, per operator, per tabulation, per ad,
+ * CSV export; by tag and by ad source.
+ */
 export default function ReportsPage() {
   const api = useApi();
   const [from, setFrom] = useState(() => spDay(6));
@@ -29,7 +33,9 @@ export default function ReportsPage() {
   const [tagText, setTagText] = useState("");
   const tag = useDebounced(tagText.trim().toLowerCase());
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to;
-  const period = { from, to, ...(tag ? { tag } : {}) };
+  const [adSource, setAdSource] = useState("");
+  const base = { from, to, ...(tag ? { tag } : {}) };
+  const period = { ...base, ...(adSource ? { adSource } : {}) };
   const defs = useQuery({
     queryKey: ["reports.definitions"],
     queryFn: () => api.reports.definitions.query(),
@@ -50,10 +56,19 @@ export default function ReportsPage() {
     queryFn: () => api.reports.byTabulation.query(period),
     enabled: valid,
   });
+  // Per ad over the whole period (not narrowed by the ad filter): it also lists the filter's choices.
+  const byAd = useQuery({
+    queryKey: ["reports.byAdSource", base],
+    queryFn: () => api.reports.byAdSource.query(base),
+    enabled: valid,
+  });
   // A close or an expiry changes today's numbers: refresh while the page is open.
-  useLiveInvalidate(["onConversation"], [["reports.summary"], ["reports.byOperator"], ["reports.byTabulation"]]);
+  useLiveInvalidate(
+    ["onConversation"],
+    [["reports.summary"], ["reports.byOperator"], ["reports.byTabulation"], ["reports.byAdSource"]],
+  );
 
-  const csv = `/reports/finished.csv?from=${from}&to=${to}${tag ? `&tag=${encodeURIComponent(tag)}` : ""}`;
+  const csv = `/reports/finished.csv?${new URLSearchParams(period).toString()}`;
   const s = summary.data;
   const error = summary.error ?? byOp.error ?? byTab.error;
 
@@ -82,6 +97,19 @@ export default function ReportsPage() {
           value={tagText}
           onChange={(e) => setTagText(e.target.value)}
         />
+        <SelectField label="Origem" value={adSource} onChange={(e) => setAdSource(e.target.value)}>
+          <option value="">Todas</option>
+          <option value="any">Qualquer anúncio</option>
+          <option value="none">Sem anúncio</option>
+          {byAd.data?.rows.map((r) => (
+            <option key={r.sourceId} value={r.sourceId}>
+              {adLabel(r)}
+            </option>
+          ))}
+          {adSource && !["any", "none"].includes(adSource) && !byAd.data?.rows.some((r) => r.sourceId === adSource) && (
+            <option value={adSource}>Anúncio {adSource}</option>
+          )}
+        </SelectField>
         <fieldset className="preset-buttons">
           <legend className="sr-only">Períodos prontos</legend>
           {PRESETS.map((p) => (
@@ -134,6 +162,7 @@ export default function ReportsPage() {
       )}
       {byOp.data && <OperatorTable rows={byOp.data} />}
       {byTab.data && <TabulationTable data={byTab.data} />}
+      {byAd.data && <AdSourceTable data={byAd.data} />}
     </section>
   );
 }
