@@ -23,6 +23,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "reports.byOperator": "user",
   "reports.byTabulation": "user",
   "reports.byDepartment": "user",
+  "reports.byAdSource": "user",
   // Operators act on their own conversations only (enforced in core, walked by the isolation test).
   "conversations.list": "user",
   "conversations.get": "user",

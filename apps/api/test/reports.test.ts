@@ -377,7 +377,7 @@ describe("GET /reports/finished.csv", () => {
     const lines = (await res.text()).trimEnd().split("\r\n");
     expect(lines).toHaveLength(8);
     expect(lines[0]).toMatch(
-      /^conversation_id,protocol,status,contact_name,contact_phone,operator,tabulation,instance,.*,tags,notes,department,csat$/,
+      /^conversation_id,protocol,status,contact_name,contact_phone,operator,tabulation,instance,.*,tags,notes,department,csat,ad_source_id,ad_headline$/,
     );
     expect(lines[1]).toBe(
       `${ids.C1},${await protocolOf(ids.C1)},CLOSED,Élida Souza,+5511900000001,Ana,Venda,Loja Centro,` +
@@ -393,7 +393,7 @@ describe("GET /reports/finished.csv", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes.slice(3)).trimEnd().split("\r\n");
     expect(lines[0]).toMatch(
-      /^Conversa;Protocolo;Situação;Contato;Telefone;Atendente;Tabulação;Canal;Criada em;.*;Etiquetas;Notas internas;Departamento;Satisfação \(1-5\)$/,
+      /^Conversa;Protocolo;Situação;Contato;Telefone;Atendente;Tabulação;Canal;Criada em;.*;Etiquetas;Notas internas;Departamento;Satisfação \(1-5\);Anúncio \(id\);Anúncio$/,
     );
     expect(lines[1]).toBe(
       `${ids.C1};${await protocolOf(ids.C1)};Encerrada;Élida Souza;+5511900000001;Ana;Venda;Loja Centro;` +

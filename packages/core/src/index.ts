@@ -127,6 +127,7 @@ export * from "./quick-replies/quick-reply-input";
 export * from "./quick-replies/send-quick-reply";
 export * from "./quick-replies/update-quick-reply";
 export * from "./ratelimit/shared-limiter";
+export * from "./reports/by-ad-source";
 export * from "./reports/by-department";
 export * from "./reports/by-operator";
 export * from "./reports/by-tabulation";

@@ -1,10 +1,12 @@
 import {
+  ByAdSourceInput,
   ByDepartmentInput,
   ByOperatorInput,
   ByTabulationInput,
   ListFinishedInput,
   listFinished,
   METRICS,
+  reportByAdSource,
   reportByDepartment,
   reportByOperator,
   reportByTabulation,
@@ -34,6 +36,10 @@ export const reportsRouter = router({
   byDepartment: userProcedure
     .input(ByDepartmentInput)
     .query(({ ctx, input }) => reportByDepartment(ctx.core, ctx.user, input)),
+  /** Finished conversations per click-to-WhatsApp ad; also the choices of the `adSource` filter. */
+  byAdSource: userProcedure
+    .input(ByAdSourceInput)
+    .query(({ ctx, input }) => reportByAdSource(ctx.core, ctx.user, input)),
 
   byTabulation: userProcedure
     .input(ByTabulationInput)

@@ -30,6 +30,8 @@ const HEADER = {
     "notes",
     "department",
     "csat",
+    "ad_source_id",
+    "ad_headline",
   ],
   excel: [
     "Conversa",
@@ -52,6 +54,8 @@ const HEADER = {
     "Notas internas",
     "Departamento",
     "Satisfação (1-5)",
+    "Anúncio (id)",
+    "Anúncio",
   ],
 };
 /**

@@ -2,6 +2,8 @@ import { sqlLiteral } from "../shared/copy-out";
 import type { ParsedFilter } from "./filter";
 import { searchPatterns } from "./finished-query";
 
+/** filter.ts's adKey, as SQL text (COPY takes no parameters). */
+const AD_KEY = "coalesce(c.referral->>'sourceId', c.referral->>'sourceUrl')";
 const DATE_COLS = ["created_at", "first_assigned_at", "first_response_at", "closed_at"] as const;
 const TIME_COLS = ["wait_s", "handle_s", "first_response_s", "duration_s"] as const;
 
@@ -49,6 +51,9 @@ export function exportSelect(f: ParsedFilter & { search?: string }, tz: string, 
     textCell("nt.notes", sep),
     textCell("d.name", sep),
     "coalesce(c.csat_score::text, '')",
+    textCell(AD_KEY, sep),
+    // Parenthesised: `'x' || c.referral->>'headline'` would concatenate to the jsonb first.
+    textCell("(c.referral->>'headline')", sep),
   ];
   const { search, digits, protocol } = searchPatterns(f.search);
   // The rows of finishedFrom (reports.finished): finishedWhere's period and filters, and the contact search.
@@ -61,6 +66,9 @@ export function exportSelect(f: ParsedFilter & { search?: string }, tz: string, 
     f.instanceId ? `c.instance_id = ${lit(f.instanceId)}::uuid` : null,
     f.departmentId ? `c.department_id = ${lit(f.departmentId)}::uuid` : null,
     f.tag ? `c.tags @> array[${lit(f.tag)}]::text[]` : null,
+    f.adSource === "any" ? "c.referral is not null" : null,
+    f.adSource === "none" ? "c.referral is null" : null,
+    f.adSource && f.adSource !== "any" && f.adSource !== "none" ? `${AD_KEY} = ${lit(f.adSource)}` : null,
     f.departmentIds ? `c.department_id in (${f.departmentIds.map((d) => `${lit(d)}::uuid`).join(", ")})` : null,
     search
       ? `(ct.search_text like ${lit(search)}${digits ? ` or ct.phone like ${lit(digits)}` : ""}${protocol ? ` or c.protocol like ${lit(protocol)}` : ""})`

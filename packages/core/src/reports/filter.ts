@@ -5,6 +5,17 @@ import type { Actor, CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** An ad's id as reports key it (`adKey`), or `any` / `none`. */
+export const AdSourceFilter = z.string().trim().min(1).max(200);
+
+/**
+ * The ad a conversation came from, as reports group and filter it: the ad's id, or its
+ * link when Meta sent no id (a post rather than an ad); null when it came from no ad.
+ */
+export function adKey(sql: postgres.Sql): postgres.Fragment {
+  return sql`coalesce(c.referral->>'sourceId', c.referral->>'sourceUrl')`;
+}
 const MAX_DAYS = 366;
 
 /** A calendar day in the report timezone, `YYYY-MM-DD`; rejects impossible dates such as 2025-02-30. */
@@ -33,6 +44,8 @@ export const ReportFilter = z
     departmentId: z.string().uuid().optional(),
     /** Conversations carrying this tag (compared case-insensitively, as tags are stored lower-case). */
     tag: TagFilter.optional(),
+    /** The click-to-WhatsApp ad they came from: one ad's id, `any` (some ad) or `none` (no ad). */
+    adSource: AdSourceFilter.optional(),
   })
   .refine((f) => f.from <= f.to, { path: ["to"], message: "must be on or after from" })
   .refine((f) => daysBetween(f.from, f.to) < MAX_DAYS, {
@@ -98,14 +111,21 @@ export function periodWhere(sql: postgres.Sql, f: ParsedFilter, tz: string): pos
     ${dimensionWhere(sql, f)}`;
 }
 
-/** Operator, tabulation, instance, department and tag filters (also applied to open conversations). */
+/** Operator, tabulation, instance, department, tag and ad source filters (also applied to open conversations). */
 export function dimensionWhere(sql: postgres.Sql, f: Omit<ParsedFilter, "from" | "to">): postgres.Fragment {
   return sql`${f.operatorId ? sql`and c.operator_id = ${f.operatorId}` : sql``}
     ${f.departmentId ? sql`and c.department_id = ${f.departmentId}` : sql``}
     ${f.departmentIds ? sql`and c.department_id = any(${sql.array(f.departmentIds)}::uuid[])` : sql``}
     ${f.tabulationId ? sql`and c.tabulation_id = ${f.tabulationId}` : sql``}
     ${f.instanceId ? sql`and c.instance_id = ${f.instanceId}` : sql``}
-    ${f.tag ? sql`and c.tags @> array[${f.tag}]::text[]` : sql``}`;
+    ${f.tag ? sql`and c.tags @> array[${f.tag}]::text[]` : sql``}
+    ${f.adSource ? adSourceWhere(sql, f.adSource) : sql``}`;
+}
+
+function adSourceWhere(sql: postgres.Sql, adSource: string): postgres.Fragment {
+  if (adSource === "any") return sql`and c.referral is not null`;
+  if (adSource === "none") return sql`and c.referral is null`;
+  return sql`and ${adKey(sql)} = ${adSource}`;
 }
 
 /** Parses with a VALIDATION DomainError naming the field, for callers outside tRPC (the CSV route). */

@@ -1,3 +1,4 @@
+import type { ConversationReferral } from "@elsehu/db";
 import { z } from "zod";
 import type { Actor, CoreContext } from "../shared/context";
 import { parseOrThrow, reportTx, scopeFilter } from "./filter";
@@ -24,7 +25,7 @@ export async function listFinished(ctx: Pick<CoreContext, "sql" | "config">, vie
       c.created_at, c.queued_at, c.first_assigned_at, c.first_response_at, c.closed_at,
       ct.id as contact_id, ct.name as contact_name, ct.phone as contact_phone,
       u.id as operator_id, u.name as operator_name, t.id as tabulation_id, t.name as tabulation_name,
-      i.id as instance_id, i.name as instance_name, ${metricSelect(sql)}
+      i.id as instance_id, i.name as instance_name, c.referral, ${metricSelect(sql)}
     ${finishedFrom(sql, input, ctx.config.timezone, { cursor: input.cursor, order: "desc" })}
     limit ${input.limit + 1}`,
   );
@@ -42,6 +43,8 @@ export async function listFinished(ctx: Pick<CoreContext, "sql" | "config">, vie
       operator: r.operator_id ? { id: String(r.operator_id), name: String(r.operator_name) } : null,
       tabulation: r.tabulation_id ? { id: String(r.tabulation_id), name: String(r.tabulation_name) } : null,
       instance: { id: String(r.instance_id), name: String(r.instance_name) },
+      /** The click-to-WhatsApp ad the conversation started from, if any. */
+      referral: (r.referral ?? null) as ConversationReferral | null,
       createdAt: r.created_at as Date,
       queuedAt: r.queued_at as Date,
       firstAssignedAt: r.first_assigned_at as Date | null,

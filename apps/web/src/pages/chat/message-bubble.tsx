@@ -1,9 +1,10 @@
-import { memo } from "react";
+import { memo, useState } from "react";
 import { formatWhen } from "../../lib/format";
 import type { Message, MessageStatus } from "../../lib/types";
-import { FileIcon } from "./file-preview";
-import { KindContent, MediaState, noticeOf } from "./message-kinds";
-import { formatBytes } from "./send-message";
+import { BubbleMedia } from "./bubble-media";
+import { EditedMark, EditHistory } from "./edit-history";
+import { KindContent, kindOwnsBody, noticeOf } from "./kinds/message-kinds";
+import { MediaState } from "./media-state";
 
 const TICK: Record<MessageStatus, { icon: string; label: string; className: string }> = {
   QUEUED: { icon: "⏱", label: "Na fila de envio", className: "tick" },
@@ -13,24 +14,16 @@ const TICK: Record<MessageStatus, { icon: string; label: string; className: stri
   FAILED: { icon: "!", label: "Falhou", className: "tick tick-failed" },
 };
 
+/** Kinds whose media is not on screen yet: the "[label]" says what is coming. */
 const TYPE_LABEL: Record<string, string> = {
   image: "Imagem",
   audio: "Áudio",
   video: "Vídeo",
   document: "Documento",
-  location: "Localização",
   sticker: "Figurinha",
-  template: "Modelo",
-  contacts: "Contato",
-  order: "Pedido",
-  interactive: "Resposta",
-  button: "Resposta",
 };
 
-/** Kinds whose content says what they are: no "[label]" before them. */
-const SELF_EXPLAINED = new Set(["text", "contacts", "location", "order", "interactive", "button"]);
-
-/** One message: text (or a media label), time and, for outbound ones, its delivery tick. */
+/** One message: its content by kind, time and, for outbound ones, its delivery tick. */
 export const MessageBubble = memo(function MessageBubble({
   message,
   onReply,
@@ -38,9 +31,8 @@ export const MessageBubble = memo(function MessageBubble({
   message: Message;
   onReply?: (m: Message) => void;
 }) {
+  const [history, setHistory] = useState(false);
   if (message.type === "note") return <NoteBubble message={message} />;
-  const out = message.direction === "OUT";
-  const tick = out ? TICK[message.status] : null;
   const notice = noticeOf(message);
   if (notice) {
     return (
@@ -49,29 +41,25 @@ export const MessageBubble = memo(function MessageBubble({
       </p>
     );
   }
+  const out = message.direction === "OUT";
+  const tick = out ? TICK[message.status] : null;
   const deleted = message.deletedAt !== null;
-  const label = SELF_EXPLAINED.has(message.type) ? null : (TYPE_LABEL[message.type] ?? message.type);
-  const file = message.media && (message.media.storageKey || message.media.url) ? message.media : null;
-  const waiting = message.media && !file ? message.media.state : undefined;
-  const previous = message.editHistory?.[message.editHistory.length - 1];
+  const media = message.media;
+  const file = media && (media.storageKey || media.url) ? media : null;
+  const label = TYPE_LABEL[message.type];
+  const showBody = message.body && !kindOwnsBody(message);
   return (
-    <div className={out ? "msg msg-out" : "msg msg-in"}>
+    <div className={out ? "msg msg-out" : "msg msg-in"} data-kind={message.type}>
       <div className={deleted ? "msg-bubble msg-deleted" : "msg-bubble"}>
         {deleted && <span className="msg-deleted-label">🚫 Mensagem apagada pelo cliente</span>}
-        {file ? (
-          <MediaContent messageId={message.id} type={message.type} media={file} label={label ?? "Arquivo"} />
-        ) : (
-          label && !deleted && <span className="msg-media">[{label}]</span>
-        )}
-        {waiting && <MediaState message={message} />}
+        {file && <BubbleMedia messageId={message.id} type={message.type} media={file} />}
+        {!file && label && !deleted && <span className="msg-media">[{label}]</span>}
+        {media && !file && <MediaState message={message} />}
         {!deleted && <KindContent message={message} />}
-        {message.body && <span className={deleted ? "msg-text msg-struck" : "msg-text"}>{message.body}</span>}
+        {showBody && <span className={deleted ? "msg-text msg-struck" : "msg-text"}>{message.body}</span>}
+        {history && <EditHistory message={message} />}
         <span className="msg-meta">
-          {message.editedAt && (
-            <span className="msg-edited" title={previous ? `Antes: ${previous.body ?? ""}` : undefined}>
-              editada
-            </span>
-          )}
+          <EditedMark message={message} open={history} onToggle={() => setHistory((v) => !v)} />
           <time dateTime={String(message.createdAt)}>{formatWhen(message.createdAt)}</time>
           {tick && (
             <span className={tick.className} title={tick.label}>
@@ -87,6 +75,7 @@ export const MessageBubble = memo(function MessageBubble({
         )}
         {message.reaction && (
           <span className="msg-reaction" title="Reação do cliente">
+            <span className="sr-only">Reação do cliente: </span>
             {message.reaction.emoji}
           </span>
         )}
@@ -127,36 +116,5 @@ function NoteBubble({ message }: { message: Message }) {
         </span>
       </div>
     </div>
-  );
-}
-
-type Media = NonNullable<Message["media"]>;
-
-/** Images inline (served by `/media/:id` with the session cookie); anything else as a download link. */
-function MediaContent({
-  messageId,
-  type,
-  media,
-  label,
-}: {
-  messageId: string;
-  type: string;
-  media: Media;
-  label: string;
-}) {
-  const href = `/media/${messageId}`;
-  if (type === "image" || type === "sticker") {
-    return (
-      <a href={href} target="_blank" rel="noreferrer" className="msg-image-link">
-        <img src={href} alt={media.caption || media.fileName || label} className="msg-image" loading="lazy" />
-      </a>
-    );
-  }
-  const name = media.fileName || label;
-  return (
-    <a href={href} download={name} className="msg-file">
-      <FileIcon /> Baixar {name}
-      {media.size ? <span className="muted small"> ({formatBytes(media.size)})</span> : null}
-    </a>
   );
 }

@@ -7,6 +7,7 @@ import { spDay } from "../../lib/period";
 import { useDebounced } from "../../lib/use-debounced";
 import { ErrorBox, Loading } from "../../ui/feedback";
 import { SelectField, TextField } from "../../ui/field";
+import { AdSourceTable, adLabel } from "./ad-source-table";
 import { DayChart } from "./day-chart";
 import { Stat } from "./report-stat";
 import { DepartmentTable, OperatorTable, TabulationTable } from "./report-tables";
@@ -22,8 +23,8 @@ type MetricKey = "waiting" | "handling" | "firstResponse" | "duration";
 const METRIC_KEYS: MetricKey[] = ["waiting", "handling", "firstResponse", "duration"];
 
 /**
- * Supervisão › Relatórios: counts, the four times, per day, per department, per operator, per tabulation,
- * CSV export; by tag and department (a supervisor limited to some departments is offered only his).
+ * Supervisão › Relatórios: counts, the four times, per day, per department, per operator, per tabulation, per ad,
+ * CSV export; by tag, department (a supervisor limited to some departments is offered only his) and ad source.
  */
 export default function ReportsPage() {
   const api = useApi();
@@ -33,7 +34,9 @@ export default function ReportsPage() {
   const tag = useDebounced(tagText.trim().toLowerCase());
   const [departmentId, setDepartmentId] = useState("");
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to;
-  const period = { from, to, ...(tag ? { tag } : {}), ...(departmentId ? { departmentId } : {}) };
+  const [adSource, setAdSource] = useState("");
+  const base = { from, to, ...(tag ? { tag } : {}), ...(departmentId ? { departmentId } : {}) };
+  const period = { ...base, ...(adSource ? { adSource } : {}) };
   const departments = useQuery({
     queryKey: ["departments.list", "reports"],
     queryFn: () => api.departments.list.query({ includeArchived: true }),
@@ -64,15 +67,25 @@ export default function ReportsPage() {
     queryFn: () => api.reports.byTabulation.query(period),
     enabled: valid,
   });
+  // Per ad over the whole period (not narrowed by the ad filter): it also lists the filter's choices.
+  const byAd = useQuery({
+    queryKey: ["reports.byAdSource", base],
+    queryFn: () => api.reports.byAdSource.query(base),
+    enabled: valid,
+  });
   // A close or an expiry changes today's numbers: refresh while the page is open.
   useLiveInvalidate(
     ["onConversation"],
-    [["reports.summary"], ["reports.byDepartment"], ["reports.byOperator"], ["reports.byTabulation"]],
+    [
+      ["reports.summary"],
+      ["reports.byDepartment"],
+      ["reports.byOperator"],
+      ["reports.byTabulation"],
+      ["reports.byAdSource"],
+    ],
   );
 
-  const csv =
-    `/reports/finished.csv?from=${from}&to=${to}${tag ? `&tag=${encodeURIComponent(tag)}` : ""}` +
-    (departmentId ? `&departmentId=${departmentId}` : "");
+  const csv = `/reports/finished.csv?${new URLSearchParams(period).toString()}`;
   const s = summary.data;
   const error = summary.error ?? byDept.error ?? byOp.error ?? byTab.error;
 
@@ -109,6 +122,19 @@ export default function ReportsPage() {
               {d.archived ? " (arquivado)" : ""}
             </option>
           ))}
+        </SelectField>
+        <SelectField label="Origem" value={adSource} onChange={(e) => setAdSource(e.target.value)}>
+          <option value="">Todas</option>
+          <option value="any">Qualquer anúncio</option>
+          <option value="none">Sem anúncio</option>
+          {byAd.data?.rows.map((r) => (
+            <option key={r.sourceId} value={r.sourceId}>
+              {adLabel(r)}
+            </option>
+          ))}
+          {adSource && !["any", "none"].includes(adSource) && !byAd.data?.rows.some((r) => r.sourceId === adSource) && (
+            <option value={adSource}>Anúncio {adSource}</option>
+          )}
         </SelectField>
         <fieldset className="preset-buttons">
           <legend className="sr-only">Períodos prontos</legend>
@@ -163,6 +189,7 @@ export default function ReportsPage() {
       {byDept.data && <DepartmentTable rows={byDept.data} />}
       {byOp.data && <OperatorTable rows={byOp.data} />}
       {byTab.data && <TabulationTable data={byTab.data} />}
+      {byAd.data && <AdSourceTable data={byAd.data} />}
     </section>
   );
 }
