@@ -31,6 +31,8 @@ export type StartApiOptions = {
   bodyLimitKb?: number;
   uploadLimitMb?: number;
   metricsToken?: string;
+  /** How long one database read of the business metrics serves /metrics scrapes (default 5 s). */
+  metricsCacheMs?: number;
   /** EXPORT_STALL_TIMEOUT: a CSV download whose client stops reading is ended after this long (default 60 s). */
   exportStallMs?: number;
   trustProxy?: ProxyTrust;
@@ -122,6 +124,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     bodyLimitKb: opts.bodyLimitKb ?? 1024,
     uploadLimitMb: opts.uploadLimitMb,
     metricsToken: opts.metricsToken,
+    metricsCacheMs: opts.metricsCacheMs,
     exportStallMs: opts.exportStallMs,
     trustProxy: opts.trustProxy ?? null,
     limiters,

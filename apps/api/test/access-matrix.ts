@@ -22,6 +22,7 @@ export const ACCESS: Record<string, "public" | "user" | "staff" | "admin"> = {
   "reports.summary": "user",
   "reports.byOperator": "user",
   "reports.byTabulation": "user",
+  "reports.byDepartment": "user",
   // Operators act on their own conversations only (enforced in core, walked by the isolation test).
   "conversations.list": "user",
   "conversations.get": "user",

@@ -377,11 +377,11 @@ describe("GET /reports/finished.csv", () => {
     const lines = (await res.text()).trimEnd().split("\r\n");
     expect(lines).toHaveLength(8);
     expect(lines[0]).toMatch(
-      /^conversation_id,protocol,status,contact_name,contact_phone,operator,tabulation,instance,.*,tags,notes$/,
+      /^conversation_id,protocol,status,contact_name,contact_phone,operator,tabulation,instance,.*,tags,notes,department,csat$/,
     );
     expect(lines[1]).toBe(
       `${ids.C1},${await protocolOf(ids.C1)},CLOSED,Élida Souza,+5511900000001,Ana,Venda,Loja Centro,` +
-        "2025-03-10T10:00:00Z,2025-03-10T10:01:00Z,2025-03-10T10:01:30Z,2025-03-10T10:11:00Z,1.00,10.00,0.50,11.00,,",
+        "2025-03-10T10:00:00Z,2025-03-10T10:01:00Z,2025-03-10T10:01:30Z,2025-03-10T10:11:00Z,1.00,10.00,0.50,11.00,,,,",
     );
     expect(lines[3]).toContain(`,"'=HYPERLINK(""x"")",`);
   });
@@ -393,11 +393,11 @@ describe("GET /reports/finished.csv", () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes.slice(3)).trimEnd().split("\r\n");
     expect(lines[0]).toMatch(
-      /^Conversa;Protocolo;Situação;Contato;Telefone;Atendente;Tabulação;Canal;Criada em;.*;Etiquetas;Notas internas$/,
+      /^Conversa;Protocolo;Situação;Contato;Telefone;Atendente;Tabulação;Canal;Criada em;.*;Etiquetas;Notas internas;Departamento;Satisfação \(1-5\)$/,
     );
     expect(lines[1]).toBe(
       `${ids.C1};${await protocolOf(ids.C1)};Encerrada;Élida Souza;+5511900000001;Ana;Venda;Loja Centro;` +
-        "10/03/2025 07:00;10/03/2025 07:01;10/03/2025 07:01;10/03/2025 07:11;1,00;10,00;0,50;11,00;;",
+        "10/03/2025 07:00;10/03/2025 07:01;10/03/2025 07:01;10/03/2025 07:11;1,00;10,00;0,50;11,00;;;;",
     );
     expect(lines[4]).toContain(`;"Silva; ""Zé""";`);
     expect(lines[4]).toContain(";11/03/2025 00:00;");

@@ -31,6 +31,8 @@ export type AppOptions = {
   /** Largest upload in MB (CSV imports, messages.sendMedia, quickReplies.attach), refused by Content-Length before buffering. */
   uploadLimitMb?: number;
   metricsToken?: string;
+  /** How long one database read of the business metrics serves scrapes (http/business-metrics.ts). */
+  metricsCacheMs?: number;
   /** A download whose client takes no chunk for this long is ended and its database connection freed. */
   exportStallMs?: number;
   trustProxy: ProxyTrust;

@@ -2,6 +2,7 @@ import type { RequestListener } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { type AppOptions, createApp } from "./app";
 import { bodyLimits } from "./body-limits";
+import { registerBusinessMetrics } from "./business-metrics";
 import { createMetrics } from "./metrics";
 import { createTrpcHttp } from "./trpc-http";
 
@@ -11,8 +12,10 @@ import { createTrpcHttp } from "./trpc-http";
  * declines) to the Hono app. Both share metrics, rate limits and body limits.
  */
 export function createHttpListener(opts: AppOptions & { hostname: string }): RequestListener {
+  const metrics = createMetrics();
+  registerBusinessMetrics(metrics.registry, opts.deps.core, { cacheMs: opts.metricsCacheMs });
   const edge = {
-    metrics: createMetrics(),
+    metrics,
     rateCheck: opts.deps.rateCheck,
     limits: bodyLimits(opts.bodyLimitKb, opts.uploadLimitMb ?? 50),
   };

@@ -7,7 +7,7 @@ import { type AppEnv, tokenFromRequest } from "./request-info";
 const STATUS = { VALIDATION: 400, FORBIDDEN: 403, UNAUTHORIZED: 401, NOT_FOUND: 404 } as const;
 
 /**
- * GET /reports/finished.csv?from=YYYY-MM-DD&to=YYYY-MM-DD[&operatorId&tabulationId&instanceId&tag&search][&excel=1]
+ * GET /reports/finished.csv?from=YYYY-MM-DD&to=YYYY-MM-DD[&operatorId&tabulationId&instanceId&departmentId&tag&search][&excel=1]
  * Authenticated by bearer token or session cookie. The body is streamed from a
  * COPY with backpressure (pull-based), so memory stays flat; a client that stops
  * reading for `stallMs` is dropped and the COPY's connection freed (export-stream.ts).
@@ -26,6 +26,7 @@ export function mountReportsExport(app: Hono<AppEnv>, deps: ApiDeps, opts: { sta
       operatorId: q.operatorId || undefined,
       tabulationId: q.tabulationId || undefined,
       instanceId: q.instanceId || undefined,
+      departmentId: q.departmentId || undefined,
       tag: q.tag || undefined,
       search: q.search || undefined,
       excel,

@@ -1,9 +1,11 @@
 import {
+  ByDepartmentInput,
   ByOperatorInput,
   ByTabulationInput,
   ListFinishedInput,
   listFinished,
   METRICS,
+  reportByDepartment,
   reportByOperator,
   reportByTabulation,
   reportSummary,
@@ -27,6 +29,11 @@ export const reportsRouter = router({
   byOperator: userProcedure
     .input(ByOperatorInput)
     .query(({ ctx, input }) => reportByOperator(ctx.core, ctx.user, input)),
+
+  /** Per department: volume, waiting/open now, the times, CSAT (a limited supervisor: his departments only). */
+  byDepartment: userProcedure
+    .input(ByDepartmentInput)
+    .query(({ ctx, input }) => reportByDepartment(ctx.core, ctx.user, input)),
 
   byTabulation: userProcedure
     .input(ByTabulationInput)

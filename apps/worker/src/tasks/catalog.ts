@@ -14,6 +14,7 @@ import { markReadTask } from "./messages/mark-read";
 import { processWebhookTask } from "./messages/process-webhook";
 import { sendMessageTask } from "./messages/send-message";
 import { showTypingTask } from "./messages/show-typing";
+import { compactCountsTask } from "./metrics/compact-counts";
 import { sweepPresenceTask } from "./presence/sweep-presence";
 import { syncMetaTemplatesTask } from "./templates/sync-meta";
 import { purgeProcessedWebhooksTask } from "./webhooks/purge-processed";
@@ -39,6 +40,7 @@ const TASK_BY_JOB: { [N in JobName]: TaskDef<N> } = {
   "messages/fetch_media": fetchMediaTask,
   "webhooks/purge_processed": purgeProcessedWebhooksTask,
   "templates/sync_meta": syncMetaTemplatesTask,
+  "metrics/compact_counts": compactCountsTask,
 };
 
 /** Every task the worker runs. */
@@ -77,6 +79,13 @@ export const CRON: CronJob[] = [
     match: "* * * * *",
     identifier: "conversations_expire_idle",
     options: LAST_MINUTE,
+  },
+  // Business counters (metric_counts): one row per label set again; a missed minute waits for the next.
+  {
+    task: "metrics/compact_counts",
+    match: "* * * * *",
+    identifier: "metrics_compact_counts",
+    options: { backfillPeriod: 0 },
   },
   // Customers who left the number's menu unanswered go to its fallback department.
   {

@@ -36,6 +36,8 @@ export const JOBS = {
   }),
   "conversations/expire_idle": none,
   "conversations/route_timeouts": none,
+  /** Folds the business counters' rows (metric_counts) into one per label set. */
+  "metrics/compact_counts": none,
   "messages/fetch_media": z.object({ messageId: uuid, attempt: z.number().int().min(1).max(100).default(1) }),
   "messages/mark_read": z.object({ conversationId: uuid }),
   // Retired: jobs still queued from before the webhook inbox end at once (see its task).

@@ -3,6 +3,7 @@ import { ProviderError, type SendResult } from "@elsehu/providers";
 import { eq, sql } from "drizzle-orm";
 import { providerFor } from "../instances/provider-for";
 import { addJob } from "../jobs/add-job";
+import { countProviderError } from "../metrics/metric-counts";
 import type { CoreContext } from "../shared/context";
 import { dbTransactionKnown } from "../shared/known-commit";
 import { writeThroughOutage } from "../shared/through-outage";
@@ -177,6 +178,7 @@ async function recordFailureRow(
         .update(messages)
         .set({ content: { ...content, tries: c.tries, lastError: error.code } })
         .where(eq(messages.id, c.message.id));
+      await countProviderError(tx, c.instance.provider, error.code);
       const delay = Math.max(error.retryAfterMs ?? 0, backoffMs(c.tries));
       await addJob(
         tx,

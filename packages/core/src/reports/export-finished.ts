@@ -28,6 +28,8 @@ const HEADER = {
     "duration_min",
     "tags",
     "notes",
+    "department",
+    "csat",
   ],
   excel: [
     "Conversa",
@@ -48,6 +50,8 @@ const HEADER = {
     "Duração (min)",
     "Etiquetas",
     "Notas internas",
+    "Departamento",
+    "Satisfação (1-5)",
   ],
 };
 /**

@@ -47,6 +47,8 @@ export function exportSelect(f: ParsedFilter & { search?: string }, tz: string, 
     ...TIME_COLS.map((col) => minutesCell(`c.${col}`, excel ? "," : ".")),
     textCell("array_to_string(c.tags, ' | ')", sep),
     textCell("nt.notes", sep),
+    textCell("d.name", sep),
+    "coalesce(c.csat_score::text, '')",
   ];
   const { search, digits, protocol } = searchPatterns(f.search);
   // The rows of finishedFrom (reports.finished): finishedWhere's period and filters, and the contact search.
@@ -70,6 +72,7 @@ export function exportSelect(f: ParsedFilter & { search?: string }, tz: string, 
     join service_instances i on i.id = c.instance_id
     left join users u on u.id = c.operator_id
     left join tabulations t on t.id = c.tabulation_id
+    left join departments d on d.id = c.department_id
     -- Internal notes, oldest first (the partial index messages_notes_idx finds them).
     left join lateral (select string_agg(n.body, ' | ' order by n.created_at, n.id) as notes
       from messages n where n.conversation_id = c.id and n.type = 'note') nt on true

@@ -1,4 +1,4 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -58,4 +58,18 @@ export const appSettings = pgTable("app_settings", {
   value: jsonb("value").$type<unknown>().notNull(),
   updatedAt: tz("updated_at").notNull().defaultNow(),
   updatedById: uuid("updated_by_id").references(() => users.id, { onDelete: "set null" }),
+});
+
+/**
+ * Business counters for /metrics (docs/metrics.md, "Prometheus metrics"): every row is an increment of
+ * `metric` for one label set (`labels`, in the metric's label order), written by triggers (migration
+ * 0022) and by deliverMessage in the transaction of the work it counts, so every API process reads the
+ * same cluster-wide totals. Rows are only ever added; the `metrics/compact_counts` cron folds them into
+ * one row per label set. A counter is the sum of its rows; erasing messages never lowers it.
+ */
+export const metricCounts = pgTable("metric_counts", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  metric: text("metric").notNull(),
+  labels: text("labels").array().notNull(),
+  n: bigint("n", { mode: "number" }).notNull(),
 });

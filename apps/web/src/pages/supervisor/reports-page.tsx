@@ -6,10 +6,10 @@ import { formatInt, formatSeconds } from "../../lib/format";
 import { spDay } from "../../lib/period";
 import { useDebounced } from "../../lib/use-debounced";
 import { ErrorBox, Loading } from "../../ui/feedback";
-import { TextField } from "../../ui/field";
+import { SelectField, TextField } from "../../ui/field";
 import { DayChart } from "./day-chart";
 import { Stat } from "./report-stat";
-import { OperatorTable, TabulationTable } from "./report-tables";
+import { DepartmentTable, OperatorTable, TabulationTable } from "./report-tables";
 import { useLiveInvalidate } from "./use-staff-live";
 
 const PRESETS = [
@@ -21,15 +21,24 @@ const PRESETS = [
 type MetricKey = "waiting" | "handling" | "firstResponse" | "duration";
 const METRIC_KEYS: MetricKey[] = ["waiting", "handling", "firstResponse", "duration"];
 
-/** Supervisão › Relatórios: counts, the four times, per day, per operator, per tabulation, CSV export; by tag. */
+/**
+ * Supervisão › Relatórios: counts, the four times, per day, per department, per operator, per tabulation,
+ * CSV export; by tag and department (a supervisor limited to some departments is offered only his).
+ */
 export default function ReportsPage() {
   const api = useApi();
   const [from, setFrom] = useState(() => spDay(6));
   const [to, setTo] = useState(() => spDay(0));
   const [tagText, setTagText] = useState("");
   const tag = useDebounced(tagText.trim().toLowerCase());
+  const [departmentId, setDepartmentId] = useState("");
   const valid = /^\d{4}-\d{2}-\d{2}$/.test(from) && /^\d{4}-\d{2}-\d{2}$/.test(to) && from <= to;
-  const period = { from, to, ...(tag ? { tag } : {}) };
+  const period = { from, to, ...(tag ? { tag } : {}), ...(departmentId ? { departmentId } : {}) };
+  const departments = useQuery({
+    queryKey: ["departments.list", "reports"],
+    queryFn: () => api.departments.list.query({ includeArchived: true }),
+    staleTime: 60_000,
+  });
   const defs = useQuery({
     queryKey: ["reports.definitions"],
     queryFn: () => api.reports.definitions.query(),
@@ -45,17 +54,27 @@ export default function ReportsPage() {
     queryFn: () => api.reports.byOperator.query(period),
     enabled: valid,
   });
+  const byDept = useQuery({
+    queryKey: ["reports.byDepartment", period],
+    queryFn: () => api.reports.byDepartment.query(period),
+    enabled: valid,
+  });
   const byTab = useQuery({
     queryKey: ["reports.byTabulation", period],
     queryFn: () => api.reports.byTabulation.query(period),
     enabled: valid,
   });
   // A close or an expiry changes today's numbers: refresh while the page is open.
-  useLiveInvalidate(["onConversation"], [["reports.summary"], ["reports.byOperator"], ["reports.byTabulation"]]);
+  useLiveInvalidate(
+    ["onConversation"],
+    [["reports.summary"], ["reports.byDepartment"], ["reports.byOperator"], ["reports.byTabulation"]],
+  );
 
-  const csv = `/reports/finished.csv?from=${from}&to=${to}${tag ? `&tag=${encodeURIComponent(tag)}` : ""}`;
+  const csv =
+    `/reports/finished.csv?from=${from}&to=${to}${tag ? `&tag=${encodeURIComponent(tag)}` : ""}` +
+    (departmentId ? `&departmentId=${departmentId}` : "");
   const s = summary.data;
-  const error = summary.error ?? byOp.error ?? byTab.error;
+  const error = summary.error ?? byDept.error ?? byOp.error ?? byTab.error;
 
   return (
     <section aria-labelledby="page-title" className="stack">
@@ -82,6 +101,15 @@ export default function ReportsPage() {
           value={tagText}
           onChange={(e) => setTagText(e.target.value)}
         />
+        <SelectField label="Departamento" value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
+          <option value="">Todos</option>
+          {(departments.data ?? []).map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+              {d.archived ? " (arquivado)" : ""}
+            </option>
+          ))}
+        </SelectField>
         <fieldset className="preset-buttons">
           <legend className="sr-only">Períodos prontos</legend>
           {PRESETS.map((p) => (
@@ -132,6 +160,7 @@ export default function ReportsPage() {
           </div>
         </>
       )}
+      {byDept.data && <DepartmentTable rows={byDept.data} />}
       {byOp.data && <OperatorTable rows={byOp.data} />}
       {byTab.data && <TabulationTable data={byTab.data} />}
     </section>
