@@ -6,6 +6,7 @@ import { useTrackedSubscription } from "../../lib/use-tracked-subscription";
 import { ListPage } from "../../ui/list-page";
 import { useToast } from "../../ui/toast";
 import { InstanceConnectDialog } from "./instance-connect-dialog";
+import { InstanceDetailsDialog } from "./instance-details-dialog";
 import { InstanceFormDialog } from "./instance-form-dialog";
 import { InstanceRoutingDialog } from "./instance-routing-dialog";
 import { connectionOf, type Instance, INSTANCES_KEY as KEY, webhookUrl } from "./instance-shared";
@@ -15,6 +16,7 @@ type Dialog =
   | { kind: "edit"; instance: Instance }
   | { kind: "connect"; instance: Instance }
   | { kind: "routing"; instance: Instance }
+  | { kind: "details"; instance: Instance }
   | null;
 
 function routingLabel(routing: Instance["routing"]): string {
@@ -117,6 +119,14 @@ export default function InstancesPage() {
               >
                 Roteamento
               </button>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => setDialog({ kind: "details", instance: i })}
+                aria-label={`Detalhes de ${i.name}`}
+              >
+                Detalhes
+              </button>
               {i.provider === "EVOLUTION" && i.connectionStatus !== "open" && (
                 <button
                   type="button"
@@ -156,6 +166,9 @@ export default function InstancesPage() {
         );
       }}
     >
+      {dialog?.kind === "details" && (
+        <InstanceDetailsDialog instance={dialog.instance} onClose={() => setDialog(null)} />
+      )}
       {dialog?.kind === "connect" && (
         <InstanceConnectDialog instance={dialog.instance} onClose={() => setDialog(null)} />
       )}

@@ -10,6 +10,7 @@ import { ListPage } from "../../ui/list-page";
 import { useToast } from "../../ui/toast";
 import { INSTANCES_KEY } from "./instance-shared";
 import { TemplateFormDialog } from "./template-form-dialog";
+import { TemplateSync } from "./template-sync";
 
 /** Administração › Modelos: message templates with variables, for campaigns and the 24 h window. */
 export default function TemplatesPage() {
@@ -41,13 +42,16 @@ export default function TemplatesPage() {
       action={{ label: "Novo modelo", onClick: () => setEditing("new") }}
       filtersLabel="Filtrar modelos"
       filters={
-        <TextField
-          label="Buscar"
-          type="search"
-          placeholder="Nome do modelo"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
+        <>
+          <TextField
+            label="Buscar"
+            type="search"
+            placeholder="Nome do modelo"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+          />
+          <TemplateSync />
+        </>
       }
       query={list}
       rows={rows}
@@ -77,7 +81,11 @@ export default function TemplatesPage() {
           <td>{t.variables.map((v) => `{{${v}}}`).join(", ") || "—"}</td>
           <td>{t.meta ? `${t.meta.name} (${t.meta.language})` : "—"}</td>
           <td>{numberName(t.instanceId)}</td>
-          <td>{t.active ? "Ativo" : <span className="badge badge-warn">Inativo</span>}</td>
+          <td>
+            {t.active ? "Ativo" : <span className="badge badge-warn">Inativo</span>}
+            {t.metaStatus && <div className="small">Meta: {t.metaStatus}</div>}
+            {t.unavailableReason && <div className="field-error small">{t.unavailableReason}</div>}
+          </td>
           <td>{formatDateTime(t.updatedAt)}</td>
           <td className="actions">
             <button
