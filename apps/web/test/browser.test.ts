@@ -197,7 +197,14 @@ describe("console in a real browser", { timeout: 90_000 }, () => {
     const { context, page } = await freshPage();
     await login(page, target.email, target.password);
     await page.getByRole("heading", { name: "Fila" }).waitFor();
-    expect(await navLabels(page)).toEqual(["Respostas rápidas", "Fila", "Operadores", "Conversas", "Relatórios"]);
+    expect(await navLabels(page)).toEqual([
+      "Respostas rápidas",
+      "Fila",
+      "Operadores",
+      "Conversas",
+      "Relatórios",
+      "Contatos",
+    ]);
     await screenshot(page, "supervisor-home");
     await admin.client.users.update.mutate({ id: target.user.id, active: false });
     await page.getByText("Sua conta foi desativada. Fale com um administrador.").waitFor();
