@@ -381,7 +381,7 @@ describe("GET /reports/finished.csv", () => {
     );
     expect(lines[1]).toBe(
       `${ids.C1},${await protocolOf(ids.C1)},CLOSED,Élida Souza,+5511900000001,Ana,Venda,Loja Centro,` +
-        "2025-03-10T10:00:00Z,2025-03-10T10:01:00Z,2025-03-10T10:01:30Z,2025-03-10T10:11:00Z,1.00,10.00,0.50,11.00,,,,",
+        "2025-03-10T10:00:00Z,2025-03-10T10:01:00Z,2025-03-10T10:01:30Z,2025-03-10T10:11:00Z,1.00,10.00,0.50,11.00,,,,,,",
     );
     expect(lines[3]).toContain(`,"'=HYPERLINK(""x"")",`);
   });
@@ -397,7 +397,7 @@ describe("GET /reports/finished.csv", () => {
     );
     expect(lines[1]).toBe(
       `${ids.C1};${await protocolOf(ids.C1)};Encerrada;Élida Souza;+5511900000001;Ana;Venda;Loja Centro;` +
-        "10/03/2025 07:00;10/03/2025 07:01;10/03/2025 07:01;10/03/2025 07:11;1,00;10,00;0,50;11,00;;;;",
+        "10/03/2025 07:00;10/03/2025 07:01;10/03/2025 07:01;10/03/2025 07:11;1,00;10,00;0,50;11,00;;;;;;",
     );
     expect(lines[4]).toContain(`;"Silva; ""Zé""";`);
     expect(lines[4]).toContain(";11/03/2025 00:00;");
