@@ -116,6 +116,10 @@ describe("operator isolation", () => {
     emptyOf("conversations.list", (await c.conversations.list.query({ search: "segredo" })).items);
     emptyOf("conversations.mine", await c.conversations.mine.query());
     emptyOf("conversations.unreadCounts", await c.conversations.unreadCounts.query());
+    // Message search: the owner finds the text (positive control), B finds nothing of it.
+    const ownerHits = (await a.client.messages.search.query({ query: "sensível" })).items;
+    expect(ownerHits.some((i) => i.conversationId === x.id)).toBe(true);
+    emptyOf("messages.search", (await c.messages.search.query({ query: "sensível" })).items);
 
     // Subscriptions, replaying everything from the first event: nothing about A or X reaches B. The same
     // subscriptions for A, the owner, are the positive control: the filter below does catch A's events.
@@ -155,6 +159,15 @@ describe("operator isolation", () => {
       );
     });
     expect(refused).toBe("FORBIDDEN");
+    // Outbound webhook notices are for admins only.
+    walked.add("events.onWebhook");
+    const refusedWebhook = await new Promise<string | undefined>((resolve) => {
+      bws.client.events.onWebhook.subscribe(
+        { lastEventId: 0 },
+        { onData: () => resolve("data"), onError: (e) => resolve((e.data as { code?: string } | undefined)?.code) },
+      );
+    });
+    expect(refusedWebhook).toBe("FORBIDDEN");
     // Meanwhile the conversation changes hands and A changes status: still nothing for B.
     await a.client.presence.setStatus.mutate({ status: "PAUSED", reason: "café" });
     await a.client.conversations.close.mutate({ id: x.id, tabulationId: tab.id });
