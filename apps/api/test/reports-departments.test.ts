@@ -126,11 +126,11 @@ describe("reports by department", () => {
       },
     );
     const lines = (await res.text()).trimEnd().split("\r\n");
-    expect(lines[0]?.endsWith(",department,csat")).toBe(true);
+    expect(lines[0]?.endsWith(",department,csat,ad_source_id,ad_headline")).toBe(true);
     expect(
       lines
         .slice(1)
-        .map((l) => l.split(",").slice(-2).join(","))
+        .map((l) => l.split(",").slice(-4, -2).join(","))
         .sort(),
     ).toEqual(["Suporte,", "Suporte,2"]);
   });
@@ -149,11 +149,11 @@ describe("reports by department", () => {
       headers: { authorization: `Bearer ${limited.token}` },
     });
     const lines = (await csv.text()).trimEnd().split("\r\n");
-    expect(lines[0]).toMatch(/;Departamento;Satisfação \(1-5\)$/);
+    expect(lines[0]).toMatch(/;Departamento;Satisfação \(1-5\);Anúncio \(id\);Anúncio$/);
     expect(
       lines
         .slice(1)
-        .map((l) => l.split(";").slice(-2).join(";"))
+        .map((l) => l.split(";").slice(-4, -2).join(";"))
         .sort(),
     ).toEqual(["Vendas;", "Vendas;4", "Vendas;5"]);
     const refused = await fetch(
