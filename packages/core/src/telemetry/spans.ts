@@ -96,15 +96,17 @@ export function currentTraceparent(): string | null {
   return carrier.traceparent ?? null;
 }
 
-const NO_FIELDS = Object.freeze({});
-
-/** pino `mixin`: every log line written inside a span carries its trace_id and span_id. */
+/**
+ * pino `mixin`: every log line written inside a span carries its trace_id and span_id.
+ * A fresh object each time: pino merges the line's own fields into it (a shared frozen
+ * object made every `log.info({...})` throw).
+ */
 export function logTraceFields(): { trace_id?: string; span_id?: string } {
-  if (!on) return NO_FIELDS;
+  if (!on) return {};
   const span = trace.getActiveSpan();
-  if (!span) return NO_FIELDS;
+  if (!span) return {};
   const c = span.spanContext();
-  return isSpanContextValid(c) ? { trace_id: c.traceId, span_id: c.spanId } : NO_FIELDS;
+  return isSpanContextValid(c) ? { trace_id: c.traceId, span_id: c.spanId } : {};
 }
 
 /** A link to the active span (for a span that continues another trace), or none. */
