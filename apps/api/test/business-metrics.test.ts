@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { addJob } from "@elsehu/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { campaignGround, phones } from "./campaign-fixtures";
 import { userRow, waitFor } from "./conversation-fixtures";
@@ -108,7 +109,7 @@ describe("business metrics on /metrics, through real traffic", () => {
     });
     expect(text).toContain("# TYPE elsehu_campaign_messages_total counter");
     // What the every-minute cron does: the worker folds the increments into one row per label set.
-    await p.stack.core.sql`select graphile_worker.add_job('metrics/compact_counts', '{}'::json)`;
+    await p.stack.core.db.transaction((tx) => addJob(tx, "metrics/compact_counts", {}));
     await until(async () => {
       const [r] = await p.stack.core.sql<{ rows: number; sets: number }[]>`
         select count(*)::int as rows, count(distinct (metric, labels))::int as sets from metric_counts`;

@@ -1,5 +1,6 @@
 import {
   commonEnv,
+  listJobs,
   logTraceFields,
   parseEnv,
   startTelemetry,
@@ -47,10 +48,7 @@ describe("tracing, webhook to socket", () => {
     );
     await until(async () => (await userRow(p.stack.core, op.user.id)).presence === "ONLINE");
     // The assignment his going online asked for has run: the one below is the webhook's.
-    await until(async () => {
-      const [r] = await p.stack.core.sql`select count(*)::int as n from graphile_worker.jobs`;
-      return r?.n === 0;
-    });
+    await until(async () => (await listJobs(p.stack.core)).length === 0);
 
     expect(await p.sim.injectInbound("META", { from: "+5511987650001", body: "Oi", id: "wamid.TRACE1" })).toBe(200);
     const assigned = await until(async () => got.find((e) => e.kind === "conversation.assigned"));
