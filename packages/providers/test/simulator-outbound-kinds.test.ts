@@ -36,9 +36,22 @@ const refusal = (p: Promise<unknown>) =>
     (err: unknown) => err as ProviderError,
   );
 
+/** The first Ogg page of a mono Opus stream (one segment: a 19-byte OpusHead), as the simulator checks it. */
+function monoOggOpusStart(): Uint8Array {
+  const page = Buffer.alloc(27 + 1 + 19);
+  page.write("OggS", 0, "latin1");
+  page[5] = 0x02; // beginning of stream
+  page[26] = 1; // one segment
+  page[27] = 19;
+  page.write("OpusHead", 28, "latin1");
+  page[36] = 1; // version
+  page[37] = 1; // one channel
+  return new Uint8Array(page);
+}
+
 describe("Meta: every outbound kind, validated as Graph does", () => {
   it("sends a voice note as audio with voice: true when the upload is OGG/Opus", async () => {
-    const id = await meta.uploadMedia(new Uint8Array([1, 2, 3]), "audio/ogg", "nota.ogg");
+    const id = await meta.uploadMedia(monoOggOpusStart(), "audio/ogg", "nota.ogg");
     await meta.sendMedia(CUSTOMER, { kind: "audio", mediaId: id, voice: true });
     expect(lastBody()).toMatchObject({ type: "audio", audio: { id, voice: true } });
     expect(sim.sentMessages().at(-1)?.type).toBe("audio");
