@@ -29,9 +29,10 @@ export function useInboxLive(selectedId: string | null) {
   const selected = useRef(selectedId);
   selected.current = selectedId;
   const refetchSoon = useThrottled(() => void qc.invalidateQueries({ queryKey: MINE_KEY }), 300);
+  // Checked when it runs, not only when asked: a call made while the tab showed may run after it was hidden.
   const markSoon = useThrottled(() => {
     const id = selected.current;
-    if (id) void markRead(qc, api, id);
+    if (id && document.visibilityState === "visible") void markRead(qc, api, id);
   }, 500);
 
   // Back to the tab: what arrived on screen while it was hidden is read now (and leaves the title's count).
