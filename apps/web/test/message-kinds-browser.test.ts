@@ -257,14 +257,21 @@ describe("every kind in the chat", { timeout: 150_000 }, () => {
 async function reveal(page: Page, target: Locator): Promise<Locator> {
   await expect
     .poll(async () => {
-      if ((await target.count()) > 0) return true;
+      // Found, and brought on screen before the virtualizer swaps it out again (a re-render under load
+      // did); if it was swapped out, the next round scrolls to it again. Never found: the poll fails.
+      if ((await target.count()) > 0) {
+        const shown = await target.scrollIntoViewIfNeeded({ timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        );
+        if (shown) return true;
+      }
       await page.locator(".msg-scroll").evaluate((el) => {
         el.scrollTop = el.scrollTop + el.clientHeight >= el.scrollHeight - 1 ? 0 : el.scrollTop + el.clientHeight / 2;
       });
       return false;
     })
     .toBe(true);
-  await target.scrollIntoViewIfNeeded();
   return target;
 }
 
