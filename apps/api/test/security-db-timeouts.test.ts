@@ -1,6 +1,7 @@
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack, userWithToken } from "./harness";
+import { api, apiToken } from "./public-api-helpers";
 
 /*
  * Issue 15, item 6: every connection of the API has a statement_timeout (DB_STATEMENT_TIMEOUT), so a query
@@ -91,6 +92,17 @@ describe("database statement timeouts", () => {
     }
     // The connection went back to the pool usable.
     expect((await admin.client.tabulations.list.query()).map((t) => t.name)).toContain("Venda");
+  });
+
+  it("answers the public API's cancelled query with 503 QUERY_TIMEOUT too, never a 500", async () => {
+    const { token } = await apiToken(admin, ["contacts:read"]);
+    const lock = await lockTable("contacts");
+    try {
+      const res = (await settleWithin(api(stack, token, "GET", "/contacts"))) as Awaited<ReturnType<typeof api>>;
+      expect([res.status, res.body.reason]).toEqual([503, "QUERY_TIMEOUT"]);
+    } finally {
+      await lock.release();
+    }
   });
 
   it("lets a report and an export run past it, under REPORT_STATEMENT_TIMEOUT", async () => {

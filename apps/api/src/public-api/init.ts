@@ -4,13 +4,11 @@ import {
   authenticateApiToken,
   type CoreContext,
   DomainError,
-  isDatabaseUnavailable,
   recordAudit,
 } from "@elsehu/core";
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import { ZodError } from "zod";
-import { databaseUnavailable } from "../trpc/db-unavailable";
+import { toTRPCError } from "../trpc/domain-errors";
 import { errorData } from "../trpc/error-data";
 
 /** What each `/api/v1` call carries: the bearer token (checked by `scoped`), the client and its Idempotency-Key. */
@@ -22,17 +20,6 @@ export type PublicContext = {
   /** Response headers a procedure may add (`Idempotent-Replayed`). */
   resHeaders: { set(name: string, value: string): void };
 };
-
-const CODES = {
-  NOT_FOUND: "NOT_FOUND",
-  FORBIDDEN: "FORBIDDEN",
-  UNAUTHORIZED: "UNAUTHORIZED",
-  CONFLICT: "CONFLICT",
-  VALIDATION: "BAD_REQUEST",
-  PRECONDITION_FAILED: "PRECONDITION_FAILED",
-  RATE_LIMITED: "TOO_MANY_REQUESTS",
-  PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-} as const;
 
 /**
  * The public API's own tRPC instance: its procedures are never on `/trpc`
@@ -55,12 +42,8 @@ export const publicRouter = t.router;
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
-    if (cause instanceof DomainError) {
-      throw new TRPCError({ code: CODES[cause.code], message: cause.message, cause });
-    }
-    if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid input", cause });
-    if (isDatabaseUnavailable(cause)) throw databaseUnavailable(cause);
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
   }
   return result;
 });

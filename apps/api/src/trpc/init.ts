@@ -1,21 +1,9 @@
-import { DomainError, failActiveSpan, isDatabaseUnavailable, isQueryTimeout, tracingOn, withSpan } from "@elsehu/core";
+import { DomainError, failActiveSpan, tracingOn, withSpan } from "@elsehu/core";
 import { initTRPC, TRPCError } from "@trpc/server";
-import { ZodError } from "zod";
 import { releasing } from "../realtime/subscription-cap";
 import type { Context } from "./context";
-import { databaseUnavailable } from "./db-unavailable";
+import { toTRPCError } from "./domain-errors";
 import { errorData } from "./error-data";
-
-const CODES = {
-  NOT_FOUND: "NOT_FOUND",
-  FORBIDDEN: "FORBIDDEN",
-  UNAUTHORIZED: "UNAUTHORIZED",
-  CONFLICT: "CONFLICT",
-  VALIDATION: "BAD_REQUEST",
-  PRECONDITION_FAILED: "PRECONDITION_FAILED",
-  RATE_LIMITED: "TOO_MANY_REQUESTS",
-  PROVIDER_UNAVAILABLE: "SERVICE_UNAVAILABLE",
-} as const;
 
 const t = initTRPC.context<Context>().create({
   // Subscriptions only over the WebSocket (see http/no-http-subscriptions.ts); this is the second lock.
@@ -37,15 +25,8 @@ const t = initTRPC.context<Context>().create({
 const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
-    const cause = result.error.cause;
-    if (cause instanceof DomainError) {
-      throw new TRPCError({ code: CODES[cause.code], message: cause.message, cause });
-    }
-    if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid input", cause });
-    if (isDatabaseUnavailable(cause)) throw databaseUnavailable(cause);
-    if (isQueryTimeout(cause)) {
-      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The query took too long and was cancelled", cause });
-    }
+    const mapped = toTRPCError(result.error.cause);
+    if (mapped) throw mapped;
   }
   return result;
 });
