@@ -28,7 +28,8 @@ import {
 } from "@elsehu/core";
 import { campaignRecipients, connect, serviceInstances, startEmbeddedPostgres, templates } from "@elsehu/db";
 import { createTemplateDatabase, dropDatabase } from "@elsehu/db/testing";
-import { createProvider, startSimulator } from "@elsehu/providers";
+import { createProvider } from "@elsehu/providers";
+import { startSimulator } from "@elsehu/providers/simulator";
 import { startWorker } from "@elsehu/worker";
 import pino from "pino";
 

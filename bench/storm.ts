@@ -15,7 +15,7 @@
  */
 import { startApi } from "@elsehu/api";
 import { createInstance, createUser, setInstanceRouting } from "@elsehu/core";
-import { startSimulator } from "@elsehu/providers";
+import { startSimulator } from "@elsehu/providers/simulator";
 import { startWorker } from "@elsehu/worker";
 import { parseArgs } from "./lib/args";
 import { percentile } from "./lib/bench-db";

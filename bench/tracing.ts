@@ -80,7 +80,8 @@ async function main() {
   const durationMs = args.number("duration", 5) * 1000;
   const ratio = args.number("ratio", 0.1);
   const { connect } = await import("@elsehu/db");
-  const { metaWebhookEnvelope, signMetaBody } = await import("@elsehu/providers");
+  const { signMetaBody } = await import("@elsehu/providers");
+  const { metaWebhookEnvelope } = await import("@elsehu/providers/simulator");
 
   // The collector: takes every export, counts it.
   let exports = 0;

@@ -6,7 +6,7 @@
  */
 import { createCoreContext, createInstance, createTabulation, createUser, DomainError } from "@elsehu/core";
 import { connect, serviceInstances } from "@elsehu/db";
-import { startSimulator } from "@elsehu/providers";
+import { startSimulator } from "@elsehu/providers/simulator";
 import { eq } from "drizzle-orm";
 import { demoFeedSince } from "./demo-feed";
 import { exitOnSignal, runAll } from "./run-all";

@@ -11,10 +11,9 @@ import {
   sweepPresence,
 } from "@elsehu/core";
 import { connect, type Database } from "@elsehu/db";
-import { startWorker, type WorkerHandle } from "@elsehu/worker";
+import { type Stack, silentLog, startStack, startWorker, type WorkerHandle } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arrive, fakeNode, makeContact, makeInstance, makeOperator, waitFor } from "./conversation-fixtures";
-import { type Stack, silentLog, startStack } from "./harness";
 
 let stack: Stack;
 const extraDbs: Database[] = [];

@@ -1,4 +1,5 @@
 import { type CoreContext, drainQueue, setPresence, transferConversation } from "@elsehu/core";
+import { type Stack, startStack } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   arrive,
@@ -9,7 +10,6 @@ import {
   makeOperator,
   userRow,
 } from "./conversation-fixtures";
-import { type Stack, startStack } from "./harness";
 
 let stack: Stack;
 let core: CoreContext;

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { addJob } from "@elsehu/core";
+import { campaignGround, phones, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { campaignGround, phones } from "./campaign-fixtures";
 import { userRow, waitFor } from "./conversation-fixtures";
-import { startStack, userWithToken, wsClient } from "./harness";
 import { messageById, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 const TOKEN = "metrics-token-0123456789";

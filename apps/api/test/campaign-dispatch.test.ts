@@ -15,10 +15,20 @@ import {
   startCampaign,
   WORKER_DIED,
 } from "@elsehu/core";
-import { parseMetaWebhook, type Simulator, startSimulator } from "@elsehu/providers";
+import { parseMetaWebhook } from "@elsehu/providers";
+import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
+import {
+  draftCampaign,
+  metaInstance,
+  orderTemplate,
+  phones,
+  recipientsOf,
+  type Stack,
+  startStack,
+  userWithToken,
+  withClock,
+} from "@elsehu/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { draftCampaign, metaInstance, orderTemplate, phones, recipientsOf, withClock } from "./campaign-fixtures";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 let stack: Stack;
 let sim: Simulator;

@@ -1,9 +1,14 @@
-import { listJobs, plantJobLock, resumeStalledCampaigns, scheduleTick, tickJobKey } from "@elsehu/core";
-import { type Simulator, startSimulator } from "@elsehu/providers";
-import { ensureStillOurs } from "@elsehu/worker";
+import {
+  ensureStillOurs,
+  listJobs,
+  plantJobLock,
+  resumeStalledCampaigns,
+  scheduleTick,
+  tickJobKey,
+} from "@elsehu/core";
+import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
+import { campaignGround, phones, type Stack, startStack } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { campaignGround, phones } from "./campaign-fixtures";
-import { type Stack, startStack } from "./harness";
 import { until } from "./pipeline-helpers";
 
 /**

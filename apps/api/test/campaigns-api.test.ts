@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { applyCampaignStatus, handleOptOutKeyword } from "@elsehu/core";
-import { parseMetaWebhook, type Simulator, startSimulator } from "@elsehu/providers";
+import { parseMetaWebhook } from "@elsehu/providers";
+import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
+import { metaInstance, type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metaInstance } from "./campaign-fixtures";
-import { type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 let stack: Stack;
 let sim: Simulator;

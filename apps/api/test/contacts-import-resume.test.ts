@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 let stack: Stack;
 const children: ChildProcess[] = [];

@@ -1,6 +1,6 @@
+import { type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 // Node 20 has no global WebSocket; the tRPC ws client needs one.
 globalThis.WebSocket ??= WebSocket as unknown as typeof globalThis.WebSocket;

@@ -1,7 +1,7 @@
 import { conversations, messages, serviceInstances } from "@elsehu/db";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 let stack: Stack;
 beforeAll(async () => {

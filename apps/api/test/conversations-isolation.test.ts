@@ -1,9 +1,9 @@
 import { publishEvent } from "@elsehu/core";
+import { httpClient, type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/router";
 import { arrive, insertMessage, makeContact, makeInstance, userRow, waitFor } from "./conversation-fixtures";
-import { httpClient, type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 let stack: Stack;
 const closers: Array<() => void> = [];

@@ -1,4 +1,5 @@
 import { expireIdleConversations, onInboundMessage, onOutboundHumanMessage } from "@elsehu/core";
+import { type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -10,7 +11,6 @@ import {
   userRow,
   waitFor,
 } from "./conversation-fixtures";
-import { type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 let stack: Stack;
 const sockets: Array<{ ws: { close: () => void } }> = [];

@@ -1,7 +1,7 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeResult } from "./cluster/results";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 /**
  * Mutated CSV files through the real path: POST /uploads/contacts-csv, then

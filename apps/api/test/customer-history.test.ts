@@ -1,9 +1,9 @@
 import { applyStatus, publishMessageCreated, saveStream } from "@elsehu/core";
 import { messages } from "@elsehu/db";
+import { type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arrive, makeContact, makeInstance } from "./conversation-fixtures";
-import { type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 /**
  * One rule for a customer's history (core/conversations/access.ts): the operator

@@ -1,7 +1,7 @@
 import { addJob, listJobs } from "@elsehu/core";
+import { userWithToken, wsClient } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userRow, waitFor } from "./conversation-fixtures";
-import { userWithToken, wsClient } from "./harness";
 import { type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /** The clock of the API, the worker and core (TIMEZONE America/Sao_Paulo): tests set the local time. */

@@ -1,8 +1,8 @@
 import { assignWaiting } from "@elsehu/core";
+import { type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arrive, conversationRow, makeContact, makeInstance, userRow, waitFor } from "./conversation-fixtures";
-import { type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 let stack: Stack;
 const sockets: Array<{ ws: { close: () => void } }> = [];

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Reason } from "@elsehu/core";
+import { httpClient, type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpClient, type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 /*
  * Every error carries a machine `reason` (core's catalog) in tRPC's `data`, on

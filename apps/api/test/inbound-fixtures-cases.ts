@@ -1,5 +1,5 @@
+import type { httpClient } from "@elsehu/testing";
 import { expect } from "vitest";
-import type { httpClient } from "./harness";
 
 /** A message as `messages.list` gives it to the console. */
 export type Listed = Awaited<ReturnType<ReturnType<typeof httpClient>["messages"]["list"]["query"]>>["items"][number];

@@ -1,8 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { signMetaBody } from "@elsehu/providers";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./harness";
 import { KIND_CASES, type Listed } from "./inbound-fixtures-cases";
 import { assign, EVO_INSTANCE, EVO_SECRET, META_SECRET, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 

@@ -1,9 +1,9 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { metaWebhookEnvelope } from "@elsehu/providers";
+import { metaWebhookEnvelope } from "@elsehu/providers/simulator";
+import { userWithToken } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./harness";
 import {
   META_PNID,
   messageByProviderId,

@@ -1,6 +1,6 @@
-import { type Simulator, startSimulator } from "@elsehu/providers";
+import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 /** Adding a number through tRPC sets the provider side up with no step left to the admin. */
 let stack: Stack;

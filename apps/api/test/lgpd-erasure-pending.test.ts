@@ -1,8 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { startWorker, type WorkerHandle } from "@elsehu/worker";
+import { silentLog, startWorker, type WorkerHandle } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLog } from "./harness";
 import { EVO_INSTANCE, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /**

@@ -3,8 +3,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { WEBHOOK_EVENT_TYPES } from "@elsehu/core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./harness";
 import { EVO_INSTANCE, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /**

@@ -1,8 +1,7 @@
 import { backdateCrontab } from "@elsehu/core";
-import { startWorker, type WorkerHandle } from "@elsehu/worker";
+import { type Stack, silentLog, startStack, startWorker, type WorkerHandle } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "./conversation-fixtures";
-import { type Stack, silentLog, startStack } from "./harness";
 
 /**
  * LGPD retention: processed webhook bodies (phones, names, texts) are deleted

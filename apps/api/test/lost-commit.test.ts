@@ -1,11 +1,19 @@
 import { createCoreContext, deliverMessage, dispatchTick, startCampaign } from "@elsehu/core";
 import { connect, type Database, messages } from "@elsehu/db";
-import { type Simulator, startSimulator } from "@elsehu/providers";
+import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
+import {
+  campaignGround,
+  metaInstance,
+  phones,
+  recipientsOf,
+  type Stack,
+  silentLog,
+  startStack,
+  withClock,
+} from "@elsehu/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { campaignGround, metaInstance, phones, recipientsOf, withClock } from "./campaign-fixtures";
 import { arrive, makeContact } from "./conversation-fixtures";
-import { type Stack, silentLog, startStack } from "./harness";
 import { type PgProxy, startPgProxy } from "./pg-proxy";
 
 /**

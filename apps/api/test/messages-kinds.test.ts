@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { httpClient, userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpClient, userWithToken } from "./harness";
 import { assign, messageById, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /**

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isKind } from "@elsehu/core";
+import { userWithToken } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./harness";
 import { assign, messageById, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /**

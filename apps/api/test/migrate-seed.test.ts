@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { seedAdmin } from "@elsehu/core";
 import { connect, migrate, migrationsCurrent } from "@elsehu/db";
 import { dropDatabase, withDatabase } from "@elsehu/db/testing";
+import { httpClient, type Stack, startStack } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { httpClient, type Stack, startStack } from "./harness";
 
 describe("migrations", () => {
   it("migrate an empty database to current, and again without harm", async () => {

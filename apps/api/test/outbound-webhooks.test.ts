@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { verifyWebhookSignature } from "@elsehu/core";
+import { userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken, wsClient } from "./harness";
 import { type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /**

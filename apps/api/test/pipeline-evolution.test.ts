@@ -1,5 +1,5 @@
+import { httpClient, userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpClient, userWithToken } from "./harness";
 import {
   assign,
   EVO_SECRET,

@@ -1,6 +1,7 @@
 import type { CoreConfig, StoredEvent } from "@elsehu/core";
-import { metaWebhookEnvelope, type Simulator, signMetaBody, startSimulator } from "@elsehu/providers";
-import { type Stack, startStack, userWithToken } from "./harness";
+import { signMetaBody } from "@elsehu/providers";
+import { metaWebhookEnvelope, type Simulator, startSimulator } from "@elsehu/providers/simulator";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 
 export const META_PNID = "109876543210987";
 export const META_SECRET = "meta-app-secret-123";

@@ -1,8 +1,8 @@
 import { request } from "node:http";
 import { isKind } from "@elsehu/core";
+import { httpClient, userWithToken } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpClient, userWithToken } from "./harness";
 import {
   assign,
   META_PNID,

@@ -1,7 +1,7 @@
-import { startApi } from "@elsehu/api";
+import { type Stack, silentLog, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApi } from "../src/server";
 import { userRow, waitFor } from "./conversation-fixtures";
-import { type Stack, silentLog, startStack, userWithToken, wsClient } from "./harness";
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { createInstance } from "@elsehu/core";
-import { startSimulator } from "@elsehu/providers";
+import { startSimulator } from "@elsehu/providers/simulator";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 /**
  * Admin-set provider URLs are fetched by the API and the worker: one that points

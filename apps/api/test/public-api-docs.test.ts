@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { createApiToken } from "@elsehu/core";
+import { startStack } from "@elsehu/testing";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publicApiRouter } from "../src/public-api/router";
-import { startStack } from "./harness";
 import { messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 import { api, apiToken } from "./public-api-helpers";
 

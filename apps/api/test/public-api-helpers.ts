@@ -1,5 +1,5 @@
 import type { ApiScope } from "@elsehu/core";
-import type { Stack } from "./harness";
+import type { Stack } from "@elsehu/testing";
 
 type Client = {
   apiTokens: {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./harness";
 import { messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 import { api, apiToken } from "./public-api-helpers";
 

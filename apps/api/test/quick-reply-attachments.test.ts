@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { httpClient, userWithToken } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpClient, userWithToken } from "./harness";
 import { assign, messageById, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /**

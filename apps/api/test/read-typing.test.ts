@@ -1,6 +1,6 @@
 import { listJobs } from "@elsehu/core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./harness";
 import {
   assign,
   EVO_INSTANCE,

@@ -1,8 +1,8 @@
-import { startApi } from "@elsehu/api";
 import { publishEvent } from "@elsehu/core";
+import { type Stack, silentLog, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApi } from "../src/server";
 import { arrive, makeContact, makeInstance, userRow, waitFor } from "./conversation-fixtures";
-import { type Stack, silentLog, startStack, userWithToken, wsClient } from "./harness";
 
 let stack: Stack;
 const closers: Array<() => unknown> = [];

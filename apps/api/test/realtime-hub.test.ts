@@ -1,9 +1,9 @@
 import { createCoreContext, publishEvent, type StoredEvent } from "@elsehu/core";
 import { connect } from "@elsehu/db";
+import { silentLog, testConfig, testDatabase } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RealtimeHub } from "../src/realtime/hub";
 import { waitFor } from "./conversation-fixtures";
-import { silentLog, testConfig, testDatabase } from "./harness";
 
 let clone: Awaited<ReturnType<typeof testDatabase>>;
 let db: ReturnType<typeof connect>;

@@ -1,6 +1,6 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 /*
  * One local day, 2025-03-10 (America/Sao_Paulo), closes at 15:00Z.

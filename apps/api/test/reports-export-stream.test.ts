@@ -1,6 +1,6 @@
 import { connect as connectTcp } from "node:net";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 /*
  * The CSV export streams a COPY through a reserved connection. What can go wrong there only shows with

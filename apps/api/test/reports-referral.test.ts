@@ -1,6 +1,6 @@
-import { metaWebhookEnvelope } from "@elsehu/providers";
+import { metaWebhookEnvelope } from "@elsehu/providers/simulator";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./harness";
 import { assign, META_PNID, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /**

@@ -1,6 +1,6 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 /*
  * Crafted data set, America/Sao_Paulo (UTC-3): local day D runs from D 03:00Z to D+1 03:00Z.

@@ -1,10 +1,10 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/router";
 import { createContext } from "../src/trpc/context";
 import { createCallerFactory } from "../src/trpc/init";
 import { ACCESS } from "./access-matrix";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 const ROLES = ["ANON", "OPERATOR", "SUPERVISOR", "ADMIN"] as const;
 type Role = (typeof ROLES)[number];

@@ -1,8 +1,8 @@
 import { addJob, listJobs } from "@elsehu/core";
+import { userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userRow, waitFor } from "./conversation-fixtures";
-import { userWithToken, wsClient } from "./harness";
 import { type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /** The clock of the API, the worker and core: tests move it forward to reach a menu's timeout. */

@@ -1,8 +1,15 @@
 import { randomUUID } from "node:crypto";
+import {
+  draftCampaign,
+  metaInstance,
+  orderTemplate,
+  phones,
+  type Stack,
+  startStack,
+  userWithToken,
+} from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { draftCampaign, metaInstance, orderTemplate, phones } from "./campaign-fixtures";
 import { arrive, insertMessage, makeContact, makeInstance } from "./conversation-fixtures";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 /**
  * Guessed and enumerated ids never cross operators, and files are served so a

@@ -1,6 +1,6 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack, userWithToken } from "./harness";
 import { api, apiToken } from "./public-api-helpers";
 
 /*

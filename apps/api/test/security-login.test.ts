@@ -1,12 +1,12 @@
 import { createUser } from "@elsehu/core";
 import { loginAttempts } from "@elsehu/db";
+import { type Stack, silentLog, startStack, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket as NodeWebSocket } from "ws";
 import { parseTrustProxy } from "../src/http/trust-proxy";
 import { type ApiHandle, startApi } from "../src/server";
-import { type Stack, silentLog, startStack, wsClient } from "./harness";
 
 /*
  * OWASP ASVS 5 V6.3: password guessing. The API behind a proxy (TRUST_PROXY)

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseTrustProxy } from "../src/http/trust-proxy";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 let stack: Stack;
 beforeAll(async () => {

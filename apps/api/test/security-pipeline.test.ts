@@ -1,5 +1,5 @@
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./harness";
 import { assign, messageByProviderId, type Pipeline, startPipeline, until, untilMediaReady } from "./pipeline-helpers";
 
 /**

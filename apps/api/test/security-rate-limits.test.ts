@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket as NodeWebSocket } from "ws";
 import { parseTrustProxy } from "../src/http/trust-proxy";
-import { type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 /** Behind one trusted proxy (TRUST_PROXY=1), each test speaks from its own client address. */
 let stack: Stack;

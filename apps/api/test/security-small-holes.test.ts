@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Actor } from "@elsehu/core";
+import { draftCampaign, metaInstance, orderTemplate, type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { draftCampaign, metaInstance, orderTemplate } from "./campaign-fixtures";
 import { arrive, makeContact, makeInstance } from "./conversation-fixtures";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 /*
  * Issue 15, item 10: the smaller holes, each through the route a client uses.

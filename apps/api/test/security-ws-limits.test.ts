@@ -1,8 +1,8 @@
 import type { Socket } from "node:net";
 import { publishEvent } from "@elsehu/core";
+import { type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket as NodeWebSocket } from "ws";
-import { type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 /*
  * Issue 15, item 6: what one user may hold on an API process's WebSockets is bounded: sockets

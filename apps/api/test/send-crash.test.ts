@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { startWorker, type WorkerHandle } from "@elsehu/worker";
+import { silentLog, startWorker, userWithToken, type WorkerHandle } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLog, userWithToken } from "./harness";
 import { assign, messageById, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 const ROOT = resolve(import.meta.dirname, "../../..");

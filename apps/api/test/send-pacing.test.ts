@@ -1,6 +1,5 @@
-import { startWorker, type WorkerHandle } from "@elsehu/worker";
+import { silentLog, startWorker, userWithToken, type WorkerHandle } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLog, userWithToken } from "./harness";
 import { assign, messageById, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 let p: Pipeline;

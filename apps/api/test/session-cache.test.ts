@@ -1,7 +1,7 @@
+import { httpClient, type Stack, silentLog, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiHandle, startApi } from "../src/server";
-import { httpClient, type Stack, silentLog, startStack, userWithToken, wsClient } from "./harness";
 
 // Two API processes on one database: A (the stack's) and B. Each caches validated sessions.
 let stack: Stack;

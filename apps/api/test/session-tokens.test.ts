@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
+import { httpClient, type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { createTRPCClient, createWSClient, TRPCClientError, wsLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket as NodeWebSocket } from "ws";
 import type { AppRouter } from "../src/router";
-import { httpClient, type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 const MAX_AGE = 2 * 3600;
 let stack: Stack;

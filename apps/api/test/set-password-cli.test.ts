@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { httpClient, type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpClient, type Stack, startStack, userWithToken } from "./harness";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const TSX = import.meta.resolve("tsx");

@@ -1,7 +1,7 @@
 import { publishEvent } from "@elsehu/core";
+import { type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 let stack: Stack;
 beforeAll(async () => {

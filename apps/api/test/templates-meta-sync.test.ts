@@ -1,6 +1,6 @@
 import { addJob } from "@elsehu/core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./harness";
 import { assign, messageByProviderId, type Pipeline, postMeta, startPipeline, until } from "./pipeline-helpers";
 
 const WABA = "102938475610293";

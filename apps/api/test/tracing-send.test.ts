@@ -1,6 +1,6 @@
 import { commonEnv, parseEnv, startTelemetry, type Telemetry, telemetryConfigFromEnv } from "@elsehu/core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./harness";
 import { startOtlpReceiver } from "./otlp-receiver";
 import { assign, messageById, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 

@@ -8,10 +8,10 @@ import {
   telemetryConfigFromEnv,
   withSpan,
 } from "@elsehu/core";
+import { userWithToken, wsClient } from "@elsehu/testing";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userRow } from "./conversation-fixtures";
-import { userWithToken, wsClient } from "./harness";
 import { startOtlpReceiver } from "./otlp-receiver";
 import { type Pipeline, startPipeline, until } from "./pipeline-helpers";
 

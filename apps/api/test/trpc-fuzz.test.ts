@@ -1,10 +1,9 @@
+import { metaInstance, orderTemplate, type Stack, startStack, userWithToken } from "@elsehu/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appRouter } from "../src/router";
-import { metaInstance, orderTemplate } from "./campaign-fixtures";
 import { writeResult } from "./cluster/results";
 import { arrive, makeContact, makeInstance } from "./conversation-fixtures";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 /**
  * Every tRPC query and mutation, called over real HTTP as an ADMIN with

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authViaHeaders, tokenFromHeaders } from "../src/http/request-info";
 import { appRouter } from "../src/router";
 import { createContext } from "../src/trpc/context";
 import { planCalls } from "../src/trpc/http-calls";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 /*
  * The API answers plain tRPC calls on its own direct path (http/trpc-http.ts).

@@ -1,7 +1,7 @@
+import { userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { arrive, makeContact, makeInstance, waitFor } from "./conversation-fixtures";
-import { userWithToken, wsClient } from "./harness";
 import { assign, type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /**

@@ -1,8 +1,8 @@
 import { SNIPPET_END, SNIPPET_START } from "@elsehu/core";
+import { userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userRow } from "./conversation-fixtures";
-import { userWithToken, wsClient } from "./harness";
 import { type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /**

@@ -1,6 +1,6 @@
+import { userWithToken } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userWithToken } from "./harness";
 import { type Pipeline, startPipeline, until } from "./pipeline-helpers";
 
 /**

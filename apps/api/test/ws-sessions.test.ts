@@ -1,7 +1,7 @@
 import { sessionIdOf } from "@elsehu/core";
+import { httpClient, type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpClient, type Stack, startStack, userWithToken, wsClient } from "./harness";
 
 let stack: Stack;
 beforeAll(async () => {

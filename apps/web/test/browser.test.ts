@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { httpClient, type Stack, startStack, userWithToken } from "@elsehu/api/testing";
+import { httpClient, type Stack, startStack, userWithToken } from "@elsehu/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, login, navLabels, screenshot } from "./browser";

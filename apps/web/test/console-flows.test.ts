@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
 import { findOrOpenConversation, onInboundMessage, publishEvent } from "@elsehu/core";
 import { contacts, messages, serviceInstances } from "@elsehu/db";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, login, screenshot } from "./browser";

@@ -1,6 +1,6 @@
-import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
 import { findOrOpenConversation } from "@elsehu/core";
 import { contacts, serviceInstances } from "@elsehu/db";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, login, screenshot } from "./browser";

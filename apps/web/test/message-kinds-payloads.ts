@@ -1,4 +1,4 @@
-import { metaWebhookEnvelope } from "@elsehu/providers";
+import { metaWebhookEnvelope } from "@elsehu/providers/simulator";
 
 /** A 1×1 PNG: a real picture the browser can draw. */
 export const PNG = Buffer.from(

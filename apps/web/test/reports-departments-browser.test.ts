@@ -1,4 +1,4 @@
-import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, login, screenshot } from "./browser";

@@ -1,5 +1,5 @@
-import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
 import { serviceInstances } from "@elsehu/db";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, login, screenshot } from "./browser";

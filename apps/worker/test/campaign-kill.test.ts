@@ -3,10 +3,17 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startCampaign, WORKER_DIED } from "@elsehu/core";
-import { type Simulator, startSimulator } from "@elsehu/providers";
+import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
+import {
+  draftCampaign,
+  metaInstance,
+  orderTemplate,
+  phones,
+  type Stack,
+  startStack,
+  userWithToken,
+} from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { draftCampaign, metaInstance, orderTemplate, phones } from "../../api/test/campaign-fixtures";
-import { type Stack, startStack, userWithToken } from "../../api/test/harness";
 
 const ROOT = resolve(import.meta.dirname, "..", "..", "..");
 let stack: Stack;

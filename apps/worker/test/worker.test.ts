@@ -1,6 +1,6 @@
 import { addJob, JOBS, listJobs, plantJobLock, removeJobs, sessionIdOf } from "@elsehu/core";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack, userWithToken } from "../../api/test/harness";
 
 let stack: Stack;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "@elsehu/db";
 import { cloneDatabase } from "@elsehu/db/testing";
-import { metaWebhookEnvelope } from "@elsehu/providers";
+import { metaWebhookEnvelope } from "@elsehu/providers/simulator";
 import pino from "pino";
 import { inject } from "vitest";
 import { createInstance } from "../src/instances/create-instance";

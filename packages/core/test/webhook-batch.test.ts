@@ -1,5 +1,5 @@
 import { connect } from "@elsehu/db";
-import { metaWebhookEnvelope } from "@elsehu/providers";
+import { metaWebhookEnvelope } from "@elsehu/providers/simulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInstance } from "../src/instances/create-instance";
 import { loadInstance } from "../src/instances/list-instances";

@@ -27,17 +27,4 @@ export { type MetaTemplateUpdate, parseMetaTemplateUpdates } from "./meta/meta-t
 export { type MetaWebhookBatch, parseMetaWebhook } from "./meta/parse-meta-webhook";
 export { type NormalizedPhone, normalizePhone, phoneFromJid, toEvolutionNumber, toMetaRecipient } from "./phone";
 export { createProvider, type ProviderConfig, type SendLimits, sendLimits } from "./registry";
-export type { WebhookTarget } from "./simulator/inject-inbound";
-export { metaWebhookEnvelope } from "./simulator/meta-sim-payloads";
-export type {
-  FailKind,
-  FailRule,
-  InboundInput,
-  InboundType,
-  ReceivedRequest,
-  SentMessage,
-  SimulatorOptions,
-  WebhookDelivery,
-} from "./simulator/sim-types";
-export { type Simulator, startSimulator } from "./simulator/start-simulator";
 export * from "./types";

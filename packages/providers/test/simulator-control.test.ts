@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MetaAdapter, parseMetaWebhook, type Simulator, startSimulator } from "../src";
+import { MetaAdapter, parseMetaWebhook } from "../src";
+import { type Simulator, startSimulator } from "../src/simulator";
 import { eventually, startTestServer, type TestServer } from "./helpers";
 
 let receiver: TestServer;

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { collectBytes, EvolutionAdapter, parseEvolutionWebhook, type Simulator, startSimulator } from "../src";
+import { collectBytes, EvolutionAdapter, parseEvolutionWebhook } from "../src";
+import { type Simulator, startSimulator } from "../src/simulator";
 import { eventually, startTestServer, type TestServer } from "./helpers";
 
 const HEADERS = { "x-webhook-token": "s3cr3t" };

@@ -1,13 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  collectBytes,
-  MetaAdapter,
-  parseMetaWebhook,
-  type Simulator,
-  type StatusUpdate,
-  startSimulator,
-  verifyMetaSignature,
-} from "../src";
+import { collectBytes, MetaAdapter, parseMetaWebhook, type StatusUpdate, verifyMetaSignature } from "../src";
+import { type Simulator, startSimulator } from "../src/simulator";
 import { eventually, startTestServer, type TestServer } from "./helpers";
 
 const SECRET = "sim-app-secret";

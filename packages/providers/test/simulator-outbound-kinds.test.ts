@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { EvolutionAdapter, MetaAdapter, type ProviderError, type Simulator, startSimulator } from "../src";
+import { EvolutionAdapter, MetaAdapter, type ProviderError } from "../src";
+import { type Simulator, startSimulator } from "../src/simulator";
 
 const PNID = "109876543210987";
 const CUSTOMER = "+5511987654321";

@@ -1,5 +1,4 @@
-import { phones } from "../campaign-fixtures";
-import { httpClient } from "../harness";
+import { httpClient, phones } from "@elsehu/testing";
 import type { Cluster } from "./harness";
 
 /**

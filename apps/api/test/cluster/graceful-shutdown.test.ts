@@ -1,6 +1,6 @@
 import { listJobs } from "@elsehu/core";
+import { metaInstance } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metaInstance } from "../campaign-fixtures";
 import { makeInstance } from "../conversation-fixtures";
 import { campaignOutcome, campaignThroughApi } from "./campaign-flow";
 import { type Cluster, type ClusterProcess, clusterUser, startCluster, until } from "./harness";

@@ -5,12 +5,12 @@ import { join, resolve } from "node:path";
 import { type CoreConfig, type CoreContext, createCoreContext, createUser } from "@elsehu/core";
 import { connect, type Database } from "@elsehu/db";
 import { cloneDatabase } from "@elsehu/db/testing";
-import { type Simulator, type SimulatorOptions, startSimulator } from "@elsehu/providers";
+import { type Simulator, type SimulatorOptions, startSimulator } from "@elsehu/providers/simulator";
+import { httpClient, silentLog } from "@elsehu/testing";
 import { createTRPCClient, createWSClient, wsLink } from "@trpc/client";
 import { inject } from "vitest";
 import { WebSocket as NodeWebSocket } from "ws";
 import type { AppRouter } from "../../src/router";
-import { httpClient, silentLog } from "../harness";
 
 /**
  * Cluster harness: real `node --import tsx` API and worker processes (so a

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { httpClient } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpClient } from "../harness";
 import { campaignThroughApi } from "./campaign-flow";
 import { type Cluster, clusterUser, ENCRYPTION_KEY, startCluster, until } from "./harness";
 import { writeResult } from "./results";

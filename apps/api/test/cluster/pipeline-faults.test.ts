@@ -1,6 +1,6 @@
 import { listJobs } from "@elsehu/core";
+import { httpClient } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpClient } from "../harness";
 import { type Cluster, type ClusterProcess, clusterUser, startCluster, until } from "./harness";
 import { connectOperators, type Operator } from "./operators";
 import {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { metaWebhookEnvelope, signMetaBody } from "@elsehu/providers";
-import { httpClient } from "../harness";
+import { signMetaBody } from "@elsehu/providers";
+import { metaWebhookEnvelope } from "@elsehu/providers/simulator";
+import { httpClient } from "@elsehu/testing";
 import type { Cluster } from "./harness";
 
 /**

@@ -1,8 +1,7 @@
 import { listCrontabs } from "@elsehu/core";
+import { httpClient, metaInstance } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metaInstance } from "../campaign-fixtures";
 import { makeInstance } from "../conversation-fixtures";
-import { httpClient } from "../harness";
 import { campaignOutcome, campaignThroughApi } from "./campaign-flow";
 import { type Cluster, clusterUser, readLogs, until } from "./harness";
 import { allAssigned, connectOperators, deliveryGaps, maxEventId, type Operator, openConversations } from "./operators";

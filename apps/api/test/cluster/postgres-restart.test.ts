@@ -1,7 +1,6 @@
+import { httpClient, metaInstance } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metaInstance } from "../campaign-fixtures";
 import { makeInstance } from "../conversation-fixtures";
-import { httpClient } from "../harness";
 import { campaignOutcome, campaignThroughApi } from "./campaign-flow";
 import { type Cluster, clusterUser, until } from "./harness";
 import { allAssigned, connectOperators, deliveryGaps, maxEventId, openConversations } from "./operators";

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CoreContext, createCoreContext, setPresence, sweepPresence } from "@elsehu/core";
 import { connect, type Database, type Embedded, migrate, startEmbeddedPostgres } from "@elsehu/db";
+import { silentLog, testConfig } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeNode, makeOperator } from "../conversation-fixtures";
-import { silentLog, testConfig } from "../harness";
 import { freePort } from "./own-postgres";
 
 // A Postgres of its own, stopped and started again on the same port and data directory.

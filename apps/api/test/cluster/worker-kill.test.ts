@@ -1,7 +1,6 @@
 import { listJobs, WORKER_DIED } from "@elsehu/core";
+import { httpClient, metaInstance } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metaInstance } from "../campaign-fixtures";
-import { httpClient } from "../harness";
 import { campaignOutcome, campaignThroughApi } from "./campaign-flow";
 import { type Cluster, type ClusterProcess, clusterUser, readLogs, startCluster, until } from "./harness";
 import { writeResult } from "./results";

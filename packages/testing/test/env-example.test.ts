@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv as parseDotEnv } from "node:util";
+import { apiEnvSchema } from "@elsehu/api";
 import { parseEnv } from "@elsehu/core";
+import { workerEnvSchema } from "@elsehu/worker";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
-import { workerEnvSchema } from "../../worker/src/env";
-import { apiEnvSchema } from "../src/env";
 
 /** Read by scripts (demo, browser tests), not by a process's env schema. */
 const SCRIPT_ONLY = ["SIMULATOR_PORT", "DEMO_EVERY", "CHROMIUM_PATH"];

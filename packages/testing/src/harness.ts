@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type ApiHandle, type AppRouter, type StartApiOptions, startApi } from "@elsehu/api";
 import { type CoreConfig, type CoreContext, createCoreContext, createUser } from "@elsehu/core";
 import { connect, type Database } from "@elsehu/db";
 import { cloneDatabase } from "@elsehu/db/testing";
@@ -9,8 +10,7 @@ import { createTRPCClient, createWSClient, httpBatchLink, httpLink, wsLink } fro
 import pino from "pino";
 import { inject } from "vitest";
 import { WebSocket as NodeWebSocket } from "ws";
-import type { AppRouter } from "../src/router";
-import { type ApiHandle, type StartApiOptions, startApi } from "../src/server";
+import { testLogLevel } from "./env";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -18,7 +18,7 @@ declare module "vitest" {
   }
 }
 
-export const silentLog = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+export const silentLog = pino({ level: testLogLevel });
 
 /** Storage folders made by testConfig, removed when the test process exits (one hook per process). */
 const g = globalThis as { elsehuTestDirs?: string[] };
