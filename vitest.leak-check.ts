@@ -108,10 +108,7 @@ function tcpSockets(): Map<string, string> {
       if (state === "0A") out.set(inode, `a server listening on port ${port(local)}`);
       // Established, or closed by the peer and never by us (CLOSE_WAIT).
       else if (state === "01" || state === "08")
-        out.set(
-          inode,
-          `a TCP connection from port ${port(local)} to port ${port(remote)}${pgNote(port(remote))}`,
-        );
+        out.set(inode, `a TCP connection from port ${port(local)} to port ${port(remote)}${pgNote(port(remote))}`);
     }
   }
   return out;

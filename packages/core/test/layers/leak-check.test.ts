@@ -48,7 +48,9 @@ function runFixtures(): FileResult[] {
 }
 
 describe("the leak check after each test file", () => {
-  it("fails a file that leaves a server, a timer, a Postgres connection or a folder, naming it", { timeout: 120_000 }, () => {
+  it("fails a file that leaves a server, a timer, a Postgres connection or a folder, naming it", {
+    timeout: 120_000,
+  }, () => {
     const results = Object.fromEntries(runFixtures().map((r) => [r.name, r]));
     expect(results["clean.fixture.ts"]).toMatchObject({ status: "passed" });
     expect(results["leaves-server.fixture.ts"]).toMatchObject({ status: "failed" });
@@ -57,7 +59,9 @@ describe("the leak check after each test file", () => {
     expect(results["leaves-timer.fixture.ts"]).toMatchObject({ status: "failed" });
     expect(results["leaves-timer.fixture.ts"]?.message).toMatch(/Timeout \(a timer or interval not cleared\)/);
     expect(results["leaves-postgres.fixture.ts"]).toMatchObject({ status: "failed" });
-    expect(results["leaves-postgres.fixture.ts"]?.message).toMatch(/to port \d+ \(Postgres: a pool or client not ended\)/);
+    expect(results["leaves-postgres.fixture.ts"]?.message).toMatch(
+      /to port \d+ \(Postgres: a pool or client not ended\)/,
+    );
     expect(results["leaves-folder.fixture.ts"]).toMatchObject({ status: "failed" });
     expect(results["leaves-folder.fixture.ts"]?.message).toMatch(/folder .*elsehu-fixture-/);
   });
