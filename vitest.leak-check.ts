@@ -1,5 +1,14 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterAll, inject } from "vitest";
 
@@ -23,6 +32,11 @@ const baseTmp = tmpdir();
 mkdirSync(baseTmp, { recursive: true });
 const fileTmp = mkdtempSync(join(baseTmp, "vitest-file-"));
 process.env.TMPDIR = fileTmp;
+// tsx keeps its compile cache (and its IPC folder) in the temporary folder: the processes a file
+// spawns share the usual ones instead of compiling everything again.
+for (const name of [`tsx-${userInfo().uid}`, `tsx-${userInfo().username}`]) {
+  if (existsSync(join(baseTmp, name))) symlinkSync(join(baseTmp, name), join(fileTmp, name));
+}
 
 const before = snapshot();
 

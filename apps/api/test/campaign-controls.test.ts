@@ -27,7 +27,10 @@ afterAll(async () => {
 
 let offset = 0;
 /** A campaign made over the API, on a number of its own (the daily cap counts per number), with `n` recipients. */
-async function campaign(n: number, opts: { pacePerMinute: number; window?: { start: string; end: string }; dailyCap?: number }) {
+async function campaign(
+  n: number,
+  opts: { pacePerMinute: number; window?: { start: string; end: string }; dailyCap?: number },
+) {
   const instance = await metaInstance(stack.core, sim.url);
   const created = await admin.client.campaigns.create.mutate({
     name: `Controle ${++offset}`,

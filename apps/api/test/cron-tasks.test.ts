@@ -45,7 +45,9 @@ describe("the worker's crontab", () => {
   const presenceOf = async (userId: string) =>
     (await admin.client.presence.board.query()).find((u) => u.userId === userId)?.presence;
 
-  it("expires a conversation idle for 24 h, resumes a campaign that lost its tick and turns off an operator whose sockets are gone", { timeout: 120_000 }, async () => {
+  it("expires a conversation idle for 24 h, resumes a campaign that lost its tick and turns off an operator whose sockets are gone", {
+    timeout: 120_000,
+  }, async () => {
     const supervisor = await userWithToken(stack, "SUPERVISOR");
 
     // A conversation whose customer wrote last 25 hours ago, and one who wrote an hour ago.
@@ -78,9 +80,9 @@ describe("the worker's crontab", () => {
 
     worker = await startWorker(workerOptions(true));
 
-    await expect.poll(async () => (await supervisor.client.conversations.get.query({ id: idle.id })).status).toBe(
-      "EXPIRED",
-    );
+    await expect
+      .poll(async () => (await supervisor.client.conversations.get.query({ id: idle.id })).status)
+      .toBe("EXPIRED");
     // The customer who wrote an hour ago still has his conversation (waiting, or given to the operator).
     expect((await supervisor.client.conversations.get.query({ id: fresh.id })).status).not.toBe("EXPIRED");
 
@@ -95,8 +97,6 @@ describe("the worker's crontab", () => {
         .sort(),
     ).toEqual([...list].sort());
 
-    await expect
-      .poll(async () => await presenceOf(operator.user.id))
-      .toBe("OFFLINE");
+    await expect.poll(async () => await presenceOf(operator.user.id)).toBe("OFFLINE");
   });
 });
