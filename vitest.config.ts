@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ["apps/*/test/**/*.test.ts", "packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.tsx"],
     globalSetup: ["./vitest.global-setup.ts"],
+    // Fails a file that leaves connections, servers, timers or elsehu-* folders behind.
+    setupFiles: ["./vitest.leak-check.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // expect.poll waits for work done by other processes (worker, simulator, browser): 1 s, vitest's

@@ -14,7 +14,7 @@
  * conversation with one of its members). Conversations of a phase are closed before the next; an
  * unmeasured warm-up burst (N/10, at most 500) runs first.
  */
-import { createCoreContext, findOrOpenConversation } from "@elsehu/core";
+import { createCoreContext, findOrOpenConversation, uuidArray } from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import { startWorker } from "@elsehu/worker";
 import pino from "pino";
@@ -82,7 +82,7 @@ async function settle(ids: string[], t0: number) {
   let still = Date.now();
   for (;;) {
     const [r] = await sql<{ n: number }[]>`
-      select count(*)::int as n from conversations where id = any(${sql.array(ids)}::uuid[]) and status = 'WAITING'`;
+      select count(*)::int as n from conversations where id = any(${uuidArray(ids)}::uuid[]) and status = 'WAITING'`;
     const n = r?.n ?? 0;
     if (n === 0) break;
     if (n !== last) [last, still] = [n, Date.now()];
@@ -91,7 +91,7 @@ async function settle(ids: string[], t0: number) {
   }
   const rows = await sql<{ q: number; a: number }[]>`
     select (extract(epoch from queued_at) * 1000)::float8 as q, (extract(epoch from first_assigned_at) * 1000)::float8 as a
-    from conversations where id = any(${sql.array(ids)}::uuid[]) and status = 'OPEN'`;
+    from conversations where id = any(${uuidArray(ids)}::uuid[]) and status = 'OPEN'`;
   const lat = rows.map((r) => r.a - r.q).sort((x, y) => x - y);
   const lastAssigned = rows.reduce((m, r) => Math.max(m, r.a), 0);
   return {
@@ -156,7 +156,7 @@ const d0 = Date.now();
 const deptIds = await arrive(deptContacts, (i) => departments[i % departments.length] ?? null);
 const dept = await settle(deptIds, d0);
 const [notMember] = await sql<{ n: number }[]>`
-  select count(*)::int as n from conversations c where c.id = any(${sql.array(deptIds)}::uuid[])
+  select count(*)::int as n from conversations c where c.id = any(${uuidArray(deptIds)}::uuid[])
     and c.operator_id is not null and not exists (select 1 from department_members m
       where m.department_id = c.department_id and m.user_id = c.operator_id)`;
 const [overDept] = await sql<{ n: number }[]>`

@@ -26,6 +26,7 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { startApi } from "@elsehu/api";
+import { textArray, uuidArray } from "@elsehu/core";
 import { WebSocketServer } from "ws";
 import { parseArgs } from "./lib/args";
 import { benchConfig, benchLog, unthrottled } from "./lib/core";
@@ -137,7 +138,7 @@ async function main() {
   const tokens = users.map(() => randomBytes(20).toString("hex"));
   await sql`
     insert into sessions (id, user_id, expires_at)
-    select unnest(${tokens}::text[]), unnest(${users.map((u) => u.id)}::uuid[]), now() + interval '1 hour'`;
+    select unnest(${textArray(tokens)}::text[]), unnest(${uuidArray(users.map((u) => u.id))}::uuid[]), now() + interval '1 hour'`;
 
   const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
   await new Promise<void>((r) => wss.once("listening", () => r()));

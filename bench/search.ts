@@ -9,7 +9,7 @@
  * queries as an accent-folding ILIKE scan, what a search without the index does (`scan_ratio` = its p95 over
  * the verb's supervisor p95).
  */
-import { type Actor, createCoreContext, searchMessages } from "@elsehu/core";
+import { type Actor, createCoreContext, searchMessages, textArray, uuidArray } from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import { parseArgs } from "./lib/args";
 import { benchConfig, benchLog } from "./lib/core";
@@ -84,7 +84,7 @@ try {
   // One conversation per contact, 1 in 20 still open; operators in turn.
   await sql`insert into conversations (contact_id, instance_id, status, operator_id, created_at, queued_at, closed_at)
     select c.id, ${instance?.id ?? ""}::uuid, (case when c.n % 20 = 0 then 'OPEN' else 'CLOSED' end)::conversation_status,
-      (${ops.map((o) => o.id)}::uuid[])[1 + c.n % ${OPERATORS}::int], now() - interval '30 days', now() - interval '30 days',
+      (${uuidArray(ops.map((o) => o.id))}::uuid[])[1 + c.n % ${OPERATORS}::int], now() - interval '30 days', now() - interval '30 days',
       case when c.n % 20 = 0 then null else now() end
     from (select id, row_number() over (order by id) as n from contacts) c`;
   await sql`create temp table cv as select id, (row_number() over (order by id)) - 1 as n from conversations`;
@@ -92,7 +92,7 @@ try {
   await sql`drop index messages_search_idx`;
   await sql`insert into messages (conversation_id, instance_id, direction, type, body, status, created_at)
     select cv.id, ${instance?.id ?? ""}::uuid, (case when g % 2 = 0 then 'IN' else 'OUT' end)::message_direction, 'text',
-      array_to_string(array(select (${VOCAB}::text[])[1 + floor(power(random(), 2.5) * ${VOCAB.length}::int)::int]
+      array_to_string(array(select (${textArray(VOCAB)}::text[])[1 + floor(power(random(), 2.5) * ${VOCAB.length}::int)::int]
         from generate_series(1, 4 + (g % 9) + 0 * g)), ' '),
       'DELIVERED', now() - make_interval(secs => ${size}::int - g)
     from generate_series(1, ${size}::int) g join cv on cv.n = g % ${contactsCount}::int`;

@@ -17,7 +17,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startApi } from "@elsehu/api";
-import { type CoreConfig, createInstance, createUser, type StoredEvent } from "@elsehu/core";
+import { type CoreConfig, createInstance, createUser, type StoredEvent, textArray } from "@elsehu/core";
 import { connect, startEmbeddedPostgres } from "@elsehu/db";
 import { cloneDatabase, createTemplateDatabase, dropDatabase } from "@elsehu/db/testing";
 import { signMetaBody } from "@elsehu/providers";
@@ -287,7 +287,7 @@ async function main() {
     await drain();
     await new Promise((r) => setTimeout(r, 300));
     const ids = await core.sql<{ id: string; provider_message_id: string }[]>`
-      select id, provider_message_id from messages where provider_message_id = any(${shots.map((s) => s.wamid)})`;
+      select id, provider_message_id from messages where provider_message_id = any(${textArray(shots.map((s) => s.wamid))}::text[])`;
     const byWamid = new Map(ids.map((r) => [r.provider_message_id, r.id]));
     const e2e = shots.flatMap((s) => {
       const at = arrivals.get(byWamid.get(s.wamid) ?? "");

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Stack, startStack, userWithToken } from "@elsehu/testing";
@@ -7,12 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let stack: Stack;
 const children: ChildProcess[] = [];
+/** The worker processes' DATA_DIR, removed with them. */
+const dataDir = mkdtempSync(join(tmpdir(), "elsehu-worker-"));
 beforeAll(async () => {
   stack = await startStack({ worker: false });
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  await Promise.all(children.map(exited));
   await stack.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** A real worker process on the test database, with a fast heartbeat so a dead one is noticed quickly. */
@@ -23,7 +27,7 @@ function spawnWorker(): ChildProcess {
       ...process.env,
       DATABASE_URL: stack.databaseUrl,
       STORAGE_PATH: stack.config.storagePath,
-      DATA_DIR: mkdtempSync(join(tmpdir(), "elsehu-worker-")),
+      DATA_DIR: dataDir,
       APP_ENCRYPTION_KEY: stack.config.encryptionKey.toString("hex"),
       WORKER_POLL_MS: "200",
       WORKER_HEARTBEAT_MS: "300",
@@ -113,3 +117,9 @@ describe("an import whose worker is killed", () => {
     expect(errors?.n).toBe(BAD);
   });
 });
+
+/** Resolves once the child process has exited (at once if it already has). */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once("exit", () => r()));
+}

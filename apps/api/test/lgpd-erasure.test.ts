@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { WEBHOOK_EVENT_TYPES } from "@elsehu/core";
+import { textArray, WEBHOOK_EVENT_TYPES } from "@elsehu/core";
 import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVO_INSTANCE, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
@@ -177,7 +177,7 @@ async function leftInDatabase(needles: string[]) {
   const found: string[] = [];
   for (const col of await textColumns()) {
     const rows = await sql<{ needle: string }[]>`
-      select n.needle from unnest(${needles}::text[], ${needles.map(pattern)}::text[]) as n(needle, re)
+      select n.needle from unnest(${textArray(needles)}::text[], ${textArray(needles.map(pattern))}::text[]) as n(needle, re)
       where exists (select 1 from ${sql(col.schema)}.${sql(col.table)} where ${sql(col.column)}::text ~* n.re)`;
     for (const r of rows) found.push(`${col.schema}.${col.table}.${col.column}: ${r.needle}`);
   }

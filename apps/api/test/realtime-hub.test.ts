@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { createCoreContext, publishEvent, type StoredEvent } from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import { silentLog, testConfig, testDatabase } from "@elsehu/testing";
@@ -24,6 +25,7 @@ afterAll(async () => {
   await listenDb.close();
   await db.close();
   await clone.drop();
+  rmSync(core.config.storagePath, { recursive: true, force: true });
 });
 
 describe("realtime hub", () => {

@@ -18,7 +18,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   const dist = await buildWeb();
-  stack = await startStack({ worker: false, api: { webDist: dist } });
+  stack = await startStack({ worker: false, removeOnClose: [dist], api: { webDist: dist } });
   admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
   supervisor = await userWithToken(stack, "SUPERVISOR", { name: "Sara Supervisora" });
   browser = await launchChromium();

@@ -13,7 +13,7 @@ let admin: Awaited<ReturnType<typeof userWithToken>>;
 
 beforeAll(async () => {
   dist = await buildWeb();
-  stack = await startStack({ worker: false, api: { webDist: dist } });
+  stack = await startStack({ worker: false, removeOnClose: [dist], api: { webDist: dist } });
   admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
   browser = await launchChromium();
 });

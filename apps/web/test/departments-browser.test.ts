@@ -20,7 +20,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   const dist = await buildWeb();
-  stack = await startStack({ worker: true, api: { webDist: dist } });
+  stack = await startStack({ worker: true, removeOnClose: [dist], api: { webDist: dist } });
   admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
   supervisor = await userWithToken(stack, "SUPERVISOR", { name: "Sara Supervisora" });
   operator = await userWithToken(stack, "OPERATOR", { name: "Otávio Operador" });

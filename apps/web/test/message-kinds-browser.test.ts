@@ -31,6 +31,7 @@ beforeAll(async () => {
   sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
   stack = await startStack({
     worker: true,
+    removeOnClose: [dist],
     api: { webDist: dist },
     // A media download that fails retryably waits a minute: long enough to see it loading.
     config: { providerTimeoutMs: 5000, mediaRetryBaseMs: 60_000 },

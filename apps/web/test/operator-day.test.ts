@@ -40,7 +40,12 @@ beforeAll(async () => {
     statusDelayMs: 30,
   });
   branchSim = await startSimulator({ meta: { appSecret: "app-secret-filial", phoneNumberId: "109876543210999" } });
-  stack = await startStack({ worker: true, api: { webDist: dist }, config: { providerTimeoutMs: 5000 } });
+  stack = await startStack({
+    worker: true,
+    removeOnClose: [dist],
+    api: { webDist: dist },
+    config: { providerTimeoutMs: 5000 },
+  });
   // Where Evolution is told to post webhooks when a number is added (the API reads this config object).
   stack.config.publicUrl = stack.url;
   admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });

@@ -20,7 +20,7 @@ const statValue = (page: Page, key: string) => page.locator(`[data-stat="${key}"
 
 beforeAll(async () => {
   const dist = await buildWeb();
-  stack = await startStack({ worker: false, api: { webDist: dist } });
+  stack = await startStack({ worker: false, removeOnClose: [dist], api: { webDist: dist } });
   admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
   limited = await userWithToken(stack, "SUPERVISOR", { name: "Sara Supervisora" });
   for (const name of ["Vendas", "Suporte"]) dep[name] = (await admin.client.departments.create.mutate({ name })).id;

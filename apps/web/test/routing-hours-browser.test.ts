@@ -18,7 +18,7 @@ const dep: Record<string, string> = {};
 
 beforeAll(async () => {
   const dist = await buildWeb();
-  stack = await startStack({ worker: false, api: { webDist: dist } });
+  stack = await startStack({ worker: false, removeOnClose: [dist], api: { webDist: dist } });
   admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
   for (const name of ["Vendas", "Suporte", "Financeiro", "Ouvidoria"]) {
     dep[name] = (await admin.client.departments.create.mutate({ name })).id;

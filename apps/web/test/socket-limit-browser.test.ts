@@ -17,7 +17,11 @@ const TOO_MANY = /abas ou aparelhos demais/;
 
 beforeAll(async () => {
   const dist = await buildWeb();
-  stack = await startStack({ worker: false, api: { webDist: dist, wsLimits: { socketsPerUser: 1 } } });
+  stack = await startStack({
+    worker: false,
+    removeOnClose: [dist],
+    api: { webDist: dist, wsLimits: { socketsPerUser: 1 } },
+  });
   browser = await launchChromium();
 });
 afterAll(async () => {

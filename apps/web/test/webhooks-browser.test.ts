@@ -34,6 +34,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   stack = await startStack({
+    removeOnClose: [dist],
     api: { webDist: dist },
     config: { allowPrivateWebhookUrls: true, webhookRetryBaseMs: 30, webhookDisableAfterFailures: 3 },
   });

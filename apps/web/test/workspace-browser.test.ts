@@ -26,7 +26,12 @@ const contexts: BrowserContext[] = [];
 beforeAll(async () => {
   const dist = await buildWeb();
   sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
-  stack = await startStack({ worker: true, api: { webDist: dist }, config: { providerTimeoutMs: 5000 } });
+  stack = await startStack({
+    worker: true,
+    removeOnClose: [dist],
+    api: { webDist: dist },
+    config: { providerTimeoutMs: 5000 },
+  });
   admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
   await admin.client.instances.create.mutate({
     provider: "META",

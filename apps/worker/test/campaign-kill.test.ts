@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { startCampaign, WORKER_DIED } from "@elsehu/core";
@@ -19,6 +19,8 @@ const ROOT = resolve(import.meta.dirname, "..", "..", "..");
 let stack: Stack;
 let sim: Simulator;
 const children: ChildProcess[] = [];
+/** The worker processes' DATA_DIR, removed with them. */
+const dataDir = mkdtempSync(join(tmpdir(), "elsehu-worker-"));
 
 /** A real worker process (`node --import tsx`, one process, so SIGKILL really kills it). */
 function workerProcess(databaseUrl: string): ChildProcess {
@@ -33,7 +35,7 @@ function workerProcess(databaseUrl: string): ChildProcess {
       WORKER_HEARTBEAT_MS: "300",
       WORKER_STALE_MS: "1500",
       APP_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("hex"),
-      DATA_DIR: mkdtempSync(join(tmpdir(), "elsehu-worker-")),
+      DATA_DIR: dataDir,
     },
     stdio: "ignore",
   });
@@ -57,8 +59,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  await Promise.all(children.map(exited));
   await sim.close();
   await stack.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe("campaign dispatch survives a killed worker", () => {
@@ -115,3 +119,9 @@ describe("campaign dispatch survives a killed worker", () => {
     expect(sentTo.length + unknown.length).toBe(list.length);
   }, 90_000);
 });
+
+/** Resolves once the child process has exited (at once if it already has). */
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once("exit", () => r()));
+}

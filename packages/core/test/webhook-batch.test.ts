@@ -5,6 +5,7 @@ import { createInstance } from "../src/instances/create-instance";
 import { loadInstance } from "../src/instances/list-instances";
 import { ingestPlainInbound } from "../src/messages/ingest-inbound-batch";
 import type { CoreContext } from "../src/shared/context";
+import { idArray, textArray } from "../src/shared/sql-arrays";
 import { createUser } from "../src/users/create-user";
 import { storeWebhooks } from "../src/webhooks/store-webhook";
 import { workWebhookBatch } from "../src/webhooks/webhook-inbox";
@@ -72,7 +73,7 @@ async function deliver(...webhooks: Array<{ instanceId: string; provider: "META"
   // Every stored webhook ends applied, whichever path stored its messages.
   const pending = await core.sql`
     select id from webhook_events
-    where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::bigint)
+    where id = any(${idArray(ids.map(Number))}::bigint[])
       and (processed_at is null or error is not null)`;
   expect(pending).toEqual([]);
   return ids;
@@ -104,7 +105,7 @@ const conversation = async (id: string) =>
 const createdEvents = (messageIds: string[]) =>
   core.sql<{ audience: string; user_id: string | null; payload: Record<string, unknown> }[]>`
     select audience, user_id, payload from events
-    where kind = 'message.created' and payload->>'messageId' in (select jsonb_array_elements_text(${JSON.stringify(messageIds)}::jsonb)) order by id`;
+    where kind = 'message.created' and payload->>'messageId' = any(${textArray(messageIds)}::text[]) order by id`;
 
 describe("webhook processing in batches", () => {
   it("stores a known customer's messages in his open conversation, stamps it once per message and tells his operator", async () => {

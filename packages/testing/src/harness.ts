@@ -20,22 +20,12 @@ declare module "vitest" {
 
 export const silentLog = pino({ level: testLogLevel });
 
-/** Storage folders made by testConfig, removed when the test process exits (one hook per process). */
-const g = globalThis as { elsehuTestDirs?: string[] };
-const tempDirs =
-  g.elsehuTestDirs ??
-  (() => {
-    const dirs: string[] = [];
-    process.once("exit", () => {
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    });
-    g.elsehuTestDirs = dirs;
-    return dirs;
-  })();
-
+/**
+ * A core configuration for tests. Without `storagePath` it makes a storage folder of its own:
+ * the caller removes it (startStack does, when it closes).
+ */
 export function testConfig(over: Partial<CoreConfig> = {}): CoreConfig {
   const storagePath = over.storagePath ?? mkdtempSync(join(tmpdir(), "elsehu-storage-"));
-  if (!over.storagePath) tempDirs.push(storagePath);
   return {
     sessionIdleTimeoutSeconds: 3600,
     encryptionKey: Buffer.alloc(32, 7),
@@ -74,6 +64,8 @@ export async function startStack(
     config?: Partial<CoreConfig>;
     /** A controllable clock for the API, the worker and `stack.core`. */
     now?: () => Date;
+    /** Folders the test made for this stack (a console build), removed when it closes. */
+    removeOnClose?: string[];
   } = {},
 ): Promise<Stack> {
   const clone = await testDatabase();
@@ -107,6 +99,7 @@ export async function startStack(
       await clone.drop();
       // The storage folder testConfig made for this stack (a caller's own storagePath is left alone).
       if (!opts.config?.storagePath) rmSync(config.storagePath, { recursive: true, force: true });
+      for (const dir of opts.removeOnClose ?? []) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

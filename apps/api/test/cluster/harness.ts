@@ -1,5 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, type WriteStream } from "node:fs";
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  type WriteStream,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type CoreConfig, type CoreContext, createCoreContext, createUser } from "@elsehu/core";
@@ -216,6 +224,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       await sim.close();
       await db.close();
       await clone?.drop();
+      rmSync(storage, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { canSee, loadEventsAfter } from "@elsehu/core";
+import { canSee, loadEventsAfter, uuidArray } from "@elsehu/core";
 import { arrive, makeContact } from "../conversation-fixtures";
 import { type Cluster, clusterUser, failoverWsClient, until } from "./harness";
 
@@ -43,7 +43,7 @@ export async function connectOperators(
     async () => {
       const rows = await cluster.core.sql<{ n: number }[]>`
         select count(*)::int as n from users
-        where presence = 'ONLINE' and id::text in (select jsonb_array_elements_text(${JSON.stringify(ops.map((o) => o.user.id))}::jsonb))`;
+        where presence = 'ONLINE' and id = any(${uuidArray(ops.map((o) => o.user.id))}::uuid[])`;
       return rows[0]?.n === n;
     },
     15_000,
@@ -68,7 +68,7 @@ export async function allAssigned(cluster: Cluster, ids: string[], ms = 30_000) 
     async () => {
       const rows = await cluster.core.sql<{ id: string; operator_id: string | null; status: string }[]>`
         select id, operator_id, status from conversations
-        where id::text in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
+        where id = any(${uuidArray(ids)}::uuid[])`;
       return rows.length === ids.length && rows.every((r) => r.operator_id && r.status === "OPEN") ? rows : undefined;
     },
     ms,

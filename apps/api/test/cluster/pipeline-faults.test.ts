@@ -1,4 +1,4 @@
-import { listJobs } from "@elsehu/core";
+import { listJobs, textArray, uuidArray } from "@elsehu/core";
 import { httpClient } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Cluster, type ClusterProcess, clusterUser, startCluster, until } from "./harness";
@@ -127,11 +127,11 @@ describe("cluster: the same webhook many times, concurrently, to both APIs", () 
       select contact_id, count(*)::int as n from conversations where instance_id = ${number.id} group by contact_id`;
     const extraConversations = conversations.reduce((n, c) => n + c.n - 1, 0);
     const [contacts] = await cluster.core.sql<{ n: number }[]>`
-      select count(*)::int as n from contacts where phone in (select jsonb_array_elements_text(${JSON.stringify(first.map((m) => m.from))}::jsonb))`;
+      select count(*)::int as n from contacts where phone = any(${textArray(first.map((m) => m.from))}::text[])`;
     const messageIds = rows.map((r) => r.id);
     const events = await cluster.core.sql<{ message_id: string; n: number }[]>`
       select payload->>'messageId' as message_id, count(*)::int as n from events where kind = 'message.created'
-        and payload->>'messageId' in (select jsonb_array_elements_text(${JSON.stringify(messageIds)}::jsonb))
+        and payload->>'messageId' = any(${textArray(messageIds)}::text[])
       group by 1`;
     const extraEvents = events.reduce((n, e) => n + e.n - 1, 0);
     // The operator's socket: each second-wave message exactly once (wait for stragglers).
@@ -207,7 +207,7 @@ describe("cluster: the provider answers 429, 5xx and timeouts for a while on mes
         const rows = await cluster.core.sql<
           { id: string; status: string; provider_message_id: string | null; error_code: string | null; tries: number }[]
         >`select id, status, provider_message_id, error_code, coalesce((content->>'tries')::int, 0) as tries
-          from messages where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)::uuid)`;
+          from messages where id = any(${uuidArray(ids)}::uuid[])`;
         return rows.every((r) => r.status !== "QUEUED") ? rows : undefined;
       },
       60_000,

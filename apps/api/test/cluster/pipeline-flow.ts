@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { textArray } from "@elsehu/core";
 import { signMetaBody } from "@elsehu/providers";
 import { metaWebhookEnvelope } from "@elsehu/providers/simulator";
 import { httpClient } from "@elsehu/testing";
@@ -91,7 +92,7 @@ export async function messagesOf(cluster: Cluster, instanceId: string, providerI
     select m.id, m.provider_message_id, m.conversation_id, c.contact_id from messages m
     join conversations c on c.id = m.conversation_id
     where m.instance_id = ${instanceId}
-      and m.provider_message_id in (select jsonb_array_elements_text(${JSON.stringify(providerIds)}::jsonb))`;
+      and m.provider_message_id = any(${textArray(providerIds)}::text[])`;
 }
 
 /** Webhook events not yet processed by a worker. */

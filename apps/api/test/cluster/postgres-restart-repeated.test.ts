@@ -1,4 +1,4 @@
-import { listCrontabs } from "@elsehu/core";
+import { listCrontabs, uuidArray } from "@elsehu/core";
 import { httpClient, metaInstance } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeInstance } from "../conversation-fixtures";
@@ -141,7 +141,7 @@ async function recovery(
     ]);
   const online = await count(cluster.core.sql<{ n: number }[]>`
     select count(*)::int as n from users where presence = 'ONLINE'
-      and id::text in (select jsonb_array_elements_text(${JSON.stringify(ctx.ops.map((o) => o.user.id))}::jsonb))`);
+      and id = any(${uuidArray(ctx.ops.map((o) => o.user.id))}::uuid[])`);
   return {
     round,
     apisReady,

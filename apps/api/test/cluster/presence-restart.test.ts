@@ -25,6 +25,7 @@ afterAll(async () => {
   await database?.close();
   await pg?.stop();
   rmSync(dir, { recursive: true, force: true });
+  if (core) rmSync(core.config.storagePath, { recursive: true, force: true });
 });
 
 const presenceOf = async (id: string) =>

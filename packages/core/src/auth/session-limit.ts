@@ -1,6 +1,7 @@
 import { sessions } from "@elsehu/db";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { CoreContext } from "../shared/context";
+import { anyText } from "../shared/sql-arrays";
 import { announceSessionsEnded } from "./sessions";
 
 export const DEFAULT_SESSION_MAX_PER_USER = 10;
@@ -23,7 +24,7 @@ export async function capUserSessions(ctx: Pick<CoreContext, "db" | "config">, u
       .offset(keep);
     if (over.length === 0) return 0;
     const ids = over.map((s) => s.id);
-    await tx.delete(sessions).where(and(eq(sessions.userId, userId), inArray(sessions.id, ids)));
+    await tx.delete(sessions).where(and(eq(sessions.userId, userId), anyText(sessions.id, ids)));
     await announceSessionsEnded(tx, userId, ids, "session_limit");
     return ids.length;
   });

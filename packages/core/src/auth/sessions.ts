@@ -1,9 +1,10 @@
 import { sessions, users } from "@elsehu/db";
-import { and, desc, eq, gt, inArray, ne, sql } from "drizzle-orm";
+import { and, desc, eq, gt, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { publishEvent } from "../events/publish";
 import type { CoreContext, Tx } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
+import { anyText } from "../shared/sql-arrays";
 import { DEFAULT_SESSION_MAX_AGE_SECONDS } from "./lucia";
 import { hashPassword, verifyPassword } from "./password";
 
@@ -101,7 +102,7 @@ export async function sessionStates(ctx: StateCtx, ids: string[]) {
   const rows = await ctx.db
     .select({ id: sessions.id, expiresAt: endsAt(ctx) })
     .from(sessions)
-    .where(inArray(sessions.id, ids));
+    .where(anyText(sessions.id, ids));
   const now = ctx.now();
   for (const r of rows) states.set(r.id, r.expiresAt > now ? "alive" : "expired");
   return states;

@@ -1,5 +1,6 @@
 import type { DeliveryStatus } from "@elsehu/providers";
 import type { CoreContext } from "../shared/context";
+import { idArray } from "../shared/sql-arrays";
 import { iso } from "./sql-time";
 
 export type CampaignStatusInput = {
@@ -34,7 +35,7 @@ export async function applyCampaignStatus(
     updated = await ctx.sql`
       update campaign_recipients set status = 'FAILED', error_code = ${input.error?.code ?? "FAILED"},
         reason = ${input.error?.message ?? "failed"}
-      where id = any(${ids}::bigint[]) and status in ('SENDING', 'UNKNOWN', 'SENT') returning id`;
+      where id = any(${idArray(ids.map(Number))}::bigint[]) and status in ('SENDING', 'UNKNOWN', 'SENT') returning id`;
   } else {
     const rank = { sent: 1, delivered: 2, read: 3 }[target];
     const status = target.toUpperCase();
@@ -45,7 +46,7 @@ export async function applyCampaignStatus(
         read_at = case when ${rank} >= 3 then coalesce(read_at, ${iso(now)}::timestamptz) else read_at end,
         reason = case when status = 'UNKNOWN' then null else reason end,
         error_code = case when status = 'UNKNOWN' then null else error_code end
-      where id = any(${ids}::bigint[])
+      where id = any(${idArray(ids.map(Number))}::bigint[])
         and (case status when 'SENT' then 1 when 'DELIVERED' then 2 when 'READ' then 3
              when 'FAILED' then 99 else 0 end) < ${rank}
       returning id`;

@@ -1,8 +1,8 @@
 import { sql as sqlTag } from "drizzle-orm";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Tx } from "../shared/context";
-import { textArray } from "../shared/id-array";
 import { containsPattern } from "../shared/like";
+import { textArray } from "../shared/sql-arrays";
 
 /**
  * How a person's phone shows up outside the contacts table, for LGPD erasure.

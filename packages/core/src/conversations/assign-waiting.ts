@@ -3,7 +3,7 @@ import { z } from "zod";
 import { greetAssigned } from "../automatic/greet";
 import { publishEvents } from "../events/publish";
 import type { CoreContext } from "../shared/context";
-import { uuidArray } from "../shared/sql-arrays";
+import { idArray, uuidArray } from "../shared/sql-arrays";
 import { withSpan } from "../telemetry/spans";
 import { loadCandidates, pickOperator, roomByQueue } from "./assignment-candidates";
 import { conversationEvents } from "./conversation-events";
@@ -71,7 +71,7 @@ async function assignInTransaction(
     const perDepartment = deps.length
       ? await tx.execute<Waiting>(sql`
           select w.id, w.department_id, to_char(w.queued_at at time zone 'UTC', 'YYYYMMDDHH24MISSUS') as queued_at
-          from unnest(${uuidArray(deps.map(([d]) => d))}::uuid[], ${`{${deps.map(([, n]) => cap(n)).join(",")}}`}::int[])
+          from unnest(${uuidArray(deps.map(([d]) => d))}::uuid[], ${idArray(deps.map(([, n]) => cap(n)))}::int[])
             as q(department_id, room)
           cross join lateral (select id, department_id, queued_at from conversations
             where status = 'WAITING' and department_id = q.department_id and routing_state is null

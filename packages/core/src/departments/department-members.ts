@@ -1,10 +1,11 @@
 import { departmentMembers, departments, users } from "@elsehu/db";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "../audit/record-audit";
 import { requestAssignment } from "../conversations/request-assignment";
 import type { Actor, CoreContext, Tx } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
+import { anyUuid } from "../shared/sql-arrays";
 
 export const SetDepartmentMembersInput = z.object({
   departmentId: z.string().uuid(),
@@ -51,7 +52,7 @@ export async function setDepartmentMembers(ctx: CoreContext, actor: Actor, raw: 
     const [dep] = await tx.select().from(departments).where(eq(departments.id, input.departmentId)).for("update");
     if (!dep) throw notFound("Department");
     const ids = input.members.map((m) => m.userId);
-    const found = ids.length ? await tx.select().from(users).where(inArray(users.id, ids)) : [];
+    const found = ids.length ? await tx.select().from(users).where(anyUuid(users.id, ids)) : [];
     const byId = new Map(found.map((u) => [u.id, u]));
     const rows = input.members.map((m, i) => {
       const u = byId.get(m.userId);

@@ -1,7 +1,8 @@
 import { departments } from "@elsehu/db";
-import { and, inArray, isNull, sql } from "drizzle-orm";
+import { and, isNull, sql } from "drizzle-orm";
 import type { Actor, CoreContext } from "../shared/context";
 import { notFound } from "../shared/errors";
+import { anyUuid } from "../shared/sql-arrays";
 import { assertInScope, departmentScope } from "./department-scope";
 import { isOpenAt } from "./hours";
 import type { DepartmentRow } from "./manage-departments";
@@ -38,7 +39,7 @@ export async function listDepartments(ctx: CoreContext, viewer: Actor, opts: { i
     .where(
       and(
         opts.includeArchived ? undefined : isNull(departments.archivedAt),
-        scope ? inArray(departments.id, scope) : undefined,
+        scope ? anyUuid(departments.id, scope) : undefined,
       ),
     )
     .orderBy(sql`lower(${departments.name})`);

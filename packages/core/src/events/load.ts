@@ -1,6 +1,7 @@
 import { events } from "@elsehu/db";
-import { and, asc, gt, gte, inArray } from "drizzle-orm";
+import { and, asc, gt, gte } from "drizzle-orm";
 import type { CoreContext } from "../shared/context";
+import { anyId } from "../shared/sql-arrays";
 import type { StoredEvent } from "./catalog";
 
 /** Events are kept this long for reconnect catch-up. */
@@ -8,7 +9,7 @@ export const EVENT_RETENTION_MS = 24 * 3600 * 1000;
 
 export async function loadEventsByIds(ctx: Pick<CoreContext, "db">, ids: number[]): Promise<StoredEvent[]> {
   if (ids.length === 0) return [];
-  return asCatalog(await ctx.db.select().from(events).where(inArray(events.id, ids)).orderBy(asc(events.id)));
+  return asCatalog(await ctx.db.select().from(events).where(anyId(events.id, ids)).orderBy(asc(events.id)));
 }
 
 /** Backlog after `afterId`, oldest first, within the retention window. */

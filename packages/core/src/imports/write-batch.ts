@@ -1,6 +1,7 @@
 import type { TransactionSql } from "postgres";
 import type { EventPayloads } from "../events/catalog";
 import { publishEvent } from "../events/publish";
+import { idArray, textArray } from "../shared/sql-arrays";
 import {
   pgArrayElement as element,
   mergeDuplicates,
@@ -42,9 +43,8 @@ export async function upsertContacts(
     const imported = await insertFreshOrNull(tx, unique);
     if (imported !== null) return result(imported, false);
   }
-  // Keys are E.164 digits: the array literal needs no quoting.
   const found = await tx<{ phone_key: string }[]>`
-    select phone_key from contacts where phone_key = any(${`{${unique.map((r) => r.key).join(",")}}`}::text[])`;
+    select phone_key from contacts where phone_key = any(${textArray(unique.map((r) => r.key))}::text[])`;
   const known = new Set(found.map((r) => r.phone_key));
   const fresh = known.size === 0 ? unique : unique.filter((r) => !known.has(r.key));
   const existing = known.size === 0 ? [] : unique.filter((r) => known.has(r.key));
@@ -140,8 +140,8 @@ export async function insertErrors(tx: TransactionSql, importId: string, errors:
   await tx`
     insert into import_errors (import_id, line, value, reason)
     select ${importId}::uuid, u.line, u.value, u.reason
-    from unnest(${errors.map((e) => e.line)}::int[], ${errors.map((e) => e.value)}::text[],
-                ${errors.map((e) => e.reason)}::text[]) as u(line, value, reason)
+    from unnest(${idArray(errors.map((e) => e.line))}::int[], ${textArray(errors.map((e) => e.value))}::text[],
+                ${textArray(errors.map((e) => e.reason))}::text[]) as u(line, value, reason)
     on conflict (import_id, line) do nothing`;
 }
 

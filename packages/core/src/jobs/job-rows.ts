@@ -1,5 +1,5 @@
 import type { CoreContext } from "../shared/context";
-import { idArray, textArray } from "../shared/id-array";
+import { idArray, textArray } from "../shared/sql-arrays";
 import type { JobName } from "./catalog";
 
 /** A queued or running graphile-worker job, as the jobs table holds it. */

@@ -1,5 +1,5 @@
 import type { CoreContext } from "../shared/context";
-import { textArray } from "../shared/id-array";
+import { textArray } from "../shared/sql-arrays";
 
 /** Records that these worker ids (graphile's `locked_by` values) are alive. Also run with none: it proves the database answers. */
 export async function beatWorkers(core: Pick<CoreContext, "sql">, workerIds: readonly string[]): Promise<void> {

@@ -5,7 +5,7 @@ import { providerFor } from "../instances/provider-for";
 import { addJob } from "../jobs/add-job";
 import { countProviderError } from "../metrics/metric-counts";
 import type { CoreContext } from "../shared/context";
-import { dbTransactionKnown } from "../shared/known-commit";
+import { transactionKnown } from "../shared/known-commit";
 import { writeThroughOutage } from "../shared/through-outage";
 import { UNKNOWN_AFTER_CRASH } from "./apply-status";
 import { publishMessageStatus } from "./message-events";
@@ -29,10 +29,10 @@ type Claim = NonNullable<Awaited<ReturnType<typeof claim>>>;
  * customer must not get it twice): it becomes FAILED with UNKNOWN_AFTER_CRASH, visible
  * to the operator, who may resend by hand. Meta echoes our message id in
  * biz_opaque_callback_data, so a later status webhook still reconciles it (apply-status).
- * A commit whose answer is lost still counts as the claim it is (dbTransactionKnown).
+ * A commit whose answer is lost still counts as the claim it is (transactionKnown).
  */
 async function claim(ctx: CoreContext, messageId: string) {
-  return dbTransactionKnown(ctx, "send claim", async (tx) => {
+  return transactionKnown(ctx, "send claim", async (tx) => {
     const [row] = await tx
       .select({ message: messages, conversation: conversations, instance: serviceInstances })
       .from(messages)

@@ -1,8 +1,9 @@
 import { conversations, messages, serviceInstances } from "@elsehu/db";
 import { ProviderError } from "@elsehu/providers";
-import { and, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull } from "drizzle-orm";
 import { providerFor } from "../instances/provider-for";
 import type { CoreContext } from "../shared/context";
+import { anyUuid } from "../shared/sql-arrays";
 import { recipientOf } from "./send-target";
 
 /** Messages marked per call: Meta marks earlier ones itself; Evolution gets their keys. */
@@ -55,7 +56,7 @@ export async function markReadAtProvider(ctx: CoreContext, conversationId: strin
     .update(messages)
     .set({ readAt: ctx.now() })
     .where(
-      inArray(
+      anyUuid(
         messages.id,
         unread.map((m) => m.id),
       ),

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import { requestAssignment } from "../conversations/request-assignment";
 import type { CoreContext } from "../shared/context";
-import { textArray } from "../shared/id-array";
-import { uuidArray } from "../shared/sql-arrays";
+import { textArray, uuidArray } from "../shared/sql-arrays";
 import { type PresenceChange, publishPresenceChanges } from "./presence-events";
 
 /**

@@ -1,4 +1,5 @@
 import type { Actor, CoreContext } from "../shared/context";
+import { uuidArray } from "../shared/sql-arrays";
 import { dimensionWhere, finishedWhere, parseOrThrow, ReportFilter, reportTx, scopeFilter } from "./filter";
 import { metricAggregates, readMetrics } from "./metrics";
 
@@ -39,7 +40,7 @@ export async function reportByDepartment(
   const known = ids.filter((id): id is string => id !== null);
   const departments = known.length
     ? await ctx.sql<{ id: string; name: string; color: string }[]>`
-        select id, name, color from departments where id = any(${ctx.sql.array(known)}::uuid[])`
+        select id, name, color from departments where id = any(${uuidArray(known)}::uuid[])`
     : [];
   const pick = (rows: readonly Record<string, unknown>[], id: string | null, status: string) =>
     rows.find((r) => key(r.department_id) === id && r.status === status);

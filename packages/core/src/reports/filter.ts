@@ -3,6 +3,7 @@ import { z } from "zod";
 import { TagFilter } from "../conversations/tags";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError } from "../shared/errors";
+import { uuidArray } from "../shared/sql-arrays";
 
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -115,7 +116,7 @@ export function periodWhere(sql: postgres.Sql, f: ParsedFilter, tz: string): pos
 export function dimensionWhere(sql: postgres.Sql, f: Omit<ParsedFilter, "from" | "to">): postgres.Fragment {
   return sql`${f.operatorId ? sql`and c.operator_id = ${f.operatorId}` : sql``}
     ${f.departmentId ? sql`and c.department_id = ${f.departmentId}` : sql``}
-    ${f.departmentIds ? sql`and c.department_id = any(${sql.array(f.departmentIds)}::uuid[])` : sql``}
+    ${f.departmentIds ? sql`and c.department_id = any(${uuidArray(f.departmentIds)}::uuid[])` : sql``}
     ${f.tabulationId ? sql`and c.tabulation_id = ${f.tabulationId}` : sql``}
     ${f.instanceId ? sql`and c.instance_id = ${f.instanceId}` : sql``}
     ${f.tag ? sql`and c.tags @> array[${f.tag}]::text[]` : sql``}

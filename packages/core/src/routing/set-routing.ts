@@ -1,9 +1,10 @@
 import { departments, type InstanceRouting, serviceInstances } from "@elsehu/db";
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { recordAudit } from "../audit/record-audit";
 import { publicInstance } from "../instances/shape";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
+import { anyUuid } from "../shared/sql-arrays";
 import { SetRoutingInput } from "./routing-input";
 
 /** Every department a routing sends customers to, with the field that names it. */
@@ -34,7 +35,7 @@ export async function setInstanceRouting(ctx: CoreContext, actor: Actor, raw: Se
         .from(departments)
         .where(
           and(
-            inArray(
+            anyUuid(
               departments.id,
               wanted.map((w) => w.id),
             ),

@@ -4,7 +4,7 @@ import type { TransactionSql } from "postgres";
 import type { InstanceRow } from "../instances/shape";
 import { ingestPlainInbound, isPlainInbound, type PlainInbound } from "../messages/ingest-inbound-batch";
 import type { CoreContext } from "../shared/context";
-import { idArray } from "../shared/id-array";
+import { idArray } from "../shared/sql-arrays";
 import { withSpanIn } from "../telemetry/spans";
 import { applyEvent, cachedInstance, eventsOf } from "./apply-event";
 

@@ -1,6 +1,6 @@
 import type { Sql } from "@elsehu/db";
 import type { CoreContext } from "../shared/context";
-import { idArray } from "../shared/id-array";
+import { idArray } from "../shared/sql-arrays";
 import { applyStoredWebhooks, errorText, type WebhookFailure } from "./process-webhook";
 
 /** NOTIFY channel of the webhook inbox: an acknowledgement's commit wakes the workers. */

@@ -1,0 +1,5 @@
+import { it } from "vitest";
+
+it("leaves an interval running", () => {
+  setInterval(() => {}, 1000);
+});
