@@ -54,6 +54,7 @@ export function ContactCardDialog({
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    e.stopPropagation();
     const checked = validateCard(name, phone);
     setErrors(checked);
     if (Object.keys(checked).length === 0) send.mutate();

@@ -62,6 +62,7 @@ export function LocationDialog({
     setFields((f) => ({ ...f, [key]: e.target.value }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    e.stopPropagation();
     const checked = validateLocation(fields);
     setErrors(checked.errors);
     if (Object.keys(checked.errors).length === 0) send.mutate(checked);

@@ -43,11 +43,22 @@ export function ReactionPicker({ messageId, current }: { messageId: string; curr
           if (e.key === "Escape") setOpen(false);
         }}
       >
-        <span aria-hidden="true">🙂</span>
+        <svg
+          aria-hidden="true"
+          width="16"
+          height="16"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+        >
+          <circle cx="12" cy="12" r="9" />
+          <path d="M8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01" />
+        </svg>
         <span className="sr-only">Reagir a esta mensagem</span>
       </button>
       {open && (
-        <div id={listId} className="msg-react-list" role="group" aria-label="Reações">
+        <fieldset id={listId} className="msg-react-list" aria-label="Reações">
           {REACTIONS.map((emoji) => (
             <button
               key={emoji}
@@ -71,7 +82,7 @@ export function ReactionPicker({ messageId, current }: { messageId: string; curr
               Remover reação
             </button>
           )}
-        </div>
+        </fieldset>
       )}
     </div>
   );

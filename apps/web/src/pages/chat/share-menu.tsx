@@ -1,10 +1,12 @@
 import { useEffect, useId, useRef, useState } from "react";
+import { createPortal } from "react-dom";
 import { ContactCardDialog } from "./contact-card-dialog";
 import { LocationDialog } from "./location-dialog";
 
 /**
  * The composer's "+": a small menu to share a location or a contact card, each in its
- * own dialog. A quoted reply goes with what is shared.
+ * own dialog. A quoted reply goes with what is shared. The dialogs' submit events stop at
+ * their own form: React would bubble them to the composer's, which would send its text too.
  */
 export function ShareMenu({
   conversationId,
@@ -54,7 +56,17 @@ export function ShareMenu({
           if (e.key === "Escape") setOpen(false);
         }}
       >
-        <span aria-hidden="true">＋</span>
+        <svg
+          aria-hidden="true"
+          width="18"
+          height="18"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+        >
+          <path d="M12 5v14M5 12h14" />
+        </svg>
         <span className="sr-only">Mais opções de envio</span>
       </button>
       {open && (
@@ -71,8 +83,9 @@ export function ShareMenu({
           </li>
         </ul>
       )}
-      {dialog === "location" && <LocationDialog {...props} />}
-      {dialog === "contact" && <ContactCardDialog {...props} />}
+      {/* Outside the composer's <form>: a dialog's form is not nested in it. */}
+      {dialog === "location" && createPortal(<LocationDialog {...props} />, document.body)}
+      {dialog === "contact" && createPortal(<ContactCardDialog {...props} />, document.body)}
     </div>
   );
 }
