@@ -6,6 +6,7 @@ import { launchChromium, login, screenshot } from "./browser";
 import { buildWeb } from "./build-web";
 import {
   customerMessage,
+  DRAFT,
   noSideScroll,
   openChat,
   react,
@@ -17,10 +18,9 @@ import {
 } from "./console-kinds-steps";
 
 /**
- * The operator sends every kind from the chat, in a real browser at 1280 and 390 px, to a
- * Meta and an Evolution customer: a reply quoting the customer, a reaction and its removal,
- * a location, a contact card, and "typing…" while he writes. Each is checked in what the
- * provider simulator received.
+ * The operator sends every kind from the chat (1280 and 390 px) to a Meta and an Evolution customer:
+ * a quoted reply, a reaction and its removal, a location, a contact card, and "typing…" while he
+ * writes; each checked in what the provider simulator received.
  */
 const PNID = "109876543210987";
 const APP_SECRET = "meta-app-secret-123";
@@ -154,6 +154,7 @@ describe("the operator sends every kind", { timeout: 180_000 }, () => {
       await expect
         .poll(() => sent("META", meta.phone, "contacts")[0]?.contacts)
         .toMatchObject([{ name: { formatted_name: evo.name }, phones: [{ wa_id: digits(evo.phone) }] }]);
+      expect(sim.sentMessages().filter((m) => JSON.stringify(m.request).includes(DRAFT))).toEqual([]);
       await screenshot(page, `console-kinds-meta-${size.name}`);
       await noSideScroll(page);
 

@@ -66,11 +66,16 @@ async function openShare(page: Page, item: string, title: string): Promise<Locat
   return dialog;
 }
 
+export const DRAFT = "Rascunho ainda não enviado";
+
 /** The location form refuses what is missing or out of range (pt-BR), then sends the pin. */
 export async function sendLocation(
   page: Page,
   pin: { latitude: string; longitude: string; name: string; address: string },
 ) {
+  // A draft in the text box stays there: sending the pin does not send it.
+  const box = page.getByLabel("Mensagem", { exact: true });
+  await box.fill(DRAFT);
   const dialog = await openShare(page, "📍 Localização", "Enviar localização");
   const send = dialog.getByRole("button", { name: "Enviar localização" });
   await send.click();
@@ -92,6 +97,8 @@ export async function sendLocation(
     .locator(".msg-out")
     .getByRole("link", { name: `📍 ${pin.name}` })
     .waitFor();
+  expect(await box.inputValue()).toBe(DRAFT);
+  await box.fill("");
 }
 
 /** Picks a contact by searching `search`, checks the phone rule, and shares the card. */

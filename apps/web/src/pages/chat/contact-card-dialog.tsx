@@ -1,11 +1,11 @@
 import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { formatPhone } from "../../lib/format";
-import { Dialog } from "../../ui/dialog";
 import { ErrorBox, Loading } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
+import { FormDialog } from "../../ui/form-dialog";
 import { useContactSearch } from "./contact-search";
 
 type Errors = { name?: string; phone?: string };
@@ -52,73 +52,68 @@ export function ContactCardDialog({
       }),
     onSuccess: onSent,
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    e.stopPropagation();
+  const submit = () => {
     const checked = validateCard(name, phone);
     setErrors(checked);
     if (Object.keys(checked).length === 0) send.mutate();
   };
   return (
-    <Dialog title="Enviar contato" onClose={onClose}>
-      <form className="dialog-body" onSubmit={submit} noValidate>
-        {send.error && <ErrorBox message={errorMessage(send.error)} />}
-        <TextField
-          label="Buscar nos contatos"
-          type="search"
-          autoFocus
-          maxLength={100}
-          placeholder="Nome ou telefone"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
-        />
-        {found.isFetching && <Loading label="Buscando contatos…" />}
-        {found.error && <ErrorBox message={errorMessage(found.error)} />}
-        {found.data && found.data.length > 0 && (
-          <ul className="contact-pick" aria-label="Contatos encontrados">
-            {found.data.map((c) => (
-              <li key={c.key}>
-                <button
-                  type="button"
-                  className="btn btn-ghost btn-small"
-                  aria-pressed={name === c.name && phone === c.phone}
-                  onClick={() => {
-                    setName(c.name);
-                    setPhone(c.phone);
-                    setErrors({});
-                  }}
-                >
-                  {c.name} · {formatPhone(c.phone)}
-                </button>
-              </li>
-            ))}
-          </ul>
-        )}
-        <TextField
-          label="Nome"
-          maxLength={200}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          error={errors.name}
-        />
-        <TextField
-          label="Telefone"
-          type="tel"
-          maxLength={30}
-          placeholder="(11) 91234-5678"
-          value={phone}
-          onChange={(e) => setPhone(e.target.value)}
-          error={errors.phone}
-        />
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={send.isPending}>
-            {send.isPending ? "Enviando…" : "Enviar contato"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="Enviar contato"
+      onClose={onClose}
+      onSubmit={submit}
+      error={send.error && errorMessage(send.error)}
+      pending={send.isPending}
+      submitLabel="Enviar contato"
+      pendingLabel="Enviando…"
+    >
+      <TextField
+        label="Buscar nos contatos"
+        type="search"
+        autoFocus
+        maxLength={100}
+        placeholder="Nome ou telefone"
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+      />
+      {found.isFetching && <Loading label="Buscando contatos…" />}
+      {found.error && <ErrorBox message={errorMessage(found.error)} />}
+      {found.data && found.data.length > 0 && (
+        <ul className="contact-pick" aria-label="Contatos encontrados">
+          {found.data.map((c) => (
+            <li key={c.key}>
+              <button
+                type="button"
+                className="btn btn-ghost btn-small"
+                aria-pressed={name === c.name && phone === c.phone}
+                onClick={() => {
+                  setName(c.name);
+                  setPhone(c.phone);
+                  setErrors({});
+                }}
+              >
+                {c.name} · {formatPhone(c.phone)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <TextField
+        label="Nome"
+        maxLength={200}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.name}
+      />
+      <TextField
+        label="Telefone"
+        type="tel"
+        maxLength={30}
+        placeholder="(11) 91234-5678"
+        value={phone}
+        onChange={(e) => setPhone(e.target.value)}
+        error={errors.phone}
+      />
+    </FormDialog>
   );
 }

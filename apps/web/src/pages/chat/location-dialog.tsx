@@ -1,10 +1,9 @@
 import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
-import { Dialog } from "../../ui/dialog";
-import { ErrorBox } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
+import { FormDialog } from "../../ui/form-dialog";
 
 type Fields = { latitude: string; longitude: string; name: string; address: string };
 type Errors = Partial<Record<keyof Fields, string>>;
@@ -60,57 +59,52 @@ export function LocationDialog({
   });
   const set = (key: keyof Fields) => (e: { target: { value: string } }) =>
     setFields((f) => ({ ...f, [key]: e.target.value }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    e.stopPropagation();
+  const submit = () => {
     const checked = validateLocation(fields);
     setErrors(checked.errors);
     if (Object.keys(checked.errors).length === 0) send.mutate(checked);
   };
   return (
-    <Dialog title="Enviar localização" onClose={onClose}>
-      <form className="dialog-body" onSubmit={submit} noValidate>
-        {send.error && <ErrorBox message={errorMessage(send.error)} />}
-        <TextField
-          label="Latitude"
-          inputMode="decimal"
-          autoFocus
-          placeholder="-23,5505"
-          value={fields.latitude}
-          onChange={set("latitude")}
-          error={errors.latitude}
-        />
-        <TextField
-          label="Longitude"
-          inputMode="decimal"
-          placeholder="-46,6333"
-          value={fields.longitude}
-          onChange={set("longitude")}
-          error={errors.longitude}
-        />
-        <TextField
-          label="Nome do local (opcional)"
-          maxLength={200}
-          value={fields.name}
-          onChange={set("name")}
-          error={errors.name}
-        />
-        <TextField
-          label="Endereço (opcional)"
-          maxLength={500}
-          value={fields.address}
-          onChange={set("address")}
-          error={errors.address}
-        />
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={send.isPending}>
-            {send.isPending ? "Enviando…" : "Enviar localização"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="Enviar localização"
+      onClose={onClose}
+      onSubmit={submit}
+      error={send.error && errorMessage(send.error)}
+      pending={send.isPending}
+      submitLabel="Enviar localização"
+      pendingLabel="Enviando…"
+    >
+      <TextField
+        label="Latitude"
+        inputMode="decimal"
+        autoFocus
+        placeholder="-23,5505"
+        value={fields.latitude}
+        onChange={set("latitude")}
+        error={errors.latitude}
+      />
+      <TextField
+        label="Longitude"
+        inputMode="decimal"
+        placeholder="-46,6333"
+        value={fields.longitude}
+        onChange={set("longitude")}
+        error={errors.longitude}
+      />
+      <TextField
+        label="Nome do local (opcional)"
+        maxLength={200}
+        value={fields.name}
+        onChange={set("name")}
+        error={errors.name}
+      />
+      <TextField
+        label="Endereço (opcional)"
+        maxLength={500}
+        value={fields.address}
+        onChange={set("address")}
+        error={errors.address}
+      />
+    </FormDialog>
   );
 }

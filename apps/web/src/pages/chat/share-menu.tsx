@@ -83,9 +83,14 @@ export function ShareMenu({
           </li>
         </ul>
       )}
-      {/* Outside the composer's <form>: a dialog's form is not nested in it. */}
-      {dialog === "location" && createPortal(<LocationDialog {...props} />, document.body)}
-      {dialog === "contact" && createPortal(<ContactCardDialog {...props} />, document.body)}
+      {/* Outside the composer's <form> in the page; in React's tree, its submit stops here. */}
+      {dialog &&
+        createPortal(
+          <div onSubmit={(e) => e.stopPropagation()}>
+            {dialog === "location" ? <LocationDialog {...props} /> : <ContactCardDialog {...props} />}
+          </div>,
+          document.body,
+        )}
     </div>
   );
 }
