@@ -11,7 +11,9 @@ import { fillVariables, type QuickReplyValues } from "./quick-replies";
 import { useQuickReplyMenu } from "./quick-reply-menu";
 import { ReplyBanner } from "./reply-banner";
 import { sendMedia, sendText } from "./send-message";
+import { ShareMenu } from "./share-menu";
 import { type PickerReason, TemplatePicker } from "./template-picker";
+import { useTyping } from "./use-typing";
 import { VoiceComposer } from "./voice-recorder";
 
 /**
@@ -19,7 +21,8 @@ import { VoiceComposer } from "./voice-recorder";
  * quoted reply; a file (picked or dropped on the chat) is previewed with a
  * caption before it goes. With the 24 h window closed, or when WhatsApp refuses
  * free text for it, the template picker takes the text box's place; the
- * operator may also open it himself ("Modelo"). The microphone records a voice note.
+ * operator may also open it himself ("Modelo"). The microphone records a voice note;
+ * "+" shares a location or a contact card. While he types, the customer sees "digitando…".
  */
 export function Composer({
   conversationId,
@@ -50,6 +53,7 @@ export function Composer({
   // A picked quick reply's file goes with the text (quickReplies.send); a file of his own replaces it.
   const [quickFile, setQuickFile] = useState<QuickAttachment | null>(null);
   const id = useId();
+  const typing = useTyping(conversationId);
   const send = useMutation({
     mutationFn: async () => {
       const replyToId = replyTo?.id ?? null;
@@ -121,15 +125,13 @@ export function Composer({
       </div>
     );
   }
+  // A voice note, a location or a contact card went out: the quoted reply went with it.
+  const sentOther = () => {
+    onClearReply();
+    onSent();
+  };
   return (
-    <VoiceComposer
-      conversationId={conversationId}
-      replyToId={replyTo?.id ?? null}
-      onSent={() => {
-        onClearReply();
-        onSent();
-      }}
-    >
+    <VoiceComposer conversationId={conversationId} replyToId={replyTo?.id ?? null} onSent={sentOther}>
       {(mic) => (
         <form className="composer" onSubmit={submit}>
           {send.error && <ErrorBox message={errorMessage(send.error)} />}
@@ -153,6 +155,7 @@ export function Composer({
               }}
             />
             {mic}
+            <ShareMenu conversationId={conversationId} replyToId={replyTo?.id ?? null} onSent={sentOther} />
             <label htmlFor={id} className="sr-only">
               {file ? "Legenda" : "Mensagem"}
             </label>
@@ -161,7 +164,10 @@ export function Composer({
               rows={2}
               placeholder={file ? "Legenda (opcional)" : "Escreva uma mensagem… (/ abre as respostas rápidas)"}
               value={text}
-              onChange={(e) => setText(e.target.value)}
+              onChange={(e) => {
+                setText(e.target.value);
+                typing(e.target.value);
+              }}
               onKeyDown={onKey}
               maxLength={file ? 1024 : 4096}
               aria-controls={quick.open ? "quick-replies" : undefined}

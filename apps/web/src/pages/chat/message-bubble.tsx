@@ -5,6 +5,8 @@ import { BubbleMedia } from "./bubble-media";
 import { EditedMark, EditHistory } from "./edit-history";
 import { KindContent, kindOwnsBody, noticeOf } from "./kinds/message-kinds";
 import { MediaState } from "./media-state";
+import { snippetOf } from "./own-reactions";
+import { ReactionPicker } from "./reaction-picker";
 
 const TICK: Record<MessageStatus, { icon: string; label: string; className: string }> = {
   QUEUED: { icon: "⏱", label: "Na fila de envio", className: "tick" },
@@ -23,13 +25,23 @@ const TYPE_LABEL: Record<string, string> = {
   sticker: "Figurinha",
 };
 
-/** One message: its content by kind, time and, for outbound ones, its delivery tick. */
+/**
+ * One message: the message it answers (quoted), its content by kind, time and, for outbound
+ * ones, its delivery tick; reactions (the customer's and ours) as marks on it. Whoever may
+ * write answers it ("Responder") and reacts to the customer's messages.
+ */
 export const MessageBubble = memo(function MessageBubble({
   message,
   onReply,
+  quoted,
+  ownReaction,
 }: {
   message: Message;
   onReply?: (m: Message) => void;
+  /** The message this one answers, when it is loaded. */
+  quoted?: Message;
+  /** Our reaction on this message. */
+  ownReaction?: string;
 }) {
   const [history, setHistory] = useState(false);
   if (message.type === "note") return <NoteBubble message={message} />;
@@ -51,6 +63,12 @@ export const MessageBubble = memo(function MessageBubble({
   return (
     <div className={out ? "msg msg-out" : "msg msg-in"} data-kind={message.type}>
       <div className={deleted ? "msg-bubble msg-deleted" : "msg-bubble"}>
+        {message.replyToId && message.type !== "reaction" && (
+          <blockquote className="msg-quote">
+            <span className="sr-only">Em resposta a: </span>
+            {quoted ? snippetOf(quoted) : "Mensagem anterior"}
+          </blockquote>
+        )}
         {deleted && <span className="msg-deleted-label">🚫 Mensagem apagada pelo cliente</span>}
         {file && <BubbleMedia messageId={message.id} type={message.type} media={file} />}
         {!file && label && !deleted && <span className="msg-media">[{label}]</span>}
@@ -79,12 +97,19 @@ export const MessageBubble = memo(function MessageBubble({
             {message.reaction.emoji}
           </span>
         )}
+        {ownReaction && (
+          <span className="msg-reaction msg-reaction-own" title="Sua reação">
+            <span className="sr-only">Sua reação: </span>
+            {ownReaction}
+          </span>
+        )}
       </div>
       {onReply && (
         <button type="button" className="btn btn-ghost btn-small msg-reply" onClick={() => onReply(message)}>
           Responder<span className="sr-only"> a esta mensagem</span>
         </button>
       )}
+      {onReply && !out && !deleted && <ReactionPicker messageId={message.id} current={ownReaction ?? null} />}
     </div>
   );
 });

@@ -7,6 +7,7 @@ import type { Message, MessagePage } from "../../lib/types";
 import { EmptyState, ErrorBox, Loading } from "../../ui/feedback";
 import { MessageBubble } from "./message-bubble";
 import { messagesKey, PAGE_SIZE } from "./messages-cache";
+import { foldOwnReactions } from "./own-reactions";
 import { useFocusMessage } from "./use-focus-message";
 
 /**
@@ -39,8 +40,12 @@ export function MessageList({
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     staleTime: Number.POSITIVE_INFINITY,
   });
-  // Pages come newest first; the list shows oldest first.
-  const items = useMemo(() => (query.data?.pages.flatMap((p) => p.items) ?? []).slice().reverse(), [query.data]);
+  // Pages come newest first; the list shows oldest first; our reactions become marks on their targets.
+  const { items, own, byId } = useMemo(() => {
+    const all = (query.data?.pages.flatMap((p) => p.items) ?? []).slice().reverse();
+    const folded = foldOwnReactions(all);
+    return { items: folded.shown, own: folded.own, byId: new Map(all.map((m) => [m.id, m])) };
+  }, [query.data]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -141,7 +146,12 @@ export function MessageList({
                   transform: `translateY(${row.start}px)`,
                 }}
               >
-                <MessageBubble message={m} onReply={onReply} />
+                <MessageBubble
+                  message={m}
+                  onReply={onReply}
+                  quoted={m.replyToId ? byId.get(m.replyToId) : undefined}
+                  ownReaction={own.get(m.id)}
+                />
               </div>
             );
           })}
