@@ -143,7 +143,9 @@ try {
       [...xs].sort((a, b) => a - b),
       n,
     );
-  const [reembolso] = await sql<{ n: number }[]>`select count(*)::int as n from messages m where ${matches("reembolso")}`;
+  const [reembolso] = await sql<
+    { n: number }[]
+  >`select count(*)::int as n from messages m where ${matches("reembolso")}`;
   printResult(
     {
       name: "message-search",
