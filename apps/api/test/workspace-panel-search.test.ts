@@ -201,6 +201,15 @@ describe("messages.search", () => {
       "Orçamentos de 19200 horas atrás",
     ]);
     expect(staff.nextCursor).toBeNull();
+
+    // A phrase matches its words side by side only, in the windows too.
+    for (const body of ["Quero a garantia estendida", "A garantia foi estendida"]) {
+      await sql`insert into messages (conversation_id, instance_id, direction, type, body, status, created_at)
+        values (${own}, ${instance?.id ?? ""}, 'IN', 'text', ${body}, 'DELIVERED', now() - interval '30 hours')`;
+    }
+    expect((await opA.client.messages.search.query({ query: '"garantia estendida"' })).items.map(text)).toEqual([
+      "Quero a garantia estendida",
+    ]);
   });
 
   it("an operator cannot read another operator's conversation, nor its customer's notes", async () => {
