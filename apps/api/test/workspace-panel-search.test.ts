@@ -155,6 +155,63 @@ describe("messages.search", () => {
     );
   });
 
+  it("finds matches older than the newest thousand messages and than a year, newest first, page after page", async () => {
+    // The search tests the newest 1,000 messages one by one, then goes back a day, a week, a month, a year and
+    // the rest: 1,200 newer messages without the word push every match past the first step.
+    const own = await startAndAnswer(opA, "+5521976541004", "Fabiana", ["Bom dia"]);
+    const sql = p.stack.core.sql;
+    const [instance] = await sql<{ id: string }[]>`select instance_id as id from conversations where id = ${own}`;
+    await sql`insert into messages (conversation_id, instance_id, direction, type, body, status, created_at)
+      select ${own}, ${instance?.id ?? ""}, 'IN', 'text', 'mensagem de rotina ' || g, 'DELIVERED', now() - make_interval(secs => g)
+      from generate_series(1, 1200) g`;
+    const ages = { own: [2, 72, 480, 4800, 19200], deleted: 120, eva: 240 }; // hours ago
+    for (const h of ages.own) {
+      await sql`insert into messages (conversation_id, instance_id, direction, type, body, status, created_at)
+        values (${own}, ${instance?.id ?? ""}, 'IN', 'text', ${`Orçamentos de ${h} horas atrás`}, 'DELIVERED',
+          now() - make_interval(hours => ${h}))`;
+    }
+    await sql`insert into messages (conversation_id, instance_id, direction, type, body, status, created_at, deleted_at)
+      values (${own}, ${instance?.id ?? ""}, 'IN', 'text', 'Orçamento apagado', 'DELIVERED',
+        now() - make_interval(hours => ${ages.deleted}), now())`;
+    await sql`insert into messages (conversation_id, instance_id, direction, type, body, status, created_at)
+      values (${conv.eva}, ${instance?.id ?? ""}, 'IN', 'text', 'Orçamento da Eva', 'DELIVERED',
+        now() - make_interval(hours => ${ages.eva}))`;
+
+    const text = (h: { snippet: string }) => h.snippet.replaceAll(SNIPPET_START, "").replaceAll(SNIPPET_END, "");
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await opA.client.messages.search.query({ query: "orcamento", limit: 2, cursor });
+      pages.push(page.items.map(text));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && pages.length < 5);
+    // Ana's five, never Eva's nor the deleted one, across every step, in order, the last page closing the list.
+    expect(pages).toEqual([
+      ["Orçamentos de 2 horas atrás", "Orçamentos de 72 horas atrás"],
+      ["Orçamentos de 480 horas atrás", "Orçamentos de 4800 horas atrás"],
+      ["Orçamentos de 19200 horas atrás"],
+    ]);
+    const staff = await sup.client.messages.search.query({ query: "orçamentos" });
+    expect(staff.items.map(text)).toEqual([
+      "Orçamentos de 2 horas atrás",
+      "Orçamentos de 72 horas atrás",
+      "Orçamento da Eva",
+      "Orçamentos de 480 horas atrás",
+      "Orçamentos de 4800 horas atrás",
+      "Orçamentos de 19200 horas atrás",
+    ]);
+    expect(staff.nextCursor).toBeNull();
+
+    // A phrase matches its words side by side only, in the windows too.
+    for (const body of ["Quero a garantia estendida", "A garantia foi estendida"]) {
+      await sql`insert into messages (conversation_id, instance_id, direction, type, body, status, created_at)
+        values (${own}, ${instance?.id ?? ""}, 'IN', 'text', ${body}, 'DELIVERED', now() - interval '30 hours')`;
+    }
+    expect((await opA.client.messages.search.query({ query: '"garantia estendida"' })).items.map(text)).toEqual([
+      "Quero a garantia estendida",
+    ]);
+  });
+
   it("an operator cannot read another operator's conversation, nor its customer's notes", async () => {
     await opB.client.messages.addNote.mutate({ conversationId: conv.eva, body: "Cliente VIP, prioridade" });
     expect((await opB.client.contacts.notes.query({ id: await contactOf(conv.eva) })).map((n) => n.body)).toEqual([

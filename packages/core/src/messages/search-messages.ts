@@ -1,5 +1,5 @@
 import { contacts, conversations, messages, users } from "@elsehu/db";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { isStaff, readableBy } from "../conversations/access";
 import type { Actor, CoreContext } from "../shared/context";
@@ -33,6 +33,11 @@ type Row = {
   snippet: string;
 };
 
+/** Messages the first step tests newest first, one by one (common words fill a page among them). */
+const RECENT = 1000;
+/** The time windows the second step searches through the index, each older than the one before. */
+const WINDOWS = ["1 hour", "6 hours", "1 day", "4 days", "14 days", "60 days", "365 days"];
+
 /**
  * Full-text search in message text (and internal notes) over the conversations
  * `viewer` may read: the one rule, `readableBy` (an operator: his own and the
@@ -42,43 +47,100 @@ type Row = {
  * first, keyset-paginated; each hit names its conversation so the console opens
  * it at the message.
  *
- * SQL rather than the builder: the matching is an index expression the
- * builder cannot say, and ts_headline (the costly part) runs in an outer query
- * on the page's rows only, not on every match. No index on created_at on
- * purpose: with one the planner walks it newest first whenever it expects many
- * matches, and a rarer word than estimated then tests every message.
+ * A search costs what it fetches, so it goes newest first in bounded steps and
+ * stops once the page is full (the results are those of one ORDER BY ... LIMIT):
+ * 1. the newest RECENT messages (before the cursor), walked on
+ *    `messages_created_idx` and tested one by one: a common word fills the page
+ *    here, where its GIN posting list alone would be a large read;
+ * 2. then time windows before them, each about five times the one before (an
+ *    hour, 6 hours, a day, 4 days, 2 weeks, 2 months, a year, the rest), each a
+ *    query for all its matches (a MATERIALIZED CTE, so no LIMIT reaches it): the
+ *    planner then intersects the GIN bitmap with the created_at range, filters
+ *    the word's few matches by date, or tests the range's messages when the word
+ *    is everywhere, by its estimates, and never walks the index testing
+ *    messages in the hope of an early stop (which, for a word rarer than
+ *    estimated, tested every message: 10 s on 1,000,000). The bitmap of a
+ *    common word stays exact (work_mem), so only the window's matches are read.
+ * SQL rather than the builder: the matching is an index expression the builder
+ * cannot say. ts_headline (the costly part) runs on the page's rows only.
  */
 export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor, raw: SearchMessagesInput) {
   const input = SearchMessagesInput.parse(raw);
   const query = sql`websearch_to_tsquery('elsehu_pt', ${input.query})`;
   const scope = readableBy(viewer) ?? sql`true`;
-  const after = input.cursor
-    ? sql`and (${messages.createdAt}, ${messages.id}) < (select m2.created_at, m2.id from messages m2 where m2.id = ${input.cursor})`
-    : sql``;
-  // JIT compiling costs more than the search: the estimates of a big scan trigger it for a 21-row answer.
-  const result = await ctx.db.transaction(async (tx) => {
+  const want = input.limit + 1;
+  const matches = sql`to_tsvector('elsehu_pt'::regconfig, coalesce(m.body, '')) @@ ${query}`;
+  const before = (id: string) =>
+    sql`(m.created_at, m.id) < (select m2.created_at, m2.id from messages m2 where m2.id = ${id})`;
+  const after = input.cursor ? before(input.cursor) : sql`true`;
+  /** The page's rows among `hits` (a CTE of matching message ids and times), with what the console shows. */
+  const pageOf = (hits: SQL, limit: number) => sql`
+    with hits as materialized (${hits})
+    select m.id, m.conversation_id, m.direction, m.type, m.created_at, ${conversations.protocol} as protocol,
+      ${conversations.status} as status, ${conversations.operatorId} as operator_id, ${users.name} as author_name,
+      ${contacts.name} as contact_name, ${contacts.phone} as contact_phone,
+      ts_headline('elsehu_pt', m.body, ${query}, ${HEADLINE}) as snippet
+    from (select id from hits order by created_at desc, id desc limit ${limit}) h
+    join ${messages} m on m.id = h.id
+    join ${conversations} on ${conversations.id} = m.conversation_id
+    join ${contacts} on ${contacts.id} = ${conversations.contactId}
+    left join ${users} on ${users.id} = m.author_id
+    order by m.created_at desc, m.id desc`;
+  const readable = sql`join ${conversations} on ${conversations.id} = m.conversation_id where ${scope}`;
+
+  const rows = await ctx.db.transaction(async (tx) => {
+    // JIT compiling and parallel workers cost more than the search; a generic plan would not know the word or dates.
     await tx.execute(sql`set local jit = off`);
-    return tx.execute<Row>(sql`
-    select hit.id, hit.conversation_id, hit.direction, hit.type, hit.created_at, hit.protocol, hit.status,
-      hit.operator_id, ${users.name} as author_name, ${contacts.name} as contact_name, ${contacts.phone} as contact_phone,
-      ts_headline('elsehu_pt', hit.body, ${query}, ${HEADLINE}) as snippet
-    from (
-      select ${messages.id} as id, ${messages.conversationId} as conversation_id, ${messages.direction} as direction,
-        ${messages.type} as type, ${messages.body} as body, ${messages.createdAt} as created_at,
-        ${messages.authorId} as author_id, ${conversations.protocol} as protocol, ${conversations.status} as status,
-        ${conversations.operatorId} as operator_id, ${conversations.contactId} as contact_id
-      from ${messages}
-      join ${conversations} on ${conversations.id} = ${messages.conversationId}
-      where to_tsvector('elsehu_pt'::regconfig, coalesce(${messages.body}, '')) @@ ${query}
-        and ${messages.deletedAt} is null and ${scope} ${after}
-      order by ${messages.createdAt} desc, ${messages.id} desc
-      limit ${input.limit + 1}
-    ) hit
-    join ${contacts} on ${contacts.id} = hit.contact_id
-    left join ${users} on ${users.id} = hit.author_id
-    order by hit.created_at desc, hit.id desc`);
+    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+    await tx.execute(sql`set local work_mem = '32MB'`);
+    const recent = [
+      ...(await tx.execute<{ id: string; created_at: string; n: number; tsquery: string }>(sql`
+        select id, created_at::text as created_at, count(*) over ()::int as n, ${query}::text as tsquery from (
+          select m.id, m.created_at from ${messages} m where ${after}
+          order by m.created_at desc, m.id desc limit ${RECENT}) r
+        order by r.created_at, r.id limit 1`)),
+    ][0];
+    if (!recent) return [];
+    const found = [
+      ...(await tx.execute<Row>(
+        pageOf(
+          sql`select m.id, m.created_at from (
+            select m.id, m.created_at, m.body, m.conversation_id, m.deleted_at from ${messages} m where ${after}
+            order by m.created_at desc, m.id desc limit ${RECENT}) m
+          ${readable} and m.deleted_at is null and ${matches}`,
+          want,
+        ),
+      )),
+    ];
+    if (found.length >= want || recent.n < RECENT) return found;
+    // A phrase ("micro-ondas" is 'micro-ond' <-> 'micr' <-> 'ondas') needs each candidate's text re-read, and its
+    // estimate (its words taken as independent) is so low that the planner skips the date range and reads every
+    // candidate of every window. The index gets each phrase's first word (no re-read, a fair estimate, implied by
+    // the phrase); the phrase is a filter after the date (not the index's expression, so never an index condition).
+    const relaxed = relaxPhrases(recent.tsquery);
+    const inWindow = relaxed
+      ? sql`to_tsvector('elsehu_pt'::regconfig, coalesce(m.body, '')) @@ ${relaxed}::tsquery
+          and to_tsvector('elsehu_pt'::regconfig, coalesce(m.body, '') || '') @@ ${query}`
+      : matches;
+    // Windows end where the one before starts, so each match is in exactly one.
+    const edge = sql`${recent.created_at}::timestamptz`;
+    const bounds = [...WINDOWS.map((w) => sql`m.created_at >= ${edge} - ${w}::interval`), sql`true`];
+    for (const [i, lower] of bounds.entries()) {
+      const upper = i === 0 ? before(recent.id) : sql`m.created_at < ${edge} - ${WINDOWS[i - 1]}::interval`;
+      found.push(
+        ...(await tx.execute<Row>(
+          pageOf(
+            sql`select m.id, m.created_at from ${messages} m ${readable}
+              and ${upper} and ${lower} and m.deleted_at is null and ${inWindow}`,
+            want - found.length,
+          ),
+        )),
+      );
+      if (found.length >= want) break;
+    }
+    return found;
   });
-  const rows = [...result];
   const page = rows.slice(0, input.limit);
   const last = page[page.length - 1];
   return {
@@ -99,4 +161,16 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
     })),
     nextCursor: rows.length > input.limit && last ? last.id : null,
   };
+}
+
+/**
+ * For the index, a tsquery (as text) implied by `tsquery` whose estimate the planner gets right: each phrase
+ * (`'micro-ond' <-> 'micr' <-> 'ondas'`) down to its first word, the words ANDed. Null when there is no phrase,
+ * or an OR, NOT or group (kept whole there: AND would no longer be implied). Quoted words are left as they are.
+ */
+function relaxPhrases(tsquery: string): string | null {
+  const tokens = tsquery.match(/'(?:[^']|'')*'(?::[A-D*]+)?|<\d*-?>|&|\||!|\(|\)/g) ?? [];
+  if (!tokens.some((t) => t.startsWith("<")) || tokens.some((t) => ["|", "!", "(", ")"].includes(t))) return null;
+  const firsts = tokens.filter((t, i) => t.startsWith("'") && (i === 0 || tokens[i - 1] === "&"));
+  return firsts.join(" & ");
 }

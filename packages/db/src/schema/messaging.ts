@@ -329,6 +329,11 @@ export const messages = pgTable(
      * Portuguese stemmer; created by migration 0019). GIN on tsvector is exact for plain queries: no recheck.
      */
     index("messages_search_idx").using("gin", sql`to_tsvector('elsehu_pt'::regconfig, coalesce(${t.body}, ''))`),
+    /**
+     * Newest messages first, for message search: it walks the newest few hundred here (a common word fills its
+     * page among them) and bounds its GIN searches by created_at ranges (a day, a week, ...) it ANDs with this.
+     */
+    index("messages_created_idx").on(t.createdAt, t.id),
   ],
 );
 

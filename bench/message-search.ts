@@ -1,0 +1,167 @@
+/**
+ * `pnpm bench message-search [--size N]`: full-text search in N messages (default 1,000,000) of generated Portuguese.
+ *
+ * N messages over N/10 contacts (one conversation each, on one number) served by 50 operators, one a second up
+ * to now, words drawn Zipf-like from a customer-service vocabulary with accents (lib/message-fixtures). Queries
+ * typed without accents, one or two words from common to rare, through `searchMessages` as an operator (his
+ * conversations and the customer history the rule allows) and as a supervisor (all). Baseline, same run: the
+ * same search as hand-written SQL on the same indexes, ids only (`ratio` = supervisor p95 / baseline p95, the
+ * verb's overhead: scope, joins, snippets). For scale, a few queries as one ORDER BY ... LIMIT statement, the
+ * search before it went newest first in steps.
+ */
+import { type Actor, createCoreContext, searchMessages } from "@elsehu/core";
+import { connect } from "@elsehu/db";
+import { parseArgs } from "./lib/args";
+import { benchConfig, benchLog } from "./lib/core";
+import { benchDatabase } from "./lib/database";
+import { generateMessages } from "./lib/message-fixtures";
+import { printResult } from "./lib/output";
+import { percentile } from "./lib/stats";
+
+const args = parseArgs();
+const size = Math.floor(args.number("size", 1_000_000));
+
+// Typed as people type: no accents, any case. A few from the vocabulary's head, most from its middle and tail.
+const QUERIES = [
+  "pedido",
+  "boleto",
+  "reembolso",
+  "estorno duplicada",
+  "instalacao",
+  "transportadora atraso",
+  "garantia defeito",
+  "ouvidoria",
+  "procon",
+  "geladeira",
+  "cafeteira",
+  "colchao",
+  "anuidade",
+  "segunda via boleto",
+  "desbloqueio",
+  "micro-ondas",
+  "cobranca indevida",
+  "guarda-roupa",
+  "liquidificador quebrado",
+  "comprovante pix",
+];
+
+const db = await benchDatabase();
+const database = connect(db.url, { max: 4 });
+const core = createCoreContext(database, benchLog, benchConfig());
+const sql = database.sql;
+try {
+  console.error(`gerando ${size} mensagens, ${Math.max(100, Math.floor(size / 10))} contatos, 50 operadores…`);
+  const t0 = performance.now();
+  const { operators, supervisor: sup } = await generateMessages(sql, size);
+  console.error(`dados prontos em ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+
+  const operator = (i: number): Actor => {
+    const o = operators[i % operators.length];
+    return { id: o?.id ?? "", name: o?.name ?? "", role: "OPERATOR" };
+  };
+  const supervisor: Actor = { id: sup.id, name: sup.name, role: "SUPERVISOR" };
+  const time = async (fn: () => Promise<unknown>) => {
+    const t = performance.now();
+    await fn();
+    return performance.now() - t;
+  };
+  // The verb's steps by hand: the newest 1,000 messages tested one by one, then a day, a week, a month, a year, the rest.
+  const matches = (q: string) =>
+    sql`to_tsvector('elsehu_pt'::regconfig, coalesce(m.body, '')) @@ websearch_to_tsquery('elsehu_pt', ${q})`;
+  const handWritten = (q: string) =>
+    sql.begin(async (tx) => {
+      await tx`set local jit = off`;
+      await tx`set local max_parallel_workers_per_gather = 0`;
+      const [edge] = await tx<{ id: string; created_at: string }[]>`
+        select id, created_at::text as created_at from (select id, created_at from messages
+          order by created_at desc, id desc limit 1000) r order by created_at, id limit 1`;
+      const hits = await tx<{ id: string }[]>`select m.id from (select id, created_at, body, deleted_at from messages
+          order by created_at desc, id desc limit 1000) m
+        where ${matches(q)} and m.deleted_at is null order by m.created_at desc, m.id desc limit 21`;
+      if (!edge) return hits;
+      const windows = ["1 day", "7 days", "30 days", "365 days", null];
+      for (const [i, w] of windows.entries()) {
+        if (hits.length >= 21) break;
+        const upper =
+          i === 0
+            ? tx`(m.created_at, m.id) < (${edge.created_at}::timestamptz, ${edge.id}::uuid)`
+            : tx`m.created_at < ${edge.created_at}::timestamptz - ${windows[i - 1] ?? ""}::interval`;
+        const lower = w ? tx`m.created_at >= ${edge.created_at}::timestamptz - ${w}::interval` : tx`true`;
+        hits.push(
+          ...(await tx<{ id: string }[]>`with h as materialized (select m.id, m.created_at from messages m
+              where ${upper} and ${lower} and m.deleted_at is null and ${matches(q)})
+            select id from h order by created_at desc, id desc limit ${21 - hits.length}`),
+        );
+      }
+      return hits;
+    });
+  const oneStatement = (q: string) => sql`
+    select m.id from messages m where ${matches(q)} and m.deleted_at is null
+    order by m.created_at desc, m.id desc limit 21`;
+  for (const q of QUERIES.slice(0, 5)) {
+    await searchMessages(core, supervisor, { query: q });
+    await searchMessages(core, operator(0), { query: q });
+    await handWritten(q);
+  }
+  const opTimes: number[] = [];
+  const supTimes: number[] = [];
+  const baseTimes: number[] = [];
+  let hits = 0;
+  let same = 0;
+  for (let round = 0; round < 5; round++) {
+    for (const [i, q] of QUERIES.entries()) {
+      opTimes.push(await time(() => searchMessages(core, operator(i + round * 7), { query: q })));
+      let verbIds: string[] = [];
+      supTimes.push(
+        await time(async () => {
+          verbIds = (await searchMessages(core, supervisor, { query: q })).items.map((h) => h.id);
+        }),
+      );
+      hits += verbIds.length > 0 ? 1 : 0;
+      let handIds: string[] = [];
+      baseTimes.push(
+        await time(async () => {
+          handIds = (await handWritten(q)).map((h) => h.id);
+        }),
+      );
+      if (handIds.slice(0, 20).join() === verbIds.join()) same++;
+    }
+  }
+  const oneTimes: number[] = [];
+  for (const q of ["reembolso", "procon", "cobranca indevida"]) {
+    oneTimes.push(
+      await time(() =>
+        sql.begin(async (tx) => {
+          await tx`set local jit = off`;
+          return oneStatement(q);
+        }),
+      ),
+    );
+  }
+  const p = (xs: number[], n: number) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      n,
+    );
+  const [reembolso] = await sql<
+    { n: number }[]
+  >`select count(*)::int as n from messages m where ${matches("reembolso")}`;
+  printResult(
+    {
+      name: "message-search",
+      messages: size,
+      operator_p95_ms: p(opTimes, 95),
+      supervisor_p95_ms: p(supTimes, 95),
+      baseline_p95_ms: p(baseTimes, 95),
+      ratio: p(supTimes, 95) / p(baseTimes, 95),
+    },
+    [
+      `${hits}/${supTimes.length} buscas da supervisora com resultado, ${same} iguais ao SQL à mão; "reembolso" aparece em ${reembolso?.n ?? 0} mensagens`,
+      `operador p50 ${p(opTimes, 50).toFixed(1)} ms, p95 ${p(opTimes, 95).toFixed(1)} ms · supervisora p50 ${p(supTimes, 50).toFixed(1)} ms, p95 ${p(supTimes, 95).toFixed(1)} ms · SQL à mão p95 ${p(baseTimes, 95).toFixed(1)} ms`,
+      `uma só consulta ORDER BY ... LIMIT (3 buscas): p95 ${p(oneTimes, 95).toFixed(0)} ms`,
+    ],
+  );
+} finally {
+  await database.close();
+  await db.close();
+}
