@@ -1,17 +1,24 @@
 import { createHash, randomBytes } from "node:crypto";
-import { authenticateApiToken, DomainError, exportFinishedCsv, type SharedRateLimiter } from "@elsehu/core";
+import {
+  authenticateApiToken,
+  DomainError,
+  exportFinishedCsv,
+  nameRequestRoute,
+  type SharedRateLimiter,
+} from "@elsehu/core";
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Hono, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createOpenApiFetchHandler } from "trpc-to-openapi";
 import { openApiDocument } from "../public-api/document";
+import { API_BASE } from "../public-api/init";
 import { publicApiRouter } from "../public-api/router";
 import type { ApiDeps } from "../trpc/context";
 import type { BodyLimits } from "./body-limits";
 import { exportStream } from "./export-stream";
 import { type AppEnv, clientIp } from "./request-info";
 
-export const API_BASE = "/api/v1";
+export { API_BASE };
 const MEDIA_ROUTE = `${API_BASE}/messages/media`;
 
 const bearerOf = (h: string | undefined) => (h?.startsWith("Bearer ") ? h.slice(7).trim() : undefined);
@@ -86,6 +93,11 @@ export function mountPublicApi(
     return res;
   });
 
+  // One fixed span name for whatever no route matches (a procedure or the CSV route names its own).
+  app.use(`${API_BASE}/*`, (c, next) => {
+    nameRequestRoute(c.req.method, `${API_BASE}/*`);
+    return next();
+  });
   app.use(`${API_BASE}/*`, apiRateLimit(opts.limiter));
   const tooLarge = (l: { maxBytes: number; message: string }) =>
     bodyLimit({
@@ -97,6 +109,7 @@ export function mountPublicApi(
   app.use(`${API_BASE}/*`, (c, next) => (c.req.path === MEDIA_ROUTE ? upload : json)(c, next));
 
   app.get(`${API_BASE}/reports/finished.csv`, async (c) => {
+    nameRequestRoute("GET", `${API_BASE}/reports/finished.csv`);
     try {
       const caller = await authenticateApiToken(deps.core, bearerOf(c.req.header("authorization")), clientIp(c));
       if (!caller.token.scopes.includes("reports:read")) {
