@@ -2,8 +2,8 @@ import { commonEnv, parseEnv, startTelemetry, type Telemetry, telemetryConfigFro
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userWithToken } from "./harness";
 import { startOtlpReceiver } from "./otlp-receiver";
-import { api, apiToken } from "./public-api-helpers";
 import { assign, messageById, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
+import { api, apiToken } from "./public-api-helpers";
 
 let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 let telemetry: Telemetry | null;

@@ -81,21 +81,24 @@ const traced = t.middleware(({ path, meta, next }) => {
  * `api.<procedure>` with its id and name, whether it succeeded or not.
  */
 export function scoped(scope: ApiScope) {
-  return t.procedure.use(traced).use(mapErrors).use(async ({ ctx, next, type, path }) => {
-    const caller: ApiCaller = await authenticateApiToken(ctx.core, ctx.bearer, ctx.ip);
-    if (!caller.token.scopes.includes(scope)) {
-      throw new DomainError("API_SCOPE_MISSING", `This token lacks the ${scope} scope`, { scope });
-    }
-    const result = await next({ ctx: { caller, actor: caller.actor } });
-    if (type === "mutation") {
-      await recordAudit(ctx.core.db, {
-        actorId: caller.actor.id,
-        apiTokenId: caller.token.id,
-        action: `api.${path}`,
-        targetType: "api_call",
-        data: { token: caller.token.name, ok: result.ok, ip: ctx.ip },
-      });
-    }
-    return result;
-  });
+  return t.procedure
+    .use(traced)
+    .use(mapErrors)
+    .use(async ({ ctx, next, type, path }) => {
+      const caller: ApiCaller = await authenticateApiToken(ctx.core, ctx.bearer, ctx.ip);
+      if (!caller.token.scopes.includes(scope)) {
+        throw new DomainError("API_SCOPE_MISSING", `This token lacks the ${scope} scope`, { scope });
+      }
+      const result = await next({ ctx: { caller, actor: caller.actor } });
+      if (type === "mutation") {
+        await recordAudit(ctx.core.db, {
+          actorId: caller.actor.id,
+          apiTokenId: caller.token.id,
+          action: `api.${path}`,
+          targetType: "api_call",
+          data: { token: caller.token.name, ok: result.ok, ip: ctx.ip },
+        });
+      }
+      return result;
+    });
 }
