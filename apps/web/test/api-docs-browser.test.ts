@@ -23,7 +23,8 @@ afterAll(async () => {
 describe("the API reference at /api/docs", () => {
   it("renders the operations from the API's own copy of Scalar, offline and within its CSP", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(20_000);
+    // The 5 MB bundle parses slowly on a busy machine.
+    context.setDefaultTimeout(40_000);
     const origin = new URL(stack.url).origin;
     const outside: string[] = [];
     await context.route("**/*", (route) => {
@@ -48,5 +49,5 @@ describe("the API reference at /api/docs", () => {
     expect(outside).toEqual([]);
     expect(refused).toEqual([]);
     await context.close();
-  });
+  }, 90_000);
 });
