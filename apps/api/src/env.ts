@@ -31,6 +31,10 @@ export const apiEnvSchema = commonEnv.extend({
   WS_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   /** Live subscriptions one user may hold on one API process; the next is refused with TOO_MANY_SUBSCRIPTIONS. */
   WS_MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** WebSockets one API process holds in all (any user, signed in or not); the next is closed with 1013 SERVER_BUSY. */
+  WS_MAX_SOCKETS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Live subscriptions one API process holds in all; the next is refused with SERVER_BUSY. */
+  WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   /** Unsent bytes a socket may hold; a client that stops reading past it is dropped. */
   WS_MAX_BUFFERED_KB: z.coerce.number().int().min(16).max(1_048_576).default(1024),
   PRESENCE_GRACE: duration.default(15),

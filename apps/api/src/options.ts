@@ -45,6 +45,8 @@ export function apiOptionsFromEnv(
       socketsPerUser: env.WS_MAX_SOCKETS_PER_USER,
       subscriptionsPerUser: env.WS_MAX_SUBSCRIPTIONS_PER_USER,
       maxBufferedBytes: env.WS_MAX_BUFFERED_KB * 1024,
+      socketsPerProcess: env.WS_MAX_SOCKETS,
+      subscriptionsPerProcess: env.WS_MAX_SUBSCRIPTIONS,
     },
     presence: { graceSeconds: env.PRESENCE_GRACE, heartbeatMs: env.PRESENCE_HEARTBEAT_MS },
     drainMs: env.SHUTDOWN_DRAIN_MS,

@@ -47,8 +47,17 @@ export type StartApiOptions = {
   };
   webDist?: string;
   dbPoolMax?: number;
-  /** Per-user WebSocket bounds: sockets and live subscriptions on this process, unsent bytes per socket. */
-  wsLimits?: { socketsPerUser?: number; subscriptionsPerUser?: number; maxBufferedBytes?: number };
+  /**
+   * WebSocket bounds on this process: sockets and live subscriptions per user and in all,
+   * unsent bytes per socket.
+   */
+  wsLimits?: {
+    socketsPerUser?: number;
+    subscriptionsPerUser?: number;
+    maxBufferedBytes?: number;
+    socketsPerProcess?: number;
+    subscriptionsPerProcess?: number;
+  };
   /** statement_timeout and idle_in_transaction_session_timeout of the API's connections (DB_* settings). */
   dbTimeouts?: { statementTimeoutMs?: number; idleInTransactionTimeoutMs?: number };
   now?: () => Date;
@@ -113,7 +122,10 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     hub,
     sockets,
     sessionCache,
-    subscriptions: new SubscriptionCounter(opts.wsLimits?.subscriptionsPerUser ?? 100),
+    subscriptions: new SubscriptionCounter(
+      opts.wsLimits?.subscriptionsPerUser ?? 100,
+      opts.wsLimits?.subscriptionsPerProcess ?? 50_000,
+    ),
     secureCookie: opts.secureCookie ?? false,
     allowedOrigins: corsOrigins,
     rateCheck: userAndIpLimit(limiters),
@@ -181,6 +193,7 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     },
   });
   const maxBuffered = opts.wsLimits?.maxBufferedBytes ?? 1024 * 1024;
+  const maxSockets = opts.wsLimits?.socketsPerProcess ?? 10_000;
   server.on("upgrade", (req, socket, head) => {
     const path = (req.url ?? "").split("?")[0];
     if (path !== "/trpc" && path !== "/trpc/") {
@@ -190,6 +203,13 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
     // Cross-site WebSocket hijacking: a browser sends our cookie on any site's handshake, with its Origin.
     if (req.headers.origin !== undefined && !originAllowed(req.headers.origin, req.headers.host, corsOrigins)) {
       socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    if (wss.clients.size >= maxSockets) {
+      // Full, whoever asks (checked before any session lookup): 1013 "Try Again Later", which browsers
+      // show to the page (an HTTP refusal of the handshake they hide); the client retries, maybe elsewhere.
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(1013, "SERVER_BUSY"));
+      opts.log.warn({ maxSockets }, "socket refused: WS_MAX_SOCKETS reached");
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

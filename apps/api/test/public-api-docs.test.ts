@@ -74,6 +74,13 @@ describe("the OpenAPI document", () => {
     const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
     expect(scripts.length).toBeGreaterThan(0);
     for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    // Scalar's bundle comes from this server: the page names no other host, nor does its CSP.
+    expect(scripts.some((tag) => tag.includes('src="/api/docs/scalar.js"'))).toBe(true);
+    expect(csp).not.toMatch(/https?:/);
+    const bundle = await fetch(`${p.stack.url}/api/docs/scalar.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("content-type")).toContain("javascript");
+    expect(await bundle.text()).toContain("createApiReference");
   });
 });
 

@@ -2,7 +2,7 @@ import type { Socket } from "node:net";
 import { publishEvent } from "@elsehu/core";
 import { type Stack, startStack, userWithToken, wsClient } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WebSocket as NodeWebSocket } from "ws";
+import { rawSocket as rawSocketAt, until } from "./ws-raw";
 
 /*
  * Issue 15, item 6: what one user may hold on an API process's WebSockets is bounded: sockets
@@ -26,34 +26,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A raw tRPC socket: opens, sends its token as connection params, and records what it receives. */
-async function rawSocket(token: string) {
-  const ws = new NodeWebSocket(`${stack.url.replace(/^http/, "ws")}/trpc?connectionParams=1`);
-  const messages: Array<{ id?: number | null; result?: { type?: string }; error?: { data?: { reason?: string } } }> =
-    [];
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
-  );
-  ws.on("message", (data) => messages.push(JSON.parse(data.toString())));
-  ws.on("error", () => {});
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("error", reject);
-  });
-  ws.send(JSON.stringify({ method: "connectionParams", data: { token } }));
-  const call = (id: number, method: "query" | "subscription", path: string, input: unknown = {}) =>
-    ws.send(JSON.stringify({ id, method, params: { path, input } }));
-  return { ws, messages, closed, call };
-}
-
-async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const rawSocket = (token: string) => rawSocketAt(stack.url, token);
 
 describe("WebSocket bounds per user", () => {
   it("closes the socket past WS_MAX_SOCKETS_PER_USER with the reason, and takes one again when a slot frees", async () => {

@@ -3,6 +3,7 @@ import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startOtlpReceiver } from "./otlp-receiver";
 import { assign, messageById, messageByProviderId, type Pipeline, startPipeline, until } from "./pipeline-helpers";
+import { api, apiToken } from "./public-api-helpers";
 
 let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
 let telemetry: Telemetry | null;
@@ -55,5 +56,57 @@ describe("tracing, operator's reply", () => {
     expect(call?.attributes).toMatchObject({ "elsehu.provider": "META", "http.request.method": "POST" });
     // The access token travels in a header: nothing of it on the span.
     expect(JSON.stringify(call)).not.toContain("meta-access-token-xyz");
+  });
+
+  it("follows a send through /api/v1 under its route pattern, through the send job to the provider call, as one trace", async () => {
+    await p.sim.injectInbound("META", { from: "+5511987650003", body: "Meu pedido?", id: "wamid.TRACE3" });
+    const inbound = await until(() => messageByProviderId(p.stack, "wamid.TRACE3"));
+    await assign(p.stack, inbound.conversation_id, p.admin.user.id);
+    const { token } = await apiToken(p.admin, ["messages:send"]);
+
+    const sent = await api(p.stack, token, "POST", "/messages/text", {
+      conversationId: inbound.conversation_id,
+      body: "Seu pedido saiu",
+    });
+    expect(sent.status).toBe(200);
+    await until(async () => (await messageById(p.stack, sent.body.id))?.status === "READ");
+
+    const run = await until(async () => {
+      await telemetry?.flush();
+      return receiver.spans.find(
+        (s) =>
+          s.name === "job run messages/send_message" &&
+          receiver.trace(s.traceId).some((r) => r.name.includes("/api/v1")),
+      );
+    });
+    const spans = receiver.trace(run.traceId);
+    const root = spans.filter((s) => !s.parentSpanId);
+    expect(root.map((s) => s.name)).toEqual(["POST /api/v1/messages/text"]);
+    expect(root[0]?.attributes).toMatchObject({
+      "http.route": "/api/v1/messages/text",
+      "http.response.status_code": 200,
+    });
+    expect(spans.map((s) => s.name)).toEqual(
+      expect.arrayContaining([
+        "api messages.sendText",
+        "messages send",
+        "job run messages/send_message",
+        "provider POST",
+      ]),
+    );
+
+    // Whatever the path holds, the span is named by the route it matched (or one fixed name): names stay few.
+    const before = receiver.spans.length;
+    expect((await api(p.stack, token, "GET", "/conversations/not-a-uuid")).status).toBe(403);
+    expect((await api(p.stack, token, "GET", `/no-such-route-${Date.now()}`)).status).toBe(404);
+    const roots = await until(async () => {
+      await telemetry?.flush();
+      const found = receiver.spans.slice(before).filter((s) => !s.parentSpanId && s.name.startsWith("GET /api/v1"));
+      return found.length === 2 ? found : undefined;
+    });
+    expect(roots.map((s) => [s.name, s.attributes["http.route"]]).sort()).toEqual([
+      ["GET /api/v1/*", "/api/v1/*"],
+      ["GET /api/v1/conversations/{id}", "/api/v1/conversations/{id}"],
+    ]);
   });
 });

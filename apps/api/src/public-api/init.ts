@@ -4,7 +4,11 @@ import {
   authenticateApiToken,
   type CoreContext,
   DomainError,
+  failActiveSpan,
+  nameRequestRoute,
   recordAudit,
+  tracingOn,
+  withSpan,
 } from "@elsehu/core";
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
@@ -48,27 +52,53 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Where `/api/v1` is mounted (the route patterns in the procedures' meta are under it). */
+export const API_BASE = "/api/v1";
+
+/**
+ * While tracing is on: the request's server span is named by the procedure's route
+ * pattern (`POST /api/v1/messages/text`, `GET /api/v1/contacts/{id}`), and the call
+ * is a span of its own, as `/trpc` procedures are.
+ */
+const traced = t.middleware(({ path, meta, next }) => {
+  if (!tracingOn()) return next();
+  const route = meta?.openapi;
+  if (route) nameRequestRoute(route.method, `${API_BASE}${route.path}`);
+  return withSpan(
+    `api ${path}`,
+    async () => {
+      const result = await next();
+      if (!result.ok) failActiveSpan(result.error);
+      return result;
+    },
+    { attributes: { "rpc.system": "openapi", "rpc.method": path } },
+  );
+});
+
 /**
  * A call with a token holding `scope`. It acts as the token's owner (his role
  * and isolation rules still apply) and every write is audited as the token:
  * `api.<procedure>` with its id and name, whether it succeeded or not.
  */
 export function scoped(scope: ApiScope) {
-  return t.procedure.use(mapErrors).use(async ({ ctx, next, type, path }) => {
-    const caller: ApiCaller = await authenticateApiToken(ctx.core, ctx.bearer, ctx.ip);
-    if (!caller.token.scopes.includes(scope)) {
-      throw new DomainError("API_SCOPE_MISSING", `This token lacks the ${scope} scope`, { scope });
-    }
-    const result = await next({ ctx: { caller, actor: caller.actor } });
-    if (type === "mutation") {
-      await recordAudit(ctx.core.db, {
-        actorId: caller.actor.id,
-        apiTokenId: caller.token.id,
-        action: `api.${path}`,
-        targetType: "api_call",
-        data: { token: caller.token.name, ok: result.ok, ip: ctx.ip },
-      });
-    }
-    return result;
-  });
+  return t.procedure
+    .use(traced)
+    .use(mapErrors)
+    .use(async ({ ctx, next, type, path }) => {
+      const caller: ApiCaller = await authenticateApiToken(ctx.core, ctx.bearer, ctx.ip);
+      if (!caller.token.scopes.includes(scope)) {
+        throw new DomainError("API_SCOPE_MISSING", `This token lacks the ${scope} scope`, { scope });
+      }
+      const result = await next({ ctx: { caller, actor: caller.actor } });
+      if (type === "mutation") {
+        await recordAudit(ctx.core.db, {
+          actorId: caller.actor.id,
+          apiTokenId: caller.token.id,
+          action: `api.${path}`,
+          targetType: "api_call",
+          data: { token: caller.token.name, ok: result.ok, ip: ctx.ip },
+        });
+      }
+      return result;
+    });
 }

@@ -86,6 +86,7 @@ export const REASON_TEXT: { [R in Reason]: Text<R> } = {
   ROLE_FORBIDDEN: "Seu perfil não tem permissão para esta ação.",
   TOO_MANY_SOCKETS: "Há abas demais abertas com a sua conta. Feche algumas e recarregue.",
   TOO_MANY_SUBSCRIPTIONS: "Acompanhamentos ao vivo demais abertos com a sua conta. Feche algumas abas e recarregue.",
+  SERVER_BUSY: "O servidor está no limite de conexões ao vivo. Tente de novo em instantes.",
   CROSS_SITE_REFUSED: "Pedido recusado: abra o console pelo endereço oficial e tente de novo.",
   WRONG_CURRENT_PASSWORD: "A senha atual está incorreta.",
   EMAIL_TAKEN: "Já existe um usuário com este e-mail.",

@@ -25,6 +25,8 @@ export const DOMAIN_REASONS = {
   // Per-user bounds of live connections (WS_MAX_SOCKETS_PER_USER, WS_MAX_SUBSCRIPTIONS_PER_USER).
   TOO_MANY_SOCKETS: "RATE_LIMITED",
   TOO_MANY_SUBSCRIPTIONS: "RATE_LIMITED",
+  // The API process's own bound (WS_MAX_SUBSCRIPTIONS): not the caller's fault, try again later.
+  SERVER_BUSY: "PROVIDER_UNAVAILABLE",
   WRONG_CURRENT_PASSWORD: "VALIDATION",
   // Users and presence.
   EMAIL_TAKEN: "CONFLICT",
