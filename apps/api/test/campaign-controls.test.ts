@@ -1,7 +1,6 @@
-import { type Simulator, startSimulator } from "@elsehu/providers";
+import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
+import { metaInstance, orderTemplate, phones, type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metaInstance, orderTemplate, phones } from "./campaign-fixtures";
-import { type Stack, startStack, userWithToken } from "./harness";
 
 /**
  * A campaign as the console drives it: created, given its CSV audience and controlled over

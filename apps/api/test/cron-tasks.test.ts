@@ -1,10 +1,17 @@
 import { backdateCrontab } from "@elsehu/core";
-import { type Simulator, startSimulator } from "@elsehu/providers";
-import { startWorker, type WorkerHandle } from "@elsehu/worker";
+import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
+import {
+  campaignGround,
+  phones,
+  type Stack,
+  silentLog,
+  startStack,
+  startWorker,
+  userWithToken,
+  type WorkerHandle,
+} from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { campaignGround, phones } from "./campaign-fixtures";
 import { arrive, makeContact, makeInstance } from "./conversation-fixtures";
-import { type Stack, silentLog, startStack, userWithToken } from "./harness";
 
 /**
  * The every-minute safety nets run by the worker's real crontab (graphile-worker's cron,

@@ -1,5 +1,5 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack, userWithToken } from "./harness";
 import { answerTo, rawSocket, until } from "./ws-raw";
 
 /*

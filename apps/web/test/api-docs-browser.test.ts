@@ -1,4 +1,4 @@
-import { type Stack, startStack } from "@elsehu/api/testing";
+import { type Stack, startStack } from "@elsehu/testing";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, screenshot } from "./browser";
