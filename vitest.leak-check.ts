@@ -1,15 +1,6 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  symlinkSync,
-} from "node:fs";
-import { tmpdir, userInfo } from "node:os";
-import { join } from "node:path";
+import fs, { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { syncBuiltinESMExports } from "node:module";
+import { basename } from "node:path";
 import { afterAll, inject } from "vitest";
 
 /**
@@ -18,25 +9,37 @@ import { afterAll, inject } from "vitest";
  * afterAll hooks it fails the file, naming what the file left: handles that keep the
  * process alive (sockets, servers, ref'd timers, child processes…), TCP connections
  * (a Postgres pool not closed shows as connections to the database port) and `elsehu-*`
- * folders in its temporary folder.
+ * folders it made in the temporary folder and did not remove.
  *
- * Each file gets its own temporary folder (TMPDIR, read by os.tmpdir() and inherited by the
- * processes it spawns), so files running in parallel never see each other's folders; the
- * folder itself is removed once checked.
+ * Folders are told apart by who made them, not by listing os.tmpdir(): files run in
+ * parallel, so a listing would show another file's folders. `mkdtemp` (sync, callback and
+ * promise forms) is wrapped to note each `elsehu-*` folder this process makes; changing
+ * TMPDIR instead slowed every process a test spawns (tsx's cache lives there) and changed
+ * the timing of the tracing tests.
  */
 
 /** How long a file's closing work (a socket's FIN, a pool's end) may take to settle. */
 const SETTLE_MS = 3_000;
 
-const baseTmp = tmpdir();
-mkdirSync(baseTmp, { recursive: true });
-const fileTmp = mkdtempSync(join(baseTmp, "vitest-file-"));
-process.env.TMPDIR = fileTmp;
-// tsx keeps its compile cache (and its IPC folder) in the temporary folder: the processes a file
-// spawns share the usual ones instead of compiling everything again.
-for (const name of [`tsx-${userInfo().uid}`, `tsx-${userInfo().username}`]) {
-  if (existsSync(join(baseTmp, name))) symlinkSync(join(baseTmp, name), join(fileTmp, name));
-}
+const made: string[] = [];
+const note = (dir: string) => {
+  if (basename(dir).startsWith("elsehu-")) made.push(dir);
+  return dir;
+};
+const { mkdtemp, mkdtempSync } = fs;
+const mkdtempPromise = fs.promises.mkdtemp;
+fs.mkdtempSync = ((prefix: string, options?: fs.EncodingOption) =>
+  note(String(mkdtempSync(prefix, options)))) as typeof fs.mkdtempSync;
+fs.promises.mkdtemp = (async (prefix: string, options?: fs.EncodingOption) =>
+  note(String(await mkdtempPromise(prefix, options)))) as typeof fs.promises.mkdtemp;
+fs.mkdtemp = ((prefix: string, ...rest: unknown[]) => {
+  const done = rest.pop() as (err: NodeJS.ErrnoException | null, dir: string) => void;
+  mkdtemp(prefix, ...(rest as [fs.EncodingOption]), (err: NodeJS.ErrnoException | null, dir: string) =>
+    done(err, err ? dir : note(String(dir))),
+  );
+}) as typeof fs.mkdtemp;
+// ESM named imports of node:fs and node:fs/promises see the wrapped functions too.
+syncBuiltinESMExports();
 
 const before = snapshot();
 
@@ -46,8 +49,6 @@ afterAll(async () => {
     await new Promise((r) => setTimeout(r, 50));
     left = leftovers(before, snapshot());
   }
-  process.env.TMPDIR = baseTmp;
-  rmSync(fileTmp, { recursive: true, force: true });
   if (left.length > 0) throw new Error(`This test file left open or behind:\n- ${left.join("\n- ")}`);
 }, SETTLE_MS + 5_000);
 
@@ -66,7 +67,7 @@ export function leftovers(a: Snapshot, b: Snapshot): string[] {
     if (extra > 0) out.push(`${extra} × ${kind}${hint(kind)}`);
   }
   for (const [inode, what] of b.sockets) if (!a.sockets.has(inode)) out.push(what);
-  for (const f of b.folders) if (!a.folders.includes(f)) out.push(`folder ${join(fileTmp, f)}`);
+  for (const f of b.folders) if (!a.folders.includes(f)) out.push(`folder ${f} (made by this file, not removed)`);
   return out;
 }
 
@@ -79,11 +80,7 @@ function hint(kind: string): string {
 }
 
 function tmpFolders(): string[] {
-  try {
-    return readdirSync(fileTmp).filter((f) => f.startsWith("elsehu-"));
-  } catch {
-    return [];
-  }
+  return made.filter((dir) => existsSync(dir));
 }
 
 /**
