@@ -90,6 +90,11 @@ describe("LGPD erasure while webhooks and an import are in flight", () => {
       return s.status === "COMPLETED" && s;
     }, 60_000);
 
+    // The batch marks its webhooks processed when its claim commits, just after their messages.
+    await until(async () => {
+      const [r] = await p.stack.core.sql`select 1 from webhook_events where processed_at is null`;
+      return !r;
+    }, 60_000);
     const settled = await p.stack.core.sql<{ pending: number; naming: number; emptied: number; kept: number }[]>`
       select count(*) filter (where processed_at is null)::int as pending,
         count(*) filter (where body like ${`%${NEEDLE}%`})::int as naming,

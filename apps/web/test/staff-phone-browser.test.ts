@@ -24,7 +24,7 @@ let admin: Awaited<ReturnType<typeof userWithToken>>;
 beforeAll(async () => {
   const dist = await buildWeb();
   sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
-  stack = await startStack({ worker: true, api: { webDist: dist } });
+  stack = await startStack({ worker: true, removeOnClose: [dist], api: { webDist: dist } });
   admin = await userWithToken(stack, "ADMIN", { name: `Admin ${LONG}` });
   const instance = await admin.client.instances.create.mutate({
     provider: "META",
