@@ -22,7 +22,12 @@ let browser: Browser;
 beforeAll(async () => {
   const dist = await buildWeb();
   sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
-  stack = await startStack({ worker: true, removeOnClose: [dist], api: { webDist: dist }, config: { providerTimeoutMs: 5000 } });
+  stack = await startStack({
+    worker: true,
+    removeOnClose: [dist],
+    api: { webDist: dist },
+    config: { providerTimeoutMs: 5000 },
+  });
   const admin = await userWithToken(stack, "ADMIN");
   await admin.client.instances.create.mutate({
     provider: "META",

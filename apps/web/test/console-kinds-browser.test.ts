@@ -43,7 +43,12 @@ beforeAll(async () => {
     evolution: { instanceName: EVO_INSTANCE },
     statusDelayMs: 30,
   });
-  stack = await startStack({ worker: true, removeOnClose: [dist], api: { webDist: dist }, config: { providerTimeoutMs: 5000 } });
+  stack = await startStack({
+    worker: true,
+    removeOnClose: [dist],
+    api: { webDist: dist },
+    config: { providerTimeoutMs: 5000 },
+  });
   stack.config.publicUrl = stack.url;
   const admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
   await admin.client.instances.create.mutate({
