@@ -82,7 +82,7 @@ try {
       // A phrase goes to the index as its first word (and is checked after the date), as the verb does.
       const [{ text } = { text: "" }] = await tx<
         { text: string }[]
-      >`select websearch_to_tsquery('elsehu_pt', ${q})::text`;
+      >`select websearch_to_tsquery('elsehu_pt', ${q})::text as text`;
       const phrase = /<\d*-?>/.test(text) && !/[|!()]/.test(text);
       const relaxedFirsts = text
         .split(" & ")
