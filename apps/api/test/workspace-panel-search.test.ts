@@ -164,7 +164,7 @@ describe("messages.search", () => {
     await sql`insert into messages (conversation_id, instance_id, direction, type, body, status, created_at)
       select ${own}, ${instance?.id ?? ""}, 'IN', 'text', 'mensagem de rotina ' || g, 'DELIVERED', now() - make_interval(secs => g)
       from generate_series(1, 1200) g`;
-    const ages = { own: [2, 72, 480, 4800, 19200], deleted: 120, eva: 240 }; // hours ago
+    const ages = { own: [2, 72, 480, 4800, 19200, 525600], deleted: 120, eva: 240 }; // hours ago (the last: 60 years)
     for (const h of ages.own) {
       await sql`insert into messages (conversation_id, instance_id, direction, type, body, status, created_at)
         values (${own}, ${instance?.id ?? ""}, 'IN', 'text', ${`Orçamentos de ${h} horas atrás`}, 'DELIVERED',
@@ -185,11 +185,11 @@ describe("messages.search", () => {
       pages.push(page.items.map(text));
       cursor = page.nextCursor ?? undefined;
     } while (cursor && pages.length < 5);
-    // Ana's five, never Eva's nor the deleted one, across every step, in order, the last page closing the list.
+    // Ana's six, never Eva's nor the deleted one, across every step, in order, the last page closing the list.
     expect(pages).toEqual([
       ["Orçamentos de 2 horas atrás", "Orçamentos de 72 horas atrás"],
       ["Orçamentos de 480 horas atrás", "Orçamentos de 4800 horas atrás"],
-      ["Orçamentos de 19200 horas atrás"],
+      ["Orçamentos de 19200 horas atrás", "Orçamentos de 525600 horas atrás"],
     ]);
     const staff = await sup.client.messages.search.query({ query: "orçamentos" });
     expect(staff.items.map(text)).toEqual([
@@ -199,6 +199,7 @@ describe("messages.search", () => {
       "Orçamentos de 480 horas atrás",
       "Orçamentos de 4800 horas atrás",
       "Orçamentos de 19200 horas atrás",
+      "Orçamentos de 525600 horas atrás",
     ]);
     expect(staff.nextCursor).toBeNull();
 

@@ -35,8 +35,9 @@ type Row = {
 
 /** Messages the first step tests newest first, one by one (common words fill a page among them). */
 const RECENT = 1000;
-/** The time windows the second step searches through the index, each older than the one before. */
-const WINDOWS = ["1 hour", "6 hours", "1 day", "4 days", "14 days", "60 days", "365 days"];
+/** Windows of the second step: the first sized to fill the page twice over, the next ones 5 times longer; then the rest. */
+const WINDOW_GROWTH = 5;
+const WINDOW_COUNT = 7;
 
 /**
  * Full-text search in message text (and internal notes) over the conversations
@@ -52,15 +53,15 @@ const WINDOWS = ["1 hour", "6 hours", "1 day", "4 days", "14 days", "60 days", "
  * 1. the newest RECENT messages (before the cursor), walked on
  *    `messages_created_idx` and tested one by one: a common word fills the page
  *    here, where its GIN posting list alone would be a large read;
- * 2. then time windows before them, each about five times the one before (an
- *    hour, 6 hours, a day, 4 days, 2 weeks, 2 months, a year, the rest), each a
+ * 2. then time windows before them: the first as long as the page should need,
+ *    judged from the newest messages (how many match; how many the viewer may
+ *    read), the next ones each 5 times longer, then the rest; each a
  *    query for all its matches (a MATERIALIZED CTE, so no LIMIT reaches it): the
  *    planner then intersects the GIN bitmap with the created_at range, filters
  *    the word's few matches by date, or tests the range's messages when the word
  *    is everywhere, by its estimates, and never walks the index testing
  *    messages in the hope of an early stop (which, for a word rarer than
- *    estimated, tested every message: 10 s on 1,000,000). The bitmap of a
- *    common word stays exact (work_mem), so only the window's matches are read.
+ *    estimated, tested every message: 10 s on 1,000,000).
  * SQL rather than the builder: the matching is an index expression the builder
  * cannot say. ts_headline (the costly part) runs on the page's rows only.
  */
@@ -89,11 +90,12 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
   const readable = sql`join ${conversations} on ${conversations.id} = m.conversation_id where ${scope}`;
 
   const rows = await ctx.db.transaction(async (tx) => {
-    // JIT compiling and parallel workers cost more than the search; a generic plan would not know the word or dates.
-    await tx.execute(sql`set local jit = off`);
-    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
-    await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
-    await tx.execute(sql`set local work_mem = '32MB'`);
+    // Each step touches few rows: JIT compiling and parallel workers cost more than the search, and a hash join
+    // would read every conversation for a word estimated common (an unknown word is taken as 1 in 200). A generic
+    // plan would not know the word or the dates. work_mem keeps a common word's bitmap exact (no re-reading).
+    await tx.execute(sql`select set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true),
+      set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_hashjoin', 'off', true),
+      set_config('enable_mergejoin', 'off', true), set_config('work_mem', '32MB', true)`);
     const recent = [
       ...(await tx.execute<{ id: string; created_at: string; n: number; tsquery: string }>(sql`
         select id, created_at::text as created_at, count(*) over ()::int as n, ${query}::text as tsquery from (
@@ -124,10 +126,32 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
           and to_tsvector('elsehu_pt'::regconfig, coalesce(m.body, '') || '') @@ ${query}`
       : matches;
     // Windows end where the one before starts, so each match is in exactly one.
+    // The first window's length: what the newest messages say of the word's frequency and of the viewer's share
+    // (an operator reads about one message in 50), so one index read usually fills the page.
+    const [sample] = [
+      ...(await tx.execute<{ hits: number; mine: number; seconds: number }>(sql`
+        select count(*) filter (where m.deleted_at is null and ${matches})::int as hits,
+          count(*) filter (where ${scope})::int as mine,
+          extract(epoch from max(m.created_at) - min(m.created_at))::float8 as seconds
+        from (select m.created_at, m.body, m.deleted_at, m.conversation_id from ${messages} m where ${after}
+          order by m.created_at desc, m.id desc limit ${RECENT}) m
+        join ${conversations} on ${conversations.id} = m.conversation_id`)),
+    ];
+    const share = (k: number | undefined) => Math.max(k ?? 0, 0.5) / RECENT;
+    const perMessage = Math.max(sample?.seconds ?? 0, 1) / RECENT;
+    const first = Math.max(60, Math.ceil(((2 * want) / (share(sample?.hits) * share(sample?.mine))) * perMessage));
+    // Lengths back from the edge, at most 7 and shorter than 50 years (a date before 4713 BC is an error).
+    const ages: string[] = [];
+    for (let a = first; ages.length < WINDOW_COUNT && a < 50 * 365 * 86400; a *= WINDOW_GROWTH)
+      ages.push(`${a} seconds`);
     const edge = sql`${recent.created_at}::timestamptz`;
-    const bounds = [...WINDOWS.map((w) => sql`m.created_at >= ${edge} - ${w}::interval`), sql`true`];
+    const bounds = [...ages.map((a) => sql`m.created_at >= ${edge} - ${a}::interval`), sql`true`];
     for (const [i, lower] of bounds.entries()) {
-      const upper = i === 0 ? before(recent.id) : sql`m.created_at < ${edge} - ${WINDOWS[i - 1]}::interval`;
+      // The first window's plain bound is for the planner: a row comparison with a subquery it cannot estimate.
+      const upper =
+        i === 0
+          ? sql`m.created_at <= ${edge} and ${before(recent.id)}`
+          : sql`m.created_at < ${edge} - ${ages[i - 1] ?? ""}::interval`;
       found.push(
         ...(await tx.execute<Row>(
           pageOf(
