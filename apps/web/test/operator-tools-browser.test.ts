@@ -208,6 +208,10 @@ describe("desktop notifications while the console is in another tab", { timeout:
     await setHidden(false);
     await page.getByRole("button", { name: /Clara Aviso/ }).click();
     await expect.poll(() => page.title()).toMatch(/^Atendimentos/);
+    // The read reached the server before he looks away (a slow answer must not also read what comes next).
+    const unreadOnServer = async () =>
+      (await op.client.conversations.mine.query()).find((c) => c.contact.name === "Clara Aviso")?.unreadCount;
+    await expect.poll(unreadOnServer).toBe(0);
     await setHidden(true);
     expect(await sim.injectInbound("META", { from: customer, name: "Clara Aviso", body: "Oi de novo" })).toBe(200);
     await expect.poll(async () => (await notes()).length).toBe(3);

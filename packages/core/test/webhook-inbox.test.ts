@@ -146,19 +146,35 @@ describe("the webhook inbox: every stored webhook is a job", () => {
       });
       const dying = connect(fx.url, { max: 1 });
       const [pid] = await dying.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
-      const batch = workWebhookBatch(core, dying.sql, { batch: 50, maxAttempts: 3 }).catch((err: unknown) => err);
+      let settled: unknown;
+      const batch = workWebhookBatch(core, dying.sql, { batch: 50, maxAttempts: 3 }).then(
+        (done) => {
+          settled = done;
+          return done;
+        },
+        (err: unknown) => err,
+      );
       for (;;) {
+        // A batch that returns before it waits on the lock has not claimed the webhook: say so, don't hang.
+        expect(settled, `crash ${crash}: the batch ended before it blocked`).toBeUndefined();
         const [waiting] = await core.sql`select 1 from pg_locks
           where not granted and relation = 'webhook_claims'::regclass`;
         if (waiting) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       await core.sql`select pg_terminate_backend(${pid?.pid ?? 0})`;
+      // The signal is asynchronous: until the backend is gone its row lock stands, and the
+      // next crash's batch would skip the webhook (SKIP LOCKED) instead of claiming it.
+      for (;;) {
+        const [alive] = await core.sql`select 1 from pg_stat_activity where pid = ${pid?.pid ?? 0}`;
+        if (!alive) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       release();
       await holding;
       expect(await batch).toBeInstanceOf(Error);
       await blocker.close();
-      await dying.close().catch(() => undefined);
+      await dying.close();
       // Its claim went with the worker: not processed, free for the next worker at once.
       expect(await stateOf(id)).toMatchObject({ processed: false, due: true });
     }

@@ -1,11 +1,10 @@
 import { contacts } from "@elsehu/db";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { recordAudit } from "../audit/record-audit";
-import { publishEvent } from "../events/publish";
 import type { Actor, CoreContext } from "../shared/context";
 import { bug, DomainError } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
+import { recordContactChange } from "./contact-change";
 import { buildSearchText } from "./search-text";
 import { ContactFields, cleanTags, publicContact, requirePhone } from "./shape";
 
@@ -40,18 +39,7 @@ export async function createContact(
         })
         .returning();
       if (!inserted) throw bug("contact insert returned nothing");
-      await publishEvent(tx, {
-        kind: "contact.created",
-        audience: { to: "STAFF" },
-        payload: { contactId: inserted.id },
-      });
-      await recordAudit(tx, {
-        actorId: actor.id,
-        action: "contact.create",
-        targetType: "contact",
-        targetId: inserted.id,
-        data: { fields: fieldNames(raw) },
-      });
+      await recordContactChange(tx, actor, "contact.created", inserted.id, raw);
       return inserted;
     });
     return publicContact(row);
@@ -63,12 +51,4 @@ export async function createContact(
       contactId: existing?.id,
     });
   }
-}
-
-/** The names of the fields a caller set, for the audit log (values are personal data). */
-export function fieldNames(input: object): string[] {
-  return Object.entries(input)
-    .filter(([k, v]) => k !== "id" && v !== undefined)
-    .map(([k]) => k)
-    .sort();
 }

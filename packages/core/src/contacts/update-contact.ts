@@ -1,12 +1,10 @@
 import { contacts } from "@elsehu/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { recordAudit } from "../audit/record-audit";
-import { publishEvent } from "../events/publish";
 import type { Actor, CoreContext } from "../shared/context";
 import { DomainError, notFound } from "../shared/errors";
 import { isUniqueViolation } from "../shared/pg";
-import { fieldNames } from "./create-contact";
+import { recordContactChange } from "./contact-change";
 import { buildSearchText } from "./search-text";
 import { ContactFields, cleanTags, publicContact, requirePhone } from "./shape";
 
@@ -53,18 +51,7 @@ export async function updateContact(
         .where(eq(contacts.id, input.id))
         .returning();
       if (!updated) throw notFound("Contact");
-      await publishEvent(tx, {
-        kind: "contact.updated",
-        audience: { to: "STAFF" },
-        payload: { contactId: updated.id },
-      });
-      await recordAudit(tx, {
-        actorId: actor.id,
-        action: "contact.update",
-        targetType: "contact",
-        targetId: updated.id,
-        data: { fields: fieldNames(raw) },
-      });
+      await recordContactChange(tx, actor, "contact.updated", updated.id, raw);
       return updated;
     });
     return publicContact(row);

@@ -5,10 +5,12 @@ const BATCH = 5_000;
 
 /**
  * LGPD retention: raw webhook bodies carry customers' phones, names and
- * message texts. Once processed, they are kept `webhookRetentionDays`
+ * message texts, and so do the events delivered to outbound webhooks. Once
+ * processed (an inbound body) or settled (a delivery that succeeded, failed
+ * for good or was skipped), they are kept `webhookRetentionDays`
  * (WEBHOOK_RETENTION_DAYS, default 30) for replay and audit, then deleted.
- * Unprocessed ones are never purged (they are the inbox). Deletes in batches
- * so a large backlog never holds one long lock.
+ * Unprocessed bodies (the inbox) and pending deliveries are never purged.
+ * Deletes in batches so a large backlog never holds one long lock.
  */
 export async function purgeProcessedWebhooks(ctx: Pick<CoreContext, "sql" | "now" | "config">) {
   const days = ctx.config.webhookRetentionDays ?? DEFAULT_WEBHOOK_RETENTION_DAYS;
@@ -22,6 +24,17 @@ export async function purgeProcessedWebhooks(ctx: Pick<CoreContext, "sql" | "now
         limit ${BATCH})
       returning id`;
     deleted += rows.length;
-    if (rows.length < BATCH) return { deleted, before };
+    if (rows.length < BATCH) break;
+  }
+  let deliveries = 0;
+  for (;;) {
+    const rows = await ctx.sql`
+      delete from webhook_deliveries where id in (
+        select id from webhook_deliveries
+        where status <> 'PENDING' and created_at < ${before}::timestamptz
+        limit ${BATCH})
+      returning id`;
+    deliveries += rows.length;
+    if (rows.length < BATCH) return { deleted, deliveries, before };
   }
 }

@@ -1,10 +1,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useApi, useMe } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
-import { Dialog } from "../../ui/dialog";
-import { ErrorBox } from "../../ui/feedback";
 import { CheckboxField, TextField } from "../../ui/field";
+import { FormDialog } from "../../ui/form-dialog";
 import { QUICK_REPLIES_KEY } from "../chat/quick-replies";
 import { ACCEPTED_FILES } from "../chat/send-message";
 
@@ -46,73 +45,65 @@ export function QuickReplyForm({ reply, onClose }: { reply: EditableReply | null
       onClose();
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
-    <Dialog title={reply ? `Editar /${reply.shortcut}` : "Nova resposta rápida"} onClose={onClose}>
-      <form className="dialog-body" onSubmit={submit}>
-        {save.error && <ErrorBox message={errorMessage(save.error)} />}
-        <TextField
-          label="Atalho"
+    <FormDialog
+      title={reply ? `Editar /${reply.shortcut}` : "Nova resposta rápida"}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      error={save.error && errorMessage(save.error)}
+      pending={save.isPending}
+      submitLabel="Salvar resposta"
+    >
+      <TextField
+        label="Atalho"
+        required
+        maxLength={30}
+        pattern="[A-Za-z0-9_\-]{1,30}"
+        value={shortcut}
+        onChange={(e) => setShortcut(e.target.value)}
+        hint="Letras, números, - ou _. No chat, digite / e o atalho."
+      />
+      <div className="field">
+        <label htmlFor="quick-body">Texto</label>
+        <textarea
+          id="quick-body"
+          rows={5}
           required
-          maxLength={30}
-          pattern="[A-Za-z0-9_\-]{1,30}"
-          value={shortcut}
-          onChange={(e) => setShortcut(e.target.value)}
-          hint="Letras, números, - ou _. No chat, digite / e o atalho."
+          maxLength={4096}
+          value={body}
+          onChange={(e) => setBody(e.target.value)}
         />
-        <div className="field">
-          <label htmlFor="quick-body">Texto</label>
-          <textarea
-            id="quick-body"
-            rows={5}
-            required
-            maxLength={4096}
-            value={body}
-            onChange={(e) => setBody(e.target.value)}
-          />
-          <span className="muted small">
-            Variáveis: {"{{nome}}"} (cliente), {"{{operador}}"} (você), {"{{protocolo}}"}.
+        <span className="muted small">
+          Variáveis: {"{{nome}}"} (cliente), {"{{operador}}"} (você), {"{{protocolo}}"}.
+        </span>
+      </div>
+      <div className="field">
+        <label htmlFor="quick-file">Anexo (opcional)</label>
+        {reply?.attachment && !file && !dropFile && (
+          <span className="small">
+            📎 {reply.attachment.fileName}{" "}
+            <button type="button" className="btn btn-ghost btn-small" onClick={() => setDropFile(true)}>
+              Remover anexo
+            </button>
           </span>
-        </div>
-        <div className="field">
-          <label htmlFor="quick-file">Anexo (opcional)</label>
-          {reply?.attachment && !file && !dropFile && (
-            <span className="small">
-              📎 {reply.attachment.fileName}{" "}
-              <button type="button" className="btn btn-ghost btn-small" onClick={() => setDropFile(true)}>
-                Remover anexo
-              </button>
-            </span>
-          )}
-          <input
-            id="quick-file"
-            type="file"
-            accept={ACCEPTED_FILES}
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-          />
-          <span className="muted small">
-            Enviado junto com o texto (imagem, vídeo ou documento levam o texto como legenda).
-          </span>
-        </div>
-        {!reply && me.role !== "OPERATOR" && (
-          <CheckboxField
-            label="Compartilhada com toda a equipe"
-            checked={shared}
-            onChange={(e) => setShared(e.target.checked)}
-          />
         )}
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={save.isPending}>
-            {save.isPending ? "Salvando…" : "Salvar resposta"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+        <input
+          id="quick-file"
+          type="file"
+          accept={ACCEPTED_FILES}
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        />
+        <span className="muted small">
+          Enviado junto com o texto (imagem, vídeo ou documento levam o texto como legenda).
+        </span>
+      </div>
+      {!reply && me.role !== "OPERATOR" && (
+        <CheckboxField
+          label="Compartilhada com toda a equipe"
+          checked={shared}
+          onChange={(e) => setShared(e.target.checked)}
+        />
+      )}
+    </FormDialog>
   );
 }

@@ -1,11 +1,12 @@
 import type { ApiScope } from "@elsehu/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { Dialog } from "../../ui/dialog";
-import { ErrorBox, Notice } from "../../ui/feedback";
+import { Notice } from "../../ui/feedback";
 import { CheckboxField, TextField } from "../../ui/field";
+import { FormDialog } from "../../ui/form-dialog";
 import { SCOPE_LABEL } from "./api-token-labels";
 
 const SCOPES = Object.keys(SCOPE_LABEL) as ApiScope[];
@@ -33,10 +34,6 @@ export function ApiTokenDialog({ onClose }: { onClose: () => void }) {
   });
   const toggle = (scope: ApiScope, on: boolean) =>
     setScopes((s) => (on ? [...s, scope] : s.filter((x) => x !== scope)));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
 
   if (create.data) {
     const token = create.data.token;
@@ -65,49 +62,43 @@ export function ApiTokenDialog({ onClose }: { onClose: () => void }) {
   }
 
   return (
-    <Dialog title="Novo token de API" onClose={onClose}>
-      <form className="dialog-body" onSubmit={submit}>
-        {create.error && <ErrorBox message={errorMessage(create.error)} />}
-        <TextField
-          label="Nome"
-          required
-          autoFocus
-          maxLength={80}
-          hint="Onde o token será usado, por exemplo “CRM” ou “n8n”."
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <fieldset className="fieldset">
-          <legend>Permissões</legend>
-          {SCOPES.map((scope) => (
-            <CheckboxField
-              key={scope}
-              label={SCOPE_LABEL[scope]}
-              checked={scopes.includes(scope)}
-              onChange={(e) => toggle(scope, e.target.checked)}
-            />
-          ))}
-        </fieldset>
-        <TextField
-          label="Válido até (opcional)"
-          type="date"
-          hint="Sem data, vale até ser revogado."
-          value={expires}
-          onChange={(e) => setExpires(e.target.value)}
-        />
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={!name.trim() || scopes.length === 0 || create.isPending}
-          >
-            {create.isPending ? "Criando…" : "Criar token"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="Novo token de API"
+      onClose={onClose}
+      onSubmit={() => create.mutate()}
+      error={create.error && errorMessage(create.error)}
+      pending={create.isPending}
+      canSubmit={!!name.trim() && scopes.length > 0}
+      submitLabel="Criar token"
+      pendingLabel="Criando…"
+    >
+      <TextField
+        label="Nome"
+        required
+        autoFocus
+        maxLength={80}
+        hint="Onde o token será usado, por exemplo “CRM” ou “n8n”."
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <fieldset className="fieldset">
+        <legend>Permissões</legend>
+        {SCOPES.map((scope) => (
+          <CheckboxField
+            key={scope}
+            label={SCOPE_LABEL[scope]}
+            checked={scopes.includes(scope)}
+            onChange={(e) => toggle(scope, e.target.checked)}
+          />
+        ))}
+      </fieldset>
+      <TextField
+        label="Válido até (opcional)"
+        type="date"
+        hint="Sem data, vale até ser revogado."
+        value={expires}
+        onChange={(e) => setExpires(e.target.value)}
+      />
+    </FormDialog>
   );
 }

@@ -1,10 +1,9 @@
 import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
-import { Dialog } from "../../ui/dialog";
-import { ErrorBox } from "../../ui/feedback";
 import { CheckboxField, TextField } from "../../ui/field";
+import { FormDialog } from "../../ui/form-dialog";
 import { useToast } from "../../ui/toast";
 import type { Contact } from "./contacts-page";
 
@@ -50,73 +49,63 @@ export function ContactFormDialog({
       onDone();
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (phone.trim()) save.mutate();
-  };
   const setField = (i: number, next: Partial<Row>) =>
     setFields((all) => all.map((f, j) => (j === i ? { ...f, ...next } : f)));
   return (
-    <Dialog title={contact ? `Editar ${contact.name ?? contact.phone}` : "Novo contato"} onClose={onClose} wide>
-      <form className="dialog-body" onSubmit={submit}>
-        {save.error && <ErrorBox message={errorMessage(save.error)} />}
-        <div className="grid-2">
-          <TextField
-            label="Telefone"
-            required
-            autoFocus
-            value={phone}
-            onChange={(e) => setPhone(e.target.value)}
-            hint="Com DDD; outros países com +código. Ex.: (11) 98765-4321"
-          />
-          <TextField label="Nome" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
-          <TextField label="E-mail" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
-          <TextField
-            label="Etiquetas"
-            value={tags}
-            onChange={(e) => setTags(e.target.value)}
-            hint="Separe por vírgulas."
-          />
-        </div>
-        <fieldset className="fieldset">
-          <legend>Campos personalizados</legend>
-          {fields.map((f, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity besides their position
-            <div key={i} className="grid-2">
-              <TextField
-                label={`Campo ${i + 1}`}
-                value={f.key}
-                onChange={(e) => setField(i, { key: e.target.value })}
-              />
-              <TextField
-                label={`Valor do campo ${i + 1}`}
-                value={f.value}
-                onChange={(e) => setField(i, { value: e.target.value })}
-              />
-            </div>
-          ))}
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={() => setFields((all) => [...all, { key: "", value: "" }])}
-          >
-            Adicionar campo
-          </button>
-        </fieldset>
-        <CheckboxField
-          label="Não quer receber campanhas (opt-out)"
-          checked={optedOut}
-          onChange={(e) => setOptedOut(e.target.checked)}
+    <FormDialog
+      title={contact ? `Editar ${contact.name ?? contact.phone}` : "Novo contato"}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      error={save.error && errorMessage(save.error)}
+      pending={save.isPending}
+      canSubmit={!!phone.trim()}
+      submitLabel={contact ? "Salvar" : "Criar contato"}
+      wide
+    >
+      <div className="grid-2">
+        <TextField
+          label="Telefone"
+          required
+          autoFocus
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+          hint="Com DDD; outros países com +código. Ex.: (11) 98765-4321"
         />
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={!phone.trim() || save.isPending}>
-            {save.isPending ? "Salvando…" : contact ? "Salvar" : "Criar contato"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+        <TextField label="Nome" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
+        <TextField label="E-mail" type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+        <TextField
+          label="Etiquetas"
+          value={tags}
+          onChange={(e) => setTags(e.target.value)}
+          hint="Separe por vírgulas."
+        />
+      </div>
+      <fieldset className="fieldset">
+        <legend>Campos personalizados</legend>
+        {fields.map((f, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity besides their position
+          <div key={i} className="grid-2">
+            <TextField label={`Campo ${i + 1}`} value={f.key} onChange={(e) => setField(i, { key: e.target.value })} />
+            <TextField
+              label={`Valor do campo ${i + 1}`}
+              value={f.value}
+              onChange={(e) => setField(i, { value: e.target.value })}
+            />
+          </div>
+        ))}
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => setFields((all) => [...all, { key: "", value: "" }])}
+        >
+          Adicionar campo
+        </button>
+      </fieldset>
+      <CheckboxField
+        label="Não quer receber campanhas (opt-out)"
+        checked={optedOut}
+        onChange={(e) => setOptedOut(e.target.checked)}
+      />
+    </FormDialog>
   );
 }

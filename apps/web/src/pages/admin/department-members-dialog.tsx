@@ -1,9 +1,9 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { type FormEvent, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
-import { Dialog } from "../../ui/dialog";
-import { ErrorBox, Loading } from "../../ui/feedback";
+import { Loading } from "../../ui/feedback";
+import { FormDialog } from "../../ui/form-dialog";
 import { useToast } from "../../ui/toast";
 
 type Pick = { selected: boolean; capacity: string };
@@ -61,57 +61,51 @@ export function MembersDialog({
   });
   const set = (id: string, p: Partial<Pick>) =>
     setPicks((all) => ({ ...all, [id]: { selected: false, capacity: "", ...all[id], ...p } }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   return (
-    <Dialog title={`Membros de ${department.name}`} onClose={onClose} wide>
-      <form className="dialog-body" onSubmit={submit}>
-        {save.error && <ErrorBox message={errorMessage(save.error)} />}
-        <p className="muted">
-          Operadores recebem as conversas do departamento; supervisores marcados passam a ver só os seus departamentos.
-          A capacidade aqui (opcional) substitui a do operador para as conversas deste departamento.
-        </p>
-        {(people.isLoading || current.isLoading) && <Loading />}
-        {people.data?.map((u) => {
-          const p = picks[u.id];
-          return (
-            <div key={u.id} className="member-row">
+    <FormDialog
+      title={`Membros de ${department.name}`}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      error={save.error && errorMessage(save.error)}
+      pending={save.isPending}
+      canSubmit={!!people.data}
+      submitLabel="Salvar membros"
+      wide
+    >
+      <p className="muted">
+        Operadores recebem as conversas do departamento; supervisores marcados passam a ver só os seus departamentos. A
+        capacidade aqui (opcional) substitui a do operador para as conversas deste departamento.
+      </p>
+      {(people.isLoading || current.isLoading) && <Loading />}
+      {people.data?.map((u) => {
+        const p = picks[u.id];
+        return (
+          <div key={u.id} className="member-row">
+            <label>
+              <input
+                type="checkbox"
+                checked={p?.selected ?? false}
+                onChange={(e) => set(u.id, { selected: e.target.checked })}
+              />{" "}
+              {u.name} <span className="muted">({u.role === "OPERATOR" ? "operador" : "supervisor"})</span>
+            </label>
+            {u.role === "OPERATOR" && p?.selected && (
               <label>
+                Capacidade{" "}
                 <input
-                  type="checkbox"
-                  checked={p?.selected ?? false}
-                  onChange={(e) => set(u.id, { selected: e.target.checked })}
-                />{" "}
-                {u.name} <span className="muted">({u.role === "OPERATOR" ? "operador" : "supervisor"})</span>
+                  type="number"
+                  min={1}
+                  max={100}
+                  placeholder={String(u.maxConcurrent)}
+                  aria-label={`Capacidade de ${u.name} neste departamento`}
+                  value={p.capacity}
+                  onChange={(e) => set(u.id, { capacity: e.target.value })}
+                />
               </label>
-              {u.role === "OPERATOR" && p?.selected && (
-                <label>
-                  Capacidade{" "}
-                  <input
-                    type="number"
-                    min={1}
-                    max={100}
-                    placeholder={String(u.maxConcurrent)}
-                    aria-label={`Capacidade de ${u.name} neste departamento`}
-                    value={p.capacity}
-                    onChange={(e) => set(u.id, { capacity: e.target.value })}
-                  />
-                </label>
-              )}
-            </div>
-          );
-        })}
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={save.isPending || !people.data}>
-            {save.isPending ? "Salvando…" : "Salvar membros"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+            )}
+          </div>
+        );
+      })}
+    </FormDialog>
   );
 }

@@ -1,10 +1,9 @@
 import { useMutation } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage, errorReason } from "../../lib/errors";
-import { Dialog } from "../../ui/dialog";
-import { ErrorBox } from "../../ui/feedback";
 import { SelectField, TextField } from "../../ui/field";
+import { FormDialog } from "../../ui/form-dialog";
 import { useToast } from "../../ui/toast";
 import { type Instance, webhookUrl } from "./instance-shared";
 
@@ -114,73 +113,65 @@ export function InstanceFormDialog({
     },
   });
   const missing = fields.some((f) => f.required && !(f.secret && instance) && !(values[f.key] ?? "").trim());
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (name.trim() && !missing) save.mutate();
-  };
   return (
-    <Dialog title={instance ? `Editar ${instance.name}` : "Novo número"} onClose={onClose} wide>
-      <form className="dialog-body" onSubmit={submit}>
-        {save.error && <ErrorBox message={saveError(save.error)} />}
-        <div className="grid-2">
-          <TextField
-            label="Nome"
-            required
-            autoFocus
-            maxLength={120}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            hint="Como operadores e relatórios verão este número. Ex.: Loja Centro"
-          />
-          <SelectField
-            label="Provedor"
-            value={provider}
-            disabled={instance !== null}
-            onChange={(e) => setProvider(e.target.value as Provider)}
-          >
-            <option value="META">Meta (WhatsApp Cloud API oficial)</option>
-            <option value="EVOLUTION">Evolution API (QR code)</option>
-          </SelectField>
-        </div>
-        <div className="grid-2">
-          {fields.map((f) => {
-            const masked = instance?.secrets[f.key];
-            return (
-              <TextField
-                key={`${provider}-${f.key}`}
-                label={f.label}
-                required={f.required && !(f.secret && instance)}
-                type={f.secret ? "password" : "text"}
-                autoComplete={f.secret ? "new-password" : "off"}
-                value={values[f.key] ?? ""}
-                placeholder={f.secret && masked ? masked : undefined}
-                onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
-                hint={
-                  f.secret && instance ? `Atual: ${masked ?? "não definido"}. Deixe em branco para manter.` : f.hint
-                }
-              />
-            );
-          })}
-        </div>
-        {instance ? (
-          <p className="small">
-            URL do webhook para configurar no provedor: <code className="webhook-url">{webhookUrl(instance)}</code>
-          </p>
-        ) : (
-          <p className="muted small">
-            Depois de salvar, a tabela mostra a URL do webhook a configurar no provedor
-            {provider === "META" ? ` (${window.location.origin}/webhooks/meta).` : "."}
-          </p>
-        )}
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={!name.trim() || missing || save.isPending}>
-            {save.isPending ? "Salvando…" : instance ? "Salvar" : "Criar número"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={instance ? `Editar ${instance.name}` : "Novo número"}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      error={save.error && saveError(save.error)}
+      pending={save.isPending}
+      canSubmit={!!name.trim() && !missing}
+      submitLabel={instance ? "Salvar" : "Criar número"}
+      wide
+    >
+      <div className="grid-2">
+        <TextField
+          label="Nome"
+          required
+          autoFocus
+          maxLength={120}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          hint="Como operadores e relatórios verão este número. Ex.: Loja Centro"
+        />
+        <SelectField
+          label="Provedor"
+          value={provider}
+          disabled={instance !== null}
+          onChange={(e) => setProvider(e.target.value as Provider)}
+        >
+          <option value="META">Meta (WhatsApp Cloud API oficial)</option>
+          <option value="EVOLUTION">Evolution API (QR code)</option>
+        </SelectField>
+      </div>
+      <div className="grid-2">
+        {fields.map((f) => {
+          const masked = instance?.secrets[f.key];
+          return (
+            <TextField
+              key={`${provider}-${f.key}`}
+              label={f.label}
+              required={f.required && !(f.secret && instance)}
+              type={f.secret ? "password" : "text"}
+              autoComplete={f.secret ? "new-password" : "off"}
+              value={values[f.key] ?? ""}
+              placeholder={f.secret && masked ? masked : undefined}
+              onChange={(e) => setValues((v) => ({ ...v, [f.key]: e.target.value }))}
+              hint={f.secret && instance ? `Atual: ${masked ?? "não definido"}. Deixe em branco para manter.` : f.hint}
+            />
+          );
+        })}
+      </div>
+      {instance ? (
+        <p className="small">
+          URL do webhook para configurar no provedor: <code className="webhook-url">{webhookUrl(instance)}</code>
+        </p>
+      ) : (
+        <p className="muted small">
+          Depois de salvar, a tabela mostra a URL do webhook a configurar no provedor
+          {provider === "META" ? ` (${window.location.origin}/webhooks/meta).` : "."}
+        </p>
+      )}
+    </FormDialog>
   );
 }

@@ -1,11 +1,10 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { type FormEvent, useId, useState } from "react";
+import { useId, useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import type { In } from "../../lib/types";
-import { Dialog } from "../../ui/dialog";
-import { ErrorBox } from "../../ui/feedback";
 import { SelectField, TextField } from "../../ui/field";
+import { FormDialog } from "../../ui/form-dialog";
 import { useToast } from "../../ui/toast";
 import type { Instance } from "./instance-shared";
 import { WhatsAppPreview } from "./wa-preview";
@@ -75,10 +74,6 @@ export function InstanceRoutingDialog({
     fallback !== "" &&
     Number(timeout) >= 1;
   const ready = mode === "GLOBAL" || (mode === "DEPARTMENT" && departmentId !== "") || (mode === "MENU" && menuReady);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (ready) save.mutate();
-  };
   const departmentOptions = (
     <>
       <option value="">Escolha…</option>
@@ -91,101 +86,99 @@ export function InstanceRoutingDialog({
   );
 
   return (
-    <Dialog title={`Roteamento de ${instance.name}`} onClose={onClose}>
-      <form className="dialog-body stack" onSubmit={submit}>
-        {save.error && <ErrorBox message={errorMessage(save.error)} />}
-        <p className="muted small">Como as conversas novas deste número chegam aos atendentes.</p>
-        <SelectField label="Primeiro contato" value={mode} onChange={(e) => setMode(e.target.value as Routing["mode"])}>
-          <option value="GLOBAL">Fila geral</option>
-          <option value="DEPARTMENT">Direto para um departamento</option>
-          <option value="MENU">Menu de opções</option>
+    <FormDialog
+      title={`Roteamento de ${instance.name}`}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      error={save.error && errorMessage(save.error)}
+      pending={save.isPending}
+      canSubmit={ready}
+      submitLabel="Salvar roteamento"
+      className="dialog-body stack"
+    >
+      <p className="muted small">Como as conversas novas deste número chegam aos atendentes.</p>
+      <SelectField label="Primeiro contato" value={mode} onChange={(e) => setMode(e.target.value as Routing["mode"])}>
+        <option value="GLOBAL">Fila geral</option>
+        <option value="DEPARTMENT">Direto para um departamento</option>
+        <option value="MENU">Menu de opções</option>
+      </SelectField>
+      {mode === "DEPARTMENT" && (
+        <SelectField label="Departamento" value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
+          {departmentOptions}
         </SelectField>
-        {mode === "DEPARTMENT" && (
-          <SelectField label="Departamento" value={departmentId} onChange={(e) => setDepartmentId(e.target.value)}>
+      )}
+      {mode === "MENU" && (
+        <>
+          <div className="field">
+            <label htmlFor={greetingId}>Saudação</label>
+            <textarea
+              id={greetingId}
+              rows={3}
+              maxLength={1024}
+              value={greeting}
+              onChange={(e) => setGreeting(e.target.value)}
+            />
+          </div>
+          <fieldset className="stack">
+            <legend>Opções (de 2 a 10)</legend>
+            {options.map((o, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: options are edited in place by position.
+              <div className="menu-option" key={i}>
+                <TextField
+                  label={`Opção ${i + 1}`}
+                  maxLength={24}
+                  value={o.title}
+                  onChange={(e) => setOption(i, { title: e.target.value })}
+                />
+                <SelectField
+                  label={`Departamento da opção ${i + 1}`}
+                  value={o.departmentId}
+                  onChange={(e) => setOption(i, { departmentId: e.target.value })}
+                >
+                  {departmentOptions}
+                </SelectField>
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  disabled={options.length <= 2}
+                  onClick={() => setOptions((all) => all.filter((_, j) => j !== i))}
+                  aria-label={`Remover opção ${i + 1}`}
+                >
+                  Remover
+                </button>
+              </div>
+            ))}
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={options.length >= MAX_OPTIONS}
+              onClick={() => setOptions((all) => [...all, { title: "", departmentId: "" }])}
+            >
+              Adicionar opção
+            </button>
+          </fieldset>
+          <SelectField
+            label="Se não escolher (departamento padrão)"
+            value={fallback}
+            onChange={(e) => setFallback(e.target.value)}
+            hint="Resposta não reconhecida duas vezes, ou nenhuma resposta no prazo."
+          >
             {departmentOptions}
           </SelectField>
-        )}
-        {mode === "MENU" && (
-          <>
-            <div className="field">
-              <label htmlFor={greetingId}>Saudação</label>
-              <textarea
-                id={greetingId}
-                rows={3}
-                maxLength={1024}
-                value={greeting}
-                onChange={(e) => setGreeting(e.target.value)}
-              />
-            </div>
-            <fieldset className="stack">
-              <legend>Opções (de 2 a 10)</legend>
-              {options.map((o, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: options are edited in place by position.
-                <div className="menu-option" key={i}>
-                  <TextField
-                    label={`Opção ${i + 1}`}
-                    maxLength={24}
-                    value={o.title}
-                    onChange={(e) => setOption(i, { title: e.target.value })}
-                  />
-                  <SelectField
-                    label={`Departamento da opção ${i + 1}`}
-                    value={o.departmentId}
-                    onChange={(e) => setOption(i, { departmentId: e.target.value })}
-                  >
-                    {departmentOptions}
-                  </SelectField>
-                  <button
-                    type="button"
-                    className="btn btn-small"
-                    disabled={options.length <= 2}
-                    onClick={() => setOptions((all) => all.filter((_, j) => j !== i))}
-                    aria-label={`Remover opção ${i + 1}`}
-                  >
-                    Remover
-                  </button>
-                </div>
-              ))}
-              <button
-                type="button"
-                className="btn btn-small"
-                disabled={options.length >= MAX_OPTIONS}
-                onClick={() => setOptions((all) => [...all, { title: "", departmentId: "" }])}
-              >
-                Adicionar opção
-              </button>
-            </fieldset>
-            <SelectField
-              label="Se não escolher (departamento padrão)"
-              value={fallback}
-              onChange={(e) => setFallback(e.target.value)}
-              hint="Resposta não reconhecida duas vezes, ou nenhuma resposta no prazo."
-            >
-              {departmentOptions}
-            </SelectField>
-            <TextField
-              label="Prazo para responder (minutos)"
-              type="number"
-              min={1}
-              max={1440}
-              value={timeout}
-              onChange={(e) => setTimeoutMinutes(e.target.value)}
-            />
-            <WhatsAppPreview provider={instance.provider} text={greeting} options={options.map((o) => o.title)} />
-          </>
-        )}
-        {list.length === 0 && mode !== "GLOBAL" && (
-          <p className="field-error small">Crie departamentos em Administração › Departamentos primeiro.</p>
-        )}
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={!ready || save.isPending}>
-            {save.isPending ? "Salvando…" : "Salvar roteamento"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+          <TextField
+            label="Prazo para responder (minutos)"
+            type="number"
+            min={1}
+            max={1440}
+            value={timeout}
+            onChange={(e) => setTimeoutMinutes(e.target.value)}
+          />
+          <WhatsAppPreview provider={instance.provider} text={greeting} options={options.map((o) => o.title)} />
+        </>
+      )}
+      {list.length === 0 && mode !== "GLOBAL" && (
+        <p className="field-error small">Crie departamentos em Administração › Departamentos primeiro.</p>
+      )}
+    </FormDialog>
   );
 }

@@ -1,12 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { formatDateTime } from "../../lib/format";
 import type { Tabulation } from "../../lib/types";
-import { Dialog } from "../../ui/dialog";
-import { ErrorBox } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
+import { FormDialog } from "../../ui/form-dialog";
 import { ListPage } from "../../ui/list-page";
 import { useToast } from "../../ui/toast";
 
@@ -136,32 +135,25 @@ function TabulationDialog({
       onDone();
     },
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (name.trim()) save.mutate();
-  };
   return (
-    <Dialog title={tabulation ? `Renomear ${tabulation.name}` : "Nova tabulação"} onClose={onClose}>
-      <form className="dialog-body" onSubmit={submit}>
-        {save.error && <ErrorBox message={errorMessage(save.error)} />}
-        <TextField
-          label="Nome"
-          required
-          autoFocus
-          maxLength={120}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-          hint="Ex.: Venda realizada, Dúvida resolvida, Sem interesse"
-        />
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={!name.trim() || save.isPending}>
-            {save.isPending ? "Salvando…" : tabulation ? "Salvar" : "Criar tabulação"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={tabulation ? `Renomear ${tabulation.name}` : "Nova tabulação"}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      error={save.error && errorMessage(save.error)}
+      pending={save.isPending}
+      canSubmit={!!name.trim()}
+      submitLabel={tabulation ? "Salvar" : "Criar tabulação"}
+    >
+      <TextField
+        label="Nome"
+        required
+        autoFocus
+        maxLength={120}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        hint="Ex.: Venda realizada, Dúvida resolvida, Sem interesse"
+      />
+    </FormDialog>
   );
 }

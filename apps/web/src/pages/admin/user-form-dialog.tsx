@@ -1,11 +1,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import type { Role } from "../../lib/format";
-import { Dialog } from "../../ui/dialog";
-import { ErrorBox } from "../../ui/feedback";
 import { CheckboxField, SelectField, TextField } from "../../ui/field";
+import { FormDialog } from "../../ui/form-dialog";
 import { useToast } from "../../ui/toast";
 import type { UserRow } from "./users-page";
 
@@ -35,10 +34,6 @@ export function UserFormDialog({ user, onClose }: { user?: UserRow; onClose: () 
     },
   });
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
   const capacity = Number(maxConcurrent);
   const valid =
     name.trim() !== "" &&
@@ -49,60 +44,57 @@ export function UserFormDialog({ user, onClose }: { user?: UserRow; onClose: () 
     capacity <= 100;
 
   return (
-    <Dialog title={user ? `Editar ${user.name}` : "Novo usuário"} onClose={onClose}>
-      <form className="dialog-body" onSubmit={submit}>
-        {save.error && <ErrorBox message={errorMessage(save.error)} />}
-        <TextField label="Nome" required autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+    <FormDialog
+      title={user ? `Editar ${user.name}` : "Novo usuário"}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      error={save.error && errorMessage(save.error)}
+      pending={save.isPending}
+      canSubmit={valid}
+      submitLabel={user ? "Salvar" : "Criar usuário"}
+    >
+      <TextField label="Nome" required autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+      <TextField
+        label="E-mail"
+        type="email"
+        required
+        autoComplete="off"
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+      />
+      {!user && (
         <TextField
-          label="E-mail"
-          type="email"
+          label="Senha inicial"
+          type="password"
           required
-          autoComplete="off"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
+          minLength={8}
+          autoComplete="new-password"
+          hint="Pelo menos 8 caracteres. Entregue ao usuário, que pode trocá-la em “Minha conta”."
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
         />
-        {!user && (
-          <TextField
-            label="Senha inicial"
-            type="password"
-            required
-            minLength={8}
-            autoComplete="new-password"
-            hint="Pelo menos 8 caracteres. Entregue ao usuário, que pode trocá-la em “Minha conta”."
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        )}
-        <SelectField label="Perfil" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          <option value="OPERATOR">Operador</option>
-          <option value="SUPERVISOR">Supervisor</option>
-          <option value="ADMIN">Administrador</option>
-        </SelectField>
-        <TextField
-          label="Máximo de atendimentos simultâneos"
-          type="number"
-          min={1}
-          max={100}
-          required
-          value={maxConcurrent}
-          onChange={(e) => setMaxConcurrent(e.target.value)}
+      )}
+      <SelectField label="Perfil" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+        <option value="OPERATOR">Operador</option>
+        <option value="SUPERVISOR">Supervisor</option>
+        <option value="ADMIN">Administrador</option>
+      </SelectField>
+      <TextField
+        label="Máximo de atendimentos simultâneos"
+        type="number"
+        min={1}
+        max={100}
+        required
+        value={maxConcurrent}
+        onChange={(e) => setMaxConcurrent(e.target.value)}
+      />
+      {user && (
+        <CheckboxField
+          label="Ativo (pode entrar e receber atendimentos)"
+          checked={active}
+          onChange={(e) => setActive(e.target.checked)}
         />
-        {user && (
-          <CheckboxField
-            label="Ativo (pode entrar e receber atendimentos)"
-            checked={active}
-            onChange={(e) => setActive(e.target.checked)}
-          />
-        )}
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={!valid || save.isPending}>
-            {save.isPending ? "Salvando…" : user ? "Salvar" : "Criar usuário"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+      )}
+    </FormDialog>
   );
 }

@@ -1,11 +1,12 @@
 import type { WebhookEventType } from "@elsehu/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { Dialog } from "../../ui/dialog";
 import { ErrorBox, Notice } from "../../ui/feedback";
 import { CheckboxField, TextField } from "../../ui/field";
+import { FormDialog } from "../../ui/form-dialog";
 import { EVENT_TYPE_LABEL, EVENT_TYPES } from "./webhook-labels";
 
 export type EndpointRow = { id: string; url: string; description: string; eventTypes: string[] };
@@ -39,10 +40,6 @@ export function WebhookEndpointDialog({ endpoint, onClose }: { endpoint?: Endpoi
   });
   const toggle = (type: WebhookEventType, on: boolean) =>
     setTypes((s) => (on ? [...s, type] : s.filter((x) => x !== type)));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    save.mutate();
-  };
 
   if (save.data) {
     return (
@@ -63,72 +60,60 @@ export function WebhookEndpointDialog({ endpoint, onClose }: { endpoint?: Endpoi
   }
 
   return (
-    <Dialog title={endpoint ? "Editar webhook" : "Novo webhook"} onClose={onClose}>
-      <form className="dialog-body" onSubmit={submit}>
-        {save.error && <ErrorBox message={errorMessage(save.error)} />}
-        <TextField
-          label="URL"
-          type="url"
-          required
-          autoFocus
-          maxLength={2000}
-          placeholder="https://exemplo.com.br/webhooks/elsehu"
-          hint="Endereço público (https recomendado) que recebe um POST por evento."
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-        />
-        <TextField
-          label="Descrição (opcional)"
-          maxLength={200}
-          value={description}
-          onChange={(e) => setDescription(e.target.value)}
-        />
-        <fieldset className="fieldset">
-          <legend>Eventos</legend>
-          {EVENT_TYPES.map((type) => (
-            <CheckboxField
-              key={type}
-              label={EVENT_TYPE_LABEL[type]}
-              checked={types.includes(type)}
-              onChange={(e) => toggle(type, e.target.checked)}
-            />
-          ))}
-        </fieldset>
-        {endpoint && (
-          <div className="field">
-            {reveal.data ? (
-              <TextField
-                label="Segredo"
-                readOnly
-                value={reveal.data.secret}
-                onFocus={(e) => e.currentTarget.select()}
-              />
-            ) : (
-              <button
-                type="button"
-                className="btn btn-small"
-                disabled={reveal.isPending}
-                onClick={() => reveal.mutate(endpoint.id)}
-              >
-                Revelar segredo
-              </button>
-            )}
-            {reveal.error && <ErrorBox message={errorMessage(reveal.error)} />}
-          </div>
-        )}
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={!url.trim() || types.length === 0 || save.isPending}
-          >
-            {save.isPending ? "Salvando…" : endpoint ? "Salvar" : "Criar webhook"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={endpoint ? "Editar webhook" : "Novo webhook"}
+      onClose={onClose}
+      onSubmit={() => save.mutate()}
+      error={save.error && errorMessage(save.error)}
+      pending={save.isPending}
+      canSubmit={!!url.trim() && types.length > 0}
+      submitLabel={endpoint ? "Salvar" : "Criar webhook"}
+    >
+      <TextField
+        label="URL"
+        type="url"
+        required
+        autoFocus
+        maxLength={2000}
+        placeholder="https://exemplo.com.br/webhooks/elsehu"
+        hint="Endereço público (https recomendado) que recebe um POST por evento."
+        value={url}
+        onChange={(e) => setUrl(e.target.value)}
+      />
+      <TextField
+        label="Descrição (opcional)"
+        maxLength={200}
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+      />
+      <fieldset className="fieldset">
+        <legend>Eventos</legend>
+        {EVENT_TYPES.map((type) => (
+          <CheckboxField
+            key={type}
+            label={EVENT_TYPE_LABEL[type]}
+            checked={types.includes(type)}
+            onChange={(e) => toggle(type, e.target.checked)}
+          />
+        ))}
+      </fieldset>
+      {endpoint && (
+        <div className="field">
+          {reveal.data ? (
+            <TextField label="Segredo" readOnly value={reveal.data.secret} onFocus={(e) => e.currentTarget.select()} />
+          ) : (
+            <button
+              type="button"
+              className="btn btn-small"
+              disabled={reveal.isPending}
+              onClick={() => reveal.mutate(endpoint.id)}
+            >
+              Revelar segredo
+            </button>
+          )}
+          {reveal.error && <ErrorBox message={errorMessage(reveal.error)} />}
+        </div>
+      )}
+    </FormDialog>
   );
 }

@@ -1,10 +1,9 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
-import { Dialog } from "../../ui/dialog";
-import { ErrorBox } from "../../ui/feedback";
 import { SelectField, TextField } from "../../ui/field";
+import { FormDialog } from "../../ui/form-dialog";
 
 /**
  * Atendimentos › Nova conversa: pick the number, type the customer's phone and
@@ -42,72 +41,66 @@ export function StartDialog({ onClose, onStarted }: { onClose: () => void; onSta
       }),
     onSuccess: (r) => onStarted(r.conversationId),
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    start.mutate();
-  };
   return (
-    <Dialog title="Nova conversa" onClose={onClose}>
-      <form className="dialog-body" onSubmit={submit}>
-        {start.error && <ErrorBox message={errorMessage(start.error)} />}
-        <SelectField label="Número" value={number} onChange={(e) => setInstanceId(e.target.value)}>
-          {numbers.data?.map((n) => (
-            <option key={n.id} value={n.id}>
-              {n.name} ({n.provider === "META" ? "Meta" : "Evolution"})
-            </option>
-          ))}
-        </SelectField>
-        <TextField
-          label="Telefone do cliente"
-          type="tel"
-          required
-          autoFocus
-          maxLength={40}
-          placeholder="(11) 98765-4321"
-          value={phone}
-          onChange={(e) => setPhone(e.target.value)}
-        />
-        <SelectField label="Modelo aprovado" value={templateId} onChange={(e) => setTemplateId(e.target.value)}>
-          <option value="">Nenhum: escrever texto (dentro da janela de 24 h)</option>
-          {templates.data?.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
-        </SelectField>
-        {chosen ? (
-          chosen.variables.map((v) => (
-            <TextField
-              key={v}
-              label={`Valor de {{${v}}}`}
-              required
-              maxLength={1024}
-              value={values[v] ?? ""}
-              onChange={(e) => setValues({ ...values, [v]: e.target.value })}
-            />
-          ))
-        ) : (
-          <div className="field">
-            <label htmlFor="start-body">Mensagem</label>
-            <textarea
-              id="start-body"
-              rows={3}
-              required
-              maxLength={4096}
-              value={body}
-              onChange={(e) => setBody(e.target.value)}
-            />
-          </div>
-        )}
-        <footer className="dialog-footer">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancelar
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={start.isPending || number === ""}>
-            {start.isPending ? "Iniciando…" : "Iniciar conversa"}
-          </button>
-        </footer>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="Nova conversa"
+      onClose={onClose}
+      onSubmit={() => start.mutate()}
+      error={start.error && errorMessage(start.error)}
+      pending={start.isPending}
+      canSubmit={number !== ""}
+      submitLabel="Iniciar conversa"
+      pendingLabel="Iniciando…"
+    >
+      <SelectField label="Número" value={number} onChange={(e) => setInstanceId(e.target.value)}>
+        {numbers.data?.map((n) => (
+          <option key={n.id} value={n.id}>
+            {n.name} ({n.provider === "META" ? "Meta" : "Evolution"})
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        label="Telefone do cliente"
+        type="tel"
+        required
+        autoFocus
+        maxLength={40}
+        placeholder="(11) 98765-4321"
+        value={phone}
+        onChange={(e) => setPhone(e.target.value)}
+      />
+      <SelectField label="Modelo aprovado" value={templateId} onChange={(e) => setTemplateId(e.target.value)}>
+        <option value="">Nenhum: escrever texto (dentro da janela de 24 h)</option>
+        {templates.data?.map((t) => (
+          <option key={t.id} value={t.id}>
+            {t.name}
+          </option>
+        ))}
+      </SelectField>
+      {chosen ? (
+        chosen.variables.map((v) => (
+          <TextField
+            key={v}
+            label={`Valor de {{${v}}}`}
+            required
+            maxLength={1024}
+            value={values[v] ?? ""}
+            onChange={(e) => setValues({ ...values, [v]: e.target.value })}
+          />
+        ))
+      ) : (
+        <div className="field">
+          <label htmlFor="start-body">Mensagem</label>
+          <textarea
+            id="start-body"
+            rows={3}
+            required
+            maxLength={4096}
+            value={body}
+            onChange={(e) => setBody(e.target.value)}
+          />
+        </div>
+      )}
+    </FormDialog>
   );
 }

@@ -1,5 +1,6 @@
 import type { ApiClient } from "../../lib/api";
 import { formatInt, formatSeconds, formatShare } from "../../lib/format";
+import { type Column, ReportTable } from "./report-table";
 
 type ByOperator = Awaited<ReturnType<ApiClient["reports"]["byOperator"]["query"]>>;
 type ByTabulation = Awaited<ReturnType<ApiClient["reports"]["byTabulation"]["query"]>>;
@@ -7,170 +8,109 @@ type ByDepartment = Awaited<ReturnType<ApiClient["reports"]["byDepartment"]["que
 
 const csatFormat = new Intl.NumberFormat("pt-BR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
+type Timed = {
+  metrics: { waiting: { avg: number | null }; handling: { avg: number | null }; firstResponse: { avg: number | null } };
+};
+
+/** TME, TMA and first response: the mean times every breakdown shows. */
+function timeColumns<T extends Timed>(): Column<T>[] {
+  return [
+    { header: "TME", num: true, cell: (r) => formatSeconds(r.metrics.waiting.avg) },
+    { header: "TMA", num: true, cell: (r) => formatSeconds(r.metrics.handling.avg) },
+    { header: "1ª resposta", num: true, cell: (r) => formatSeconds(r.metrics.firstResponse.avg) },
+  ];
+}
+
+const departmentColumns: Column<ByDepartment[number]>[] = [
+  {
+    header: "Departamento",
+    cell: (r) => (
+      <>
+        {r.color && <span className="department-dot" style={{ background: r.color }} aria-hidden="true" />}{" "}
+        {r.departmentName ?? "Sem departamento"}
+      </>
+    ),
+  },
+  { header: "Encerradas", num: true, cell: (r) => formatInt(r.closed) },
+  { header: "Expiradas", num: true, cell: (r) => formatInt(r.expired) },
+  { header: "Na fila agora", num: true, cell: (r) => formatInt(r.waitingNow) },
+  { header: "Em atendimento", num: true, cell: (r) => formatInt(r.openNow) },
+  ...timeColumns<ByDepartment[number]>(),
+  {
+    header: "Satisfação",
+    num: true,
+    cell: (r) => (
+      <>
+        {r.csat.average === null ? "—" : csatFormat.format(r.csat.average)}
+        <small className="muted">
+          {" "}
+          ({formatInt(r.csat.answered)} {r.csat.answered === 1 ? "resposta" : "respostas"})
+        </small>
+      </>
+    ),
+  },
+];
+
 /** Reports › "Por departamento": volume, queue and open now, mean times and CSAT per department. */
 export function DepartmentTable({ rows }: { rows: ByDepartment }) {
   return (
-    <div className="card">
-      <h2>Por departamento</h2>
-      {rows.length === 0 ? (
-        <p className="muted">Nenhuma conversa no período.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table" data-testid="by-department">
-            <thead>
-              <tr>
-                <th scope="col">Departamento</th>
-                <th scope="col" className="num">
-                  Encerradas
-                </th>
-                <th scope="col" className="num">
-                  Expiradas
-                </th>
-                <th scope="col" className="num">
-                  Na fila agora
-                </th>
-                <th scope="col" className="num">
-                  Em atendimento
-                </th>
-                <th scope="col" className="num">
-                  TME
-                </th>
-                <th scope="col" className="num">
-                  TMA
-                </th>
-                <th scope="col" className="num">
-                  1ª resposta
-                </th>
-                <th scope="col" className="num">
-                  Satisfação
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.departmentId ?? "none"}>
-                  <td>
-                    {r.color && <span className="department-dot" style={{ background: r.color }} aria-hidden="true" />}{" "}
-                    {r.departmentName ?? "Sem departamento"}
-                  </td>
-                  <td className="num">{formatInt(r.closed)}</td>
-                  <td className="num">{formatInt(r.expired)}</td>
-                  <td className="num">{formatInt(r.waitingNow)}</td>
-                  <td className="num">{formatInt(r.openNow)}</td>
-                  <td className="num">{formatSeconds(r.metrics.waiting.avg)}</td>
-                  <td className="num">{formatSeconds(r.metrics.handling.avg)}</td>
-                  <td className="num">{formatSeconds(r.metrics.firstResponse.avg)}</td>
-                  <td className="num">
-                    {r.csat.average === null ? "—" : csatFormat.format(r.csat.average)}
-                    <small className="muted">
-                      {" "}
-                      ({formatInt(r.csat.answered)} {r.csat.answered === 1 ? "resposta" : "respostas"})
-                    </small>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </div>
+    <ReportTable
+      title="Por departamento"
+      empty="Nenhuma conversa no período."
+      rows={rows}
+      rowKey={(r) => r.departmentId ?? "none"}
+      columns={departmentColumns}
+      testId="by-department"
+    />
   );
 }
+
+const operatorColumns: Column<ByOperator[number]>[] = [
+  { header: "Operador", cell: (r) => r.operatorName ?? "Sem operador" },
+  { header: "Encerradas", num: true, cell: (r) => formatInt(r.handled) },
+  { header: "Expiradas", num: true, cell: (r) => formatInt(r.expired) },
+  { header: "Abertas agora", num: true, cell: (r) => formatInt(r.openNow) },
+  ...timeColumns<ByOperator[number]>(),
+];
 
 /** Reports › "Por operador": finished conversations and mean times per operator. */
 export function OperatorTable({ rows }: { rows: ByOperator }) {
   return (
-    <div className="card">
-      <h2>Por operador</h2>
-      {rows.length === 0 ? (
-        <p className="muted">Nenhuma conversa finalizada no período.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Operador</th>
-                <th scope="col" className="num">
-                  Encerradas
-                </th>
-                <th scope="col" className="num">
-                  Expiradas
-                </th>
-                <th scope="col" className="num">
-                  Abertas agora
-                </th>
-                <th scope="col" className="num">
-                  TME
-                </th>
-                <th scope="col" className="num">
-                  TMA
-                </th>
-                <th scope="col" className="num">
-                  1ª resposta
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.operatorId ?? "none"}>
-                  <td>{r.operatorName ?? "Sem operador"}</td>
-                  <td className="num">{formatInt(r.handled)}</td>
-                  <td className="num">{formatInt(r.expired)}</td>
-                  <td className="num">{formatInt(r.openNow)}</td>
-                  <td className="num">{formatSeconds(r.metrics.waiting.avg)}</td>
-                  <td className="num">{formatSeconds(r.metrics.handling.avg)}</td>
-                  <td className="num">{formatSeconds(r.metrics.firstResponse.avg)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </div>
+    <ReportTable
+      title="Por operador"
+      empty="Nenhuma conversa finalizada no período."
+      rows={rows}
+      rowKey={(r) => r.operatorId ?? "none"}
+      columns={operatorColumns}
+    />
   );
 }
+
+const tabulationColumns: Column<ByTabulation["rows"][number]>[] = [
+  { header: "Tabulação", cell: (r) => r.tabulationName ?? "Sem tabulação" },
+  { header: "Conversas", num: true, cell: (r) => formatInt(r.count) },
+  {
+    header: "Participação",
+    cell: (r) => (
+      <span className="share">
+        <span className="share-bar" style={{ width: `${Math.round(r.share * 100)}%` }} aria-hidden="true" />
+        {formatShare(r.share)}
+      </span>
+    ),
+  },
+];
 
 /** Reports › "Por tabulação": closed conversations per tabulation with their share. */
 export function TabulationTable({ data }: { data: ByTabulation }) {
   return (
-    <div className="card">
-      <h2>Por tabulação</h2>
-      {data.rows.length === 0 ? (
-        <p className="muted">Nenhuma conversa encerrada no período.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Tabulação</th>
-                <th scope="col" className="num">
-                  Conversas
-                </th>
-                <th scope="col">Participação</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.rows.map((r) => (
-                <tr key={r.tabulationId ?? "none"}>
-                  <td>{r.tabulationName ?? "Sem tabulação"}</td>
-                  <td className="num">{formatInt(r.count)}</td>
-                  <td>
-                    <span className="share">
-                      <span
-                        className="share-bar"
-                        style={{ width: `${Math.round(r.share * 100)}%` }}
-                        aria-hidden="true"
-                      />
-                      {formatShare(r.share)}
-                    </span>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+    <ReportTable
+      title="Por tabulação"
+      empty="Nenhuma conversa encerrada no período."
+      rows={data.rows}
+      rowKey={(r) => r.tabulationId ?? "none"}
+      columns={tabulationColumns}
+    >
       {data.expired > 0 && <p className="muted small">Mais {formatInt(data.expired)} expiradas, sem tabulação.</p>}
-    </div>
+    </ReportTable>
   );
 }

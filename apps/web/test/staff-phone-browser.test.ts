@@ -1,0 +1,118 @@
+import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
+import { type Simulator, startSimulator } from "@elsehu/providers";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROUTES } from "../src/shell/routes";
+import { launchChromium, login, screenshot } from "./browser";
+import { buildWeb } from "./build-web";
+
+/**
+ * Supervisors and admins on a 390 px phone: every screen of their navigation,
+ * filled with long names and real rows (a waiting customer, a department, a
+ * number, a campaign), and the dialogs they open most, fit the screen's width
+ * (nothing scrolls sideways) in a real browser against a real API and worker.
+ */
+const PNID = "109876543210987";
+const APP_SECRET = "meta-app-secret-123";
+const LONG = "Nome Comprido Demais Para Caber Numa Linha Só Da Silva";
+
+let sim: Simulator;
+let stack: Stack;
+let browser: Browser;
+let admin: Awaited<ReturnType<typeof userWithToken>>;
+
+beforeAll(async () => {
+  const dist = await buildWeb();
+  sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
+  stack = await startStack({ worker: true, api: { webDist: dist } });
+  admin = await userWithToken(stack, "ADMIN", { name: `Admin ${LONG}` });
+  const instance = await admin.client.instances.create.mutate({
+    provider: "META",
+    name: `Número ${LONG}`,
+    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
+    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
+  });
+  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
+  await admin.client.departments.create.mutate({ name: "Financeiro e Cobrança Geral", color: "#16a34a" });
+  await admin.client.tabulations.create.mutate({ name: `Tabulação ${LONG}` });
+  await userWithToken(stack, "OPERATOR", { name: `Operador ${LONG}` });
+  await admin.client.contacts.create.mutate({
+    phone: "+5511987661234",
+    name: `Contato ${LONG}`,
+    tags: ["vip-cliente"],
+  });
+  // A customer waiting in the queue (nobody is online to take him).
+  expect(await sim.injectInbound("META", { from: "+5511987664321", name: `Cliente ${LONG}`, body: "Olá!" })).toBe(200);
+  for (let i = 0; (await admin.client.conversations.queue.query({})).total === 0; i++) {
+    if (i > 200) throw new Error(`the customer never reached the queue of ${instance.name}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await sim?.settled();
+  await sim?.close();
+  await stack?.close();
+});
+
+const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+async function phonePage(): Promise<Page> {
+  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: 390, height: 844 } });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  await page.goto(stack.url);
+  await login(page, admin.email, admin.password);
+  await page.getByRole("navigation", { name: "Navegação principal" }).waitFor({ state: "attached" });
+  return page;
+}
+
+describe("staff screens on a 390 px phone", { timeout: 240_000 }, () => {
+  it("every supervision and administration screen fits the width, with real rows in it", async () => {
+    const page = await phonePage();
+    const staffRoutes = ROUTES.filter((r) => r.roles.includes("ADMIN") && !r.planned);
+    expect(staffRoutes.length).toBeGreaterThan(10);
+    const widths: Record<string, number> = {};
+    for (const route of staffRoutes) {
+      await page.goto(`${stack.url}${route.path}`);
+      await page.locator("h1#page-title").waitFor();
+      // Let the page's queries fill it before measuring.
+      await page.waitForLoadState("networkidle");
+      widths[route.path] = await pageWidth(page);
+      await screenshot(page, `staff-phone${route.path.replaceAll("/", "-")}`);
+    }
+    // The rows are there: the waiting customer in the queue, the long names in their lists.
+    await page.goto(`${stack.url}/supervisao/fila`);
+    await page.getByText(`Cliente ${LONG}`).first().waitFor();
+    widths["/supervisao/fila (row)"] = await pageWidth(page);
+    const over = Object.entries(widths).filter(([, w]) => w > 390);
+    expect(over, `screens wider than 390 px: ${JSON.stringify(over)}`).toEqual([]);
+    await page.context().close();
+  });
+
+  it("the dialogs staff open most fit the width", async () => {
+    const page = await phonePage();
+    const dialogs: [string, string, string][] = [
+      ["/admin/usuarios", "Novo usuário", "Novo usuário"],
+      ["/admin/departamentos", "Novo departamento", "Novo departamento"],
+      ["/admin/numeros", "Novo número", "Novo número"],
+      ["/admin/contatos", "Novo contato", "Novo contato"],
+    ];
+    const widths: Record<string, number> = {};
+    for (const [path, button, title] of dialogs) {
+      await page.goto(`${stack.url}${path}`);
+      await page.getByRole("button", { name: button }).first().click();
+      const dialog = page.getByRole("dialog", { name: title });
+      await dialog.waitFor();
+      widths[title] = await pageWidth(page);
+      const box = await dialog.boundingBox();
+      widths[`${title} (box right edge)`] = Math.ceil((box?.x ?? 0) + (box?.width ?? 0));
+      await screenshot(page, `staff-phone-dialog-${title.replaceAll(" ", "-")}`);
+      await dialog.getByRole("button", { name: "Cancelar" }).click();
+    }
+    const over = Object.entries(widths).filter(([, w]) => w > 390);
+    expect(over, `dialogs wider than 390 px: ${JSON.stringify(over)}`).toEqual([]);
+    await page.context().close();
+  });
+});
