@@ -1,5 +1,5 @@
-import { type Stack, startStack, userWithToken } from "@elsehu/api/testing";
-import { type Simulator, startSimulator } from "@elsehu/providers";
+import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
+import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROUTES } from "../src/shell/routes";
