@@ -27,7 +27,7 @@ export const apiEnvSchema = commonEnv.extend({
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   /** A CSV download whose client takes nothing for this long is ended and its database connection freed. */
   EXPORT_STALL_TIMEOUT: duration.default(60),
-  /** WebSockets one user may hold open on one API process; the next is closed with TOO_MANY_SOCKETS. */
+  /** WebSockets one user may hold open across the API processes; the next is closed with TOO_MANY_SOCKETS. */
   WS_MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(1000).default(20),
   /** Live subscriptions one user may hold on one API process; the next is refused with TOO_MANY_SUBSCRIPTIONS. */
   WS_MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(100),

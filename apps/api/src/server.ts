@@ -1,7 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type CoreConfig, createCoreContext, DomainError, SharedRateLimiter, traceSql, tracingOn } from "@elsehu/core";
+import {
+  type CoreConfig,
+  createCoreContext,
+  DomainError,
+  NODE_STALE_SECONDS,
+  SharedRateLimiter,
+  socketsElsewhere,
+  traceSql,
+  tracingOn,
+} from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Hono } from "hono";
@@ -182,7 +191,11 @@ export async function startApi(opts: StartApiOptions): Promise<ApiHandle> {
       });
       if (ctx.user && ctx.session) {
         const max = opts.wsLimits?.socketsPerUser ?? 20;
-        if (sockets.countFor(ctx.user.id) >= max) {
+        // This process's sockets, and the other live replicas' (their presence rows) once these leave room.
+        const here = sockets.countFor(ctx.user.id);
+        const elsewhere =
+          here >= max ? 0 : await socketsElsewhere(core, ctx.user.id, presence.nodeId, NODE_STALE_SECONDS);
+        if (here + elsewhere >= max) {
           // The close code and reason tell the client why; tRPC's own answer cannot pass a closing socket.
           res.close(4029, "TOO_MANY_SOCKETS");
           throw new DomainError("TOO_MANY_SOCKETS", `At most ${max} open sockets per user`, { max });

@@ -87,3 +87,21 @@ export async function retireNode(ctx: CoreContext, nodeId: string): Promise<void
     await tx.execute(sql`delete from api_nodes where id = ${nodeId}`);
   });
 }
+
+/**
+ * The user's sockets held by the other live API processes (their presence rows; a process
+ * that stopped beating no longer counts): with this process's own count, what a per-user
+ * socket cap weighs when the API runs as several replicas.
+ */
+export async function socketsElsewhere(
+  ctx: Pick<CoreContext, "db">,
+  userId: string,
+  nodeId: string,
+  staleSeconds: number,
+): Promise<number> {
+  const [row] = await ctx.db.execute<{ n: number }>(sql`
+    select count(*)::int as n from presence_connections pc join api_nodes n on n.id = pc.node_id
+    where pc.user_id = ${userId} and pc.node_id <> ${nodeId}
+      and n.heartbeat_at > now() - make_interval(secs => ${staleSeconds})`);
+  return row?.n ?? 0;
+}
