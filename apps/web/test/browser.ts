@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import { expect } from "vitest";
 import { repoRoot } from "./build-web";
 
 export const screensDir = join(repoRoot, "test-artifacts", "screens");
@@ -44,4 +45,29 @@ export async function navLabels(page: Page): Promise<string[]> {
   const nav = page.getByRole("navigation", { name: "Navegação principal" });
   await nav.waitFor();
   return nav.getByRole("link").allTextContents();
+}
+
+/**
+ * The chat is virtualized: only what is on screen is in the page. Scrolls it, top to
+ * bottom and around again, until `target` is there, and returns it.
+ */
+export async function reveal(page: Page, target: Locator): Promise<Locator> {
+  await expect
+    .poll(async () => {
+      // Found, and brought on screen before the virtualizer swaps it out again (a re-render under load
+      // did); if it was swapped out, the next round scrolls to it again. Never found: the poll fails.
+      if ((await target.count()) > 0) {
+        const shown = await target.scrollIntoViewIfNeeded({ timeout: 3_000 }).then(
+          () => true,
+          () => false,
+        );
+        if (shown) return true;
+      }
+      await page.locator(".msg-scroll").evaluate((el) => {
+        el.scrollTop = el.scrollTop + el.clientHeight >= el.scrollHeight - 1 ? 0 : el.scrollTop + el.clientHeight / 2;
+      });
+      return false;
+    })
+    .toBe(true);
+  return target;
 }

@@ -1,8 +1,8 @@
 import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
 import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
+import { launchChromium, login, reveal, screenshot } from "./browser";
 import { buildWeb } from "./build-web";
 import { customerSays, PNG, structuredKinds } from "./message-kinds-payloads";
 
@@ -250,31 +250,6 @@ describe("every kind in the chat", { timeout: 150_000 }, () => {
     });
   }
 });
-
-/**
- * The chat is virtualized: only what is on screen is in the page. Scrolls it, top to
- * bottom and around again, until `target` is there, and returns it.
- */
-async function reveal(page: Page, target: Locator): Promise<Locator> {
-  await expect
-    .poll(async () => {
-      // Found, and brought on screen before the virtualizer swaps it out again (a re-render under load
-      // did); if it was swapped out, the next round scrolls to it again. Never found: the poll fails.
-      if ((await target.count()) > 0) {
-        const shown = await target.scrollIntoViewIfNeeded({ timeout: 3_000 }).then(
-          () => true,
-          () => false,
-        );
-        if (shown) return true;
-      }
-      await page.locator(".msg-scroll").evaluate((el) => {
-        el.scrollTop = el.scrollTop + el.clientHeight >= el.scrollHeight - 1 ? 0 : el.scrollTop + el.clientHeight / 2;
-      });
-      return false;
-    })
-    .toBe(true);
-  return target;
-}
 
 /** The bot's menu, once it went out to the customer. */
 async function untilFound<T>(fn: () => T | undefined): Promise<T> {
