@@ -87,10 +87,14 @@ describe("webhook pump", () => {
 
   it("stops at once while its lanes are still looking for work, though they would sleep a minute", async () => {
     const pump = startWebhookPump(core, claims.sql, opts);
+    let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       pump.stop().then(() => "stopped"),
-      new Promise((resolve) => setTimeout(() => resolve("still running after 5 s"), 5_000)),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve("still running after 5 s"), 5_000);
+      }),
     ]);
+    clearTimeout(timer);
     expect(outcome).toBe("stopped");
   });
 
