@@ -140,10 +140,17 @@ describe("the webhook inbox: every stored webhook is a job", () => {
       const released = new Promise<void>((r) => {
         release = r;
       });
+      let locked = () => {};
+      const lockHeld = new Promise<void>((r) => {
+        locked = r;
+      });
       const holding = blocker.sql.begin(async (tx) => {
         await tx`lock table webhook_claims in exclusive mode`;
+        locked();
         await released;
       });
+      // Held before the batch starts: a slow connection must not let the batch through unblocked.
+      await lockHeld;
       const dying = connect(fx.url, { max: 1 });
       const [pid] = await dying.sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
       let settled: unknown;
