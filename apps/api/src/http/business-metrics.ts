@@ -20,15 +20,25 @@ export function registerBusinessMetrics(
 ) {
   const cacheMs = opts.cacheMs ?? CACHE_MS;
   const now = opts.now ?? Date.now;
-  let cached: { at: number; read: Promise<BusinessSnapshot | null> } | null = null;
+  let cached: { at: number; read: Promise<BusinessSnapshot | null>; done: boolean } | null = null;
+  // A read still under way serves every gauge of the scrape that asked for it (they collect at once):
+  // one scrape never mixes two moments (say, a queue already empty with its oldest wait from before).
   const snapshot = (): Promise<BusinessSnapshot | null> => {
-    if (cached && now() - cached.at < cacheMs) return cached.read;
-    const read = readBusinessMetrics(core).catch((err: unknown) => {
-      core.log.warn({ err }, "business metrics: database read failed");
-      return null;
-    });
-    cached = { at: now(), read };
-    return read;
+    if (cached && (!cached.done || now() - cached.at < cacheMs)) return cached.read;
+    const entry: { at: number; read: Promise<BusinessSnapshot | null>; done: boolean } = {
+      at: now(),
+      done: false,
+      read: readBusinessMetrics(core)
+        .catch((err: unknown) => {
+          core.log.warn({ err }, "business metrics: database read failed");
+          return null;
+        })
+        .finally(() => {
+          entry.done = true;
+        }),
+    };
+    cached = entry;
+    return entry.read;
   };
 
   const up = new Gauge({
