@@ -2,9 +2,9 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
 import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, reveal, screenshot } from "./browser";
+import { launchChromium, reveal, screenshot, signedInPage } from "./browser";
 import { buildWeb } from "./build-web";
 import { PNG } from "./message-kinds-payloads";
 
@@ -56,15 +56,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function signedIn(user: { email: string; password: string }, size: (typeof SIZES)[number]): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: size.width, height: size.height } });
-  context.setDefaultTimeout(20_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, user.email, user.password);
-  return page;
-}
+const signedIn = (user: { email: string; password: string }, size: (typeof SIZES)[number]) =>
+  signedInPage(browser, stack.url, user, size, contexts);
 
 /**
  * A shared fixture as this customer's: his number and LID instead of the fixture's, every message id
