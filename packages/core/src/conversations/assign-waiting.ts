@@ -49,6 +49,8 @@ async function assignInTransaction(
 ): Promise<AssignWaitingResult> {
   return ctx.db.transaction(async (tx) => {
     if (input.wait) {
+      // A holder never takes this long; past it the job fails and graphile-worker retries it.
+      await tx.execute(sql`set local lock_timeout = '10s'`);
       await tx.execute(sql`select pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`);
     } else {
       const [got] = await tx.execute<{ ok: boolean }>(sql`select pg_try_advisory_xact_lock(${ASSIGNMENT_LOCK}) as ok`);

@@ -16,15 +16,17 @@ export type AssignmentReason = (typeof ASSIGNMENT_REASONS)[number];
 export async function requestAssignment(
   tx: Tx,
   reason: AssignmentReason,
-  opts: { conversationId?: string; retryAt?: Date } = {},
+  opts: { conversationId?: string } = {},
 ): Promise<void> {
-  if (opts.retryAt) {
-    // One pending retry is enough: later failed attempts fold into it.
+  if (reason === "retry") {
+    // One pending retry is enough: later failed attempts fold into it. It runs at once and waits
+    // for the lock, so it starts right after the holder; graphile-worker creates a fresh job when
+    // the keyed one is already running, so an attempt that failed after the retry began is not lost.
     await addJob(
       tx,
       "conversations/assign_waiting",
       { reason },
-      { jobKey: "conversations/assign_waiting:retry", jobKeyMode: "preserve_run_at", runAt: opts.retryAt },
+      { jobKey: "conversations/assign_waiting:retry", jobKeyMode: "preserve_run_at" },
     );
     return;
   }
