@@ -343,4 +343,42 @@ describe("webhook processing in batches", () => {
     >`select kind from contact_identities where contact_id = ${iris.contactId} order by kind`;
     expect(kinds.map((k) => k.kind)).toEqual(["bsuid", "wa_id"]);
   });
+  it("applies a run of ticks in one commit: each message ends at its highest status, a failure keeps its reason, each move is told to the operator", async () => {
+    const gil = await knownCustomer("5511970000011");
+    const out = ["wamid.T1", "wamid.T2", "wamid.T3", "wamid.T4"];
+    for (const id of out) {
+      await core.sql`insert into messages (conversation_id, instance_id, direction, type, body, provider_message_id, status)
+        values (${gil.conversationId}, ${meta.id}, 'OUT', 'text', 'oi', ${id}, 'SENT')`;
+    }
+    const tick = (id: string, s: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      status: s,
+      timestamp: seconds(Date.now()),
+      recipient_id: "5511970000011",
+      ...extra,
+    });
+    const failure = { errors: [{ code: 131026, title: "Message undeliverable" }] };
+    await deliver(
+      fromMeta(metaBody([], [tick("wamid.T1", "delivered"), tick("wamid.T2", "read")])),
+      // T1 twice in the run (the second is applied after it), T3 fails, T4 is told "sent" after it was read.
+      fromMeta(metaBody([], [tick("wamid.T1", "read"), tick("wamid.T3", "failed", failure)])),
+      fromMeta(metaBody([], [tick("wamid.T4", "read"), tick("wamid.T4", "sent"), tick("wamid.NOPE", "read")])),
+    );
+    const rows = await core.sql<{ provider_message_id: string; status: string; error_code: string | null }[]>`
+      select provider_message_id, status, error_code from messages
+      where provider_message_id = any(${textArray(out)}::text[]) order by provider_message_id`;
+    expect(rows.map((r) => [r.provider_message_id, r.status, r.error_code])).toEqual([
+      ["wamid.T1", "READ", null],
+      ["wamid.T2", "READ", null],
+      ["wamid.T3", "FAILED", "131026"],
+      ["wamid.T4", "READ", null],
+    ]);
+    const events = await core.sql<{ user_id: string; status: string; tx: string }[]>`
+      select user_id, payload->>'status' as status, xmin::text as tx from events
+      where kind = 'message.status' and payload->>'conversationId' = ${gil.conversationId} order by id`;
+    expect(events.map((e) => e.status)).toEqual(["DELIVERED", "READ", "FAILED", "READ", "READ"]);
+    expect(new Set(events.map((e) => e.user_id))).toEqual(new Set([operatorId]));
+    // The first occurrence of each message went in one statement: one commit, not one per tick.
+    expect(new Set(events.slice(0, 4).map((e) => e.tx)).size).toBe(1);
+  });
 });

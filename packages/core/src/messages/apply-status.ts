@@ -5,7 +5,8 @@ import type { Tx } from "../shared/context";
 import { hasSendInFlight } from "./in-flight";
 import { publishMessageStatus, RetryLater } from "./message-events";
 
-const TARGET: Record<StatusUpdate["status"], MessageStatus> = {
+/** The message status each provider status moves to. */
+export const STATUS_TARGET: Record<StatusUpdate["status"], MessageStatus> = {
   sent: "SENT",
   delivered: "DELIVERED",
   read: "READ",
@@ -30,7 +31,7 @@ const rank = (column: string) =>
  * never from timestamps. Returns whether the message changed.
  */
 export async function applyStatus(tx: Tx, instanceId: string, update: StatusUpdate): Promise<boolean> {
-  const target = TARGET[update.status];
+  const target = STATUS_TARGET[update.status];
   const at = update.timestamp.toISOString();
   const failed = target === "FAILED";
   const apply = () =>

@@ -1,11 +1,12 @@
-import type { WebhookEvent } from "@elsehu/providers";
+import type { StatusUpdate, WebhookEvent } from "@elsehu/providers";
 import { SpanKind } from "@opentelemetry/api";
 import type { TransactionSql } from "postgres";
 import type { InstanceRow } from "../instances/shape";
+import { applyStatusBatch } from "../messages/apply-status-batch";
 import { ingestPlainInbound, isPlainInbound, type PlainInbound } from "../messages/ingest-inbound-batch";
 import type { CoreContext } from "../shared/context";
 import { idArray } from "../shared/sql-arrays";
-import { withSpanIn } from "../telemetry/spans";
+import { tracingOn, withSpanIn } from "../telemetry/spans";
 import { applyEvent, cachedInstance, eventsOf } from "./apply-event";
 
 /** Most plain messages in one statement (its events join messages to inputs pairwise); a longer run is split. */
@@ -13,10 +14,13 @@ const MAX_RUN = 200;
 
 /**
  * Applies the events of stored webhooks in arrival order. Consecutive plain inbound
- * messages (the bulk of the traffic) are stored together by ingestPlainInbound; the
- * ones it leaves (new sender, no active conversation...) and every other event go
- * one by one. A run is cut before a message that quotes one of its own, so a reply
- * always finds what it quotes. Returns the webhooks that failed, with their error.
+ * messages and consecutive statuses (the bulk of the traffic) are stored together, by
+ * ingestPlainInbound and applyStatusBatch; the ones they leave (new sender, no active
+ * conversation, a campaign's status...) and every other event go one by one, after
+ * both runs are flushed. The two runs touch different rows (customers' messages,
+ * our messages' ticks), so they need no order between them. A run is cut before a
+ * message that quotes one of its own, so a reply always finds what it quotes.
+ * With tracing on, statuses go one by one: each joins the trace of its send. Returns the webhooks that failed, with their error.
  * One failing event never holds back the others of its webhook: they are applied all
  * the same, and the webhook's retry applies it again (idempotent), so the failed one
  * is retried while its neighbours are already in the chat.
@@ -29,7 +33,32 @@ async function applyWebhooks(
   const failed = new Map<number, unknown>();
   let run: Array<PlainInbound & { webhookId: number; trace?: string | null }> = [];
   let runIds = new Set<string>();
-  const flush = async () => {
+  let statuses: Array<{ instance: InstanceRow; event: StatusUpdate; webhookId: number; trace?: string | null }> = [];
+  const batchStatuses = !tracingOn();
+  const flushStatuses = async () => {
+    const batch = statuses;
+    statuses = [];
+    if (batch.length === 0) return;
+    let handled: boolean[];
+    try {
+      handled = (
+        await applyStatusBatch(
+          ctx,
+          batch.map((s) => ({ instanceId: s.instance.id, update: s.event })),
+        )
+      ).handled;
+    } catch (err) {
+      for (const item of batch) if (!failed.has(item.webhookId)) failed.set(item.webhookId, err);
+      return;
+    }
+    for (const [i, item] of batch.entries()) {
+      if (handled[i]) continue;
+      await applyIn(item.trace, () => applyEvent(ctx, item.instance, item.event, opts)).catch((err: unknown) =>
+        failed.set(item.webhookId, err),
+      );
+    }
+  };
+  const flushPlain = async () => {
     const batch = run;
     run = [];
     runIds = new Set();
@@ -53,6 +82,10 @@ async function applyWebhooks(
       );
     }
   };
+  const flush = async () => {
+    await flushPlain();
+    await flushStatuses();
+  };
   for (const row of rows) {
     let instance: InstanceRow;
     let events: WebhookEvent[];
@@ -66,9 +99,14 @@ async function applyWebhooks(
     for (const event of events) {
       if (isPlainInbound(event, ctx.config.optOutKeywords)) {
         const quoted = event.replyToProviderMessageId;
-        if (run.length >= MAX_RUN || (quoted && runIds.has(`${instance.id} ${quoted}`))) await flush();
+        if (run.length >= MAX_RUN || (quoted && runIds.has(`${instance.id} ${quoted}`))) await flushPlain();
         run.push({ instance, event, webhookId: row.id, trace: row.trace });
         runIds.add(`${instance.id} ${event.providerMessageId}`);
+        continue;
+      }
+      if (event.kind === "status" && batchStatuses) {
+        if (statuses.length >= MAX_RUN) await flushStatuses();
+        statuses.push({ instance, event, webhookId: row.id, trace: row.trace });
         continue;
       }
       await flush();
