@@ -32,7 +32,7 @@ afterAll(async () => {
   await stack.close();
 });
 
-describe("assignment while another run holds the lock", () => {
+describe("assignment racing other transactions", () => {
   it("assigns an arrival as soon as the holder commits, without waiting for the worker's next poll", async () => {
     const core = stack.core;
     const op = await makeOperator(core);
@@ -68,5 +68,46 @@ describe("assignment while another run holds the lock", () => {
       return r.status === "OPEN" && r;
     }, 10_000);
     expect(row.operatorId).toBe(op.id);
+  });
+  it("respects a pause committed while the run was choosing: the conversation goes to the other operator", async () => {
+    const core = stack.core;
+    await core.sql`update users set presence = 'OFFLINE' where role = 'OPERATOR'`;
+    const node = await fakeNode(core);
+    const ops = [await makeOperator(core), await makeOperator(core)].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const [first, second] = ops as [(typeof ops)[0], (typeof ops)[0]];
+    for (const o of ops) await node.connect(o.id);
+    const inst = await makeInstance(core);
+    const contact = await makeContact(core);
+
+    let commit!: () => void;
+    const committed = new Promise<void>((r) => {
+      commit = r;
+    });
+    let pausing!: () => void;
+    const paused = new Promise<void>((r) => {
+      pausing = r;
+    });
+    // The operator the rules pick first (tie on load and idleness: lowest id) pauses; his
+    // transaction holds his row until the run has read him as online and chosen him.
+    const pause = core.sql.begin(async (tx) => {
+      await tx`update users set presence = 'PAUSED' where id = ${first.id}`;
+      pausing();
+      await committed;
+    });
+    await paused;
+    const { conversation } = await arrive(core, contact.id, inst.id);
+    // The run chose him and waits for his row.
+    await waitFor(async () => {
+      const [w] = await core.sql`select 1 from pg_stat_activity
+        where wait_event_type = 'Lock' and query ilike '%for update%' and datname = current_database()`;
+      return Boolean(w);
+    });
+    commit();
+    await pause;
+    const row = await waitFor(async () => {
+      const r = await conversationRow(core, conversation.id);
+      return r.status === "OPEN" && r;
+    });
+    expect(row.operatorId).toBe(second.id);
   });
 });

@@ -2,10 +2,10 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { greetAssigned } from "../automatic/greet";
 import { publishEvents } from "../events/publish";
-import type { CoreContext } from "../shared/context";
+import type { CoreContext, Tx } from "../shared/context";
 import { idArray, uuidArray } from "../shared/sql-arrays";
 import { withSpan } from "../telemetry/spans";
-import { loadCandidates, pickOperator, roomByQueue } from "./assignment-candidates";
+import { type Candidate, loadCandidates, pickOperator, roomByQueue, stillEligible } from "./assignment-candidates";
 import { conversationEvents } from "./conversation-events";
 import { ASSIGNMENT_LOCK } from "./request-assignment";
 
@@ -58,49 +58,16 @@ async function assignInTransaction(
     }
     const none = { locked: true, assigned: [], more: false };
     const now = ctx.now();
-    const candidates = await loadCandidates(tx, now, ctx.config.timezone);
-    if (candidates.length === 0) return none;
-    const room = roomByQueue(candidates);
-    const cap = (n: number) => Math.min(n, input.limit);
-    const deps = [...room.departments].filter(([, n]) => n > 0);
-    if (room.global === 0 && deps.length === 0) return none;
-    // Each queue's oldest, as many as its members could take; a menu still unanswered is not in any queue.
-    type Waiting = { id: string; department_id: string | null; queued_at: string };
-    const global = await tx.execute<Waiting>(sql`
-      select id, department_id, to_char(queued_at at time zone 'UTC', 'YYYYMMDDHH24MISSUS') as queued_at from conversations
-      where status = 'WAITING' and department_id is null and routing_state is null
-      order by queued_at, id limit ${cap(room.global)} for update`);
-    const perDepartment = deps.length
-      ? await tx.execute<Waiting>(sql`
-          select w.id, w.department_id, to_char(w.queued_at at time zone 'UTC', 'YYYYMMDDHH24MISSUS') as queued_at
-          from unnest(${uuidArray(deps.map(([d]) => d))}::uuid[], ${idArray(deps.map(([, n]) => cap(n)))}::int[])
-            as q(department_id, room)
-          cross join lateral (select id, department_id, queued_at from conversations
-            where status = 'WAITING' and department_id = q.department_id and routing_state is null
-            order by queued_at, id limit q.room for update) w`)
-      : [];
-    // One FIFO across the queues (fixed-width UTC digits sort like the timestamps).
-    const waiting = [...global, ...perDepartment].sort((a, b) =>
-      a.queued_at === b.queued_at ? (a.id < b.id ? -1 : 1) : a.queued_at < b.queued_at ? -1 : 1,
-    );
-    if (waiting.length === 0) return none;
-
-    const at = now.toISOString();
-    const plan: Array<{ conversationId: string; operatorId: string }> = [];
-    let skipped = 0;
-    for (const w of waiting) {
-      if (plan.length === input.limit) break;
-      const best = pickOperator(candidates, w.department_id);
-      if (!best) {
-        // Its department's members were filled by older conversations of another queue.
-        skipped++;
-        continue;
-      }
-      plan.push({ conversationId: w.id, operatorId: best.id });
-      best.open++;
-      best.lastAssignedAt = now.getTime();
+    // Read unlocked, then lock only the operators chosen and check they still may take them
+    // (a pause, logoff or lower capacity committed meanwhile): locking every online operator
+    // on each run cost a row lock per operator, most of a run with a thousand of them.
+    let planned = await planAssignments(tx, now, ctx.config.timezone, input.limit, false);
+    if (planned.plan.length > 0 && !(await stillEligible(tx, planned.chosen))) {
+      planned = await planAssignments(tx, now, ctx.config.timezone, input.limit, true);
     }
+    const { plan, skipped } = planned;
     if (plan.length === 0) return none;
+    const at = now.toISOString();
     const rows = await tx.execute<{
       id: string;
       operator_id: string;
@@ -139,4 +106,62 @@ async function assignInTransaction(
       more: rows.length > 0 && (plan.length === input.limit || skipped > 0),
     };
   });
+}
+
+type Plan = {
+  plan: Array<{ conversationId: string; operatorId: string }>;
+  /** The operators the plan gives conversations to, as read. */
+  chosen: Candidate[];
+  skipped: number;
+};
+
+/**
+ * Which waiting conversation goes to whom: each queue's oldest (row-locked), as many as its
+ * members could take, in one FIFO across the queues. `lock` row-locks every online operator
+ * as it reads them (the fallback when a chosen one changed after an unlocked read).
+ */
+async function planAssignments(tx: Tx, now: Date, timeZone: string, limit: number, lock: boolean): Promise<Plan> {
+  const empty: Plan = { plan: [], chosen: [], skipped: 0 };
+  const candidates = await loadCandidates(tx, now, timeZone, { lock });
+  if (candidates.length === 0) return empty;
+  const room = roomByQueue(candidates);
+  const cap = (n: number) => Math.min(n, limit);
+  const deps = [...room.departments].filter(([, n]) => n > 0);
+  if (room.global === 0 && deps.length === 0) return empty;
+  // A menu still unanswered is not in any queue.
+  type Waiting = { id: string; department_id: string | null; queued_at: string };
+  const global = await tx.execute<Waiting>(sql`
+    select id, department_id, to_char(queued_at at time zone 'UTC', 'YYYYMMDDHH24MISSUS') as queued_at from conversations
+    where status = 'WAITING' and department_id is null and routing_state is null
+    order by queued_at, id limit ${cap(room.global)} for update`);
+  const perDepartment = deps.length
+    ? await tx.execute<Waiting>(sql`
+        select w.id, w.department_id, to_char(w.queued_at at time zone 'UTC', 'YYYYMMDDHH24MISSUS') as queued_at
+        from unnest(${uuidArray(deps.map(([d]) => d))}::uuid[], ${idArray(deps.map(([, n]) => cap(n)))}::int[])
+          as q(department_id, room)
+        cross join lateral (select id, department_id, queued_at from conversations
+          where status = 'WAITING' and department_id = q.department_id and routing_state is null
+          order by queued_at, id limit q.room for update) w`)
+    : [];
+  // One FIFO across the queues (fixed-width UTC digits sort like the timestamps).
+  const waiting = [...global, ...perDepartment].sort((a, b) =>
+    a.queued_at === b.queued_at ? (a.id < b.id ? -1 : 1) : a.queued_at < b.queued_at ? -1 : 1,
+  );
+  const plan: Plan["plan"] = [];
+  const chosen = new Map<string, Candidate>();
+  let skipped = 0;
+  for (const w of waiting) {
+    if (plan.length === limit) break;
+    const best = pickOperator(candidates, w.department_id);
+    if (!best) {
+      // Its department's members were filled by older conversations of another queue.
+      skipped++;
+      continue;
+    }
+    if (!chosen.has(best.id)) chosen.set(best.id, { ...best });
+    plan.push({ conversationId: w.id, operatorId: best.id });
+    best.open++;
+    best.lastAssignedAt = now.getTime();
+  }
+  return { plan, chosen: [...chosen.values()], skipped };
 }

@@ -13,15 +13,20 @@ export type Candidate = {
 };
 
 /**
- * Row-locks the online active operators and loads their open counts (once,
+ * Loads the online active operators (row-locked with `lock`), their open counts (once,
  * across every department) and their department memberships. Members of a
  * department outside its hours get no capacity there: its queue waits.
  */
-export async function loadCandidates(tx: Tx, now: Date, timeZone: string): Promise<Candidate[]> {
+export async function loadCandidates(
+  tx: Tx,
+  now: Date,
+  timeZone: string,
+  opts: { lock: boolean },
+): Promise<Candidate[]> {
   const ops = await tx.execute<{ id: string; max_concurrent: number; last_assigned_at: Date | string | null }>(sql`
     select id, max_concurrent, last_assigned_at from users
     where role = 'OPERATOR' and active and presence = 'ONLINE'
-    order by id for update`);
+    order by id ${opts.lock ? sql`for update` : sql``}`);
   if (ops.length === 0) return [];
   const ids = uuidArray(ops.map((o) => o.id));
   const counts = await tx.execute<{ operator_id: string; n: number }>(sql`
@@ -61,6 +66,21 @@ export async function loadCandidates(tx: Tx, now: Date, timeZone: string): Promi
     if (c && isOpen) c.caps.set(m.department_id, m.max_concurrent ?? c.max);
   }
   return [...byId.values()];
+}
+
+/**
+ * Row-locks `chosen` (in id order, as every locker of users does) and tells whether each is
+ * still an online active operator with the capacity read: a pause, logoff or capacity change
+ * committed before the lock is seen here, one committed after happens-after the assignment.
+ */
+export async function stillEligible(tx: Tx, chosen: Candidate[]): Promise<boolean> {
+  const ids = chosen.map((c) => c.id).sort();
+  const rows = await tx.execute<{ id: string; max_concurrent: number }>(sql`
+    select id, max_concurrent from users
+    where id = any(${uuidArray(ids)}::uuid[]) and role = 'OPERATOR' and active and presence = 'ONLINE'
+    order by id for update`);
+  const max = new Map(rows.map((r) => [r.id, r.max_concurrent]));
+  return chosen.every((c) => max.get(c.id) === c.max);
 }
 
 /** The capacity `c` has for a conversation of `departmentId` (null: the global queue, his own). */
