@@ -1,28 +1,22 @@
-import { type Stack, startStack } from "@elsehu/testing";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, screenshot } from "./browser";
+import { screenshot } from "./browser";
+import { type BrowserStack, startBrowserStack } from "./browser-stack";
 
 /**
  * The integrator's docs page in a real browser with no way out: every request to
  * another host is aborted, so the reference renders only if the API serves all of it
  * itself (Scalar's bundle included) under the page's own CSP.
  */
-let stack: Stack;
-let browser: Browser;
+let stack: BrowserStack;
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
-  browser = await launchChromium();
+  stack = await startBrowserStack({ worker: false, web: false });
 });
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
 describe("the API reference at /api/docs", () => {
   it("renders the operations from the API's own copy of Scalar, offline and within its CSP", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await stack.browser.newContext({ viewport: { width: 1280, height: 800 } });
     // The 5 MB bundle parses slowly on a busy machine.
     context.setDefaultTimeout(40_000);
     const origin = new URL(stack.url).origin;

@@ -1,40 +1,20 @@
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, startBrowserStack } from "./browser-stack";
 
 /**
  * Administração › Integrações in a real browser against a real API: an admin
  * creates a token (shown once), an integration uses it, the list shows the
  * last use, and revoking it stops the integration.
  */
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
-const contexts: BrowserContext[] = [];
+let stack: BrowserStack;
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  stack = await startStack({ worker: false, removeOnClose: [dist], api: { webDist: dist } });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
-  browser = await launchChromium();
+  stack = await startBrowserStack({ worker: false, timeout: 15_000 });
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-async function signedIn(width: number): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, admin.email, admin.password);
-  return page;
-}
+const signedIn = (width: number) => stack.signedIn(stack.admin, { width });
 
 const contacts = (token: string) =>
   fetch(`${stack.url}/api/v1/contacts`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
@@ -71,7 +51,7 @@ describe("API tokens in the console", () => {
 
   it("fits a 390 px phone screen", async () => {
     const page = await signedIn(390);
-    await admin.client.apiTokens.create.mutate({
+    await stack.admin.client.apiTokens.create.mutate({
       name: "Integração do ERP com nome comprido",
       scopes: ["messages:send", "contacts:read", "contacts:write", "conversations:read", "reports:read"],
     });

@@ -1,43 +1,26 @@
 import { readFile } from "node:fs/promises";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
  * Administração › Auditoria in a real browser against a real API: the admin
  * filters the log by a person and sees that person's sign-in, at 1280 and
  * 390 px; a supervisor has no such screen.
  */
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
-let supervisor: Awaited<ReturnType<typeof userWithToken>>;
-const contexts: BrowserContext[] = [];
+let stack: BrowserStack;
+let admin: TestUser;
+let supervisor: TestUser;
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  stack = await startStack({ worker: false, removeOnClose: [dist], api: { webDist: dist } });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
+  stack = await startBrowserStack({ worker: false, timeout: 15_000 });
+  admin = stack.admin;
   supervisor = await userWithToken(stack, "SUPERVISOR", { name: "Sara Supervisora" });
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-async function signedIn(user: { email: string; password: string }, width: number): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, user.email, user.password);
-  return page;
-}
+const signedIn = (user: TestUser, width: number) => stack.signedIn(user, { width });
 
 describe("Auditoria", () => {
   for (const width of [1280, 390]) {

@@ -1,34 +1,26 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { httpClient, type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { httpClient, userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, navLabels, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { login, navLabels, screenshot } from "./browser";
+import { type BrowserStack, startBrowserStack, type TestUser } from "./browser-stack";
 
-let stack: Stack;
-let browser: Browser;
+let stack: BrowserStack;
 let dist: string;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
+let admin: TestUser;
 
 beforeAll(async () => {
-  dist = await buildWeb();
-  stack = await startStack({ worker: false, removeOnClose: [dist], api: { webDist: dist } });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-async function freshPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: 1280, height: 800 } });
   // Fail with the locator that was missing rather than a bare test timeout.
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  return { context, page };
+  stack = await startBrowserStack({ worker: false, timeout: 10_000 });
+  dist = stack.dist;
+  admin = stack.admin;
+});
+afterAll(() => stack?.close());
+
+/** A new pt-BR context at 1280 px on the sign-in screen; the test closes it. */
+async function freshPage() {
+  const page = await stack.newPage();
+  return { context: page.context(), page };
 }
 
 describe("the API serves the built console", () => {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { repoRoot } from "./build-web";
 
@@ -38,26 +38,6 @@ export async function login(page: Page, email: string, password: string): Promis
   await page.getByLabel("E-mail", { exact: true }).fill(email);
   await page.getByLabel("Senha", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Entrar" }).click();
-}
-
-/**
- * A new pt-BR browser context of `size`, signed in as `user` at the console on `url`; the
- * context joins `contexts` for the file's afterAll to close.
- */
-export async function signedInPage(
-  browser: Browser,
-  url: string,
-  user: { email: string; password: string },
-  size: { width: number; height: number },
-  contexts: BrowserContext[],
-): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: size.width, height: size.height } });
-  context.setDefaultTimeout(20_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(url);
-  await login(page, user.email, user.password);
-  return page;
 }
 
 /** The labels of the main navigation, once it is shown. */

@@ -1,9 +1,7 @@
-import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, Page } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login } from "./browser";
-import { buildWeb } from "./build-web";
+import { type BrowserStack, PNID, startBrowserStack } from "./browser-stack";
 import { chatLog, openChat } from "./console-kinds-steps";
 import { customerSays } from "./message-kinds-payloads";
 
@@ -12,38 +10,12 @@ import { customerSays } from "./message-kinds-payloads";
  * keeps such messages in one order (by id) whether they arrive live, one by one, or are read
  * back from the server after a reload, and paging through them loses or repeats none.
  */
-const PNID = "109876543210987";
-const APP_SECRET = "meta-app-secret-123";
-
-let sim: Simulator;
-let stack: Stack;
-let browser: Browser;
+let stack: BrowserStack;
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
-  stack = await startStack({
-    worker: true,
-    removeOnClose: [dist],
-    api: { webDist: dist },
-    config: { providerTimeoutMs: 5000 },
-  });
-  const admin = await userWithToken(stack, "ADMIN");
-  await admin.client.instances.create.mutate({
-    provider: "META",
-    name: "Loja Meta",
-    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
-    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
-  });
-  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
-  browser = await launchChromium();
+  stack = await startBrowserStack({ meta: "Loja Meta" });
 });
-afterAll(async () => {
-  await browser?.close();
-  await sim?.settled();
-  await sim?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
 /** The bodies of the burst, top to bottom, as the chat shows them. */
 const shown = (page: Page) =>
@@ -55,14 +27,10 @@ const shown = (page: Page) =>
 describe("messages with the same timestamp", { timeout: 120_000 }, () => {
   it("keep one order, by id, live and after a reload", async () => {
     const op = await userWithToken(stack, "OPERATOR", { name: "Operadora Ordem" });
-    const context = await browser.newContext({ locale: "pt-BR", viewport: { width: 1280, height: 860 } });
-    context.setDefaultTimeout(20_000);
-    const page = await context.newPage();
-    await page.goto(stack.url);
-    await login(page, op.email, op.password);
+    const page = await stack.signedIn(op, { width: 1280, height: 860 });
     await expect.poll(async () => (await op.client.presence.me.query()).presence).toBe("ONLINE");
     const customer = "+5511987650001";
-    await sim.injectInbound("META", { from: customer, name: "Rita Rajada", body: "Oi" });
+    await stack.sim.injectInbound("META", { from: customer, name: "Rita Rajada", body: "Oi" });
     await openChat(page, "Rita Rajada");
     await chatLog(page).getByText("Oi", { exact: true }).waitFor();
 
@@ -70,7 +38,7 @@ describe("messages with the same timestamp", { timeout: 120_000 }, () => {
     const say = customerSays(PNID, customer, "Rita Rajada");
     const second = String(Math.floor(Date.now() / 1000) + 1);
     for (let n = 1; n <= 5; n++) {
-      await sim.postWebhook(
+      await stack.sim.postWebhook(
         "META",
         say.envelope([{ ...say.text(`wamid.ORDER-${n}`, `Parte ${n}`), timestamp: second }]),
       );
@@ -97,6 +65,6 @@ describe("messages with the same timestamp", { timeout: 120_000 }, () => {
       cursor = page2.nextCursor ?? undefined;
     } while (cursor);
     expect(seen.filter((b) => b.startsWith("Parte "))).toEqual([...byId].reverse());
-    await context.close();
+    await page.context().close();
   });
 });

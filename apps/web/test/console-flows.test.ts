@@ -1,30 +1,27 @@
 import { randomUUID } from "node:crypto";
 import { findOrOpenConversation, onInboundMessage, publishEvent } from "@elsehu/core";
 import { contacts, messages, serviceInstances } from "@elsehu/db";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
  * The console's main flows in a real browser against a real API and worker:
  * queue, assignment, the operator's live inbox and chat, closing with a
  * tabulation, reports moving, and the admin screens.
  */
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
-let supervisor: Awaited<ReturnType<typeof userWithToken>>;
-let operator: Awaited<ReturnType<typeof userWithToken>>;
+let stack: BrowserStack;
+let admin: TestUser;
+let supervisor: TestUser;
+let operator: TestUser;
 let instanceId: string;
 let evolutionId: string;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  stack = await startStack({ worker: true, removeOnClose: [dist], api: { webDist: dist } });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
+  stack = await startBrowserStack({ timeout: 15_000 });
+  admin = stack.admin;
   supervisor = await userWithToken(stack, "SUPERVISOR", { name: "Sara Supervisora" });
   operator = await userWithToken(stack, "OPERATOR", { name: "Otávio Operador", maxConcurrent: 5 });
   await admin.client.tabulations.create.mutate({ name: "Venda realizada" });
@@ -39,23 +36,10 @@ beforeAll(async () => {
     .values({ name: "Loja Evolution", provider: "EVOLUTION", secrets: "x" })
     .returning();
   evolutionId = evolution?.id ?? "";
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-async function signedIn(user: { email: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, user.email, user.password);
-  return page;
-}
+const signedIn = (user: TestUser) => stack.signedIn(user);
 
 let phone = 5511987650000;
 /** What the message pipeline does when a new customer writes: a contact and a (waiting) conversation. */

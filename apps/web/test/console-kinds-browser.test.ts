@@ -1,9 +1,7 @@
-import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, screenshot, signedInPage } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, PNID, SIZES, type Size, startBrowserStack } from "./browser-stack";
 import {
   customerMessage,
   DRAFT,
@@ -22,75 +20,27 @@ import {
  * a quoted reply, a reaction and its removal, a location, a contact card, and "typing…" while he
  * writes; each checked in what the provider simulator received.
  */
-const PNID = "109876543210987";
-const APP_SECRET = "meta-app-secret-123";
 const EVO_INSTANCE = "sim-kinds";
-const EVO_SECRET = "evolution-webhook-secret-0123456789";
-const SIZES = [
-  { name: "desktop", width: 1280, height: 860 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
 
-let sim: Simulator;
-let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let stack: BrowserStack;
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  sim = await startSimulator({
-    meta: { appSecret: APP_SECRET, phoneNumberId: PNID },
-    evolution: { instanceName: EVO_INSTANCE },
-    statusDelayMs: 30,
-  });
-  stack = await startStack({
-    worker: true,
-    removeOnClose: [dist],
-    api: { webDist: dist },
-    config: { providerTimeoutMs: 5000 },
-  });
-  stack.config.publicUrl = stack.url;
-  const admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
-  await admin.client.instances.create.mutate({
-    provider: "META",
-    name: "Loja Meta",
-    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
-    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
-  });
-  const evolution = await admin.client.instances.create.mutate({
-    provider: "EVOLUTION",
-    name: "Loja Evolution",
-    config: { baseUrl: sim.url, instanceName: EVO_INSTANCE },
-    secrets: { apiKey: "evolution-api-key", webhookSecret: EVO_SECRET },
-  });
-  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
-  sim.setWebhookTarget("EVOLUTION", {
-    url: `${stack.url}${evolution.webhookPath}`,
-    headers: { "x-webhook-secret": EVO_SECRET },
-  });
-  browser = await launchChromium();
+  stack = await startBrowserStack({ meta: "Loja Meta", evolution: { instance: EVO_INSTANCE, name: "Loja Evolution" } });
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await sim?.settled();
-  await sim?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-const signedIn = (user: { email: string; password: string }, size: (typeof SIZES)[number]) =>
-  signedInPage(browser, stack.url, user, size, contexts);
+const signedIn = (user: { email: string; password: string }, size: Size) => stack.signedIn(user, size);
 
 type Json = Record<string, unknown>;
 const digits = (phone: string) => phone.replace(/\D/g, "");
 /** What the provider got for this customer, of this type, the newest last. */
 const sent = (provider: "META" | "EVOLUTION", to: string, type: string) =>
-  sim
+  stack.sim
     .sentMessages()
     .filter((m) => m.provider === provider && m.to === digits(to) && m.type === type)
     .map((m) => m.request as Json);
 const posted = (path: string) =>
-  sim.received.filter((r) => r.method === "POST" && r.path.endsWith(path)).map((r) => r.body as Json);
+  stack.sim.received.filter((r) => r.method === "POST" && r.path.endsWith(path)).map((r) => r.body as Json);
 
 describe("the operator sends every kind", { timeout: 180_000 }, () => {
   for (const [i, size] of SIZES.entries()) {
@@ -102,8 +52,8 @@ describe("the operator sends every kind", { timeout: 180_000 }, () => {
       await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
       await expect.poll(async () => (await op.client.presence.me.query()).presence).toBe("ONLINE");
       const question = "Onde fica a loja?";
-      await sim.injectInbound("META", { from: meta.phone, name: meta.name, body: question, id: meta.id });
-      await sim.injectInbound("EVOLUTION", { from: evo.phone, name: evo.name, body: question, id: evo.id });
+      await stack.sim.injectInbound("META", { from: meta.phone, name: meta.name, body: question, id: meta.id });
+      await stack.sim.injectInbound("EVOLUTION", { from: evo.phone, name: evo.name, body: question, id: evo.id });
 
       // Meta: typing, a quoted reply, a reaction and its removal, a location, a contact card.
       await openChat(page, meta.name);
@@ -152,7 +102,7 @@ describe("the operator sends every kind", { timeout: 180_000 }, () => {
       await expect
         .poll(() => sent("META", meta.phone, "contacts")[0]?.contacts)
         .toMatchObject([{ name: { formatted_name: evo.name }, phones: [{ wa_id: digits(evo.phone) }] }]);
-      expect(sim.sentMessages().filter((m) => JSON.stringify(m.request).includes(DRAFT))).toEqual([]);
+      expect(stack.sim.sentMessages().filter((m) => JSON.stringify(m.request).includes(DRAFT))).toEqual([]);
       await screenshot(page, `console-kinds-meta-${size.name}`);
       await noSideScroll(page);
 

@@ -1,46 +1,29 @@
 import { findOrOpenConversation } from "@elsehu/core";
 import { contacts, serviceInstances } from "@elsehu/db";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
  * Administração › Departamentos in a real browser against a real API: an admin
  * creates a department and picks its members; the supervisor's queue shows the
  * department's badge and filters by it.
  */
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
-let supervisor: Awaited<ReturnType<typeof userWithToken>>;
-let operator: Awaited<ReturnType<typeof userWithToken>>;
-const contexts: BrowserContext[] = [];
+let stack: BrowserStack;
+let admin: TestUser;
+let supervisor: TestUser;
+let operator: TestUser;
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  stack = await startStack({ worker: true, removeOnClose: [dist], api: { webDist: dist } });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
+  stack = await startBrowserStack({ timeout: 15_000 });
+  admin = stack.admin;
   supervisor = await userWithToken(stack, "SUPERVISOR", { name: "Sara Supervisora" });
   operator = await userWithToken(stack, "OPERATOR", { name: "Otávio Operador" });
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-async function signedIn(user: { email: string; password: string }, width = 1280): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, user.email, user.password);
-  return page;
-}
+const signedIn = (user: TestUser, width = 1280) => stack.signedIn(user, { width });
 
 describe("departments in the console", () => {
   it("an admin creates a department and its members; the queue, conversations and operators show and filter by it", async () => {

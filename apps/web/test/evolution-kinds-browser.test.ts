@@ -1,11 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, reveal, screenshot, signedInPage } from "./browser";
-import { buildWeb } from "./build-web";
+import { reveal, screenshot } from "./browser";
+import { type BrowserStack, SIZES, type Size, startBrowserStack } from "./browser-stack";
 import { PNG } from "./message-kinds-payloads";
 
 /**
@@ -16,48 +14,18 @@ import { PNG } from "./message-kinds-payloads";
  */
 const FIXTURES = "/work/shared/fixtures/evolution";
 const EVO_INSTANCE = "sim-kinds-evo";
-const EVO_SECRET = "evolution-webhook-secret-0123456789";
 const FIXTURE_CUSTOMER = "5511987654321";
 /** The fixtures' customer's LID (WhatsApp's other address for him): one per customer too. */
 const FIXTURE_LID = "139874512345678";
-const SIZES = [
-  { name: "desktop", width: 1280, height: 860 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
 
-let sim: Simulator;
-let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let stack: BrowserStack;
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  sim = await startSimulator({ evolution: { instanceName: EVO_INSTANCE }, statusDelayMs: 30 });
-  stack = await startStack({ worker: true, removeOnClose: [dist], api: { webDist: dist } });
-  stack.config.publicUrl = stack.url;
-  const admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
-  const evolution = await admin.client.instances.create.mutate({
-    provider: "EVOLUTION",
-    name: "Loja Evolution",
-    config: { baseUrl: sim.url, instanceName: EVO_INSTANCE },
-    secrets: { apiKey: "evolution-api-key", webhookSecret: EVO_SECRET },
-  });
-  sim.setWebhookTarget("EVOLUTION", {
-    url: `${stack.url}${evolution.webhookPath}`,
-    headers: { "x-webhook-secret": EVO_SECRET },
-  });
-  browser = await launchChromium();
+  stack = await startBrowserStack({ evolution: { instance: EVO_INSTANCE, name: "Loja Evolution" } });
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await sim?.settled();
-  await sim?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-const signedIn = (user: { email: string; password: string }, size: (typeof SIZES)[number]) =>
-  signedInPage(browser, stack.url, user, size, contexts);
+const signedIn = (user: { email: string; password: string }, size: Size) => stack.signedIn(user, size);
 
 /**
  * A shared fixture as this customer's: his number and LID instead of the fixture's, every message id
@@ -75,13 +43,7 @@ async function fixture(name: string, customer: string, suffix: string, swap: Rec
   return JSON.parse(text) as { event: string; data: unknown };
 }
 
-/** Waits until the worker has applied every webhook received so far. */
-const applied = () =>
-  expect
-    .poll(async () => (await stack.core.sql`select 1 from webhook_events where processed_at is null`).length, {
-      timeout: 60_000,
-    })
-    .toBe(0);
+const applied = () => stack.webhooksApplied();
 
 describe("every Evolution kind in the chat", { timeout: 150_000 }, () => {
   for (const [i, size] of SIZES.entries()) {
@@ -95,7 +57,7 @@ describe("every Evolution kind in the chat", { timeout: 150_000 }, () => {
 
       // He writes; the conversation comes to the operator, who answers from the console.
       expect(
-        await sim.postWebhook("EVOLUTION", await fixture("webhook_messages_upsert_text.json", customer, suffix)),
+        await stack.sim.postWebhook("EVOLUTION", await fixture("webhook_messages_upsert_text.json", customer, suffix)),
       ).toBe(200);
       // The conversation is his (the other size's operator paused when he finished).
       await expect.poll(async () => (await op.client.conversations.mine.query()).length).toBe(1);
@@ -106,21 +68,21 @@ describe("every Evolution kind in the chat", { timeout: 150_000 }, () => {
       await box.fill("Entregamos, sim!");
       await box.press("Enter");
       const sentAnswer = () =>
-        sim
+        stack.sim
           .sentMessages()
           .find((m) => m.to.includes(customer) && JSON.stringify(m.request).includes("Entregamos, sim!"));
       await expect.poll(() => sentAnswer() !== undefined).toBe(true);
       const answer = sentAnswer();
 
       // Files: the simulator serves each one by its message id, as Evolution's base64 endpoint does.
-      sim.storeMedia(`3A1D2E3F4A5B6C7D8E9F${suffix}`, { bytes: PNG, mimeType: "image/jpeg" });
-      sim.storeMedia(`3A2B3C4D5E6F70819A2B${suffix}`, { bytes: Buffer.from("OggS"), mimeType: "audio/ogg" });
-      sim.storeMedia(`3A3C4D5E6F708192A3B4${suffix}`, {
+      stack.sim.storeMedia(`3A1D2E3F4A5B6C7D8E9F${suffix}`, { bytes: PNG, mimeType: "image/jpeg" });
+      stack.sim.storeMedia(`3A2B3C4D5E6F70819A2B${suffix}`, { bytes: Buffer.from("OggS"), mimeType: "audio/ogg" });
+      stack.sim.storeMedia(`3A3C4D5E6F708192A3B4${suffix}`, {
         bytes: Buffer.alloc(2048, 1),
         mimeType: "application/pdf",
         fileName: "nota-fiscal.pdf",
       });
-      sim.storeMedia(`3A8D9E0F1A2B3C4D5E60${suffix}`, { bytes: PNG, mimeType: "image/webp" });
+      stack.sim.storeMedia(`3A8D9E0F1A2B3C4D5E60${suffix}`, { bytes: PNG, mimeType: "image/webp" });
       for (const name of [
         "webhook_messages_upsert_image.json",
         "webhook_messages_upsert_audio_ptt.json",
@@ -130,7 +92,7 @@ describe("every Evolution kind in the chat", { timeout: 150_000 }, () => {
         "webhook_messages_upsert_contact.json",
         "webhook_messages_upsert_text_quoted_reply.json",
       ]) {
-        expect(await sim.postWebhook("EVOLUTION", await fixture(name, customer, suffix)), name).toBe(200);
+        expect(await stack.sim.postWebhook("EVOLUTION", await fixture(name, customer, suffix)), name).toBe(200);
       }
       await applied();
       // Then what changes earlier messages: a reaction to the operator's answer, an edit, a deletion.
@@ -144,7 +106,7 @@ describe("every Evolution kind in the chat", { timeout: 150_000 }, () => {
           "3A5F0C2B9E7D41A8B6C3": "3A4D5E6F708192A3B4C5",
         }),
       ]) {
-        expect(await sim.postWebhook("EVOLUTION", body)).toBe(200);
+        expect(await stack.sim.postWebhook("EVOLUTION", body)).toBe(200);
       }
       await applied();
 

@@ -1,9 +1,7 @@
-import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, reveal, screenshot, signedInPage } from "./browser";
-import { buildWeb } from "./build-web";
+import { reveal, screenshot } from "./browser";
+import { type BrowserStack, PNID, SIZES, type Size, startBrowserStack, type TestUser } from "./browser-stack";
 import { customerSays, PNG, structuredKinds } from "./message-kinds-payloads";
 
 /**
@@ -12,42 +10,21 @@ import { customerSays, PNG, structuredKinds } from "./message-kinds-payloads";
  * ad he came from, media players and the image viewer, cards, orders, flows, notices,
  * reactions, edits and deletions.
  */
-const PNID = "109876543210987";
-const APP_SECRET = "meta-app-secret-123";
-const SIZES = [
-  { name: "desktop", width: 1280, height: 860 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
-
-let sim: Simulator;
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
+let stack: BrowserStack;
+let admin: TestUser;
 let sales: { id: string };
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
-  stack = await startStack({
-    worker: true,
-    removeOnClose: [dist],
-    api: { webDist: dist },
+  stack = await startBrowserStack({
+    meta: "Loja simulada",
     // A media download that fails retryably waits a minute: long enough to see it loading.
-    config: { providerTimeoutMs: 5000, mediaRetryBaseMs: 60_000 },
+    config: { mediaRetryBaseMs: 60_000 },
   });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
-  const instance = await admin.client.instances.create.mutate({
-    provider: "META",
-    name: "Loja simulada",
-    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
-    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
-  });
-  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
+  admin = stack.admin;
   sales = await admin.client.departments.create.mutate({ name: "Vendas" });
   const support = await admin.client.departments.create.mutate({ name: "Suporte" });
   await admin.client.instances.setRouting.mutate({
-    instanceId: instance.id,
+    instanceId: stack.instances.meta ?? "",
     routing: {
       mode: "MENU",
       greeting: "Olá! Com qual setor você quer falar?",
@@ -59,28 +36,14 @@ beforeAll(async () => {
       timeoutMinutes: 10,
     },
   });
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await sim?.settled();
-  await sim?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-const signedIn = (user: { email: string; password: string }, size: (typeof SIZES)[number]) =>
-  signedInPage(browser, stack.url, user, size, contexts);
+const signedIn = (user: { email: string; password: string }, size: Size) => stack.signedIn(user, size);
 
 const digits = (phone: string) => phone.replace(/\D/g, "");
 
-/** Waits until the worker has applied every webhook received so far. */
-const applied = () =>
-  expect
-    .poll(async () => (await stack.core.sql`select 1 from webhook_events where processed_at is null`).length, {
-      timeout: 60_000,
-    })
-    .toBe(0);
+const applied = () => stack.webhooksApplied();
 
 describe("every kind in the chat", { timeout: 150_000 }, () => {
   for (const [i, size] of SIZES.entries()) {
@@ -103,10 +66,10 @@ describe("every kind in the chat", { timeout: 150_000 }, () => {
         headline: "Pizza em dobro",
         body: "Peça duas, pague uma",
       };
-      await sim.postWebhook("META", say.envelope([say.text(`${k}-hi`, "Quero a promoção", { referral })]));
-      const menu = await untilFound(() => sim.sentMessages().find((m) => m.to === digits(customer)));
+      await stack.sim.postWebhook("META", say.envelope([say.text(`${k}-hi`, "Quero a promoção", { referral })]));
+      const menu = await untilFound(() => stack.sim.sentMessages().find((m) => m.to === digits(customer)));
       expect(menu.type).toBe("interactive");
-      await sim.postWebhook(
+      await stack.sim.postWebhook(
         "META",
         say.envelope([
           {
@@ -126,16 +89,16 @@ describe("every kind in the chat", { timeout: 150_000 }, () => {
       await page.locator(".chat-referral").getByRole("link", { name: "Pizza em dobro" }).waitFor();
 
       // Media: stored first, files fetched after; one id the provider does not know.
-      sim.storeMedia(`${size.name}-img`, { bytes: PNG, mimeType: "image/png" });
-      sim.storeMedia(`${size.name}-voice`, { bytes: Buffer.from("OggS-voz"), mimeType: "audio/ogg" });
-      sim.storeMedia(`${size.name}-video`, { bytes: Buffer.from("mp4-bytes"), mimeType: "video/mp4" });
-      sim.storeMedia(`${size.name}-doc`, {
+      stack.sim.storeMedia(`${size.name}-img`, { bytes: PNG, mimeType: "image/png" });
+      stack.sim.storeMedia(`${size.name}-voice`, { bytes: Buffer.from("OggS-voz"), mimeType: "audio/ogg" });
+      stack.sim.storeMedia(`${size.name}-video`, { bytes: Buffer.from("mp4-bytes"), mimeType: "video/mp4" });
+      stack.sim.storeMedia(`${size.name}-doc`, {
         bytes: Buffer.alloc(2048, 1),
         mimeType: "application/pdf",
         fileName: "nota-fiscal.pdf",
       });
-      sim.storeMedia(`${size.name}-sticker`, { bytes: PNG, mimeType: "image/webp" });
-      await sim.postWebhook(
+      stack.sim.storeMedia(`${size.name}-sticker`, { bytes: PNG, mimeType: "image/webp" });
+      await stack.sim.postWebhook(
         "META",
         say.envelope([
           say.media(`${k}-img`, "image", `${size.name}-img`, { mime_type: "image/png", caption: "Comprovante" }),
@@ -153,7 +116,7 @@ describe("every kind in the chat", { timeout: 150_000 }, () => {
         ]),
       );
       await applied();
-      await sim.postWebhook(
+      await stack.sim.postWebhook(
         "META",
         say.envelope([
           { id: `${k}-react`, type: "reaction", reaction: { message_id: `${k}-edit`, emoji: "❤️" } },
@@ -228,9 +191,9 @@ describe("every kind in the chat", { timeout: 150_000 }, () => {
       expect(widths).toEqual({ page: size.width, chat: 0 });
 
       // A download still under way shows it is loading.
-      sim.fail({ provider: "META", kind: "500", times: 1, route: "media" });
-      sim.storeMedia(`${size.name}-slow`, { bytes: PNG, mimeType: "image/png" });
-      await sim.postWebhook(
+      stack.sim.fail({ provider: "META", kind: "500", times: 1, route: "media" });
+      stack.sim.storeMedia(`${size.name}-slow`, { bytes: PNG, mimeType: "image/png" });
+      await stack.sim.postWebhook(
         "META",
         say.envelope([
           say.media(`${k}-slow`, "image", `${size.name}-slow`, { mime_type: "image/png", caption: "Lenta" }),

@@ -1,45 +1,17 @@
-import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, SIZES, startBrowserStack } from "./browser-stack";
 
 /**
  * An admin, in a real browser at 1280 and 390 px, reads what Meta says of a number (name,
  * phone, quality, limit) and pulls the approved templates from Meta with one button: the
  * approved one is listed, the paused one says why it can't be sent.
  */
-const PNID = "109876543210987";
-const APP_SECRET = "meta-app-secret-123";
-const SIZES = [
-  { name: "desktop", width: 1280, height: 860 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
-
-let sim: Simulator;
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
-const contexts: BrowserContext[] = [];
+let stack: BrowserStack;
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID } });
-  stack = await startStack({
-    worker: true,
-    removeOnClose: [dist],
-    api: { webDist: dist },
-    config: { providerTimeoutMs: 5000 },
-  });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
-  await admin.client.instances.create.mutate({
-    provider: "META",
-    name: "Loja simulada",
-    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
-    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
-  });
-  sim.setMetaTemplates([
+  stack = await startBrowserStack({ meta: "Loja simulada" });
+  stack.sim.setMetaTemplates([
     {
       id: "1387372356726668",
       name: "pedido_atualizacao",
@@ -57,22 +29,11 @@ beforeAll(async () => {
       components: [{ type: "BODY", text: "Promoção!" }],
     },
   ]);
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await sim?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-async function signedIn(size: (typeof SIZES)[number]): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: size.width, height: size.height } });
-  context.setDefaultTimeout(20_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, admin.email, admin.password);
+async function signedIn(size: (typeof SIZES)[number]) {
+  const page = await stack.signedIn(stack.admin, size);
   await page.getByRole("navigation", { name: "Navegação principal" }).waitFor();
   return page;
 }

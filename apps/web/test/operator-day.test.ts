@@ -1,9 +1,8 @@
 import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, EVO_SECRET, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
  * A working day end to end, in a real browser against a real API, worker and
@@ -11,10 +10,7 @@ import { buildWeb } from "./build-web";
  * operator answers and sees it read; an admin imports contacts, adds numbers
  * and runs a campaign.
  */
-const PNID = "109876543210987";
-const APP_SECRET = "meta-app-secret-123";
 const EVO_INSTANCE = "sim-instance";
-const EVO_SECRET = "evolution-webhook-secret-0123456789";
 const CUSTOMER = "+5511987654321";
 // A real 1×1 PNG, so the browser can render the sent image.
 const PNG = Buffer.from(
@@ -22,63 +18,27 @@ const PNG = Buffer.from(
   "base64",
 );
 
-let sim: Simulator;
 /** A second Meta number ("Filial Centro"): adding a number asks the provider for its details. */
 let branchSim: Simulator;
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
-let operator: Awaited<ReturnType<typeof userWithToken>>;
+let stack: BrowserStack;
+let admin: TestUser;
+let operator: TestUser;
 let metaInstanceId: string;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  sim = await startSimulator({
-    meta: { appSecret: APP_SECRET, phoneNumberId: PNID },
-    evolution: { instanceName: EVO_INSTANCE },
-    statusDelayMs: 30,
-  });
   branchSim = await startSimulator({ meta: { appSecret: "app-secret-filial", phoneNumberId: "109876543210999" } });
-  stack = await startStack({
-    worker: true,
-    removeOnClose: [dist],
-    api: { webDist: dist },
-    config: { providerTimeoutMs: 5000 },
-  });
-  // Where Evolution is told to post webhooks when a number is added (the API reads this config object).
-  stack.config.publicUrl = stack.url;
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
+  stack = await startBrowserStack({ meta: "Loja simulada", evolution: { instance: EVO_INSTANCE } });
+  admin = stack.admin;
   operator = await userWithToken(stack, "OPERATOR", { name: "Otávio Operador", maxConcurrent: 5 });
-  const meta = await admin.client.instances.create.mutate({
-    provider: "META",
-    name: "Loja simulada",
-    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
-    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
-  });
-  metaInstanceId = meta.id;
-  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
+  metaInstanceId = stack.instances.meta ?? "";
   await admin.client.tabulations.create.mutate({ name: "Dúvida resolvida" });
-  browser = await launchChromium();
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await sim?.settled();
-  await sim?.close();
-  await branchSim?.close();
   await stack?.close();
+  await branchSim?.close();
 });
 
-async function signedIn(user: { email: string; password: string }): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: 1280, height: 860 } });
-  context.setDefaultTimeout(20_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, user.email, user.password);
-  return page;
-}
+const signedIn = (user: TestUser) => stack.signedIn(user, { width: 1280, height: 860 });
 
 const digits = (phone: string) => phone.replace(/\D/g, "");
 const textOf = (request: unknown) => (request as { text?: { body?: string } }).text?.body;
@@ -93,7 +53,11 @@ describe("an operator's day", { timeout: 90_000 }, () => {
       .toBe("ONLINE");
 
     expect(
-      await sim.injectInbound("META", { from: CUSTOMER, name: "Maria Cliente", body: "Oi, meu pedido não chegou" }),
+      await stack.sim.injectInbound("META", {
+        from: CUSTOMER,
+        name: "Maria Cliente",
+        body: "Oi, meu pedido não chegou",
+      }),
     ).toBe(200);
     const row = page.getByRole("button", { name: /Maria Cliente/ });
     await row.waitFor();
@@ -108,7 +72,9 @@ describe("an operator's day", { timeout: 90_000 }, () => {
     await log.getByText(reply).waitFor();
     // The simulator received exactly that text, for that customer.
     await expect
-      .poll(() => sim.sentMessages().filter((m) => m.to === digits(CUSTOMER) && textOf(m.request) === reply).length)
+      .poll(
+        () => stack.sim.sentMessages().filter((m) => m.to === digits(CUSTOMER) && textOf(m.request) === reply).length,
+      )
       .toBe(1);
     // sent → delivered → read webhooks turn the ticks blue.
     const mine = log.locator(".msg-out", { hasText: reply });
@@ -131,7 +97,7 @@ describe("an operator's day", { timeout: 90_000 }, () => {
     await image.waitFor();
     await expect.poll(() => image.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(1);
     await expect
-      .poll(() => sim.sentMessages().filter((m) => m.to === digits(CUSTOMER) && m.type === "image").length)
+      .poll(() => stack.sim.sentMessages().filter((m) => m.to === digits(CUSTOMER) && m.type === "image").length)
       .toBe(1);
     // A file WhatsApp refuses is explained, and nothing is sent.
     await page
@@ -159,7 +125,7 @@ describe("an operator's day", { timeout: 90_000 }, () => {
     const file = await page.request.get(`${stack.url}${await download.getAttribute("href")}`);
     expect(await file.text()).toBe("%PDF-1.4 contrato");
     await expect
-      .poll(() => sim.sentMessages().filter((m) => m.to === digits(CUSTOMER) && m.type === "document").length)
+      .poll(() => stack.sim.sentMessages().filter((m) => m.to === digits(CUSTOMER) && m.type === "document").length)
       .toBe(1);
 
     await page.getByRole("button", { name: "Encerrar", exact: true }).click();
@@ -175,7 +141,7 @@ describe("an operator's day", { timeout: 90_000 }, () => {
 
   it("past the 24 h window, sends an approved template from the picker and sees it read", async () => {
     const late = "+5511987650099";
-    await sim.injectInbound("META", { from: late, name: "Rui Atrasado", body: "Oi, alguém aí?" });
+    await stack.sim.injectInbound("META", { from: late, name: "Rui Atrasado", body: "Oi, alguém aí?" });
     await expect
       .poll(async () => {
         const [c] = await stack.core.sql<{ operator_id: string | null }[]>`select c.operator_id from conversations c
@@ -218,7 +184,7 @@ describe("an operator's day", { timeout: 90_000 }, () => {
       .getByRole("alert")
       .getByText(/^Fora da janela de 24 horas: envie um modelo\./)
       .waitFor();
-    expect(sim.sentMessages().filter((m) => m.to === digits(late))).toHaveLength(0);
+    expect(stack.sim.sentMessages().filter((m) => m.to === digits(late))).toHaveLength(0);
 
     await page.getByLabel("Modelo", { exact: true }).selectOption({ label: "Retomar contato" });
     const send = page.getByRole("button", { name: "Enviar modelo" });
@@ -234,7 +200,7 @@ describe("an operator's day", { timeout: 90_000 }, () => {
     await mine.waitFor();
     await expect
       .poll(() =>
-        sim
+        stack.sim
           .sentMessages()
           .filter((m) => m.to === digits(late))
           .map((m) => m.request),
@@ -337,7 +303,7 @@ describe("an operator's day", { timeout: 90_000 }, () => {
     await page.getByRole("button", { name: "Novo número" }).click();
     await dialog.getByLabel("Nome", { exact: true }).fill("WhatsApp Web Loja");
     await dialog.getByLabel("Provedor").selectOption("EVOLUTION");
-    await dialog.getByLabel("URL da Evolution API").fill(sim.url);
+    await dialog.getByLabel("URL da Evolution API").fill(stack.sim.url);
     await dialog.getByLabel("API key").fill("evolution-api-key");
     await dialog.getByLabel("Nome da instância").fill(EVO_INSTANCE);
     await dialog.getByLabel("Segredo do webhook").fill(EVO_SECRET);
@@ -345,12 +311,12 @@ describe("an operator's day", { timeout: 90_000 }, () => {
     const evoRow = page.getByRole("row", { name: /WhatsApp Web Loja/ });
     await evoRow.getByText("Desconectado").waitFor();
     const evo = (await admin.client.instances.list.query()).find((i) => i.name === "WhatsApp Web Loja");
-    sim.setWebhookTarget("EVOLUTION", {
+    stack.sim.setWebhookTarget("EVOLUTION", {
       url: `${stack.url}${evo?.webhookPath}`,
       headers: { "x-webhook-secret": EVO_SECRET },
     });
     // The simulator's instance starts paired: unpair it first from the phone side.
-    await fetch(`${sim.url}/_sim/connection`, {
+    await fetch(`${stack.sim.url}/_sim/connection`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ state: "close" }),
@@ -360,7 +326,7 @@ describe("an operator's day", { timeout: 90_000 }, () => {
     await connect.getByRole("img", { name: "QR code para conectar WhatsApp Web Loja" }).waitFor();
     await evoRow.getByText("Aguardando leitura do QR").waitFor();
     await screenshot(page, "admin-instance-qr");
-    await fetch(`${sim.url}/_sim/connection`, {
+    await fetch(`${stack.sim.url}/_sim/connection`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ state: "open" }),
@@ -407,7 +373,7 @@ describe("an operator's day", { timeout: 90_000 }, () => {
     await page.getByText("Concluída").first().waitFor();
     await screenshot(page, "admin-campaign-done");
 
-    const sent = sim
+    const sent = stack.sim
       .sentMessages()
       .filter((m) => (m.request as { template?: { name?: string } }).template?.name === "promocao");
     expect(sent.map((m) => m.to).sort()).toEqual(phones.map(digits).sort());

@@ -1,9 +1,8 @@
-import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
-import { httpClient, type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { httpClient, userWithToken } from "@elsehu/testing";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, SIZES, type Size, startBrowserStack } from "./browser-stack";
 
 /**
  * The operator's tools in a real browser (Chromium's fake microphone), on a desk
@@ -11,66 +10,18 @@ import { buildWeb } from "./build-web";
  * notes recorded in the composer, a quick reply's file, desktop notifications
  * and the title's unread count, and every main screen fitting 390 px.
  */
-const PNID = "109876543210987";
-const APP_SECRET = "meta-app-secret-123";
-const SIZES = [
-  { name: "desktop", width: 1280, height: 860 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
-type Size = (typeof SIZES)[number];
-
-let sim: Simulator;
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
-const contexts: BrowserContext[] = [];
+let stack: BrowserStack;
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
-  stack = await startStack({
-    worker: true,
-    removeOnClose: [dist],
-    api: { webDist: dist },
-    config: { providerTimeoutMs: 5000 },
+  stack = await startBrowserStack({
+    meta: "Loja simulada",
+    chromium: ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
   });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
-  await admin.client.instances.create.mutate({
-    provider: "META",
-    name: "Loja simulada",
-    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
-    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
-  });
-  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
-  browser = await launchChromium(["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]);
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await sim?.settled();
-  await sim?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-async function signedIn(user: { email: string; password: string }, size: Size): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: size.width, height: size.height } });
-  await context.grantPermissions(["microphone"], { origin: stack.url });
-  context.setDefaultTimeout(20_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, user.email, user.password);
-  return page;
-}
-
-/** An operator alone online (the others paused), so the customer's conversation comes to him. */
-async function onlineOperator(name: string, size: Size) {
-  const op = await userWithToken(stack, "OPERATOR", { name });
-  const page = await signedIn(op, size);
-  await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
-  await expect.poll(async () => (await op.client.presence.me.query()).presence).toBe("ONLINE");
-  return { op, page };
-}
+const microphone = (context: BrowserContext) => context.grantPermissions(["microphone"], { origin: stack.url });
+const onlineOperator = (name: string, size: Size) => stack.onlineOperator(name, size, microphone);
 
 const digits = (phone: string) => phone.replace(/\D/g, "");
 const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
@@ -81,7 +32,7 @@ describe("voice notes recorded in the composer", { timeout: 120_000 }, () => {
       const customer = `+55119876600${10 + i}`;
       const name = `Cliente voz ${size.name}`;
       const { op, page } = await onlineOperator(`Operador voz ${size.name}`, size);
-      expect(await sim.injectInbound("META", { from: customer, name, body: "Pode mandar um áudio?" })).toBe(200);
+      expect(await stack.sim.injectInbound("META", { from: customer, name, body: "Pode mandar um áudio?" })).toBe(200);
       await page.getByRole("button", { name: new RegExp(name) }).click();
       const log = page.getByRole("log", { name: "Mensagens da conversa" });
       await log.getByText("Pode mandar um áudio?").waitFor();
@@ -100,12 +51,12 @@ describe("voice notes recorded in the composer", { timeout: 120_000 }, () => {
       await screenshot(page, `voice-recording-${size.name}`);
       await bar.getByRole("button", { name: "Enviar áudio" }).click();
       const sent = await expect
-        .poll(() => sim.sentMessages().filter((m) => m.to === digits(customer)))
+        .poll(() => stack.sim.sentMessages().filter((m) => m.to === digits(customer)))
         .toHaveLength(1)
-        .then(() => sim.sentMessages().find((m) => m.to === digits(customer)));
+        .then(() => stack.sim.sentMessages().find((m) => m.to === digits(customer)));
       const audio = (sent?.request as { type: string; audio: { id: string; voice?: boolean } }) ?? null;
       expect(audio).toMatchObject({ type: "audio", audio: { voice: true } });
-      const file = sim.mediaOf(audio.audio.id);
+      const file = stack.sim.mediaOf(audio.audio.id);
       expect(file?.mimeType).toMatch(/^audio\/ogg/);
       expect(Buffer.from(file?.bytes.subarray(0, 4) ?? []).toString()).toBe("OggS");
       // The chat shows it, as audio, in the operator's side of the history.
@@ -136,9 +87,9 @@ describe("voice notes recorded in the composer", { timeout: 120_000 }, () => {
       expect(await pageWidth(page)).toBeLessThanOrEqual(size.width);
       await page.getByRole("button", { name: "Enviar", exact: true }).click();
       await expect
-        .poll(() => sim.sentMessages().filter((m) => m.to === digits(customer) && m.type === "document").length)
+        .poll(() => stack.sim.sentMessages().filter((m) => m.to === digits(customer) && m.type === "document").length)
         .toBe(1);
-      const doc = sim.sentMessages().find((m) => m.to === digits(customer) && m.type === "document");
+      const doc = stack.sim.sentMessages().find((m) => m.to === digits(customer) && m.type === "document");
       expect(doc?.request).toMatchObject({
         document: { caption: `Tabela de preços, ${name}.`, filename: "precos.pdf" },
       });
@@ -173,14 +124,10 @@ const NOTIFICATION_SPY = () => {
 describe("desktop notifications while the console is in another tab", { timeout: 120_000 }, () => {
   it("are turned on from the account page and tell of a new conversation and a new message", async () => {
     const op = await userWithToken(stack, "OPERATOR", { name: "Operador avisos" });
-    const context = await browser.newContext({ locale: "pt-BR", viewport: { width: 1280, height: 860 } });
-    contexts.push(context);
-    context.setDefaultTimeout(20_000);
-    await context.grantPermissions(["notifications"], { origin: stack.url });
-    await context.addInitScript(NOTIFICATION_SPY);
-    const page = await context.newPage();
-    await page.goto(stack.url);
-    await login(page, op.email, op.password);
+    const page = await stack.signedIn(op, { width: 1280, height: 860 }, async (context) => {
+      await context.grantPermissions(["notifications"], { origin: stack.url });
+      await context.addInitScript(NOTIFICATION_SPY);
+    });
     await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
 
     await page.getByRole("link", { name: /Operador avisos/ }).click();
@@ -197,12 +144,14 @@ describe("desktop notifications while the console is in another tab", { timeout:
     await page.evaluate(() => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(true));
     const notes = () => page.evaluate(() => (window as unknown as { __notes: string[] }).__notes);
     const customer = "+5511987660099";
-    expect(await sim.injectInbound("META", { from: customer, name: "Clara Aviso", body: "Olá, alguém aí?" })).toBe(200);
+    expect(
+      await stack.sim.injectInbound("META", { from: customer, name: "Clara Aviso", body: "Olá, alguém aí?" }),
+    ).toBe(200);
     await expect.poll(notes).toContain("Novo atendimento | Uma conversa foi atribuída a você.");
     await page.getByRole("button", { name: /Clara Aviso/ }).waitFor();
-    expect(await sim.injectInbound("META", { from: customer, name: "Clara Aviso", body: "Preciso de ajuda" })).toBe(
-      200,
-    );
+    expect(
+      await stack.sim.injectInbound("META", { from: customer, name: "Clara Aviso", body: "Preciso de ajuda" }),
+    ).toBe(200);
     await expect.poll(notes).toContain("Nova mensagem de Clara Aviso | Abra o console para responder.");
     // The tab's title counts what is unread.
     await expect.poll(() => page.title()).toMatch(/^\(2\) Atendimentos/);
@@ -218,7 +167,9 @@ describe("desktop notifications while the console is in another tab", { timeout:
       (await op.client.conversations.mine.query()).find((c) => c.contact.name === "Clara Aviso")?.unreadCount;
     await expect.poll(unreadOnServer).toBe(0);
     await setHidden(true);
-    expect(await sim.injectInbound("META", { from: customer, name: "Clara Aviso", body: "Oi de novo" })).toBe(200);
+    expect(await stack.sim.injectInbound("META", { from: customer, name: "Clara Aviso", body: "Oi de novo" })).toBe(
+      200,
+    );
     await expect.poll(async () => (await notes()).length).toBe(3);
     await expect.poll(() => page.title()).toMatch(/^\(1\) Atendimentos/);
     await setHidden(false);
@@ -238,7 +189,7 @@ describe("every main screen fits a 390 px phone", { timeout: 120_000 }, () => {
     const customer = "+5511987660088";
     const name = "Cliente Com Um Nome Muito Comprido Da Silva Sauro";
     const long = "Mensagem-sem-espacos-".repeat(12);
-    expect(await sim.injectInbound("META", { from: customer, name, body: long })).toBe(200);
+    expect(await stack.sim.injectInbound("META", { from: customer, name, body: long })).toBe(200);
     await page.getByRole("button", { name: new RegExp(name) }).click();
     await page.getByRole("log", { name: "Mensagens da conversa" }).getByText(long).waitFor();
     widths.chat = await pageWidth(page);

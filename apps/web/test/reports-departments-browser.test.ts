@@ -1,27 +1,24 @@
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { login, screenshot } from "./browser";
+import { type BrowserStack, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
  * Supervisão › Relatórios by department in a real browser: the breakdown table, the department
  * filter (figures and export link follow it), and a supervisor limited to one department who is
  * offered and shown only that one, on a 390 px phone.
  */
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
-let limited: Awaited<ReturnType<typeof userWithToken>>;
+let stack: BrowserStack;
+let admin: TestUser;
+let limited: TestUser;
 const dep: Record<string, string> = {};
-const contexts: BrowserContext[] = [];
 
 const statValue = (page: Page, key: string) => page.locator(`[data-stat="${key}"] .stat-value`);
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  stack = await startStack({ worker: false, removeOnClose: [dist], api: { webDist: dist } });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
+  stack = await startBrowserStack({ worker: false, timeout: 15_000 });
+  admin = stack.admin;
   limited = await userWithToken(stack, "SUPERVISOR", { name: "Sara Supervisora" });
   for (const name of ["Vendas", "Suporte"]) dep[name] = (await admin.client.departments.create.mutate({ name })).id;
   await admin.client.departments.setMembers.mutate({
@@ -48,20 +45,11 @@ beforeAll(async () => {
         now() - interval '2 hours', now() - interval '110 minutes', now() - interval '1 hour',
         now() - interval '59 minutes', ${csat})`;
   }
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
 async function reportsPage(user: { email: string; password: string }, width: number): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
+  const page = await stack.newPage({ width });
   const signedIn = page.waitForResponse((r) => r.url().includes("/trpc/auth.login") && r.ok());
   await login(page, user.email, user.password);
   await signedIn;

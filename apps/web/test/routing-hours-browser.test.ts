@@ -1,25 +1,21 @@
 import { serviceInstances } from "@elsehu/db";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
  * The number's routing editor (menu with its live preview) and a department's
  * hours, holidays and automatic messages, in a real browser against a real API,
  * at a phone's width and a desktop's.
  */
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
-const contexts: BrowserContext[] = [];
+let stack: BrowserStack;
+let admin: TestUser;
 const dep: Record<string, string> = {};
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  stack = await startStack({ worker: false, removeOnClose: [dist], api: { webDist: dist } });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
+  stack = await startBrowserStack({ worker: false, timeout: 15_000 });
+  admin = stack.admin;
   for (const name of ["Vendas", "Suporte", "Financeiro", "Ouvidoria"]) {
     dep[name] = (await admin.client.departments.create.mutate({ name })).id;
   }
@@ -27,23 +23,10 @@ beforeAll(async () => {
     { name: "Loja Meta", provider: "META", secrets: "x" },
     { name: "Loja Evolution", provider: "EVOLUTION", secrets: "x" },
   ]);
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-async function signedIn(width: number): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, admin.email, admin.password);
-  return page;
-}
+const signedIn = (width: number) => stack.signedIn(admin, { width });
 
 async function openNav(page: Page, link: string) {
   await page.getByRole("link", { name: link }).click();

@@ -1,8 +1,6 @@
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login } from "./browser";
-import { buildWeb } from "./build-web";
+import { type BrowserStack, startBrowserStack } from "./browser-stack";
 
 /**
  * WS_MAX_SOCKETS_PER_USER seen from the console: with a cap of one socket, an
@@ -10,38 +8,18 @@ import { buildWeb } from "./build-web";
  * "reconnecting"), while the first keeps working; once the first closes, the
  * second connects by itself and the notice goes away.
  */
-let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let stack: BrowserStack;
 const TOO_MANY = /abas ou aparelhos demais/;
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  stack = await startStack({
-    worker: false,
-    removeOnClose: [dist],
-    api: { webDist: dist, wsLimits: { socketsPerUser: 1 } },
-  });
-  browser = await launchChromium();
+  stack = await startBrowserStack({ worker: false, api: { wsLimits: { socketsPerUser: 1 } }, timeout: 15_000 });
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-async function device(
-  user: { email: string; password: string },
-  width: number,
-): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, user.email, user.password);
+async function device(user: { email: string; password: string }, width: number) {
+  const page = await stack.signedIn(user, { width });
   await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
-  return { page, context };
+  return { page, context: page.context() };
 }
 
 describe("too many sockets", () => {

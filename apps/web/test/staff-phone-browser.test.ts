@@ -1,10 +1,9 @@
-import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, Page } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROUTES } from "../src/shell/routes";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
  * Supervisors and admins on a 390 px phone: every screen of their navigation,
@@ -12,27 +11,14 @@ import { buildWeb } from "./build-web";
  * number, a campaign), and the dialogs they open most, fit the screen's width
  * (nothing scrolls sideways) in a real browser against a real API and worker.
  */
-const PNID = "109876543210987";
-const APP_SECRET = "meta-app-secret-123";
 const LONG = "Nome Comprido Demais Para Caber Numa Linha Só Da Silva";
 
-let sim: Simulator;
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
+let stack: BrowserStack;
+let admin: TestUser;
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
-  stack = await startStack({ worker: true, removeOnClose: [dist], api: { webDist: dist } });
-  admin = await userWithToken(stack, "ADMIN", { name: `Admin ${LONG}` });
-  const instance = await admin.client.instances.create.mutate({
-    provider: "META",
-    name: `Número ${LONG}`,
-    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
-    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
-  });
-  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
+  stack = await startBrowserStack({ admin: `Admin ${LONG}`, meta: `Número ${LONG}` });
+  admin = stack.admin;
   await admin.client.departments.create.mutate({ name: "Financeiro e Cobrança Geral", color: "#16a34a" });
   await admin.client.tabulations.create.mutate({ name: `Tabulação ${LONG}` });
   await userWithToken(stack, "OPERATOR", { name: `Operador ${LONG}` });
@@ -42,28 +28,20 @@ beforeAll(async () => {
     tags: ["vip-cliente"],
   });
   // A customer waiting in the queue (nobody is online to take him).
-  expect(await sim.injectInbound("META", { from: "+5511987664321", name: `Cliente ${LONG}`, body: "Olá!" })).toBe(200);
+  expect(await stack.sim.injectInbound("META", { from: "+5511987664321", name: `Cliente ${LONG}`, body: "Olá!" })).toBe(
+    200,
+  );
   for (let i = 0; (await admin.client.conversations.queue.query({})).total === 0; i++) {
-    if (i > 200) throw new Error(`the customer never reached the queue of ${instance.name}`);
+    if (i > 200) throw new Error(`the customer never reached the queue of Número ${LONG}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  await browser?.close();
-  await sim?.settled();
-  await sim?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
 const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
 async function phonePage(): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: 390, height: 844 } });
-  context.setDefaultTimeout(20_000);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, admin.email, admin.password);
+  const page = await stack.signedIn(admin, { width: 390, height: 844 });
   await page.getByRole("navigation", { name: "Navegação principal" }).waitFor({ state: "attached" });
   return page;
 }

@@ -1,10 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
  * Administração › Webhooks in a real browser against a real API and worker: an
@@ -12,16 +10,13 @@ import { buildWeb } from "./build-web";
  * reach a real receiver, resends it, and sees an endpoint that keeps failing
  * turned off.
  */
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
+let stack: BrowserStack;
+let admin: TestUser;
 let receiver: Server;
 let receiverUrl = "";
 const got: Array<{ path: string; id: string }> = [];
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const dist = await buildWeb();
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -33,30 +28,18 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  stack = await startStack({
-    removeOnClose: [dist],
-    api: { webDist: dist },
+  stack = await startBrowserStack({
     config: { allowPrivateWebhookUrls: true, webhookRetryBaseMs: 30, webhookDisableAfterFailures: 3 },
+    timeout: 15_000,
   });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
-  browser = await launchChromium();
+  admin = stack.admin;
 });
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
   await stack?.close();
   await new Promise((resolve) => receiver?.close(resolve));
 });
 
-async function signedIn(width: number): Promise<Page> {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width, height: 800 } });
-  context.setDefaultTimeout(15_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, admin.email, admin.password);
-  return page;
-}
+const signedIn = (width: number) => stack.signedIn(admin, { width });
 
 describe("Webhooks in the console", () => {
   it("creates an endpoint, sends a test, shows the delivery and resends it", async () => {

@@ -1,45 +1,18 @@
-import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, screenshot, signedInPage } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, SIZES, type Size, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
  * The operator's workspace in a real browser, on a desk (1280) and on a phone
  * (390×844), against a real API, worker and the provider simulator: protocol
  * number, internal notes and tags in the chat.
  */
-const PNID = "109876543210987";
-const APP_SECRET = "meta-app-secret-123";
-const SIZES = [
-  { name: "desktop", width: 1280, height: 860 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
-
-let sim: Simulator;
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
-const contexts: BrowserContext[] = [];
+let stack: BrowserStack;
+let admin: TestUser;
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
-  stack = await startStack({
-    worker: true,
-    removeOnClose: [dist],
-    api: { webDist: dist },
-    config: { providerTimeoutMs: 5000 },
-  });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
-  await admin.client.instances.create.mutate({
-    provider: "META",
-    name: "Loja simulada",
-    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
-    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
-  });
-  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
+  stack = await startBrowserStack({ meta: "Loja simulada" });
+  admin = stack.admin;
   await admin.client.templates.create.mutate({
     name: "Boas-vindas",
     body: "Olá {{1}}, aqui é da Loja!",
@@ -50,27 +23,10 @@ beforeAll(async () => {
     },
   });
   await admin.client.tabulations.create.mutate({ name: "Atendido" });
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await sim?.settled();
-  await sim?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-const signedIn = (user: { email: string; password: string }, size: (typeof SIZES)[number]) =>
-  signedInPage(browser, stack.url, user, size, contexts);
-
-/** An operator alone online (the others paused), so the customer's conversation comes to him. */
-async function onlineOperator(name: string, size: (typeof SIZES)[number]) {
-  const op = await userWithToken(stack, "OPERATOR", { name });
-  const page = await signedIn(op, size);
-  await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
-  await expect.poll(async () => (await op.client.presence.me.query()).presence).toBe("ONLINE");
-  return { op, page };
-}
+const onlineOperator = (name: string, size: Size) => stack.onlineOperator(name, size);
 
 const digits = (phone: string) => phone.replace(/\D/g, "");
 
@@ -82,7 +38,9 @@ describe("protocol, notes and tags in the chat", { timeout: 120_000 }, () => {
       await admin.client.contacts.create.mutate({ phone: customer, name, tags: ["Cliente ouro"] });
       const { op, page } = await onlineOperator(`Operador ${size.name}`, size);
 
-      expect(await sim.injectInbound("META", { from: customer, name, body: "Quero ajuda com meu pedido" })).toBe(200);
+      expect(await stack.sim.injectInbound("META", { from: customer, name, body: "Quero ajuda com meu pedido" })).toBe(
+        200,
+      );
       await page.getByRole("button", { name: new RegExp(name) }).click();
       const log = page.getByRole("log", { name: "Mensagens da conversa" });
       await log.getByText("Quero ajuda com meu pedido").waitFor();
@@ -113,8 +71,8 @@ describe("protocol, notes and tags in the chat", { timeout: 120_000 }, () => {
       await page.getByRole("button", { name: "Mensagem", exact: true }).click();
       await page.getByLabel("Mensagem", { exact: true }).fill("Olá! Já estou verificando.");
       await page.keyboard.press("Enter");
-      await expect.poll(() => sim.sentMessages().filter((m) => m.to === digits(customer)).length).toBe(1);
-      expect(JSON.stringify(sim.sentMessages())).not.toContain("priorizar entrega");
+      await expect.poll(() => stack.sim.sentMessages().filter((m) => m.to === digits(customer)).length).toBe(1);
+      expect(JSON.stringify(stack.sim.sentMessages())).not.toContain("priorizar entrega");
 
       // Tags: added and removed in the chat; the contact's own tags beside them.
       const tags = page.getByRole("list", { name: "Etiquetas da conversa" });
@@ -169,7 +127,7 @@ describe("starting a conversation, quick replies and the keyboard", { timeout: 1
       const protocolShown = page.getByTestId("protocol");
       await protocolShown.waitFor();
       await expect
-        .poll(() => sim.sentMessages().filter((m) => m.to === digits(customer) && m.type === "template").length)
+        .poll(() => stack.sim.sentMessages().filter((m) => m.to === digits(customer) && m.type === "template").length)
         .toBe(1);
       const [conv] = await stack.core.sql<{ protocol: string; operator_id: string }[]>`select c.protocol, c.operator_id
         from conversations c join contacts ct on ct.id = c.contact_id where ct.phone = ${customer}`;
@@ -177,7 +135,9 @@ describe("starting a conversation, quick replies and the keyboard", { timeout: 1
       expect(await protocolShown.textContent()).toBe(conv?.protocol);
 
       // The customer answers: the window opens and "/" brings the quick replies, variables filled in.
-      expect(await sim.injectInbound("META", { from: customer, name: "Carla Nova", body: "Oi! Recebi." })).toBe(200);
+      expect(await stack.sim.injectInbound("META", { from: customer, name: "Carla Nova", body: "Oi! Recebi." })).toBe(
+        200,
+      );
       const log = page.getByRole("log", { name: "Mensagens da conversa" });
       await log.getByText("Oi! Recebi.").waitFor();
       const box = page.getByLabel("Mensagem", { exact: true });
@@ -193,12 +153,16 @@ describe("starting a conversation, quick replies and the keyboard", { timeout: 1
       await box.press("Enter");
       await expect
         .poll(() =>
-          sim.sentMessages().filter((m) => m.to === digits(customer) && JSON.stringify(m.request).includes(filled)),
+          stack.sim
+            .sentMessages()
+            .filter((m) => m.to === digits(customer) && JSON.stringify(m.request).includes(filled)),
         )
         .toHaveLength(1);
 
       // A second customer: j / k move between conversations.
-      expect(await sim.injectInbound("META", { from: walkIn, name: `Walter ${size.name}`, body: "Bom dia" })).toBe(200);
+      expect(
+        await stack.sim.injectInbound("META", { from: walkIn, name: `Walter ${size.name}`, body: "Bom dia" }),
+      ).toBe(200);
       await page.getByRole("button", { name: new RegExp(`Walter ${size.name}`) }).waitFor();
       await page.getByRole("heading", { name: "Atendimentos", exact: true }).click();
       const title = page.locator("#chat-title");

@@ -1,9 +1,7 @@
-import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
-import { type Stack, startStack, userWithToken } from "@elsehu/testing";
-import type { Browser, BrowserContext } from "playwright-core";
+import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
-import { buildWeb } from "./build-web";
+import { screenshot } from "./browser";
+import { type BrowserStack, SIZES, type Size, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
  * The operator's workspace around the chat, in a real browser on a desk (1280)
@@ -12,66 +10,19 @@ import { buildWeb } from "./build-web";
  * opened read-only in a side view), message search that opens a conversation at
  * the message, and a transfer to a colleague whose note the receiver sees.
  */
-const PNID = "109876543210987";
-const APP_SECRET = "meta-app-secret-123";
-const SIZES = [
-  { name: "desktop", width: 1280, height: 860 },
-  { name: "phone", width: 390, height: 844 },
-] as const;
-type Size = (typeof SIZES)[number];
-
-let sim: Simulator;
-let stack: Stack;
-let browser: Browser;
-let admin: Awaited<ReturnType<typeof userWithToken>>;
+let stack: BrowserStack;
+let admin: TestUser;
 let instanceId = "";
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  const dist = await buildWeb();
-  sim = await startSimulator({ meta: { appSecret: APP_SECRET, phoneNumberId: PNID }, statusDelayMs: 30 });
-  stack = await startStack({
-    worker: true,
-    removeOnClose: [dist],
-    api: { webDist: dist },
-    config: { providerTimeoutMs: 5000 },
-  });
-  admin = await userWithToken(stack, "ADMIN", { name: "Ana Admin" });
-  const instance = await admin.client.instances.create.mutate({
-    provider: "META",
-    name: "Loja simulada",
-    config: { phoneNumberId: PNID, wabaId: "102938475610293", baseUrl: sim.url },
-    secrets: { accessToken: "meta-access-token-xyz", appSecret: APP_SECRET, verifyToken: "verify-token-abc" },
-  });
-  instanceId = instance.id;
-  sim.setWebhookTarget("META", { url: `${stack.url}/webhooks/meta`, appSecret: APP_SECRET });
-  browser = await launchChromium();
+  stack = await startBrowserStack({ meta: "Loja simulada" });
+  admin = stack.admin;
+  instanceId = stack.instances.meta ?? "";
 });
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  await browser?.close();
-  await sim?.settled();
-  await sim?.close();
-  await stack?.close();
-});
+afterAll(() => stack?.close());
 
-async function signedIn(user: { email: string; password: string }, size: Size) {
-  const context = await browser.newContext({ locale: "pt-BR", viewport: { width: size.width, height: size.height } });
-  context.setDefaultTimeout(20_000);
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(stack.url);
-  await login(page, user.email, user.password);
-  return page;
-}
-
-async function onlineOperator(name: string, size: Size) {
-  const op = await userWithToken(stack, "OPERATOR", { name });
-  const page = await signedIn(op, size);
-  await page.getByRole("heading", { name: "Atendimentos", exact: true }).waitFor();
-  await expect.poll(async () => (await op.client.presence.me.query()).presence).toBe("ONLINE");
-  return { op, page };
-}
+const signedIn = (user: { email: string; password: string }, size: Size) => stack.signedIn(user, size);
+const onlineOperator = (name: string, size: Size) => stack.onlineOperator(name, size);
 
 /** A finished conversation of the customer on this number, served by someone else, with one message. */
 async function pastConversation(contactId: string, operatorId: string, body: string) {
@@ -101,7 +52,9 @@ describe("customer panel, search and transfer in the workspace", { timeout: 180_
       const past = await pastConversation(contact.id, before.user.id, `Meu boleto venceu ontem ${size.name}`);
       const { op, page } = await onlineOperator(`Ana ${size.name}`, size);
 
-      expect(await sim.injectInbound("META", { from: customer, name, body: "Não recebi a nota fiscal" })).toBe(200);
+      expect(await stack.sim.injectInbound("META", { from: customer, name, body: "Não recebi a nota fiscal" })).toBe(
+        200,
+      );
       await page.getByRole("button", { name: new RegExp(name) }).click();
       const log = page.getByRole("log", { name: "Mensagens da conversa" });
       await log.getByText("Não recebi a nota fiscal").waitFor();

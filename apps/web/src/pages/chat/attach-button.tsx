@@ -1,4 +1,5 @@
 import { useRef } from "react";
+import { StrokeIcon } from "../../ui/icon";
 import { ACCEPTED_FILES } from "./send-message";
 
 /** The composer's paper clip: a hidden file input opened by a button; the chosen file goes to `onPick`. */
@@ -25,17 +26,9 @@ export function AttachButton({ onPick }: { onPick: (file: File) => void }) {
         onClick={() => fileInput.current?.click()}
         title="Anexar arquivo (ou arraste para a conversa)"
       >
-        <svg
-          aria-hidden="true"
-          width="18"
-          height="18"
-          viewBox="0 0 24 24"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="2"
-        >
+        <StrokeIcon size={18}>
           <path d="M21 11.5 12.5 20a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5L10.5 18a2 2 0 0 1-3-3L15 7.5" />
-        </svg>
+        </StrokeIcon>
         <span className="sr-only">Anexar arquivo</span>
       </button>
     </>

@@ -1,12 +1,11 @@
-import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { formatPhone } from "../../lib/format";
 import { ErrorBox, Loading } from "../../ui/feedback";
 import { TextField } from "../../ui/field";
-import { FormDialog } from "../../ui/form-dialog";
 import { useContactSearch } from "./contact-search";
+import { SendDialog, type SendDialogProps, useSendForm } from "./send-dialog";
 
 type Errors = { name?: string; phone?: string };
 
@@ -26,47 +25,25 @@ export function validateCard(name: string, phone: string): Errors {
  * Shares a contact card (messages.sendContact): picked from the contacts, or typed as a
  * name and a phone. The customer gets WhatsApp's "Conversar" / "Salvar" buttons.
  */
-export function ContactCardDialog({
-  conversationId,
-  replyToId,
-  onClose,
-  onSent,
-}: {
-  conversationId: string;
-  replyToId: string | null;
-  onClose: () => void;
-  onSent: () => void;
-}) {
+export function ContactCardDialog({ conversationId, replyToId, onClose, onSent }: SendDialogProps) {
   const api = useApi();
   const [search, setSearch] = useState("");
   const [name, setName] = useState("");
   const [phone, setPhone] = useState("");
-  const [errors, setErrors] = useState<Errors>({});
   const found = useContactSearch(search);
-  const send = useMutation({
-    mutationFn: () =>
+  const form = useSendForm(
+    () => validateCard(name, phone),
+    () =>
       api.messages.sendContact.mutate({
         conversationId,
         contacts: [{ name: name.trim(), phones: [phone.trim()] }],
         replyToId: replyToId ?? undefined,
       }),
-    onSuccess: onSent,
-  });
-  const submit = () => {
-    const checked = validateCard(name, phone);
-    setErrors(checked);
-    if (Object.keys(checked).length === 0) send.mutate();
-  };
+    onSent,
+  );
+  const { errors, setErrors } = form;
   return (
-    <FormDialog
-      title="Enviar contato"
-      onClose={onClose}
-      onSubmit={submit}
-      error={send.error && errorMessage(send.error)}
-      pending={send.isPending}
-      submitLabel="Enviar contato"
-      pendingLabel="Enviando…"
-    >
+    <SendDialog title="Enviar contato" form={form} onClose={onClose}>
       <TextField
         label="Buscar nos contatos"
         type="search"
@@ -114,6 +91,6 @@ export function ContactCardDialog({
         onChange={(e) => setPhone(e.target.value)}
         error={errors.phone}
       />
-    </FormDialog>
+    </SendDialog>
   );
 }

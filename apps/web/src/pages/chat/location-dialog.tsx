@@ -1,9 +1,7 @@
-import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { useApi } from "../../auth/session";
-import { errorMessage } from "../../lib/errors";
 import { TextField } from "../../ui/field";
-import { FormDialog } from "../../ui/form-dialog";
+import { SendDialog, type SendDialogProps, useSendForm } from "./send-dialog";
 
 type Fields = { latitude: string; longitude: string; name: string; address: string };
 type Errors = Partial<Record<keyof Fields, string>>;
@@ -32,48 +30,29 @@ export function validateLocation(f: Fields): { errors: Errors; latitude: number;
 }
 
 /** Sends a map pin (messages.sendLocation): coordinates, with an optional place name and address. */
-export function LocationDialog({
-  conversationId,
-  replyToId,
-  onClose,
-  onSent,
-}: {
-  conversationId: string;
-  replyToId: string | null;
-  onClose: () => void;
-  onSent: () => void;
-}) {
+export function LocationDialog({ conversationId, replyToId, onClose, onSent }: SendDialogProps) {
   const api = useApi();
   const [fields, setFields] = useState<Fields>({ latitude: "", longitude: "", name: "", address: "" });
-  const [errors, setErrors] = useState<Errors>({});
-  const send = useMutation({
-    mutationFn: (pin: { latitude: number; longitude: number }) =>
-      api.messages.sendLocation.mutate({
+  const form = useSendForm(
+    () => validateLocation(fields).errors,
+    () => {
+      const { latitude, longitude } = validateLocation(fields);
+      return api.messages.sendLocation.mutate({
         conversationId,
-        ...pin,
+        latitude,
+        longitude,
         name: fields.name.trim() || undefined,
         address: fields.address.trim() || undefined,
         replyToId: replyToId ?? undefined,
-      }),
-    onSuccess: onSent,
-  });
+      });
+    },
+    onSent,
+  );
+  const { errors } = form;
   const set = (key: keyof Fields) => (e: { target: { value: string } }) =>
     setFields((f) => ({ ...f, [key]: e.target.value }));
-  const submit = () => {
-    const checked = validateLocation(fields);
-    setErrors(checked.errors);
-    if (Object.keys(checked.errors).length === 0) send.mutate(checked);
-  };
   return (
-    <FormDialog
-      title="Enviar localização"
-      onClose={onClose}
-      onSubmit={submit}
-      error={send.error && errorMessage(send.error)}
-      pending={send.isPending}
-      submitLabel="Enviar localização"
-      pendingLabel="Enviando…"
-    >
+    <SendDialog title="Enviar localização" form={form} onClose={onClose}>
       <TextField
         label="Latitude"
         inputMode="decimal"
@@ -105,6 +84,6 @@ export function LocationDialog({
         onChange={set("address")}
         error={errors.address}
       />
-    </FormDialog>
+    </SendDialog>
   );
 }

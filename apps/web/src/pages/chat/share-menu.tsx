@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, useState } from "react";
+import { useState } from "react";
 import { createPortal } from "react-dom";
+import { Popover } from "../../ui/popover";
 import { ContactCardDialog } from "./contact-card-dialog";
 import { LocationDialog } from "./location-dialog";
 
@@ -19,17 +20,6 @@ export function ShareMenu({
 }) {
   const [open, setOpen] = useState(false);
   const [dialog, setDialog] = useState<"location" | "contact" | null>(null);
-  const menuId = useId();
-  const ref = useRef<HTMLDivElement>(null);
-  // A click elsewhere closes the menu.
-  useEffect(() => {
-    if (!open) return;
-    const away = (e: PointerEvent) => {
-      if (!ref.current?.contains(e.target as Node)) setOpen(false);
-    };
-    document.addEventListener("pointerdown", away);
-    return () => document.removeEventListener("pointerdown", away);
-  }, [open]);
   const pick = (which: "location" | "contact") => {
     setOpen(false);
     setDialog(which);
@@ -44,45 +34,32 @@ export function ShareMenu({
     },
   };
   return (
-    <div className="share-menu" ref={ref}>
-      <button
-        type="button"
-        className="btn"
-        aria-expanded={open}
-        aria-controls={menuId}
+    <>
+      <Popover
+        open={open}
+        onOpenChange={setOpen}
+        className="share-menu"
+        buttonClassName="btn"
         title="Enviar localização ou contato"
-        onClick={() => setOpen((v) => !v)}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") setOpen(false);
-        }}
+        label="Mais opções de envio"
+        iconSize={18}
+        icon={<path d="M12 5v14M5 12h14" />}
       >
-        <svg
-          aria-hidden="true"
-          width="18"
-          height="18"
-          viewBox="0 0 24 24"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="2"
-        >
-          <path d="M12 5v14M5 12h14" />
-        </svg>
-        <span className="sr-only">Mais opções de envio</span>
-      </button>
-      {open && (
-        <ul id={menuId} className="share-menu-list" aria-label="Enviar">
-          <li>
-            <button type="button" className="btn btn-ghost" onClick={() => pick("location")}>
-              📍 Localização
-            </button>
-          </li>
-          <li>
-            <button type="button" className="btn btn-ghost" onClick={() => pick("contact")}>
-              👤 Contato
-            </button>
-          </li>
-        </ul>
-      )}
+        {(id) => (
+          <ul id={id} className="share-menu-list" aria-label="Enviar">
+            <li>
+              <button type="button" className="btn btn-ghost" onClick={() => pick("location")}>
+                📍 Localização
+              </button>
+            </li>
+            <li>
+              <button type="button" className="btn btn-ghost" onClick={() => pick("contact")}>
+                👤 Contato
+              </button>
+            </li>
+          </ul>
+        )}
+      </Popover>
       {/* Outside the composer's <form> in the page; in React's tree, its submit stops here. */}
       {dialog &&
         createPortal(
@@ -91,6 +68,6 @@ export function ShareMenu({
           </div>,
           document.body,
         )}
-    </div>
+    </>
   );
 }

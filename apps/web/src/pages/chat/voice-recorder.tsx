@@ -3,6 +3,7 @@ import { type ReactNode, useCallback, useRef } from "react";
 import { useApi } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { ErrorBox } from "../../ui/feedback";
+import { StrokeIcon } from "../../ui/icon";
 import { sendVoice } from "./send-message";
 import { useVoiceRecorder } from "./use-voice-recorder";
 
@@ -47,18 +48,10 @@ export function VoiceComposer({
         void voice.start();
       }}
     >
-      <svg
-        aria-hidden="true"
-        width="18"
-        height="18"
-        viewBox="0 0 24 24"
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-      >
+      <StrokeIcon size={18}>
         <rect x="9" y="3" width="6" height="11" rx="3" />
         <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
-      </svg>
+      </StrokeIcon>
       <span className="sr-only">Gravar mensagem de voz</span>
     </button>
   );
