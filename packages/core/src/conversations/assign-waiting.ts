@@ -58,15 +58,17 @@ async function assignInTransaction(
     }
     const none = { locked: true, assigned: [], more: false };
     const now = ctx.now();
-    // Read unlocked, then lock only the operators chosen and check they still may take them
-    // (a pause, logoff or lower capacity committed meanwhile): locking every online operator
-    // on each run cost a row lock per operator, most of a run with a thousand of them.
-    let planned = await planAssignments(tx, now, ctx.config.timezone, input.limit, false);
-    if (planned.plan.length > 0 && !(await stillEligible(tx, planned.chosen))) {
-      planned = await planAssignments(tx, now, ctx.config.timezone, input.limit, true);
-    }
-    const { plan, skipped } = planned;
-    if (plan.length === 0) return none;
+    // Plan from unlocked reads, then lock what the plan uses, operators first (in id order, as
+    // every locker of users does), then the conversations (in queue order, as the inbound batch
+    // does): locking every online operator on each run cost a row lock per operator, most of a
+    // run with a thousand of them. A chosen operator who changed meanwhile (a pause, logoff, new
+    // load or capacity) voids the plan: the caller runs again at once, reading afresh.
+    const planned = await planAssignments(tx, now, ctx.config.timezone, input.limit);
+    if (planned.plan.length === 0) return none;
+    if (!(await stillEligible(tx, planned.chosen))) return { ...none, more: true };
+    const plan = await stillWaiting(tx, planned.plan);
+    const skipped = planned.skipped + planned.plan.length - plan.length;
+    if (plan.length === 0) return { ...none, more: skipped > 0 };
     const at = now.toISOString();
     const rows = await tx.execute<{
       id: string;
@@ -103,26 +105,34 @@ async function assignInTransaction(
       locked: true,
       assigned: rows.map((r) => ({ conversationId: r.id, operatorId: r.operator_id })),
       // Another run may assign more: this one was cut by its limit, or shared operators between queues.
-      more: rows.length > 0 && (plan.length === input.limit || skipped > 0),
+      more: skipped > 0 || (rows.length > 0 && plan.length === input.limit),
     };
   });
 }
 
+type Planned = { conversationId: string; operatorId: string; departmentId: string | null };
 type Plan = {
-  plan: Array<{ conversationId: string; operatorId: string }>;
+  plan: Planned[];
   /** The operators the plan gives conversations to, as read. */
   chosen: Candidate[];
   skipped: number;
 };
 
 /**
- * Which waiting conversation goes to whom: each queue's oldest (row-locked), as many as its
- * members could take, in one FIFO across the queues. `lock` row-locks every online operator
- * as it reads them (the fallback when a chosen one changed after an unlocked read).
+ * Which waiting conversation goes to whom, from unlocked reads: each queue's oldest, as many
+ * as its members could take, in one FIFO across the queues.
  */
-async function planAssignments(tx: Tx, now: Date, timeZone: string, limit: number, lock: boolean): Promise<Plan> {
+async function planAssignments(tx: Tx, now: Date, timeZone: string, limit: number): Promise<Plan> {
   const empty: Plan = { plan: [], chosen: [], skipped: 0 };
-  const candidates = await loadCandidates(tx, now, timeZone, { lock });
+  // Which queues wait: nothing waiting costs no operator read, and department queues alone
+  // need only their members (a hundred, say, of a thousand online).
+  const queues = await tx.execute<{ department_id: string | null }>(sql`
+    select distinct department_id from conversations where status = 'WAITING' and routing_state is null`);
+  if (queues.length === 0) return empty;
+  const departments = queues.some((q) => q.department_id === null)
+    ? null
+    : queues.flatMap((q) => (q.department_id ? [q.department_id] : []));
+  const candidates = await loadCandidates(tx, now, timeZone, { departments });
   if (candidates.length === 0) return empty;
   const room = roomByQueue(candidates);
   const cap = (n: number) => Math.min(n, limit);
@@ -133,7 +143,7 @@ async function planAssignments(tx: Tx, now: Date, timeZone: string, limit: numbe
   const global = await tx.execute<Waiting>(sql`
     select id, department_id, to_char(queued_at at time zone 'UTC', 'YYYYMMDDHH24MISSUS') as queued_at from conversations
     where status = 'WAITING' and department_id is null and routing_state is null
-    order by queued_at, id limit ${cap(room.global)} for update`);
+    order by queued_at, id limit ${cap(room.global)}`);
   const perDepartment = deps.length
     ? await tx.execute<Waiting>(sql`
         select w.id, w.department_id, to_char(w.queued_at at time zone 'UTC', 'YYYYMMDDHH24MISSUS') as queued_at
@@ -141,7 +151,7 @@ async function planAssignments(tx: Tx, now: Date, timeZone: string, limit: numbe
           as q(department_id, room)
         cross join lateral (select id, department_id, queued_at from conversations
           where status = 'WAITING' and department_id = q.department_id and routing_state is null
-          order by queued_at, id limit q.room for update) w`)
+          order by queued_at, id limit q.room) w`)
     : [];
   // One FIFO across the queues (fixed-width UTC digits sort like the timestamps).
   const waiting = [...global, ...perDepartment].sort((a, b) =>
@@ -159,9 +169,24 @@ async function planAssignments(tx: Tx, now: Date, timeZone: string, limit: numbe
       continue;
     }
     if (!chosen.has(best.id)) chosen.set(best.id, { ...best });
-    plan.push({ conversationId: w.id, operatorId: best.id });
+    plan.push({ conversationId: w.id, operatorId: best.id, departmentId: w.department_id });
     best.open++;
     best.lastAssignedAt = now.getTime();
   }
   return { plan, chosen: [...chosen.values()], skipped };
+}
+
+/**
+ * Row-locks the planned conversations in queue order and keeps those still waiting, out of the
+ * menu, in the department they were planned for (one closed, routed or transferred meanwhile
+ * is left to the next run).
+ */
+async function stillWaiting(tx: Tx, plan: Planned[]): Promise<Planned[]> {
+  const rows = await tx.execute<{ id: string; department_id: string | null }>(sql`
+    select id, department_id from conversations
+    where id = any(${uuidArray(plan.map((p) => p.conversationId))}::uuid[])
+      and status = 'WAITING' and routing_state is null
+    order by queued_at, id for update`);
+  const department = new Map(rows.map((r) => [r.id, r.department_id]));
+  return plan.filter((p) => department.has(p.conversationId) && department.get(p.conversationId) === p.departmentId);
 }

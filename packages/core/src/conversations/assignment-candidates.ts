@@ -13,7 +13,7 @@ export type Candidate = {
 };
 
 /**
- * Loads the online active operators (row-locked with `lock`), their open counts (once,
+ * Loads the online active operators (unlocked: see stillEligible), their open counts (once,
  * across every department) and their department memberships. Members of a
  * department outside its hours get no capacity there: its queue waits.
  */
@@ -21,12 +21,17 @@ export async function loadCandidates(
   tx: Tx,
   now: Date,
   timeZone: string,
-  opts: { lock: boolean },
+  opts: {
+    /** Only the members of these departments (with their capacity there); null: every operator. */
+    departments: string[] | null;
+  },
 ): Promise<Candidate[]> {
+  const only = opts.departments ? uuidArray(opts.departments) : null;
   const ops = await tx.execute<{ id: string; max_concurrent: number; last_assigned_at: Date | string | null }>(sql`
     select id, max_concurrent, last_assigned_at from users
     where role = 'OPERATOR' and active and presence = 'ONLINE'
-    order by id ${opts.lock ? sql`for update` : sql``}`);
+      ${only ? sql`and id in (select user_id from department_members where role = 'OPERATOR' and department_id = any(${only}::uuid[]))` : sql``}
+    order by id`);
   if (ops.length === 0) return [];
   const ids = uuidArray(ops.map((o) => o.id));
   const counts = await tx.execute<{ operator_id: string; n: number }>(sql`
@@ -41,7 +46,8 @@ export async function loadCandidates(
   }>(sql`
     select m.user_id, m.department_id, m.max_concurrent, d.hours
     from department_members m join departments d on d.id = m.department_id
-    where m.role = 'OPERATOR' and m.user_id = any(${ids}::uuid[])`);
+    where m.role = 'OPERATOR' and m.user_id = any(${ids}::uuid[])
+      ${only ? sql`and m.department_id = any(${only}::uuid[])` : sql``}`);
   const open = new Map(counts.map((c) => [c.operator_id, c.n]));
   const byId = new Map<string, Candidate>(
     ops.map((o) => [
@@ -70,17 +76,26 @@ export async function loadCandidates(
 
 /**
  * Row-locks `chosen` (in id order, as every locker of users does) and tells whether each is
- * still an online active operator with the capacity read: a pause, logoff or capacity change
- * committed before the lock is seen here, one committed after happens-after the assignment.
+ * still an online active operator with the capacity and no more load than read: a pause,
+ * logoff or change committed before the lock is seen here, one committed after happens-after
+ * the assignment.
  */
 export async function stillEligible(tx: Tx, chosen: Candidate[]): Promise<boolean> {
-  const ids = chosen.map((c) => c.id).sort();
-  const rows = await tx.execute<{ id: string; max_concurrent: number }>(sql`
-    select id, max_concurrent from users
-    where id = any(${uuidArray(ids)}::uuid[]) and role = 'OPERATOR' and active and presence = 'ONLINE'
-    order by id for update`);
-  const max = new Map(rows.map((r) => [r.id, r.max_concurrent]));
-  return chosen.every((c) => max.get(c.id) === c.max);
+  const ids = uuidArray(chosen.map((c) => c.id));
+  const rows = await tx.execute<{ id: string; max_concurrent: number; open: number }>(sql`
+    with locked as (
+      select id, max_concurrent from users
+      where id = any(${ids}::uuid[]) and role = 'OPERATOR' and active and presence = 'ONLINE'
+      order by id for update)
+    select l.id, l.max_concurrent, (select count(*)::int from conversations c
+      where c.operator_id = l.id and c.status = 'OPEN') as open
+    from locked l`);
+  const now = new Map(rows.map((r) => [r.id, r]));
+  // Fewer open conversations (one closed meanwhile) is fine; more, or another capacity, is not.
+  return chosen.every((c) => {
+    const r = now.get(c.id);
+    return r !== undefined && r.max_concurrent === c.max && r.open <= c.open;
+  });
 }
 
 /** The capacity `c` has for a conversation of `departmentId` (null: the global queue, his own). */
