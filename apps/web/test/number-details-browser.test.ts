@@ -73,7 +73,7 @@ async function signedIn(size: (typeof SIZES)[number]): Promise<Page> {
   const page = await context.newPage();
   await page.goto(stack.url);
   await login(page, admin.email, admin.password);
-  await page.getByRole("navigation", { name: "Navegação principal" }).waitFor();
+  await page.getByRole("heading", { name: "Usuários" }).waitFor();
   return page;
 }
 

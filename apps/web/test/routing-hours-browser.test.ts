@@ -2,7 +2,7 @@ import { serviceInstances } from "@elsehu/db";
 import { type Stack, startStack, userWithToken } from "@elsehu/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
+import { goTo, launchChromium, login, screenshot } from "./browser";
 import { buildWeb } from "./build-web";
 
 /**
@@ -45,10 +45,6 @@ async function signedIn(width: number): Promise<Page> {
   return page;
 }
 
-async function openNav(page: Page, link: string) {
-  await page.getByRole("link", { name: link }).click();
-}
-
 const noSideScroll = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 
@@ -63,7 +59,7 @@ describe("the number's routing editor", () => {
     it(`builds a menu with a live preview of what the customer sees (${width} px)`, async () => {
       await stack.core.sql`update service_instances set routing = null where name = 'Loja Meta'`;
       const page = await signedIn(width);
-      await openNav(page, "Números");
+      await goTo(page, "Números");
       await page.getByRole("button", { name: "Roteamento de Loja Meta" }).click();
       const dialog = page.getByRole("dialog", { name: "Roteamento de Loja Meta" });
       await dialog.getByLabel("Primeiro contato").selectOption({ label: "Menu de opções" });
@@ -114,7 +110,7 @@ describe("the number's routing editor", () => {
 
   it("shows an Evolution number's menu as the numbered text it sends, and routes straight to a department", async () => {
     const page = await signedIn(1280);
-    await openNav(page, "Números");
+    await goTo(page, "Números");
     await page.getByRole("button", { name: "Roteamento de Loja Evolution" }).click();
     const dialog = page.getByRole("dialog", { name: "Roteamento de Loja Evolution" });
     await dialog.getByLabel("Primeiro contato").selectOption({ label: "Menu de opções" });
@@ -139,7 +135,7 @@ describe("a department's hours and automatic messages", () => {
   for (const width of [1280, 390]) {
     it(`sets weekly hours, a holiday and the out-of-hours text with its preview (${width} px)`, async () => {
       const page = await signedIn(width);
-      await openNav(page, "Departamentos");
+      await goTo(page, "Departamentos");
       await page.getByRole("button", { name: "Editar Suporte" }).click();
       const dialog = page.getByRole("dialog", { name: "Editar Suporte" });
       await dialog.getByLabel("Sempre aberto (24 horas, todos os dias)").uncheck();
