@@ -2,7 +2,7 @@ import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
 import { httpClient, type Stack, startStack, userWithToken } from "@elsehu/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, login, screenshot } from "./browser";
+import { chatAction, launchChromium, login, screenshot } from "./browser";
 import { buildWeb } from "./build-web";
 
 /**
@@ -248,7 +248,7 @@ describe("every main screen fits a 390 px phone", { timeout: 120_000 }, () => {
     widths.composer = await pageWidth(page);
     await screenshot(page, "phone-composer");
     await page.getByLabel("Mensagem", { exact: true }).fill("");
-    await page.getByRole("button", { name: "Transferir" }).click();
+    await chatAction(page, "Transferir");
     await page.getByRole("dialog", { name: "Transferir atendimento" }).waitFor();
     widths.transfer = await pageWidth(page);
     await page
