@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { screenshot } from "./browser";
+import { goTo, screenshot } from "./browser";
 import { type BrowserStack, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
@@ -55,7 +55,7 @@ describe("Auditoria", () => {
   it("downloads a contact's data from Contatos, and the export shows in Auditoria", async () => {
     const contact = await admin.client.contacts.create.mutate({ phone: "+55 31 99876-5500", name: "Helena Exportada" });
     const page = await signedIn(admin, 1280);
-    await page.getByRole("link", { name: "Contatos" }).click();
+    await goTo(page, "Contatos");
     const row = page.getByRole("row", { name: /Helena Exportada/ });
     const download = page.waitForEvent("download");
     await row.getByRole("button", { name: "Exportar dados de Helena Exportada" }).click();
@@ -66,7 +66,7 @@ describe("Auditoria", () => {
     expect(data.contact).toMatchObject({ id: contact.id, name: "Helena Exportada", phone: "+5531998765500" });
     await page.getByText("Arquivo com os dados do contato baixado.").waitFor();
 
-    await page.getByRole("link", { name: "Auditoria" }).click();
+    await goTo(page, "Auditoria");
     await page.getByLabel("Ação", { exact: true }).selectOption({ label: "Dados do contato exportados (LGPD)" });
     const entry = page.getByRole("row", { name: /Dados do contato exportados/ });
     await entry.first().waitFor();
@@ -77,7 +77,7 @@ describe("Auditoria", () => {
   it("lets a supervisor download a contact's data from Contatos, with no erase button", async () => {
     await admin.client.contacts.create.mutate({ phone: "+55 31 99876-5511", name: "Caio Supervisionado" });
     const page = await signedIn(supervisor, 390);
-    await page.getByRole("link", { name: "Contatos" }).click();
+    await goTo(page, "Contatos");
     const row = page.getByRole("row", { name: /Caio Supervisionado/ });
     await row.waitFor();
     expect(await row.getByRole("button", { name: /Excluir/ }).count()).toBe(0);

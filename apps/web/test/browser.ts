@@ -71,3 +71,29 @@ export async function reveal(page: Page, target: Locator): Promise<Locator> {
     .toBe(true);
   return target;
 }
+
+/**
+ * Opens a screen from the main navigation. On a staff phone the navigation is collapsed behind
+ * "Menu": opens it first (choosing the screen closes it again).
+ */
+export async function goTo(page: Page, label: string): Promise<void> {
+  await page.getByRole("button", { name: "Sair" }).waitFor();
+  const menu = page.getByRole("button", { name: "Menu", exact: true });
+  if ((await menu.isVisible()) && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
+  await page
+    .getByRole("navigation", { name: "Navegação principal" })
+    .getByRole("link", { name: label, exact: true })
+    .click();
+}
+
+/**
+ * Clicks an action of the chat's header (Cliente, Transferir, Encerrar…). Where the chat is
+ * narrow (a phone) they sit in its "Mais ações" menu: opens it first.
+ */
+export async function chatAction(page: Page, name: string): Promise<void> {
+  const header = page.locator("#main .chat-header").first();
+  await header.waitFor();
+  const more = header.getByRole("button", { name: "Mais ações" });
+  if ((await more.isVisible()) && (await more.getAttribute("aria-expanded")) !== "true") await more.click();
+  await header.getByRole("button", { name, exact: true }).click();
+}

@@ -34,7 +34,7 @@ afterAll(() => stack?.close());
 
 async function signedIn(size: (typeof SIZES)[number]) {
   const page = await stack.signedIn(stack.admin, size);
-  await page.getByRole("navigation", { name: "Navegação principal" }).waitFor();
+  await page.getByRole("heading", { name: "Usuários" }).waitFor();
   return page;
 }
 

@@ -1,7 +1,7 @@
 import { httpClient, userWithToken } from "@elsehu/testing";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { screenshot } from "./browser";
+import { chatAction, screenshot } from "./browser";
 import { type BrowserStack, SIZES, type Size, startBrowserStack } from "./browser-stack";
 
 /**
@@ -199,7 +199,7 @@ describe("every main screen fits a 390 px phone", { timeout: 120_000 }, () => {
     widths.composer = await pageWidth(page);
     await screenshot(page, "phone-composer");
     await page.getByLabel("Mensagem", { exact: true }).fill("");
-    await page.getByRole("button", { name: "Transferir" }).click();
+    await chatAction(page, "Transferir");
     await page.getByRole("dialog", { name: "Transferir atendimento" }).waitFor();
     widths.transfer = await pageWidth(page);
     await page

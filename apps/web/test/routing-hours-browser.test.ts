@@ -1,7 +1,7 @@
 import { serviceInstances } from "@elsehu/db";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { screenshot } from "./browser";
+import { goTo, screenshot } from "./browser";
 import { type BrowserStack, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
@@ -28,10 +28,6 @@ afterAll(() => stack?.close());
 
 const signedIn = (width: number) => stack.signedIn(admin, { width });
 
-async function openNav(page: Page, link: string) {
-  await page.getByRole("link", { name: link }).click();
-}
-
 const noSideScroll = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 
@@ -46,7 +42,7 @@ describe("the number's routing editor", () => {
     it(`builds a menu with a live preview of what the customer sees (${width} px)`, async () => {
       await stack.core.sql`update service_instances set routing = null where name = 'Loja Meta'`;
       const page = await signedIn(width);
-      await openNav(page, "Números");
+      await goTo(page, "Números");
       await page.getByRole("button", { name: "Roteamento de Loja Meta" }).click();
       const dialog = page.getByRole("dialog", { name: "Roteamento de Loja Meta" });
       await dialog.getByLabel("Primeiro contato").selectOption({ label: "Menu de opções" });
@@ -97,7 +93,7 @@ describe("the number's routing editor", () => {
 
   it("shows an Evolution number's menu as the numbered text it sends, and routes straight to a department", async () => {
     const page = await signedIn(1280);
-    await openNav(page, "Números");
+    await goTo(page, "Números");
     await page.getByRole("button", { name: "Roteamento de Loja Evolution" }).click();
     const dialog = page.getByRole("dialog", { name: "Roteamento de Loja Evolution" });
     await dialog.getByLabel("Primeiro contato").selectOption({ label: "Menu de opções" });
@@ -122,7 +118,7 @@ describe("a department's hours and automatic messages", () => {
   for (const width of [1280, 390]) {
     it(`sets weekly hours, a holiday and the out-of-hours text with its preview (${width} px)`, async () => {
       const page = await signedIn(width);
-      await openNav(page, "Departamentos");
+      await goTo(page, "Departamentos");
       await page.getByRole("button", { name: "Editar Suporte" }).click();
       const dialog = page.getByRole("dialog", { name: "Editar Suporte" });
       await dialog.getByLabel("Sempre aberto (24 horas, todos os dias)").uncheck();

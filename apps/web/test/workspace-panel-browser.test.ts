@@ -1,12 +1,13 @@
 import { userWithToken } from "@elsehu/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { screenshot } from "./browser";
+import { chatAction, goTo, screenshot } from "./browser";
 import { type BrowserStack, SIZES, type Size, startBrowserStack, type TestUser } from "./browser-stack";
 
 /**
- * The operator's workspace around the chat, in a real browser on a desk (1280)
+ * The operator's workspace around the chat, in a real browser on a laptop (1280)
  * and a phone (390×844), against a real API, worker and the provider simulator:
- * the customer panel (details read-only for operators, notes, past conversations
+ * the customer panel (a drawer on a laptop, a sheet on a phone, opened from
+ * "Cliente"; details read-only for operators, notes, past conversations
  * opened read-only in a side view), message search that opens a conversation at
  * the message, and a transfer to a colleague whose note the receiver sees.
  */
@@ -59,13 +60,21 @@ describe("customer panel, search and transfer in the workspace", { timeout: 180_
       const log = page.getByRole("log", { name: "Mensagens da conversa" });
       await log.getByText("Não recebi a nota fiscal").waitFor();
 
-      // The customer panel: a column on a desk, a sheet opened from "Cliente" on a phone.
+      // The customer panel: closed at first (over the chat, it would hide the messages), opened from "Cliente".
       const panel = page.getByRole("complementary", { name: "Cliente" });
-      if (size.name === "phone") {
-        expect(await panel.count()).toBe(0);
-        await page.getByRole("button", { name: "Cliente", exact: true }).click();
-      }
+      expect(await panel.count()).toBe(0);
+      await chatAction(page, "Cliente");
       await panel.waitFor();
+      if (size.name === "desktop") {
+        // A drawer over the conversation list: the chat keeps its width, none of it covered.
+        const [box, list, chat] = [
+          await panel.boundingBox(),
+          await page.getByRole("complementary", { name: "Conversas" }).boundingBox(),
+          await log.boundingBox(),
+        ];
+        expect(Math.round(box?.x ?? -1)).toBe(Math.round(list?.x ?? 0));
+        expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(chat?.x ?? 0);
+      }
       await expect.poll(() => panel.getByTestId("customer-name").textContent()).toBe(name);
       await panel.getByText(`painel-${size.name}@exemplo.com.br`).waitFor();
       await panel.getByRole("list", { name: "Etiquetas do contato" }).getByText("Cliente ouro").waitFor();
@@ -83,10 +92,8 @@ describe("customer panel, search and transfer in the workspace", { timeout: 180_
       await screenshot(page, `workspace-history-${size.name}`);
       await side.getByRole("button", { name: "Fechar conversa somente leitura" }).click();
       await expect.poll(() => side.count()).toBe(0);
-      if (size.name === "phone") {
-        await panel.getByRole("button", { name: "Fechar painel do cliente" }).click();
-        await expect.poll(() => panel.count()).toBe(0);
-      }
+      await panel.getByRole("button", { name: "Fechar painel do cliente" }).click();
+      await expect.poll(() => panel.count()).toBe(0);
 
       // Search: accents and case ignored, matched words highlighted, the hit opens at the message.
       const search = page.getByRole("searchbox", { name: "Buscar nas mensagens" });
@@ -105,7 +112,7 @@ describe("customer panel, search and transfer in the workspace", { timeout: 180_
 
       // Transfer to a colleague online, with a note: he is told, and reads it in the timeline.
       const colleague = await onlineOperator(`Bruno ${size.name}`, size);
-      await page.getByRole("button", { name: "Transferir" }).click();
+      await chatAction(page, "Transferir");
       const dialog = page.getByRole("dialog", { name: "Transferir atendimento" });
       await dialog.getByLabel("Destino").selectOption({ label: `Bruno ${size.name}` });
       await dialog.getByLabel("Observação (opcional)").fill("Conferir a nota fiscal no ERP");
@@ -128,12 +135,12 @@ describe("customer panel, search and transfer in the workspace", { timeout: 180_
       // Staff edit the contact from the same panel; the chat header follows.
       const sup = await userWithToken(stack, "SUPERVISOR", { name: `Sara ${size.name}` });
       const staff = await signedIn(sup, size);
-      await staff.getByRole("link", { name: "Conversas" }).click();
+      await goTo(staff, "Conversas");
       await staff
         .getByRole("button", { name: `Abrir conversa de ${name}` })
         .first()
         .click();
-      await staff.getByRole("button", { name: "Cliente", exact: true }).click();
+      await chatAction(staff, "Cliente");
       const staffPanel = staff.getByRole("complementary", { name: "Cliente" });
       await staffPanel.getByRole("button", { name: "Editar contato" }).click();
       await staffPanel.getByLabel("Nome").fill(`${name} Souza`);

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useEffect, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import { sessionEndedNotice, useApi, useMe, useSession } from "../auth/session";
 import { ROLE_LABEL } from "../lib/format";
 import { loadAlertPrefs } from "../lib/notifications";
@@ -10,6 +10,7 @@ import { useTrackedSubscription } from "../lib/use-tracked-subscription";
 import { EmptyState, Loading } from "../ui/feedback";
 import { useToast } from "../ui/toast";
 import { ConnectionBanner } from "./connection-banner";
+import { MAIN_NAV_ID, MainNav } from "./main-nav";
 import { PlannedPage } from "./planned-page";
 import { ACCOUNT_PATH, homeFor, type RouteDef, routesFor } from "./routes";
 
@@ -29,6 +30,17 @@ export function AppShell() {
     loadAlertPrefs(me.id);
   }
   const current = routes.find((r) => r.path === path);
+  // Staff have a dozen screens: on a phone they sit behind "Menu" instead of above every page.
+  const collapsible = me.role !== "OPERATOR";
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === "Escape") setMenuOpen(false);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [menuOpen]);
 
   // No backlog to replay here: if the session ended while we were offline, resubscribing fails UNAUTHORIZED.
   useTrackedSubscription<{ reason: string }>((_lastEventId, h) => api.auth.onSessionEnded.subscribe(undefined, h), {
@@ -79,21 +91,36 @@ export function AppShell() {
     document.title = badge > 0 ? `(${badge}) ${base}` : base;
   }, [title, badge]);
 
-  const groups = [...new Set(routes.map((r) => r.group))];
   return (
-    <div className="shell">
+    <div className={collapsible ? "shell shell-collapsible" : "shell"}>
       <a className="skip-link" href="#main">
         Pular para o conteúdo
       </a>
       <header className="topbar">
+        {collapsible && (
+          <button
+            type="button"
+            className="btn btn-ghost menu-toggle"
+            aria-expanded={menuOpen}
+            aria-controls={MAIN_NAV_ID}
+            onClick={() => setMenuOpen(!menuOpen)}
+          >
+            <span aria-hidden="true">☰</span> Menu
+          </button>
+        )}
         <div className="brand">
           <span className="brand-mark" aria-hidden="true">
             E
           </span>
-          Elsehu Atendimento
+          <span className="brand-name">Elsehu Atendimento</span>
         </div>
         <div className="topbar-user">
-          <Link href={ACCOUNT_PATH} className="user-chip" aria-current={path === ACCOUNT_PATH ? "page" : undefined}>
+          <Link
+            href={ACCOUNT_PATH}
+            className="user-chip"
+            aria-current={path === ACCOUNT_PATH ? "page" : undefined}
+            onClick={() => setMenuOpen(false)}
+          >
             <span className="user-name">{me.name}</span>
             <span className="user-role">{ROLE_LABEL[me.role]}</span>
           </Link>
@@ -102,24 +129,7 @@ export function AppShell() {
           </button>
         </div>
       </header>
-      <nav className="sidebar" aria-label="Navegação principal">
-        {groups.map((g) => (
-          <div key={g} className="nav-group">
-            <h2 className="nav-title">{g}</h2>
-            <ul>
-              {routes
-                .filter((r) => r.group === g)
-                .map((r) => (
-                  <li key={r.path}>
-                    <Link href={r.path} className="nav-link" aria-current={r.path === path ? "page" : undefined}>
-                      {r.label}
-                    </Link>
-                  </li>
-                ))}
-            </ul>
-          </div>
-        ))}
-      </nav>
+      <MainNav routes={routes} path={path} collapsed={collapsible && !menuOpen} onChoose={() => setMenuOpen(false)} />
       <main id="main" className="content" tabIndex={-1}>
         <ConnectionBanner />
         <Suspense fallback={<Loading />}>
@@ -135,7 +145,7 @@ function RoutePage({ route, path }: { route: RouteDef | undefined; path: string 
     if (path === "/" || path === "/login") return <Loading />;
     return (
       <EmptyState title="Página não encontrada">
-        <p>Este endereço não existe ou não está disponível para o seu perfil. Use o menu ao lado para continuar.</p>
+        <p>Este endereço não existe ou não está disponível para o seu perfil. Use o menu para continuar.</p>
       </EmptyState>
     );
   }

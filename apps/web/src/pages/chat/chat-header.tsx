@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { CONVERSATION_STATUS, formatPhone } from "../../lib/format";
+import { ChatActions } from "./chat-actions";
 import type { ChatConversation } from "./chat-view";
 import { ConversationTags } from "./conversation-tags";
 import { WindowBadge } from "./window-badge";
@@ -7,7 +8,12 @@ import { WindowBadge } from "./window-badge";
 export const contactLabel = (c: { contact: { name: string | null; phone: string | null } }) =>
   c.contact.name || formatPhone(c.contact.phone) || "Contato sem nome";
 
-/** The chat's header: contact, protocol, status, 24 h window, the ad it came from, tags and actions. */
+/**
+ * The chat's header, compact so the messages keep the room: one line with the
+ * contact, protocol, status and the actions (a menu where the chat is narrow),
+ * and one strip, scrolled sideways when full, with the 24 h window, the ad it
+ * came from and the tags.
+ */
 export function ChatHeader({
   conversation: c,
   titleId = "chat-title",
@@ -23,19 +29,29 @@ export function ChatHeader({
   onTagsChanged: (tags: string[]) => void;
   actions?: ReactNode;
 }) {
+  const label = contactLabel(c);
+  const phone = formatPhone(c.contact.phone);
+  const status = [CONVERSATION_STATUS[c.status], c.operatorName, phone !== label && phone].filter(Boolean).join(" · ");
   return (
     <header className="chat-header">
-      <div className="chat-header-main">
-        <h2 id={titleId}>{contactLabel(c)}</h2>
-        <p className="muted small">
-          {formatPhone(c.contact.phone)} · {CONVERSATION_STATUS[c.status]}
-          {c.operatorName ? ` · ${c.operatorName}` : ""}
-        </p>
-        {c.protocol && (
-          <p className="chat-protocol small">
-            Protocolo <strong data-testid="protocol">{c.protocol}</strong>
+      <div className="chat-header-line">
+        <div className="chat-header-main">
+          <h2 id={titleId} title={label}>
+            {label}
+          </h2>
+          {/* Cut short on a narrow chat: the whole line shows on hover. */}
+          <p className="chat-meta muted small" title={c.protocol ? `Protocolo ${c.protocol} · ${status}` : status}>
+            {c.protocol && (
+              <span className="chat-protocol">
+                Protocolo <strong data-testid="protocol">{c.protocol}</strong> ·{" "}
+              </span>
+            )}
+            {status}
           </p>
-        )}
+        </div>
+        {actions && <ChatActions>{actions}</ChatActions>}
+      </div>
+      <div className="chat-header-strip">
         <WindowBadge lastInboundAt={c.lastInboundAt} now={now} />
         {c.referral && <ReferralLine referral={c.referral} />}
         <ConversationTags
@@ -46,7 +62,6 @@ export function ChatHeader({
           onChanged={onTagsChanged}
         />
       </div>
-      {actions && <div className="chat-actions">{actions}</div>}
     </header>
   );
 }

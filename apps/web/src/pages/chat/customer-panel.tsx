@@ -10,8 +10,8 @@ import { ContactDetails } from "./contact-details";
  * Beside the chat: who the customer is (details and tags, edited by staff,
  * read by operators), the internal notes of his conversations and his past
  * conversations the viewer may read (the customer-history rule, enforced by the
- * server), each opened read-only in a side view. A column on a desk; a sheet
- * over the chat on a phone (CSS), closed with × or Esc.
+ * server), each opened read-only in a side view. Where it sits (a column, a
+ * drawer, a sheet on a phone) is CSS; closed with × or Esc.
  */
 export function CustomerPanel({
   contactId,

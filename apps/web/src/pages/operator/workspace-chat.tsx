@@ -1,20 +1,27 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { Conversation } from "../../lib/types";
 import { ChatView } from "../chat/chat-view";
 import { CustomerPanel } from "../chat/customer-panel";
 
 const PANEL_KEY = "elsehu.customerPanel";
+/** Wide enough to dock the panel beside a chat still ≥ 520 px wide; the CSS uses the same width. */
+const DOCKED = "(min-width: 1440px)";
+const PHONE = "(max-width: 900px)";
 
-/** Open on a desk unless the user closed it; closed on a phone, where it covers the chat. */
+/**
+ * Docked on a wide desk, open unless the user closed it there. Narrower it is a drawer over the
+ * conversation list (a sheet over the chat on a phone), opened from "Cliente" when wanted.
+ */
 function panelOpenAtFirst(): boolean {
-  const saved = localStorage.getItem(PANEL_KEY);
-  if (window.matchMedia("(max-width: 900px)").matches) return false;
-  return saved !== "closed";
+  if (!window.matchMedia(DOCKED).matches) return false;
+  return localStorage.getItem(PANEL_KEY) !== "closed";
 }
 
 /**
  * The served conversation with its actions (customer panel, transfer, close)
- * and the customer panel beside it; a past conversation chosen in the panel
+ * and the customer panel: docked beside it on a wide desk, a drawer over the
+ * conversation list on a laptop (the chat keeps its width), a sheet on a phone
+ * (CSS); a past conversation chosen in the panel
  * opens in the inbox's read-only side view (`onOpenConversation`).
  */
 export function WorkspaceChat({
@@ -33,10 +40,15 @@ export function WorkspaceChat({
   const [panel, setPanel] = useState(panelOpenAtFirst);
   const toggle = (open: boolean) => {
     setPanel(open);
-    if (!window.matchMedia("(max-width: 900px)").matches) localStorage.setItem(PANEL_KEY, open ? "open" : "closed");
+    if (window.matchMedia(DOCKED).matches) localStorage.setItem(PANEL_KEY, open ? "open" : "closed");
   };
+  // On a phone the chat sits below the conversation list: bring it up whole, its message box under the thumb.
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (window.matchMedia(PHONE).matches) ref.current?.scrollIntoView({ block: "end" });
+  }, []);
   return (
-    <div className={panel ? "workspace-chat with-panel" : "workspace-chat"}>
+    <div ref={ref} className={panel ? "workspace-chat with-panel" : "workspace-chat"}>
       <ChatView
         key={conversation.id}
         conversation={conversation}
