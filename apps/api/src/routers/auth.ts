@@ -1,6 +1,7 @@
 import {
   ChangePasswordInput,
   changePassword,
+  endedReason,
   LoginInput,
   listSessions,
   login,
@@ -64,7 +65,9 @@ export const authRouter = router({
     const state = await sessionState(ctx.core, sessionId);
     if (state !== "alive") {
       await events.return(undefined);
-      yield tracked("0", { reason: state === "expired" ? "expired" : "ended" });
+      // Gone before we looked: the end was announced before this subscription listened.
+      const reason = state === "expired" ? "expired" : await endedReason(ctx.core, ctx.user.id, sessionId);
+      yield tracked("0", { reason });
       return;
     }
     const e = await first;

@@ -1,5 +1,5 @@
-import { sessions, users } from "@elsehu/db";
-import { and, desc, eq, gt, ne, sql } from "drizzle-orm";
+import { events, sessions, users } from "@elsehu/db";
+import { and, desc, eq, gt, gte, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { publishEvent } from "../events/publish";
 import type { CoreContext, Tx } from "../shared/context";
@@ -116,4 +116,29 @@ export async function sessionState(ctx: StateCtx, id: string) {
     .where(eq(sessions.id, id));
   if (!row) return "gone" as const;
   return row.expiresAt > ctx.now() ? ("alive" as const) : ("expired" as const);
+}
+
+/** How far back `endedReason` looks for the announcement of a session's end. */
+const ENDED_LOOKBACK_MS = 10 * 60 * 1000;
+
+/**
+ * Why a session that is gone ended ("revoked", "logout", "deactivated"…), read from its
+ * recent `session.ended` announcement; "ended" when none is found (e.g. purged).
+ */
+export async function endedReason(ctx: Pick<CoreContext, "db" | "now">, userId: string, sessionId: string) {
+  const since = new Date(ctx.now().getTime() - ENDED_LOOKBACK_MS);
+  const [row] = await ctx.db
+    .select({ reason: sql<string | null>`${events.payload}->>'reason'` })
+    .from(events)
+    .where(
+      and(
+        gte(events.createdAt, since),
+        eq(events.kind, SESSION_ENDED),
+        eq(events.userId, userId),
+        sql`(${events.payload}->'sessionIds' = '"ALL"'::jsonb or ${events.payload}->'sessionIds' ? ${sessionId})`,
+      ),
+    )
+    .orderBy(desc(events.id))
+    .limit(1);
+  return row?.reason ?? "ended";
 }
