@@ -1,9 +1,11 @@
 import { connect } from "@elsehu/db";
 import { metaWebhookEnvelope } from "@elsehu/providers/simulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDepartment } from "../src/departments/manage-departments";
 import { createInstance } from "../src/instances/create-instance";
 import { loadInstance } from "../src/instances/list-instances";
 import { ingestPlainInbound } from "../src/messages/ingest-inbound-batch";
+import { setInstanceRouting } from "../src/routing/set-routing";
 import type { CoreContext } from "../src/shared/context";
 import { idArray, textArray } from "../src/shared/sql-arrays";
 import { createUser } from "../src/users/create-user";
@@ -380,5 +382,82 @@ describe("webhook processing in batches", () => {
     expect(new Set(events.map((e) => e.user_id))).toEqual(new Set([operatorId]));
     // The first occurrence of each message went in one statement: one commit, not one per tick.
     expect(new Set(events.slice(0, 4).map((e) => e.tx)).size).toBe(1);
+  });
+  it("routes a burst's menu answers with their messages in one commit; a closed department or no match goes one by one", async () => {
+    // A number of its own, so no instance read before its menu was set is cached.
+    const menuPnid = "109876543210999";
+    const number = await createInstance(core, fx.admin, {
+      provider: "META",
+      name: "Menu",
+      config: { phoneNumberId: menuPnid },
+      secrets: { accessToken: "menu-access-token", appSecret: "menu-app-secret", verifyToken: "menu-verify" },
+    });
+    const today = new Intl.DateTimeFormat("en-CA", { timeZone: core.config.timezone }).format(new Date());
+    const sales = await createDepartment(core, fx.admin, { name: "Vendas" });
+    const billing = await createDepartment(core, fx.admin, {
+      name: "Financeiro",
+      hours: { weekly: [], holidays: [today] },
+      outOfHoursMessage: "Estamos fechados hoje.",
+    });
+    await setInstanceRouting(core, fx.admin, {
+      instanceId: number.id,
+      routing: {
+        mode: "MENU",
+        greeting: "Com quem quer falar?",
+        options: [
+          { title: "Vendas", departmentId: sales.id },
+          { title: "Financeiro", departmentId: billing.id },
+        ],
+        fallbackDepartmentId: sales.id,
+        timeoutMinutes: 60,
+      },
+    });
+    const menuBody = (messages: MetaMessage[]) => {
+      const contacts = messages.map((m) => ({ profile: { name: `Cliente ${m.from}` }, wa_id: m.from }));
+      return JSON.stringify(metaWebhookEnvelope({ contacts, messages }, { phoneNumberId: menuPnid }));
+    };
+    const fromMenu = (body: string) => ({ instanceId: number.id, provider: "META" as const, body });
+    // Five customers, each in the menu: their first messages open their conversations there.
+    const phones = ["5511970000021", "5511970000022", "5511970000023", "5511970000024", "5511970000025"];
+    await deliver(...phones.map((p, i) => fromMenu(menuBody([text(p, `wamid.M0${i}`, "oi")]))));
+    await deliver(
+      fromMenu(menuBody([text(phones[0] ?? "", "wamid.M10", "1"), text(phones[1] ?? "", "wamid.M11", "vendas")])),
+      fromMenu(menuBody([text(phones[2] ?? "", "wamid.M12", "2"), text(phones[3] ?? "", "wamid.M13", "talvez")])),
+      // The first answer counts; the second is a plain message of the conversation it routed.
+      fromMenu(menuBody([text(phones[4] ?? "", "wamid.M14", "1"), text(phones[4] ?? "", "wamid.M15", "2")])),
+    );
+    const rows = await core.sql<
+      {
+        phone: string;
+        department_id: string | null;
+        routing_state: string | null;
+        attempts: number;
+        notified: boolean;
+      }[]
+    >`select ct.phone, c.department_id, c.routing_state, c.routing_attempts as attempts,
+        c.out_of_hours_notified_at is not null as notified
+      from conversations c join contacts ct on ct.id = c.contact_id
+      where c.instance_id = ${number.id} order by ct.phone`;
+    expect(rows.map((r) => [r.department_id, r.routing_state, r.attempts, r.notified])).toEqual([
+      [sales.id, null, 0, false],
+      [sales.id, null, 0, false],
+      // Closed today: routed one by one, with its out-of-hours message.
+      [billing.id, null, 0, true],
+      // No match: the menu again, still in it.
+      [null, "MENU", 1, false],
+      [sales.id, null, 0, false],
+    ]);
+    const routed = await core.sql<{ conversation: string; tx: string; outcome: string }[]>`
+      select payload->>'conversationId' as conversation, xmin::text as tx, payload->>'outcome' as outcome
+      from events where kind = 'conversation.routed'
+        and payload->>'instanceId' = ${number.id} and payload->>'departmentId' = ${sales.id}`;
+    expect(routed).toHaveLength(3);
+    expect(routed.every((e) => e.outcome === "answer")).toBe(true);
+    // The three plain answers, their messages and their routing: one commit, not one per customer.
+    const [answers] = await core.sql<{ txs: number }[]>`
+      select count(distinct xmin::text)::int as txs from messages
+      where provider_message_id = any(${textArray(["wamid.M10", "wamid.M11", "wamid.M14"])}::text[])`;
+    expect(answers?.txs).toBe(1);
+    expect(new Set(routed.map((e) => e.tx)).size).toBe(1);
   });
 });

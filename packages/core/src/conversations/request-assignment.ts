@@ -1,3 +1,4 @@
+import type { TransactionSql } from "postgres";
 import { addJob } from "../jobs/add-job";
 import type { ASSIGNMENT_REASONS } from "../jobs/catalog";
 import type { Tx } from "../shared/context";
@@ -14,7 +15,7 @@ export type AssignmentReason = (typeof ASSIGNMENT_REASONS)[number];
 
 /** Adds the queue-draining job in the caller's transaction: it runs only if the change commits. */
 export async function requestAssignment(
-  tx: Tx,
+  tx: Tx | TransactionSql,
   reason: AssignmentReason,
   opts: { conversationId?: string } = {},
 ): Promise<void> {

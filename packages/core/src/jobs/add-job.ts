@@ -1,5 +1,6 @@
 import { SpanKind } from "@opentelemetry/api";
 import { sql } from "drizzle-orm";
+import type { TransactionSql } from "postgres";
 import type { Tx } from "../shared/context";
 import { currentTraceparent, tracingOn, withSpan } from "../telemetry/spans";
 import { type JobName, type JobPayload, parseJobPayload } from "./catalog";
@@ -21,7 +22,7 @@ export type AddJobOptions = {
  * instead of being dropped by the task later.
  */
 export async function addJob<N extends JobName>(
-  tx: Tx,
+  tx: Tx | TransactionSql,
   name: N,
   payload: JobPayload<N>,
   opts: AddJobOptions = {},
@@ -43,8 +44,11 @@ function withTrace(payload: unknown): unknown {
   return { ...payload, _trace: trace };
 }
 
-async function insertJob(tx: Tx, name: string, payload: unknown, opts: AddJobOptions): Promise<void> {
-  await tx.execute(sql`select graphile_worker.add_job(
+async function insertJob(tx: Tx | TransactionSql, name: string, payload: unknown, opts: AddJobOptions): Promise<void> {
+  // The same statement on a drizzle transaction or a postgres.js one (a verb written as one statement).
+  const statement = <Q>(
+    q: (strings: TemplateStringsArray, ...values: unknown[]) => Q,
+  ) => q`select graphile_worker.add_job(
     identifier => ${name},
     payload => ${JSON.stringify(payload)}::json,
     queue_name => ${opts.queueName ?? null},
@@ -53,5 +57,7 @@ async function insertJob(tx: Tx, name: string, payload: unknown, opts: AddJobOpt
     job_key => ${opts.jobKey ?? null},
     priority => ${opts.priority ?? null}::int,
     job_key_mode => ${opts.jobKeyMode ?? null}
-  )`);
+  )`;
+  if (typeof tx === "function") await statement((s, ...v) => tx(s, ...(v as never[])));
+  else await tx.execute(statement((s, ...v) => sql(s, ...(v as never[]))));
 }

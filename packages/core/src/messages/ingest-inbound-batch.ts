@@ -1,8 +1,14 @@
+import type { Sql } from "@elsehu/db";
 import type { InboundMessage, WebhookEvent } from "@elsehu/providers";
+import type { TransactionSql } from "postgres";
 import { isOptOutKeyword } from "../campaigns/handle-opt-out";
 import { attributionStart } from "../campaigns/mark-campaign-reply";
-import { eventsCte } from "../events/publish";
+import { conversationEvents } from "../conversations/conversation-events";
+import type { ConversationRow } from "../conversations/find-or-open";
+import { requestAssignment } from "../conversations/request-assignment";
+import { eventsCte, publishEvents } from "../events/publish";
 import type { InstanceRow } from "../instances/shape";
+import { menuPicks } from "../routing/menu-picks";
 import type { CoreContext } from "../shared/context";
 import { contentOf } from "./ingest-inbound";
 import { senderIdentities } from "./upsert-sender";
@@ -41,16 +47,21 @@ export function isPlainInbound(event: WebhookEvent, optOutKeywords?: readonly st
  *
  * Returns, per input, whether it was handled (stored now, or already stored): the
  * others (new sender, new identity, a name for a contact without one, no active conversation, repeated provider id)
- * must go through ingestInbound, which creates what is missing, as must an answer
- * to the number's menu (a conversation whose routing_state is set). Conversations are
+ * must go through ingestInbound, which creates what is missing. An answer to the
+ * number's menu is taken here only when menuPicks found it plain (an option
+ * matched, its department open): the same statement sends the conversation to
+ * that department, and the same transaction announces it (`conversation.routed`)
+ * and asks for assignment, as answerMenu would; any other message to a
+ * conversation in the menu goes through answerMenu. Conversations are
  * locked in (queued_at, id) order, the order assignment locks waiting ones in, so
  * neither concurrent batches nor assignment can deadlock with them; one closed
  * meanwhile is re-checked under its lock (its message then opens a new conversation).
  */
 export async function ingestPlainInbound(
-  ctx: Pick<CoreContext, "sql" | "now">,
+  ctx: Pick<CoreContext, "sql" | "now" | "config">,
   items: PlainInbound[],
 ): Promise<{ handled: boolean[] }> {
+  const picks = await menuPicks(ctx, items);
   const seen = new Set<string>();
   const rows = items.flatMap(({ instance, event }, ord) => {
     const ids = senderIdentities(event.from);
@@ -71,6 +82,7 @@ export async function ingestPlainInbound(
         content: contentOf(event),
         reply_pmid: event.replyToProviderMessageId ?? null,
         created_at: event.timestamp.toISOString(),
+        menu_dep: picks[ord] ?? null,
       },
     ];
   });
@@ -78,12 +90,13 @@ export async function ingestPlainInbound(
   if (rows.length === 0) return { handled };
   const now = ctx.now();
   const since = attributionStart(now).toISOString();
+  const answers = rows.some((r) => r.menu_dep !== null);
   // One JSON parameter rather than JS arrays (see SharedRateLimiter.sync for why).
-  const [result] = await ctx.sql<{ handled: number[] }[]>`
+  const statement = (q: Sql | TransactionSql) => q<{ handled: number[]; routed: Routed[] }[]>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(ord int, instance_id uuid, provider text,
         wa_id text, bsuid text, jid text, lid text, name text, pmid text, type text, body text, content jsonb, reply_pmid text,
-        created_at timestamptz)
+        created_at timestamptz, menu_dep uuid)
     ), ident as materialized (
       -- One unique-index lookup per identity the sender carries (none: null).
       select i.ord, i.instance_id, i.wa_id, i.bsuid, i.jid, i.lid, i.name,
@@ -107,14 +120,14 @@ export async function ingestPlainInbound(
         and (d.name is null or exists (select 1 from contacts ct where ct.id = d.contact_id and ct.name is not null))
     ), target as materialized (
       select i.ord, i.instance_id, i.pmid, i.type, i.body, i.content, i.reply_pmid, i.created_at,
-        c.id as conversation_id, c.operator_id, k.contact_id
+        c.id as conversation_id, c.operator_id, k.contact_id, i.menu_dep, c.routing_state is not null as in_menu
       from known k
       join input i on i.ord = k.ord
       -- status as text: a condition that implies the partial indexes' predicate let the planner scan every
       -- active conversation for each message instead of fetching each by its primary key.
-      -- A conversation in the number's menu takes its answer one by one (answerMenu).
+      -- A conversation in the number's menu takes here only an answer menuPicks picked (else answerMenu).
       join conversations c on c.id = k.conversation_id and c.status::text in ('WAITING', 'OPEN')
-        and c.routing_state is null
+        and (c.routing_state is null or (c.routing_state = 'MENU' and c.status::text = 'WAITING' and i.menu_dep is not null))
       order by c.queued_at, c.id
       for no key update of c
     ), ins as (
@@ -144,23 +157,51 @@ export async function ingestPlainInbound(
         last_message_at = greatest(c.last_message_at, x.at),
         last_inbound_at = greatest(c.last_inbound_at, x.at),
         unread_count = c.unread_count + x.n,
-        campaign_id = coalesce(c.campaign_id, (select y.campaign_id from replied y where y.conversation_id = c.id))
-      from (select conversation_id, max(created_at) as at, count(*)::int as n from ins group by conversation_id) x
+        campaign_id = coalesce(c.campaign_id, (select y.campaign_id from replied y where y.conversation_id = c.id)),
+        -- The menu's answer: the conversation enters the department it picked (routeToDepartment).
+        department_id = coalesce(x.menu_dep, c.department_id),
+        routing_state = case when x.menu_dep is null then c.routing_state end
+      from (select s.conversation_id, max(s.created_at) as at, count(*)::int as n,
+          (select t.menu_dep from target t where t.conversation_id = s.conversation_id and t.in_menu
+            and t.menu_dep is not null order by t.ord limit 1) as menu_dep
+        from ins s group by s.conversation_id) x
       where c.id = x.conversation_id
-    ), ${eventsCte(ctx.sql, {
+      returning c.id, c.status, c.operator_id, c.contact_id, c.instance_id, c.department_id, x.menu_dep is not null as routed
+    ), ${eventsCte(q, {
       kind: "message.created",
-      from: ctx.sql`ins m join target t on t.instance_id = m.instance_id and t.pmid = m.provider_message_id
+      from: q`ins m join target t on t.instance_id = m.instance_id and t.pmid = m.provider_message_id
         order by t.ord`,
-      audience: ctx.sql`case when t.operator_id is null then 'STAFF' else 'USER' end`,
-      userId: ctx.sql`t.operator_id`,
+      audience: q`case when t.operator_id is null then 'STAFF' else 'USER' end`,
+      userId: q`t.operator_id`,
       payload: {
-        messageId: ctx.sql`m.id`,
-        conversationId: ctx.sql`m.conversation_id`,
-        operatorId: ctx.sql`t.operator_id`,
-        direction: ctx.sql`'IN'::text`,
+        messageId: q`m.id`,
+        conversationId: q`m.conversation_id`,
+        operatorId: q`t.operator_id`,
+        direction: q`'IN'::text`,
       },
     })}
-    select array(select ord from target) as handled, (select count(*) from ev_notified)::int as notified`;
+    select array(select ord from target) as handled, (select count(*) from ev_notified)::int as notified,
+      (select coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'status', r.status, 'operatorId', r.operator_id,
+          'contactId', r.contact_id, 'instanceId', r.instance_id, 'departmentId', r.department_id)), '[]'::jsonb)
+        from touched r where r.routed) as routed`;
+  // Plain messages only: one statement, one commit. With menu answers, their routing commits with them.
+  const [result] = answers
+    ? await ctx.sql.begin(async (tx) => {
+        const out = await statement(tx);
+        const routed = out[0]?.routed ?? [];
+        if (routed.length > 0) {
+          await publishEvents(
+            tx,
+            routed.flatMap((c) => conversationEvents("conversation.routed", c, null, { outcome: "answer" })),
+          );
+          await requestAssignment(tx, "queued");
+        }
+        return out;
+      })
+    : await statement(ctx.sql);
   for (const ord of result?.handled ?? []) handled[ord] = true;
   return { handled };
 }
+
+/** A conversation the batch sent from the menu to a department. */
+type Routed = Pick<ConversationRow, "id" | "status" | "operatorId" | "contactId" | "instanceId" | "departmentId">;

@@ -14,10 +14,10 @@ const MAX_RUN = 200;
 
 /**
  * Applies the events of stored webhooks in arrival order. Consecutive plain inbound
- * messages and consecutive statuses (the bulk of the traffic) are stored together, by
+ * messages and the statuses (the bulk of the traffic) are stored together, by
  * ingestPlainInbound and applyStatusBatch; the ones they leave (new sender, no active
  * conversation, a campaign's status...) and every other event go one by one, after
- * both runs are flushed. The two runs touch different rows (customers' messages,
+ * the plain run is flushed (statuses are flushed when their run is full and at the end). The two runs touch different rows (customers' messages,
  * our messages' ticks), so they need no order between them. A run is cut before a
  * message that quotes one of its own, so a reply always finds what it quotes.
  * With tracing on, statuses go one by one: each joins the trace of its send. Returns the webhooks that failed, with their error.
@@ -109,7 +109,9 @@ async function applyWebhooks(
         statuses.push({ instance, event, webhookId: row.id, trace: row.trace });
         continue;
       }
-      await flush();
+      // Statuses wait for the end of the batch (or a full run): they only move our messages' ticks forward,
+      // which no event applied one by one reads, so a burst of replies and ticks keeps one status run.
+      await flushPlain();
       await applyIn(row.trace, () => applyEvent(ctx, instance, event, opts)).catch((err: unknown) =>
         failed.set(row.id, err),
       );
