@@ -1,5 +1,5 @@
 /**
- * `pnpm bench storm [--size N] [--window S]`: a campaign's replies as a burst through the menu routing and assignment.
+ * `pnpm bench storm [--size N] [--window S] [--lanes L]`: a campaign's replies as a burst through the menu routing and assignment.
  *
  * Of N recipients (default 20,000), 30 % reply within S seconds (default 60), as signed Meta webhooks
  * from the provider simulator to a real API, with a real worker behind it. Each reply opens a
@@ -16,7 +16,7 @@
 import { startApi } from "@elsehu/api";
 import { createInstance, createUser, setInstanceRouting } from "@elsehu/core";
 import { startSimulator } from "@elsehu/providers/simulator";
-import { startWorker } from "@elsehu/worker";
+import { DEFAULT_WEBHOOK_LANES, startWorker } from "@elsehu/worker";
 import { parseArgs } from "./lib/args";
 import { percentile } from "./lib/bench-db";
 import { benchConfig, benchLog, unthrottled } from "./lib/core";
@@ -36,7 +36,14 @@ const config = benchConfig();
 const database = await benchDatabase();
 const sim = await startSimulator({ meta: { appSecret: SECRET, phoneNumberId: PNID }, statusDelayMs: 50 });
 const api = await startApi({ databaseUrl: database.url, port: 0, log: benchLog, config, rateLimits: unthrottled });
-const worker = await startWorker({ databaseUrl: database.url, log: benchLog, config, concurrency: 8, cron: false });
+const worker = await startWorker({
+  databaseUrl: database.url,
+  log: benchLog,
+  config,
+  concurrency: 8,
+  cron: false,
+  webhookLanes: args.number("lanes", DEFAULT_WEBHOOK_LANES),
+});
 const core = api.deps.core;
 const sql = core.sql;
 const adminUser = await createUser(core, null, {
@@ -135,19 +142,24 @@ function answerMenus(prefix: string): { stop: () => void; chosen: Map<string, nu
   };
 }
 
-/** Waits until every reply's conversation is assigned (or nothing moved for 30 s); latencies from the reply. */
+/**
+ * Waits until every reply's conversation is assigned, or nothing moved for 30 s (no assignment and no
+ * webhook applied: the inbox is worked oldest first, so answers wait behind the burst's first messages);
+ * latencies from the reply.
+ */
 async function drain(prefix: string, sentAt: Map<string, number>, t0: number) {
-  let last = -1;
+  let last = "";
   let still = Date.now();
   const like = `+55${prefix}%`;
   for (;;) {
-    const [r] = await sql<
-      { n: number }[]
-    >`select count(*)::int as n from conversations c join contacts ct on ct.id = c.contact_id
-      where ct.phone like ${like} and c.status = 'OPEN'`;
+    const [r] = await sql<{ n: number; applied: number }[]>`
+      select (select count(*)::int from conversations c join contacts ct on ct.id = c.contact_id
+          where ct.phone like ${like} and c.status = 'OPEN') as n,
+        (select count(*)::int from webhook_events where processed_at is not null) as applied`;
     const n = r?.n ?? 0;
     if (n >= replies) break;
-    if (n !== last) [last, still] = [n, Date.now()];
+    const progress = `${n} ${r?.applied}`;
+    if (progress !== last) [last, still] = [progress, Date.now()];
     if (Date.now() - still > 30_000) break;
     await new Promise((res) => setTimeout(res, 100));
   }

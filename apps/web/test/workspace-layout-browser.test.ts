@@ -9,7 +9,8 @@ import { type BrowserStack, startBrowserStack } from "./browser-stack";
  * panel open, the operator's message list stays at least 350 px tall and 520 px
  * wide, uncovered, and the whole chat fits the screen; on a wide desk (1600×900)
  * the panel is docked beside a chat as wide; on a phone (390×844) the chat fills one screen,
- * its list is as tall, and the message box sits at the bottom, under the thumb.
+ * its list is as tall, and the message box sits at the bottom, under the thumb. Opened as a drawer the
+ * panel takes the focus and Esc gives it back; as a sheet over a phone's chat, Tab stays inside it.
  * Real browser, API, worker and provider simulator; a header with tags in it.
  */
 const SIZES = [
@@ -52,6 +53,8 @@ describe("the operator's chat has room on a laptop and a phone", { timeout: 180_
       await page.getByRole("list", { name: "Etiquetas da conversa" }).getByText("urgente").waitFor();
 
       const panel = page.getByRole("complementary", { name: "Cliente" });
+      const focusInside = () => panel.evaluate((el: Element) => el.contains(document.activeElement));
+      const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
       const view = { width: size.width, height: size.height };
       if (size.name !== "phone") {
         if ((await panel.count()) === 0) await chatAction(page, "Cliente");
@@ -70,6 +73,13 @@ describe("the operator's chat has room on a laptop and a phone", { timeout: 180_
         if (size.name === "wide") expect(side.left).toBeGreaterThanOrEqual(list.right);
         else expect(side.right).toBeLessThanOrEqual(list.left);
         await screenshot(page, `workspace-layout-${size.name}`);
+        if (size.name !== "wide") {
+          // The drawer took the focus; Esc closes it and gives the focus back to "Cliente".
+          expect(await focusInside()).toBe(true);
+          await page.keyboard.press("Escape");
+          await expect.poll(() => panel.count()).toBe(0);
+          expect(await focused()).toBe("Cliente");
+        }
         return;
       }
 
@@ -91,8 +101,18 @@ describe("the operator's chat has room on a laptop and a phone", { timeout: 180_
       // Everything still reachable: the customer sheet opens and closes, a reply goes out.
       await chatAction(page, "Cliente");
       await panel.getByTestId("customer-name").waitFor();
+      // A sheet over the chat: the focus is in it and Tab, either way, keeps it there.
+      expect(await focusInside()).toBe(true);
+      for (let k = 0; k < 10; k++) {
+        await page.keyboard.press("Tab");
+        expect(await focusInside()).toBe(true);
+      }
+      await page.keyboard.press("Shift+Tab");
+      expect(await focusInside()).toBe(true);
       await panel.getByRole("button", { name: "Fechar painel do cliente" }).click();
       await expect.poll(() => panel.count()).toBe(0);
+      // Back on the menu that opened it (its "Cliente" is hidden again).
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Mais ações");
       await page.getByLabel("Mensagem", { exact: true }).fill("Já verifico, um instante.");
       await page.keyboard.press("Enter");
       await log.getByText("Já verifico, um instante.").waitFor();

@@ -12,6 +12,7 @@ export function workerOptionsFromEnv(
     ...deps,
     concurrency: env.WORKER_CONCURRENCY,
     pollIntervalMs: env.WORKER_POLL_MS,
+    webhookLanes: env.WEBHOOK_LANES,
     heartbeat: { everyMs: env.WORKER_HEARTBEAT_MS, staleMs: env.WORKER_STALE_MS },
     dbTimeouts: dbTimeoutsFromEnv(env),
   };

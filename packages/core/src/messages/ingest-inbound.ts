@@ -1,4 +1,4 @@
-import { conversations, type MessageMedia, messages } from "@elsehu/db";
+import { conversations, type InstanceRouting, type MessageMedia, messages } from "@elsehu/db";
 import type { InboundMessage } from "@elsehu/providers";
 import { and, eq, isNull } from "drizzle-orm";
 import { csatAnswerTarget } from "../automatic/answer-csat";
@@ -73,6 +73,8 @@ export async function ingestInbound(
     direction === "IN" && (event.body || event.reply)
       ? await csatAnswerTarget(tx, { contactId, instanceId: instance.id, now: ctx.now(), event })
       : null;
+  // The number's routing, once read for a first message (its menu is sent below).
+  let routing: InstanceRouting | null = null;
   const { conversation, created } = rated
     ? { conversation: rated.conversation, created: false }
     : await findOrOpenConversation(tx, {
@@ -81,7 +83,10 @@ export async function ingestInbound(
         now: ctx.now(),
         timezone: ctx.config.timezone,
         // A customer's first message follows the number's routing; one typed on the phone opens the global queue.
-        place: async () => (direction === "IN" ? initialPlace(await routingOf(tx, instance.id)) : initialPlace(null)),
+        place: async () => {
+          routing = direction === "IN" ? await routingOf(tx, instance.id) : null;
+          return initialPlace(routing);
+        },
       });
   const replyTo = event.replyToProviderMessageId
     ? await messageIdByProviderId(tx, instance.id, event.replyToProviderMessageId)
@@ -146,7 +151,7 @@ export async function ingestInbound(
     operatorId: conversation.operatorId,
     direction,
   });
-  if (direction === "IN" && created) await startRouting(ctx, tx, conversation, instance.provider);
+  if (direction === "IN" && created) await startRouting(ctx, tx, conversation, instance.provider, routing);
   else if (direction === "IN" && conversation.routingState === "MENU") {
     await answerMenu(ctx, tx, conversation.id, instance.provider, event);
   }

@@ -1,8 +1,8 @@
+import type { InstanceRouting } from "@elsehu/db";
 import type { ConversationRow } from "../conversations/find-or-open";
 import { queueAutomatic } from "../messages/queue-automatic";
 import type { CoreContext, Tx } from "../shared/context";
 import { arriveInDepartment } from "./arrive-in-department";
-import { routingOf } from "./initial-routing";
 import { menuMessage } from "./menu";
 
 /**
@@ -15,9 +15,10 @@ export async function startRouting(
   tx: Tx,
   conv: ConversationRow,
   provider: "META" | "EVOLUTION",
+  /** The routing that placed `conv`, as read in this transaction. */
+  routing: InstanceRouting | null,
 ): Promise<void> {
   if (conv.routingState === "MENU") {
-    const routing = await routingOf(tx, conv.instanceId);
     if (routing?.mode !== "MENU") return;
     await queueAutomatic(
       tx,

@@ -28,9 +28,10 @@ export function ChatActions({ children }: { children: ReactNode }) {
     };
   }, [open]);
   return (
-    <div className="chat-actions-wrap" ref={ref}>
+    <div className="chat-actions-wrap" ref={ref} data-focus-return>
       <button
         type="button"
+        data-focus-return-target
         className="btn chat-actions-toggle"
         aria-label="Mais ações"
         aria-expanded={open}

@@ -1,9 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useApi, useMe } from "../../auth/session";
 import { errorMessage } from "../../lib/errors";
 import { CONVERSATION_STATUS, formatDateTime } from "../../lib/format";
 import { ErrorBox, Loading } from "../../ui/feedback";
+import { usePanelFocus } from "../../ui/focus-trap";
 import { ContactDetails } from "./contact-details";
 
 /**
@@ -11,19 +12,25 @@ import { ContactDetails } from "./contact-details";
  * read by operators), the internal notes of his conversations and his past
  * conversations the viewer may read (the customer-history rule, enforced by the
  * server), each opened read-only in a side view. Where it sits (a column, a
- * drawer, a sheet on a phone) is CSS; closed with × or Esc.
+ * drawer, a sheet on a phone) is CSS; closed with × or Esc. Opened as a drawer
+ * it takes the focus and gives it back when closed; as a sheet over the chat
+ * (`focus: "trap"`) Tab also stays inside it.
  */
 export function CustomerPanel({
   contactId,
   currentConversationId,
   onClose,
   onOpenConversation,
+  focus,
 }: {
   contactId: string;
   currentConversationId: string;
   onClose: () => void;
   onOpenConversation: (id: string) => void;
+  focus: "none" | "move" | "trap";
 }) {
+  const ref = useRef<HTMLElement>(null);
+  usePanelFocus(ref, focus);
   const api = useApi();
   const me = useMe();
   const contact = useQuery({
@@ -47,7 +54,13 @@ export function CustomerPanel({
   }, [onClose]);
   const others = (past.data?.items ?? []).filter((c) => c.id !== currentConversationId);
   return (
-    <aside id="customer-panel" className="customer-panel" aria-labelledby="customer-panel-title">
+    <aside
+      id="customer-panel"
+      ref={ref}
+      tabIndex={-1}
+      className="customer-panel"
+      aria-labelledby="customer-panel-title"
+    >
       <header className="customer-panel-header">
         <h2 id="customer-panel-title">Cliente</h2>
         <button type="button" className="btn btn-ghost" onClick={onClose} aria-label="Fechar painel do cliente">

@@ -38,7 +38,10 @@ export function WorkspaceChat({
   onClose: () => void;
 }) {
   const [panel, setPanel] = useState(panelOpenAtFirst);
+  // Where the panel shows when opened: docked (focus stays put), a drawer, or a sheet over the chat.
+  const [focus, setFocus] = useState<"none" | "move" | "trap">("none");
   const toggle = (open: boolean) => {
+    if (open) setFocus(window.matchMedia(DOCKED).matches ? "none" : window.matchMedia(PHONE).matches ? "trap" : "move");
     setPanel(open);
     if (window.matchMedia(DOCKED).matches) localStorage.setItem(PANEL_KEY, open ? "open" : "closed");
   };
@@ -79,6 +82,7 @@ export function WorkspaceChat({
           currentConversationId={conversation.id}
           onClose={() => toggle(false)}
           onOpenConversation={onOpenConversation}
+          focus={focus}
         />
       )}
     </div>

@@ -160,6 +160,7 @@ export default function ConversationsPage() {
               setPanel(false);
               setOpenId(id);
             }}
+            focus="move"
           />
         </div>
       )}
