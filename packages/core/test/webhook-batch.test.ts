@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDepartment } from "../src/departments/manage-departments";
 import { createInstance } from "../src/instances/create-instance";
 import { loadInstance } from "../src/instances/list-instances";
+import { applyStatusBatch } from "../src/messages/apply-status-batch";
 import { ingestPlainInbound } from "../src/messages/ingest-inbound-batch";
 import { setInstanceRouting } from "../src/routing/set-routing";
 import type { CoreContext } from "../src/shared/context";
@@ -382,6 +383,13 @@ describe("webhook processing in batches", () => {
     expect(new Set(events.map((e) => e.user_id))).toEqual(new Set([operatorId]));
     // The first occurrence of each message went in one statement: one commit, not one per tick.
     expect(new Set(events.slice(0, 4).map((e) => e.tx)).size).toBe(1);
+    // A late tick of a known message is settled in the batch (nothing to change), not one by one.
+    const late = { kind: "status" as const, providerMessageId: "wamid.T2", status: "delivered" as const };
+    const { handled } = await applyStatusBatch(core, [
+      { instanceId: meta.id, update: { ...late, timestamp: new Date() } },
+      { instanceId: meta.id, update: { ...late, providerMessageId: "wamid.NOPE", timestamp: new Date() } },
+    ]);
+    expect(handled).toEqual([true, false]);
   });
   it("routes a burst's menu answers with their messages in one commit; a closed department or no match goes one by one", async () => {
     // A number of its own, so no instance read before its menu was set is cached.

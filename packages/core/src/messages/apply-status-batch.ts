@@ -13,36 +13,55 @@ const RANK = (column: string) =>
  * bulk of a number's webhooks are the sent / delivered / read ticks of its messages.
  * It moves each chat message forward by the same rule as applyStatus and publishes
  * `message.status` for each. Messages are locked in id order, so concurrent batches
- * cannot deadlock. Returns, per input, whether it was handled: the others (a message
- * not found, a campaign's, a late or repeated tick, a status whose message appears
- * twice in the list) go one by one through applyStatus, which knows what to do with them.
+ * cannot deadlock. A late or repeated tick of a chat message (its "sent" after the
+ * send recorded SENT, say) changes nothing, as with applyStatus, and counts as
+ * handled. Ticks of one message are applied in their order: its second tick goes in
+ * a second statement (a round), and so on. Returns, per input, whether it was
+ * handled: the others (a message not found, a campaign's) go one by one through
+ * applyStatus, which knows what to do with them.
  */
 export async function applyStatusBatch(
   ctx: Pick<CoreContext, "sql">,
   items: StatusItem[],
 ): Promise<{ handled: boolean[] }> {
-  const seen = new Set<string>();
-  const rows = items.flatMap(({ instanceId, update }, ord) => {
+  const handled = items.map(() => false);
+  // Round k: the k-th tick of each message.
+  const rounds: number[][] = [];
+  const count = new Map<string, number>();
+  for (const [ord, { instanceId, update }] of items.entries()) {
     const key = `${instanceId} ${update.providerMessageId}`;
-    if (seen.has(key)) return [];
-    seen.add(key);
+    const k = count.get(key) ?? 0;
+    count.set(key, k + 1);
+    (rounds[k] ??= []).push(ord);
+  }
+  for (const round of rounds) {
+    for (const ord of await applyRound(
+      ctx,
+      round.map((ord) => ({ ord, item: items[ord] as StatusItem })),
+    )) {
+      handled[ord] = true;
+    }
+  }
+  return { handled };
+}
+
+/** One statement for ticks of distinct messages; returns the ords handled. */
+async function applyRound(ctx: Pick<CoreContext, "sql">, items: Array<{ ord: number; item: StatusItem }>) {
+  const rows = items.map(({ ord, item: { instanceId, update } }) => {
     const target = STATUS_TARGET[update.status];
     const failed = target === "FAILED";
-    return [
-      {
-        ord,
-        instance_id: instanceId,
-        pmid: update.providerMessageId,
-        target,
-        at: update.timestamp.toISOString(),
-        failed,
-        error_code: failed ? (update.error?.code ?? "FAILED") : null,
-        error_message: failed ? (update.error?.message ?? "The provider reported a failure") : null,
-      },
-    ];
+    return {
+      ord,
+      instance_id: instanceId,
+      pmid: update.providerMessageId,
+      target,
+      at: update.timestamp.toISOString(),
+      failed,
+      error_code: failed ? (update.error?.code ?? "FAILED") : null,
+      error_message: failed ? (update.error?.message ?? "The provider reported a failure") : null,
+    };
   });
-  const handled = items.map(() => false);
-  if (rows.length === 0) return { handled };
+  if (rows.length === 0) return [];
   const sql = ctx.sql;
   const [result] = await sql<{ handled: number[] }[]>`
     with input as (
@@ -80,7 +99,8 @@ export async function applyStatusBatch(
         status: sql`u.target::text`,
       },
     })}
-    select array(select ord from upd) as handled, (select count(*) from ev_notified)::int as notified`;
-  for (const ord of result?.handled ?? []) handled[ord] = true;
-  return { handled };
+    select array(select i.ord from input i where exists (select 1 from messages m
+        where m.instance_id = i.instance_id and m.provider_message_id = i.pmid)) as handled,
+      (select count(*) from ev_notified)::int as notified`;
+  return result?.handled ?? [];
 }
