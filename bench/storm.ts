@@ -2,7 +2,8 @@
  * `pnpm bench storm [--size N] [--window S] [--lanes L]`: a campaign's replies as a burst through the menu routing and assignment.
  *
  * Of N recipients (default 20,000), 30 % reply within S seconds (default 60), as signed Meta webhooks
- * from the provider simulator to a real API, with a real worker behind it. Each reply opens a
+ * from the provider simulator to a real API, with a real worker behind it in its own process, as deployed
+ * (`--lanes`: its webhook inbox lanes). Each reply opens a
  * conversation in the number's menu (10 departments, sent back as a list through the simulator); the
  * customer answers with an option's number as soon as the menu reaches him, and the conversation is
  * assigned among 300 operators online, each a member of 1–3 departments.
@@ -16,11 +17,12 @@
 import { startApi } from "@elsehu/api";
 import { createInstance, createUser, setInstanceRouting } from "@elsehu/core";
 import { startSimulator } from "@elsehu/providers/simulator";
-import { DEFAULT_WEBHOOK_LANES, startWorker } from "@elsehu/worker";
+import { DEFAULT_WEBHOOK_LANES } from "@elsehu/worker";
 import { parseArgs } from "./lib/args";
 import { percentile } from "./lib/bench-db";
 import { benchConfig, benchLog, unthrottled } from "./lib/core";
 import { benchDatabase } from "./lib/database";
+import { startWorkerProcess } from "./lib/worker-process";
 
 const args = parseArgs();
 const recipients = args.number("size", 20_000);
@@ -36,12 +38,10 @@ const config = benchConfig();
 const database = await benchDatabase();
 const sim = await startSimulator({ meta: { appSecret: SECRET, phoneNumberId: PNID }, statusDelayMs: 50 });
 const api = await startApi({ databaseUrl: database.url, port: 0, log: benchLog, config, rateLimits: unthrottled });
-const worker = await startWorker({
+const worker = await startWorkerProcess({
   databaseUrl: database.url,
-  log: benchLog,
   config,
   concurrency: 8,
-  cron: false,
   webhookLanes: args.number("lanes", DEFAULT_WEBHOOK_LANES),
 });
 const core = api.deps.core;
@@ -199,8 +199,35 @@ await setInstanceRouting(core, admin, {
 });
 const answers = answerMenus("31");
 const s0 = Date.now();
-const storm = await drain("31", await burst("31"), s0);
+const stormSent = await burst("31");
+const storm = await drain("31", stormSent, s0);
+const steps = await stages("31", stormSent);
 answers.stop();
+
+/** Where a storm reply's time goes: p50 from the reply to each step (ms). */
+async function stages(prefix: string, sentAt: Map<string, number>) {
+  const rows = await sql<
+    { phone: string; opened: number; menu: number; answered: number; routed: number; assigned: number }[]
+  >`
+    with routed as (select payload->>'conversationId' as id, min(created_at) as at from events
+      where kind = 'conversation.routed' group by 1)
+    select ct.phone, extract(epoch from c.created_at) * 1000 as opened,
+      (select extract(epoch from m.sent_at) * 1000 from messages m where m.conversation_id = c.id and m.direction = 'OUT'
+        order by m.created_at limit 1) as menu,
+      (select extract(epoch from m.created_at) * 1000 from messages m where m.conversation_id = c.id and m.direction = 'IN'
+        order by m.created_at offset 1 limit 1) as answered,
+      extract(epoch from r.at) * 1000 as routed, extract(epoch from c.first_assigned_at) * 1000 as assigned
+    from conversations c join contacts ct on ct.id = c.contact_id left join routed r on r.id = c.id::text
+    where ct.phone like ${`+55${prefix}%`} and c.status = 'OPEN'`;
+  const p50 = (f: (r: (typeof rows)[number]) => number) =>
+    Math.round(
+      percentile(
+        rows.map((r) => f(r) - (sentAt.get(digits(r.phone)) ?? 0)).sort((a, b) => a - b),
+        50,
+      ),
+    );
+  return `aberta ${p50((r) => r.opened)} ms, menu enviado ${p50((r) => r.menu)}, respondido ${p50((r) => r.answered)}, roteada ${p50((r) => r.routed)}, atribuída ${p50((r) => r.assigned)}`;
+}
 
 const [over] = await sql<{ n: number }[]>`select count(*)::int as n from users u
   where (select count(*) from conversations c where c.operator_id = u.id and c.status = 'OPEN') > u.max_concurrent`;
@@ -225,7 +252,8 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 console.log(
   `destinatários=${recipients} respostas=${replies} em ${windowSeconds}s operadores=${OPERATORS} departamentos=${DEPARTMENTS}; ` +
     `linha de base (fila global): ${r1(baseline.perS)}/s p99 ${Math.round(baseline.p99)} ms, escoou em ${r1(baseline.drainS)} s; ` +
-    `menu: ${r1(storm.perS)}/s p99 ${Math.round(storm.p99)} ms, escoou em ${r1(storm.drainS)} s`,
+    `menu: ${r1(storm.perS)}/s p99 ${Math.round(storm.p99)} ms, escoou em ${r1(storm.drainS)} s; ` +
+    `mediana desde a resposta: ${steps}`,
 );
 console.log(
   JSON.stringify({
