@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { ProviderKind } from "../types";
 import { uuid } from "./ids";
 import type { FailRule, ReceivedRequest, SentMessage, SimulatorOptions, WebhookDelivery } from "./sim-types";
@@ -49,6 +50,8 @@ export class SimulatorState {
   private readonly pending = new Set<Promise<unknown>>();
 
   constructor(readonly options: SimulatorOptions) {
+    // Every pending status timer listens for the close: a burst has thousands at once, by design.
+    setMaxListeners(0, this.closing.signal);
     this.meta = { ...options.meta };
     this.defaultInstance = options.evolution?.instanceName ?? "sim-instance";
     this.reset();
