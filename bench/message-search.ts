@@ -55,10 +55,9 @@ const core = createCoreContext(database, benchLog, benchConfig());
 const sql = database.sql;
 try {
   const t0 = performance.now();
-  const { operators, supervisor: sup } = reuse
-    ? await fixturesOf(sql)
-    : (console.error(`gerando ${size} mensagens, ${Math.max(100, Math.floor(size / 10))} contatos, 50 operadores…`),
-      await generateMessages(sql, size));
+  if (!reuse)
+    console.error(`gerando ${size} mensagens, ${Math.max(100, Math.floor(size / 10))} contatos, 50 operadores…`);
+  const { operators, supervisor: sup } = reuse ? await fixturesOf(sql) : await generateMessages(sql, size);
   console.error(`dados prontos em ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
   const operator = (i: number): Actor => {
