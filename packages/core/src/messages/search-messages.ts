@@ -3,6 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { isStaff, readableBy } from "../conversations/access";
 import type { Actor, CoreContext } from "../shared/context";
+import { ownSearchHits } from "./search-own-messages";
 
 export const SearchMessagesInput = z.object({
   /** Words as typed ("nota fiscal", "-boleto", "\"segunda via\""): websearch syntax, accents and case ignored. */
@@ -101,51 +102,23 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
       set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_hashjoin', 'off', true),
       set_config('enable_mergejoin', 'off', true), set_config('work_mem', '32MB', true)`);
     if (viewer.role === "OPERATOR") {
-      // His messages carry his id (messages.operator_id): his newest RECENT tested one by one, enough when they
-      // fill the page or are all he has; else all his matches at once (the GIN's bitmap of his entry AND the
-      // words'). Plus the customer history the rule grants him (finished conversations of customers he serves
-      // now: the candidates, the rule decides), by conversation.
-      const history = [
-        ...(await tx.execute<{ id: string }>(sql`select distinct ${conversations.id} as id from ${conversations} o
-          join ${conversations} on ${conversations.contactId} = o.contact_id and ${conversations.instanceId} = o.instance_id
-          where o.operator_id = ${viewer.id} and o.status = 'OPEN'
-            and ${conversations.operatorId} is distinct from ${viewer.id} and ${scope}`)),
-      ].map((r) => sql`${r.id}`);
-      // A few conversations: each message tested (OFFSET 0 keeps the words off the scan, so a word the planner
-      // takes for rare never has the index fetch all its matches to keep those of these conversations).
-      const theirs =
-        history.length === 0
-          ? sql``
-          : sql`union all select m.id, m.created_at from (select m.id, m.created_at, m.body, m.deleted_at
-              from ${messages} m where m.conversation_id in (${sql.join(history, sql`, `)}) and ${after} offset 0) m
-            where m.deleted_at is null and ${matches}`;
-      const newest = [
-        ...(await tx.execute<Row>(
-          pageOf(
-            sql`with walk as materialized (
-                select m.id, m.created_at, m.body, m.deleted_at from ${messages} m
-                where m.operator_id = ${viewer.id} and ${after}
-                order by m.created_at desc, m.id desc limit ${RECENT}
-              ), own as materialized (select m.id, m.created_at from walk m where m.deleted_at is null and ${matches}),
-              enough as materialized (
-                select (select count(*) from walk) < ${RECENT} or (select count(*) from own) >= ${want} as yes)
-              select * from (select * from own ${theirs}) t where (select yes from enough)`,
-            want,
-            scope,
-          ),
-        )),
-      ];
-      // Nothing: not enough among his newest, or nothing at all (then he has few messages, the next read is small).
-      if (newest.length > 0) return newest;
+      const hits = await ownSearchHits(tx, {
+        viewerId: viewer.id,
+        query,
+        matches,
+        after,
+        scope,
+        want,
+        relax: relaxPhrases,
+      });
+      if (hits.length === 0) return [];
+      const ids = sql.join(
+        hits.map((id) => sql`${id}`),
+        sql`, `,
+      );
       return [
         ...(await tx.execute<Row>(
-          pageOf(
-            sql`select m.id, m.created_at from ${messages} m
-              where m.operator_id = ${viewer.id} and ${after} and m.deleted_at is null and ${matches}
-              ${theirs}`,
-            want,
-            scope,
-          ),
+          pageOf(sql`select m.id, m.created_at from ${messages} m where m.id in (${ids})`, want, scope),
         )),
       ];
     }
