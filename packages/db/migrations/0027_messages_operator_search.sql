@@ -16,9 +16,9 @@ ALTER TABLE "messages" ALTER COLUMN "operator_id" TYPE uuid USING pg_temp.conver
 CREATE INDEX "messages_operator_created_idx" ON "messages" USING btree ("operator_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "messages_search_idx" ON "messages" USING gin ("operator_id",to_tsvector('elsehu_pt'::regconfig, coalesce("body", '')));--> statement-breakpoint
 -- The customer history an operator's search looks up: his OPEN conversations' customers, then their finished
--- conversations, from the indexes alone when a customer has none (the common case).
+-- conversations, both by index-only scans (no table read per customer he serves).
 CREATE INDEX "conversations_open_contacts_idx" ON "conversations" USING btree ("operator_id") INCLUDE ("contact_id", "instance_id") WHERE "conversations"."status" = 'OPEN';--> statement-breakpoint
-CREATE INDEX "conversations_finished_contact_idx" ON "conversations" USING btree ("contact_id","instance_id") WHERE "conversations"."status" in ('CLOSED', 'EXPIRED');--> statement-breakpoint
+CREATE INDEX "conversations_finished_contact_idx" ON "conversations" USING btree ("contact_id","instance_id") INCLUDE ("operator_id", "status", "id") WHERE "conversations"."status" in ('CLOSED', 'EXPIRED');--> statement-breakpoint
 -- A new message takes its conversation's operator. FOR SHARE waits for a transfer in flight and holds the next
 -- one off until this insert commits, so the copy is never of an operator being replaced (the conversation's
 -- AFTER UPDATE below then finds this message). Ingestion already holds the row (FOR NO KEY UPDATE): no wait.
