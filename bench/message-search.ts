@@ -7,7 +7,8 @@
  * conversations and the customer history the rule allows) and as a supervisor (all). Baseline, same run: the
  * same search as hand-written SQL on the same indexes, ids only (`ratio` = supervisor p95 / baseline p95, the
  * verb's overhead: scope, joins, snippets). For scale, a few queries as one ORDER BY ... LIMIT statement, the
- * search before it went newest first in steps.
+ * search before it went newest first in steps. `--database NAME` reuses a database generated before on
+ * DATABASE_URL's server (migrating it first, timed), and keeps it.
  */
 import { type Actor, createCoreContext, searchMessages } from "@elsehu/core";
 import { connect, migrate, type Sql } from "@elsehu/db";
@@ -58,6 +59,7 @@ try {
   if (!reuse)
     console.error(`gerando ${size} mensagens, ${Math.max(100, Math.floor(size / 10))} contatos, 50 operadores…`);
   const { operators, supervisor: sup } = reuse ? await fixturesOf(sql) : await generateMessages(sql, size);
+  const [counted] = reuse ? await sql<{ n: number }[]>`select count(*)::int as n from messages` : [{ n: size }];
   console.error(`dados prontos em ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
   const operator = (i: number): Actor => {
@@ -184,7 +186,7 @@ try {
   printResult(
     {
       name: "message-search",
-      messages: size,
+      messages: counted?.n ?? size,
       operator_p95_ms: p(opTimes, 95),
       supervisor_p95_ms: p(supTimes, 95),
       baseline_p95_ms: p(baseTimes, 95),
