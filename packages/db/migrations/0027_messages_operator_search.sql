@@ -19,12 +19,14 @@ CREATE INDEX "messages_search_idx" ON "messages" USING gin ("operator_id",to_tsv
 -- conversations, both by index-only scans (no table read per customer he serves).
 CREATE INDEX "conversations_open_contacts_idx" ON "conversations" USING btree ("operator_id") INCLUDE ("contact_id", "instance_id") WHERE "conversations"."status" = 'OPEN';--> statement-breakpoint
 CREATE INDEX "conversations_finished_contact_idx" ON "conversations" USING btree ("contact_id","instance_id") INCLUDE ("operator_id", "status", "id") WHERE "conversations"."status" in ('CLOSED', 'EXPIRED');--> statement-breakpoint
--- A new message takes its conversation's operator. FOR SHARE waits for a transfer in flight and holds the next
--- one off until this insert commits, so the copy is never of an operator being replaced (the conversation's
--- AFTER UPDATE below then finds this message). Ingestion already holds the row (FOR NO KEY UPDATE): no wait.
+-- A new message takes its conversation's operator, read without a lock of its own (the foreign key already
+-- key-shares the row). A FOR SHARE here would deadlock two writers of one conversation that then update it (a
+-- customer's message and the operator's reply, each inserting, then stamping the conversation). The price: a
+-- message inserted while a transfer of its conversation commits may keep the previous operator, which only
+-- hides it from the new operator's search (every hit is checked against the reading rule again).
 CREATE FUNCTION messages_operator_of_conversation() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  SELECT c.operator_id INTO NEW.operator_id FROM conversations c WHERE c.id = NEW.conversation_id FOR SHARE;
+  SELECT c.operator_id INTO NEW.operator_id FROM conversations c WHERE c.id = NEW.conversation_id;
   RETURN NEW;
 END
 $$;--> statement-breakpoint

@@ -3,6 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { isStaff, readableBy } from "../conversations/access";
 import type { Actor, CoreContext } from "../shared/context";
+import { uuidArray } from "../shared/sql-arrays";
 import { ownSearchHits } from "./search-own-messages";
 
 export const SearchMessagesInput = z.object({
@@ -112,13 +113,13 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
         relax: relaxPhrases,
       });
       if (hits.length === 0) return [];
-      const ids = sql.join(
-        hits.map((id) => sql`${id}`),
-        sql`, `,
-      );
       return [
         ...(await tx.execute<Row>(
-          pageOf(sql`select m.id, m.created_at from ${messages} m where m.id in (${ids})`, want, scope),
+          pageOf(
+            sql`select m.id, m.created_at from ${messages} m where m.id = any(${uuidArray(hits)}::uuid[])`,
+            want,
+            scope,
+          ),
         )),
       ];
     }

@@ -1,6 +1,7 @@
 import { conversations, messages } from "@elsehu/db";
 import { type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../shared/context";
+import { uuidArray } from "../shared/sql-arrays";
 
 /** What `searchMessages` builds once: the words, the rule, the cursor, the page size (+1). */
 export type OwnSearch = {
@@ -49,10 +50,7 @@ export async function ownSearchHits(tx: Tx, s: OwnSearch): Promise<string[]> {
       : await tx.execute<{
           id: string;
         }>(sql`select m.id from (select m.id, m.created_at, m.body, m.deleted_at from ${messages} m
-          where m.conversation_id in (${sql.join(
-            history.map((h) => sql`${h.id}`),
-            sql`, `,
-          )}) and ${s.after} offset 0) m
+          where m.conversation_id = any(${uuidArray(history.map((h) => h.id))}::uuid[]) and ${s.after} offset 0) m
           where m.deleted_at is null and ${s.matches} order by m.created_at desc, m.id desc limit ${s.want}`);
   const [walk] = await tx.execute<{
     walked: number;
