@@ -32,7 +32,9 @@ export async function applyStatusBatch(
     const key = `${instanceId} ${update.providerMessageId}`;
     const k = count.get(key) ?? 0;
     count.set(key, k + 1);
-    (rounds[k] ??= []).push(ord);
+    const round = rounds[k] ?? [];
+    round.push(ord);
+    rounds[k] = round;
   }
   for (const round of rounds) {
     for (const ord of await applyRound(
