@@ -21,7 +21,11 @@ beforeAll(async () => {
   p = await startPipeline();
   operator = await userWithToken(p.stack, "OPERATOR");
   for (const provider of ["META", "EVOLUTION"] as const) {
-    for (const id of IDS[provider]) await p.sim.injectInbound(provider, { from: CUSTOMER[provider], body: id, id });
+    for (const id of IDS[provider]) {
+      // Providers stamp messages in whole seconds: the second one comes a second later, so it is the newest.
+      if (id === IDS[provider][1]) await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+      await p.sim.injectInbound(provider, { from: CUSTOMER[provider], body: id, id });
+    }
     const second = await until(() => messageByProviderId(p.stack, IDS[provider][1] ?? ""));
     await until(() => messageByProviderId(p.stack, IDS[provider][0] ?? ""));
     conv[provider] = second.conversation_id;
