@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDepartment } from "../src/departments/manage-departments";
 import { createInstance } from "../src/instances/create-instance";
 import { loadInstance } from "../src/instances/list-instances";
+import { listJobs } from "../src/jobs/job-rows";
 import { applyStatusBatch } from "../src/messages/apply-status-batch";
 import { ingestPlainInbound } from "../src/messages/ingest-inbound-batch";
 import { setInstanceRouting } from "../src/routing/set-routing";
@@ -467,5 +468,100 @@ describe("webhook processing in batches", () => {
       where provider_message_id = any(${textArray(["wamid.M10", "wamid.M11", "wamid.M14"])}::text[])`;
     expect(answers?.txs).toBe(1);
     expect(new Set(routed.map((e) => e.tx)).size).toBe(1);
+  });
+
+  it("opens a burst of first messages in one commit: new and imported contacts, protocols, the menu and its send job", async () => {
+    const menuPnid = "109876543210998";
+    const number = await createInstance(core, fx.admin, {
+      provider: "META",
+      name: "Primeiro contato",
+      config: { phoneNumberId: menuPnid },
+      secrets: { accessToken: "first-access-token", appSecret: "first-app-secret", verifyToken: "first-verify" },
+    });
+    const support = await createDepartment(core, fx.admin, { name: "Suporte" });
+    await setInstanceRouting(core, fx.admin, {
+      instanceId: number.id,
+      routing: {
+        mode: "MENU",
+        greeting: "Olá! Escolha:",
+        options: [
+          { title: "Suporte", departmentId: support.id },
+          { title: "Outros", departmentId: support.id },
+        ],
+        fallbackDepartmentId: support.id,
+        timeoutMinutes: 60,
+      },
+    });
+    // An imported contact (a campaign's list): known by phone, no provider identity yet.
+    const [imported] = await core.sql<{ id: string }[]>`
+      insert into contacts (phone, phone_key, name) values ('+5511970000034', '5511970000034', 'Importada') returning id`;
+    const phones = ["5511970000031", "5511970000032", "5511970000033", "5511970000034"];
+    const body = (p: string, i: number) =>
+      JSON.stringify(
+        metaWebhookEnvelope(
+          { contacts: [{ profile: { name: `Cliente ${p}` }, wa_id: p }], messages: [text(p, `wamid.F${i}`, "oi")] },
+          { phoneNumberId: menuPnid },
+        ),
+      );
+    await deliver(...phones.map((p, i) => ({ instanceId: number.id, provider: "META" as const, body: body(p, i) })));
+    const rows = await core.sql<
+      {
+        phone: string;
+        name: string;
+        contact_id: string;
+        id: string;
+        protocol: string;
+        routing_state: string;
+        tx: string;
+      }[]
+    >`select ct.phone, ct.name, ct.id as contact_id, c.id, c.protocol, c.routing_state, c.xmin::text as tx
+      from conversations c join contacts ct on ct.id = c.contact_id
+      where c.instance_id = ${number.id} order by ct.phone`;
+    expect(rows.map((r) => [r.phone, r.name, r.routing_state])).toEqual([
+      ["+5511970000031", "Cliente 5511970000031", "MENU"],
+      ["+5511970000032", "Cliente 5511970000032", "MENU"],
+      ["+5511970000033", "Cliente 5511970000033", "MENU"],
+      // Found by phone: the same contact, its name kept.
+      ["+5511970000034", "Importada", "MENU"],
+    ]);
+    expect(rows[3]?.contact_id).toBe(imported?.id);
+    expect(new Set(rows.map((r) => r.protocol)).size).toBe(4);
+    for (const r of rows) expect(r.protocol).toMatch(/^\d{8}-\d{6}$/);
+    // Every identity recorded, so their next messages take the batched path of known senders.
+    const identities = await core.sql<{ external_id: string; contact_id: string }[]>`
+      select external_id, contact_id from contact_identities
+      where external_id = any(${textArray(phones)}::text[]) order by external_id`;
+    expect(identities.map((i) => [i.external_id, i.contact_id])).toEqual(
+      rows.map((r) => [r.phone.slice(1), r.contact_id]),
+    );
+    // The menu queued for each, on its conversation's own send queue.
+    const jobs = await listJobs(core, { task: "messages/send_message" });
+    const queueOf = new Map(jobs.map((j) => [(j.payload as { messageId: string }).messageId, j.queue]));
+    const menus = (
+      await core.sql<{ id: string; conversation_id: string; type: string; status: string }[]>`
+        select id, conversation_id, type, status from messages
+        where instance_id = ${number.id} and direction = 'OUT' order by conversation_id`
+    ).map(({ id, ...m }) => ({ ...m, queue: queueOf.get(id) }));
+    expect(menus).toEqual(
+      rows
+        .map((r) => ({ conversation_id: r.id, type: "interactive", status: "QUEUED", queue: `auto:${r.id}` }))
+        .sort((a, b) => a.conversation_id.localeCompare(b.conversation_id)),
+    );
+    // Contacts, conversations, messages and menus of the four: one commit, not one per customer.
+    const [writes] = await core.sql<{ txs: number }[]>`
+      select count(distinct xmin::text)::int as txs from messages where instance_id = ${number.id}`;
+    expect(writes?.txs).toBe(1);
+    expect(new Set(rows.map((r) => r.tx)).size).toBe(1);
+    const created = await core.sql<{ kind: string; n: number }[]>`
+      select kind, count(*)::int as n from events
+      where (kind = 'contact.created' and payload->>'contactId' = any(${textArray(rows.map((r) => r.contact_id))}::text[]))
+        or (kind in ('conversation.created', 'message.created')
+          and payload->>'conversationId' = any(${textArray(rows.map((r) => r.id))}::text[]))
+      group by kind order by kind`;
+    expect(created).toEqual([
+      { kind: "contact.created", n: 3 },
+      { kind: "conversation.created", n: 4 },
+      { kind: "message.created", n: 8 },
+    ]);
   });
 });

@@ -61,3 +61,29 @@ async function insertJob(tx: Tx | TransactionSql, name: string, payload: unknown
   if (typeof tx === "function") await statement((s, ...v) => tx(s, ...(v as never[])));
   else await tx.execute(statement((s, ...v) => sql(s, ...(v as never[]))));
 }
+
+/**
+ * Many jobs in one statement (`graphile_worker.add_jobs`), in the caller's transaction, for a writer
+ * that queues one per row of a run (ingestFirstInbound's menus). Each payload is checked as addJob
+ * checks it. Without trace context: with tracing on, such runs go one by one through addJob.
+ */
+export async function addJobs<N extends JobName>(
+  tx: TransactionSql,
+  jobs: Array<{ name: N; payload: JobPayload<N>; queueName?: string; maxAttempts?: number }>,
+): Promise<void> {
+  if (jobs.length === 0) return;
+  for (const j of jobs) parseJobPayload(j.name, j.payload);
+  const specs = jobs.map((j, ord) => ({
+    ord,
+    identifier: j.name,
+    payload: j.payload,
+    queue_name: j.queueName ?? null,
+    max_attempts: j.maxAttempts ?? null,
+  }));
+  await tx`
+    select count(*) from graphile_worker.add_jobs(array(
+      select row(s.identifier, s.payload, s.queue_name, null, s.max_attempts, null, null, null)::graphile_worker.job_spec
+      from jsonb_to_recordset(${JSON.stringify(specs)}::jsonb)
+        as s(ord int, identifier text, payload json, queue_name text, max_attempts int)
+      order by s.ord))`;
+}

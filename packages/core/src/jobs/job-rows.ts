@@ -7,6 +7,8 @@ export type JobRow = {
   id: string;
   task: string;
   key: string | null;
+  /** Its named queue (jobs of one queue run one at a time, in order), if any. */
+  queue: string | null;
   payload: unknown;
   runAt: Date;
   attempts: number;
@@ -26,9 +28,10 @@ export async function listJobs(
 ): Promise<JobRow[]> {
   // Timestamps come back as text (drizzle sets the pool's parsers): made Dates here.
   const rows = await core.sql<(Omit<JobRow, "runAt" | "lockedAt"> & { runAt: string; lockedAt: string | null })[]>`
-    select j.id::text as id, t.identifier as task, j.key, j.payload, j.run_at as "runAt", j.attempts,
+    select j.id::text as id, t.identifier as task, j.key, q.queue_name as queue, j.payload, j.run_at as "runAt", j.attempts,
       j.locked_by as "lockedBy", j.locked_at as "lockedAt", j.last_error as "lastError"
     from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+      left join graphile_worker._private_job_queues q on q.id = j.job_queue_id
     where (${filter.task ?? null}::text is null or t.identifier = ${filter.task ?? null})
       and (${filter.key ?? null}::text is null or j.key = ${filter.key ?? null})
       and (${filter.id ?? null}::bigint is null or j.id = ${filter.id ?? null}::bigint)

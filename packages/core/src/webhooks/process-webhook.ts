@@ -3,6 +3,7 @@ import { SpanKind } from "@opentelemetry/api";
 import type { TransactionSql } from "postgres";
 import type { InstanceRow } from "../instances/shape";
 import { applyStatusBatch } from "../messages/apply-status-batch";
+import { ingestFirstInbound } from "../messages/ingest-first-batch";
 import { ingestPlainInbound, isPlainInbound, type PlainInbound } from "../messages/ingest-inbound-batch";
 import type { CoreContext } from "../shared/context";
 import { idArray } from "../shared/sql-arrays";
@@ -66,11 +67,9 @@ async function applyWebhooks(
     let handled: boolean[];
     try {
       // One statement for many webhooks: it joins the trace of the first (the others' traces end at their POST).
-      handled = (
-        await withSpanIn(batch[0]?.trace, "inbound batch", () => ingestPlainInbound(ctx, batch), {
-          attributes: { "elsehu.messages": batch.length },
-        })
-      ).handled;
+      handled = await withSpanIn(batch[0]?.trace, "inbound batch", () => ingestRun(ctx, batch), {
+        attributes: { "elsehu.messages": batch.length },
+      });
     } catch (err) {
       for (const item of batch) if (!failed.has(item.webhookId)) failed.set(item.webhookId, err);
       return;
@@ -119,6 +118,24 @@ async function applyWebhooks(
   }
   await flush();
   return failed;
+}
+
+/**
+ * A run of plain messages: those to an active conversation in one statement, then the
+ * first messages of customers without one in one transaction (tracing off); returns which were handled.
+ */
+async function ingestRun(ctx: CoreContext, batch: PlainInbound[]): Promise<boolean[]> {
+  const { handled } = await ingestPlainInbound(ctx, batch);
+  const left = batch.flatMap((item, i) => (handled[i] ? [] : [{ item, i }]));
+  // With tracing on, a first message goes one by one: its webhook, the conversation it opens and that
+  // conversation's assignment are one trace.
+  if (left.length === 0 || tracingOn()) return handled;
+  const first = await ingestFirstInbound(
+    ctx,
+    left.map((l) => l.item),
+  );
+  for (const [k, l] of left.entries()) if (first.handled[k]) handled[l.i] = true;
+  return handled;
 }
 
 /** Applying one event continues the trace of the request that stored its webhook. */
