@@ -41,7 +41,7 @@ const api = await startApi({ databaseUrl: database.url, port: 0, log: benchLog, 
 const worker = await startWorkerProcess({
   databaseUrl: database.url,
   config,
-  concurrency: 8,
+  concurrency: args.number("concurrency", 8),
   webhookLanes: args.number("lanes", DEFAULT_WEBHOOK_LANES),
 });
 const core = api.deps.core;

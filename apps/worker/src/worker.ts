@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import { type CoreConfig, createCoreContext, traceSql, tracingOn } from "@elsehu/core";
+import { type CoreConfig, createCoreContext, SEND_BATCH_CONCURRENCY, traceSql, tracingOn } from "@elsehu/core";
 import { connect } from "@elsehu/db";
 import { Logger as GwLogger, parseCronItems, type Runner, run, type WorkerEvents } from "graphile-worker";
 import pg from "pg";
@@ -36,9 +36,10 @@ export type WorkerHandle = { stop: () => Promise<void>; workerIds: () => string[
 /** Starts one worker process: graphile-worker runner, crontab and heartbeat. */
 export async function startWorker(opts: StartWorkerOptions): Promise<WorkerHandle> {
   const lanes = opts.webhookLanes ?? DEFAULT_WEBHOOK_LANES;
-  // Each running job and each inbox lane applying its batch writes through this pool.
+  // Each running job and each inbox lane applying its batch writes through this pool; a batch send's
+  // messages go out a few at a time (SEND_BATCH_CONCURRENCY), each holding one while it writes.
   const database = connect(opts.databaseUrl, {
-    max: (opts.concurrency ?? 8) + lanes + 2,
+    max: (opts.concurrency ?? 8) + lanes + 2 + SEND_BATCH_CONCURRENCY,
     applicationName: "elsehu-worker",
     ...opts.dbTimeouts,
     // Statement spans only while tracing is on: otherwise the client is not even wrapped.

@@ -535,18 +535,20 @@ describe("webhook processing in batches", () => {
       rows.map((r) => [r.phone.slice(1), r.contact_id]),
     );
     // The menu queued for each, on its conversation's own send queue.
-    const jobs = await listJobs(core, { task: "messages/send_message" });
-    const queueOf = new Map(jobs.map((j) => [(j.payload as { messageId: string }).messageId, j.queue]));
-    const menus = (
-      await core.sql<{ id: string; conversation_id: string; type: string; status: string }[]>`
-        select id, conversation_id, type, status from messages
-        where instance_id = ${number.id} and direction = 'OUT' order by conversation_id`
-    ).map(({ id, ...m }) => ({ ...m, queue: queueOf.get(id) }));
-    expect(menus).toEqual(
+    // The menu queued for each, and one job that sends them all.
+    const menus = await core.sql<{ id: string; conversation_id: string; type: string; status: string }[]>`
+      select id, conversation_id, type, status from messages
+      where instance_id = ${number.id} and direction = 'OUT' order by conversation_id`;
+    expect(menus.map(({ id: _, ...m }) => m)).toEqual(
       rows
-        .map((r) => ({ conversation_id: r.id, type: "interactive", status: "QUEUED", queue: `auto:${r.id}` }))
+        .map((r) => ({ conversation_id: r.id, type: "interactive", status: "QUEUED" }))
         .sort((a, b) => a.conversation_id.localeCompare(b.conversation_id)),
     );
+    const ids = menus.map((m) => m.id);
+    const sends = (await listJobs(core, { task: "messages/send_batch" }))
+      .map((j) => (j.payload as { messageIds: string[] }).messageIds)
+      .filter((list) => list.some((id) => ids.includes(id)));
+    expect(sends.map((list) => [...list].sort())).toEqual([[...ids].sort()]);
     // Contacts, conversations, messages and menus of the four: one commit, not one per customer.
     const [writes] = await core.sql<{ txs: number }[]>`
       select count(distinct xmin::text)::int as txs from messages where instance_id = ${number.id}`;

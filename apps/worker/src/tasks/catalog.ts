@@ -12,6 +12,7 @@ import type { TaskDef, TaskDeps } from "./define";
 import { fetchMediaTask } from "./messages/fetch-media";
 import { markReadTask } from "./messages/mark-read";
 import { processWebhookTask } from "./messages/process-webhook";
+import { sendBatchTask } from "./messages/send-batch";
 import { sendMessageTask } from "./messages/send-message";
 import { showTypingTask } from "./messages/show-typing";
 import { compactCountsTask } from "./metrics/compact-counts";
@@ -36,6 +37,7 @@ const TASK_BY_JOB: { [N in JobName]: TaskDef<N> } = {
   "contacts/import_csv": importCsvTask,
   "messages/process_webhook": processWebhookTask,
   "messages/send_message": sendMessageTask,
+  "messages/send_batch": sendBatchTask,
   "messages/mark_read": markReadTask,
   "messages/show_typing": showTypingTask,
   "messages/fetch_media": fetchMediaTask,

@@ -64,7 +64,7 @@ async function insertJob(tx: Tx | TransactionSql, name: string, payload: unknown
 
 /**
  * Many jobs in one statement (`graphile_worker.add_jobs`), in the caller's transaction, for a writer
- * that queues one per row of a run (ingestFirstInbound's menus). Each payload is checked as addJob
+ * that queues several at once. Each payload is checked as addJob
  * checks it. Without trace context: with tracing on, such runs go one by one through addJob.
  */
 export async function addJobs<N extends JobName>(

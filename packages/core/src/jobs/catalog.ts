@@ -43,6 +43,8 @@ export const JOBS = {
   // Retired: jobs still queued from before the webhook inbox end at once (see its task).
   "messages/process_webhook": z.unknown(),
   "messages/send_message": z.object({ messageId: uuid }),
+  /** Automatic messages queued together (the menus of a burst of first messages), sent a few at a time. */
+  "messages/send_batch": z.object({ messageIds: z.array(uuid).min(1).max(500) }),
   "messages/show_typing": z.object({ conversationId: uuid }),
   "presence/sweep": none,
   /** One Meta number's templates, or every Meta number's (the hourly cron). */

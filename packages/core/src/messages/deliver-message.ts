@@ -82,6 +82,29 @@ async function callProvider(ctx: CoreContext, c: Claim): Promise<SendResult> {
   return sendByKind(ctx, adapter, to, c.message, options);
 }
 
+/** Sends of one batch in flight at once: a send mostly waits on the provider, as a campaign tick's do. */
+export const SEND_BATCH_CONCURRENCY = 8;
+
+/**
+ * Worker side of `messages/send_batch`: deliverMessage for each message, SEND_BATCH_CONCURRENCY at
+ * a time, under the number's pace like any send. One that throws (the database, not the provider:
+ * deliverMessage records provider failures) does not stop the others; the first error is rethrown
+ * so the job is retried, and the retry skips what was sent (a claimed message is never sent twice).
+ */
+export async function deliverMessages(ctx: CoreContext, messageIds: readonly string[]): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const lane = async () => {
+    for (let i = next++; i < messageIds.length; i = next++) {
+      const id = messageIds[i];
+      if (id) await deliverMessage(ctx, id).catch((err: unknown) => errors.push(err));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SEND_BATCH_CONCURRENCY, messageIds.length) }, lane));
+  for (const err of errors.slice(1)) ctx.log.error({ err }, "batch send failed; the job is retried");
+  if (errors.length > 0) throw errors[0];
+}
+
 /** Worker side of a send: pace, call the provider, then record the outcome and publish it. */
 export async function deliverMessage(ctx: CoreContext, messageId: string): Promise<void> {
   const [target] = await ctx.db

@@ -279,8 +279,8 @@ async function openConversations(
 }
 
 /**
- * The menu of each conversation opened in it, queued as queueAutomatic queues it (an OUT message, its send
- * job on the conversation's own queue, the conversation stamped): one statement for the run. Returns message ids by conversation.
+ * The menu of each conversation opened in the run, queued as queueAutomatic queues it (an OUT message, the
+ * conversation stamped), and one `messages/send_batch` job for them all. Returns message ids by conversation.
  */
 async function queueMenus(
   tx: TransactionSql,
@@ -322,16 +322,9 @@ async function queueMenus(
       from ins i where c.id = i.conversation_id
     )
     select i.id, i.conversation_id from ins i`;
-  // One queue per conversation, as queueAutomatic: its later automatic messages follow the menu in order.
-  await addJobs(
-    tx,
-    rows.map((r) => ({
-      name: "messages/send_message" as const,
-      payload: { messageId: r.id },
-      queueName: `auto:${r.conversation_id}`,
-      maxAttempts: 5,
-    })),
-  );
+  // One job sends the run's menus, a few at a time (one job each would wait on the worker's job slots). Each
+  // is its conversation's first automatic message: none queued before it to keep the order with.
+  await addJobs(tx, [{ name: "messages/send_batch", payload: { messageIds: rows.map((r) => r.id) } }]);
   return new Map(rows.map((r) => [r.conversation_id, r.id]));
 }
 
