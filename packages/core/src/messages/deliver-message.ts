@@ -10,7 +10,7 @@ import { writeThroughOutage } from "../shared/through-outage";
 import { UNKNOWN_AFTER_CRASH } from "./apply-status";
 import { publishMessageStatus } from "./message-events";
 import { sendByKind } from "./send-by-kind";
-import { reserveSendSlot } from "./send-pacing";
+import { reserveSendSlotFor } from "./send-pacing";
 import { recipientOf, replyTargetOf } from "./send-target";
 
 /** Provider calls per message before a retryable failure becomes final. */
@@ -107,12 +107,8 @@ export async function deliverMessages(ctx: CoreContext, messageIds: readonly str
 
 /** Worker side of a send: pace, call the provider, then record the outcome and publish it. */
 export async function deliverMessage(ctx: CoreContext, messageId: string): Promise<void> {
-  const [target] = await ctx.db
-    .select({ instanceId: messages.instanceId })
-    .from(messages)
-    .where(eq(messages.id, messageId));
-  if (!target) return;
-  const wait = await reserveSendSlot(ctx, target.instanceId);
+  const wait = await reserveSendSlotFor(ctx, messageId);
+  if (wait === null) return;
   if (wait > MAX_PACE_WAIT_MS) {
     await ctx.db.transaction((tx) =>
       addJob(tx, "messages/send_message", { messageId }, { runAt: new Date(Date.now() + wait) }),
@@ -135,9 +131,11 @@ export async function deliverMessage(ctx: CoreContext, messageId: string): Promi
 
 async function recordSent(ctx: CoreContext, c: Claim, messageId: string, result: SendResult): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    // An Evolution echo that slipped in before this commit must not stay as a second copy.
-    await tx.execute(sql`delete from messages where instance_id = ${c.instance.id} and provider_message_id = ${result.providerMessageId}
-      and id <> ${messageId} and direction = 'OUT' and author_id is null`);
+    // An Evolution echo that slipped in before this commit must not stay as a second copy (Meta echoes nothing).
+    if (c.instance.provider === "EVOLUTION") {
+      await tx.execute(sql`delete from messages where instance_id = ${c.instance.id} and provider_message_id = ${result.providerMessageId}
+        and id <> ${messageId} and direction = 'OUT' and author_id is null`);
+    }
     const { attemptAt: _done, ...content } = c.message.content ?? {};
     if (result.waId) content.waId = result.waId;
     const now = ctx.now();
@@ -155,7 +153,8 @@ async function recordSent(ctx: CoreContext, c: Claim, messageId: string, result:
       : result.remoteJid?.endsWith("@s.whatsapp.net")
         ? { kind: "jid" as const, externalId: result.remoteJid }
         : null;
-    if (identity) {
+    // Recorded unless the send already went to it (recipientOf read it from the contact's identities).
+    if (identity && identity.externalId.replace(/@s\.whatsapp\.net$/, "") !== c.to) {
       await tx
         .insert(contactIdentities)
         .values({ contactId: c.conversation.contactId, provider: c.instance.provider, ...identity })

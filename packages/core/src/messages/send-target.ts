@@ -9,15 +9,20 @@ import type { Tx } from "../shared/context";
  * else the phone, else the @lid.
  */
 export async function recipientOf(tx: Tx, provider: "META" | "EVOLUTION", contactId: string): Promise<string | null> {
-  const [contact] = await tx.select({ phone: contacts.phone }).from(contacts).where(eq(contacts.id, contactId));
-  const ids = await tx
-    .select({ kind: contactIdentities.kind, externalId: contactIdentities.externalId })
-    .from(contactIdentities)
-    .where(and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.provider, provider)));
-  const of = (kind: string) => ids.find((i) => i.kind === kind)?.externalId;
-  if (provider === "META") return of("wa_id") ?? contact?.phone ?? of("bsuid") ?? null;
+  // One round trip: the contact's phone on each of its identities of the provider (or alone, when none).
+  const rows = await tx
+    .select({ phone: contacts.phone, kind: contactIdentities.kind, externalId: contactIdentities.externalId })
+    .from(contacts)
+    .leftJoin(
+      contactIdentities,
+      and(eq(contactIdentities.contactId, contacts.id), eq(contactIdentities.provider, provider)),
+    )
+    .where(eq(contacts.id, contactId));
+  const phone = rows[0]?.phone;
+  const of = (kind: string) => rows.find((i) => i.kind === kind)?.externalId ?? undefined;
+  if (provider === "META") return of("wa_id") ?? phone ?? of("bsuid") ?? null;
   // A phone JID's digits are the number WhatsApp uses (BR numbers may lack the ninth digit there).
-  return of("jid")?.replace(/@s\.whatsapp\.net$/, "") ?? contact?.phone ?? of("lid") ?? null;
+  return of("jid")?.replace(/@s\.whatsapp\.net$/, "") ?? phone ?? of("lid") ?? null;
 }
 
 /** The quoted message in the shape the provider needs (Evolution quotes by key and chat). */
