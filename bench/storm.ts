@@ -204,7 +204,7 @@ const storm = await drain("31", stormSent, s0);
 const steps = await stages("31", stormSent);
 answers.stop();
 
-/** Where a storm reply's time goes: p50 from the reply to each step (ms). */
+/** Where a storm reply's time goes: p50/p99 from the reply to each step (ms). */
 async function stages(prefix: string, sentAt: Map<string, number>) {
   const rows = await sql<
     { phone: string; opened: number; menu: number; answered: number; routed: number; assigned: number }[]
@@ -219,14 +219,15 @@ async function stages(prefix: string, sentAt: Map<string, number>) {
       extract(epoch from r.at) * 1000 as routed, extract(epoch from c.first_assigned_at) * 1000 as assigned
     from conversations c join contacts ct on ct.id = c.contact_id left join routed r on r.id = c.id::text
     where ct.phone like ${`+55${prefix}%`} and c.status = 'OPEN'`;
-  const p50 = (f: (r: (typeof rows)[number]) => number) =>
+  const at = (q: number, f: (r: (typeof rows)[number]) => number) =>
     Math.round(
       percentile(
         rows.map((r) => f(r) - (sentAt.get(digits(r.phone)) ?? 0)).sort((a, b) => a - b),
-        50,
+        q,
       ),
     );
-  return `aberta ${p50((r) => r.opened)} ms, menu enviado ${p50((r) => r.menu)}, respondido ${p50((r) => r.answered)}, roteada ${p50((r) => r.routed)}, atribuída ${p50((r) => r.assigned)}`;
+  const both = (f: (r: (typeof rows)[number]) => number) => `${at(50, f)}/${at(99, f)}`;
+  return `aberta ${both((r) => r.opened)} ms, menu enviado ${both((r) => r.menu)}, respondido ${both((r) => r.answered)}, roteada ${both((r) => r.routed)}, atribuída ${both((r) => r.assigned)}`;
 }
 
 const [over] = await sql<{ n: number }[]>`select count(*)::int as n from users u
@@ -253,7 +254,7 @@ console.log(
   `destinatários=${recipients} respostas=${replies} em ${windowSeconds}s operadores=${OPERATORS} departamentos=${DEPARTMENTS}; ` +
     `linha de base (fila global): ${r1(baseline.perS)}/s p99 ${Math.round(baseline.p99)} ms, escoou em ${r1(baseline.drainS)} s; ` +
     `menu: ${r1(storm.perS)}/s p99 ${Math.round(storm.p99)} ms, escoou em ${r1(storm.drainS)} s; ` +
-    `mediana desde a resposta: ${steps}`,
+    `desde a resposta (p50/p99): ${steps}`,
 );
 console.log(
   JSON.stringify({

@@ -86,47 +86,74 @@ async function callProvider(ctx: CoreContext, c: Claim): Promise<SendResult> {
 export const SEND_BATCH_CONCURRENCY = 8;
 
 /**
- * Worker side of `messages/send_batch`: deliverMessage for each message, SEND_BATCH_CONCURRENCY at
- * a time, under the number's pace like any send. One that throws (the database, not the provider:
- * deliverMessage records provider failures) does not stop the others; the first error is rethrown
- * so the job is retried, and the retry skips what was sent (a claimed message is never sent twice).
+ * Worker side of `messages/send_batch`: each message sent as deliverMessage sends it,
+ * SEND_BATCH_CONCURRENCY at a time, under the number's pace like any send. Once the pace puts
+ * a slot beyond MAX_PACE_WAIT_MS, the messages not sent yet go to one later batch job, at that
+ * slot (no slot is taken for them meanwhile). One that throws (the database, not the provider:
+ * provider failures are recorded) does not stop the others; the first error is rethrown so the
+ * job is retried, and the retry skips what was sent (a claimed message is never sent twice).
  */
 export async function deliverMessages(ctx: CoreContext, messageIds: readonly string[]): Promise<void> {
   let next = 0;
+  let laterMs: number | null = null;
+  const later: string[] = [];
   const errors: unknown[] = [];
   const lane = async () => {
     for (let i = next++; i < messageIds.length; i = next++) {
       const id = messageIds[i];
-      if (id) await deliverMessage(ctx, id).catch((err: unknown) => errors.push(err));
+      if (!id) continue;
+      if (laterMs !== null) {
+        later.push(id);
+        continue;
+      }
+      const outcome = await sendOne(ctx, id).catch((err: unknown) => {
+        errors.push(err);
+        return "sent" as const;
+      });
+      if (outcome !== "sent") {
+        later.push(id);
+        laterMs = Math.min(laterMs ?? outcome.laterMs, outcome.laterMs);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(SEND_BATCH_CONCURRENCY, messageIds.length) }, lane));
+  if (later.length > 0) {
+    const runAt = new Date(Date.now() + (laterMs ?? 0));
+    await ctx.db.transaction((tx) => addJob(tx, "messages/send_batch", { messageIds: later }, { runAt }));
+  }
   for (const err of errors.slice(1)) ctx.log.error({ err }, "batch send failed; the job is retried");
   if (errors.length > 0) throw errors[0];
 }
 
 /** Worker side of a send: pace, call the provider, then record the outcome and publish it. */
 export async function deliverMessage(ctx: CoreContext, messageId: string): Promise<void> {
-  const wait = await reserveSendSlotFor(ctx, messageId);
-  if (wait === null) return;
-  if (wait > MAX_PACE_WAIT_MS) {
-    await ctx.db.transaction((tx) =>
-      addJob(tx, "messages/send_message", { messageId }, { runAt: new Date(Date.now() + wait) }),
-    );
-    return;
-  }
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const outcome = await sendOne(ctx, messageId);
+  if (outcome === "sent") return;
+  const runAt = new Date(Date.now() + outcome.laterMs);
+  await ctx.db.transaction((tx) => addJob(tx, "messages/send_message", { messageId }, { runAt }));
+}
+
+/**
+ * One send, unless the number's next free slot is more than MAX_PACE_WAIT_MS away: then it
+ * takes no slot and says how long until that one ("sent" also covers a message with nothing to send).
+ */
+async function sendOne(ctx: CoreContext, messageId: string): Promise<"sent" | { laterMs: number }> {
+  const slot = await reserveSendSlotFor(ctx, messageId, MAX_PACE_WAIT_MS);
+  if (slot === null) return "sent";
+  if (!slot.reserved) return { laterMs: slot.waitMs };
+  if (slot.waitMs > 0) await new Promise((r) => setTimeout(r, slot.waitMs));
   const c = await claim(ctx, messageId);
-  if (!c) return;
+  if (!c) return "sent";
   let result: SendResult;
   try {
     result = await callProvider(ctx, c);
   } catch (err) {
     await recordFailure(ctx, c, err);
-    return;
+    return "sent";
   }
   // The provider took it: a Postgres restart now must not leave it to become UNKNOWN_AFTER_CRASH.
   await writeThroughOutage(ctx, "message sent", () => recordSent(ctx, c, messageId, result));
+  return "sent";
 }
 
 async function recordSent(ctx: CoreContext, c: Claim, messageId: string, result: SendResult): Promise<void> {
