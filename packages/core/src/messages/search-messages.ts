@@ -3,6 +3,8 @@ import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { isStaff, readableBy } from "../conversations/access";
 import type { Actor, CoreContext } from "../shared/context";
+import { uuidArray } from "../shared/sql-arrays";
+import { ownSearchHits } from "./search-own-messages";
 
 export const SearchMessagesInput = z.object({
   /** Words as typed ("nota fiscal", "-boleto", "\"segunda via\""): websearch syntax, accents and case ignored. */
@@ -74,8 +76,11 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
   const before = (id: string) =>
     sql`(m.created_at, m.id) < (select m2.created_at, m2.id from messages m2 where m2.id = ${id})`;
   const after = input.cursor ? before(input.cursor) : sql`true`;
-  /** The page's rows among `hits` (a CTE of matching message ids and times), with what the console shows. */
-  const pageOf = (hits: SQL, limit: number) => sql`
+  /**
+   * The page's rows among `hits` (a CTE of matching message ids and times), with what the console shows; those of
+   * `recheck` only (an operator's: the rule again, so a stale operator copy could hide a message, never show one).
+   */
+  const pageOf = (hits: SQL, limit: number, recheck: SQL = sql`true`) => sql`
     with hits as materialized (${hits})
     select m.id, m.conversation_id, m.direction, m.type, m.created_at, ${conversations.protocol} as protocol,
       ${conversations.status} as status, ${conversations.operatorId} as operator_id, ${users.name} as author_name,
@@ -86,6 +91,7 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
     join ${conversations} on ${conversations.id} = m.conversation_id
     join ${contacts} on ${contacts.id} = ${conversations.contactId}
     left join ${users} on ${users.id} = m.author_id
+    where ${recheck}
     order by m.created_at desc, m.id desc`;
   const readable = sql`join ${conversations} on ${conversations.id} = m.conversation_id where ${scope}`;
 
@@ -96,6 +102,27 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
     await tx.execute(sql`select set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true),
       set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_hashjoin', 'off', true),
       set_config('enable_mergejoin', 'off', true), set_config('work_mem', '32MB', true)`);
+    if (viewer.role === "OPERATOR") {
+      const hits = await ownSearchHits(tx, {
+        viewerId: viewer.id,
+        query,
+        matches,
+        after,
+        scope,
+        want,
+        relax: relaxPhrases,
+      });
+      if (hits.length === 0) return [];
+      return [
+        ...(await tx.execute<Row>(
+          pageOf(
+            sql`select m.id, m.created_at from ${messages} m where m.id = any(${uuidArray(hits)}::uuid[])`,
+            want,
+            scope,
+          ),
+        )),
+      ];
+    }
     const recent = [
       ...(await tx.execute<{ id: string; created_at: string; n: number; tsquery: string }>(sql`
         select id, created_at::text as created_at, count(*) over ()::int as n, ${query}::text as tsquery from (
