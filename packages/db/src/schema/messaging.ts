@@ -302,6 +302,12 @@ export const messages = pgTable(
      * rewritten on the conversation's messages whenever its operator changes (assignment, transfer, requeue).
      */
     operatorId: uuid("operator_id"),
+    /**
+     * Insertion order: the tie-break wherever "newest" is chosen, as providers stamp `created_at` in whole
+     * seconds (two messages of one second tie). Never the physical order: rows move when updated (a status, the
+     * operator copy above rewritten on a transfer).
+     */
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity(),
     instanceId: uuid("instance_id")
       .notNull()
       .references(() => serviceInstances.id),
