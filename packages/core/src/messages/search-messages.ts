@@ -68,7 +68,9 @@ const WINDOW_COUNT = 7;
  * stops once the page is full (the results are those of one ORDER BY ... LIMIT):
  * 1. the newest RECENT messages (before the cursor), walked on
  *    `messages_created_idx` and tested one by one: a common word fills the page
- *    here, where its GIN posting list alone would be a large read;
+ *    here, where its GIN posting list alone would be a large read; a word a
+ *    little short of a page is sought a few hundred messages further, one by
+ *    one too (`extraWalk`);
  * 2. then time windows before them: the first as long as 4 pages should need,
  *    judged from the newest messages (how many of them match and the viewer
  *    may read, counted in the same pass), the next ones each 5 times longer,
