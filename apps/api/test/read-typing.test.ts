@@ -21,11 +21,11 @@ beforeAll(async () => {
   p = await startPipeline();
   operator = await userWithToken(p.stack, "OPERATOR");
   for (const provider of ["META", "EVOLUTION"] as const) {
-    // Providers stamp messages in whole seconds: the customer's three come one after the other within one
-    // second (from its start), so their times tie and only the order they came in says which is the newest.
-    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
+    // Providers stamp messages in whole seconds: the customer's three come one after the other in one second,
+    // so their times tie and only the order they came in says which is the newest.
+    const at = Math.floor(Date.now() / 1000);
     for (const id of IDS[provider]) {
-      await p.sim.injectInbound(provider, { from: CUSTOMER[provider], body: id, id });
+      await p.sim.injectInbound(provider, { from: CUSTOMER[provider], body: id, id, at });
       await until(() => messageByProviderId(p.stack, id));
     }
     const rows = await p.stack.core.sql<{ conversation_id: string; at: string }[]>`
