@@ -7,14 +7,16 @@
  * conversations and the customer history the rule allows) and as a supervisor (all). Baseline, same run: the
  * same search as hand-written SQL on the same indexes, ids only (`ratio` = supervisor p95 / baseline p95, the
  * verb's overhead: scope, joins, snippets). For scale, a few queries as one ORDER BY ... LIMIT statement, the
- * search before it went newest first in steps.
+ * search before it went newest first in steps. `--database NAME` reuses a database generated before on
+ * DATABASE_URL's server (migrating it first, timed), and keeps it.
  */
 import { type Actor, createCoreContext, searchMessages } from "@elsehu/core";
-import { connect } from "@elsehu/db";
+import { connect, migrate, type Sql } from "@elsehu/db";
+import { withDatabase } from "@elsehu/db/testing";
 import { parseArgs } from "./lib/args";
 import { benchConfig, benchLog } from "./lib/core";
 import { benchDatabase } from "./lib/database";
-import { generateMessages } from "./lib/message-fixtures";
+import { generateMessages, type MessageFixtures } from "./lib/message-fixtures";
 import { printResult } from "./lib/output";
 import { percentile } from "./lib/stats";
 
@@ -45,14 +47,19 @@ const QUERIES = [
   "comprovante pix",
 ];
 
-const db = await benchDatabase();
+// --database NAME: a database generated before (on DATABASE_URL's server), migrated here and kept (10M rows take
+// half an hour to generate); the migration's time is printed.
+const reuse = args.string("database", "");
+const db = reuse ? await existingDatabase(reuse) : await benchDatabase();
 const database = connect(db.url, { max: 4 });
 const core = createCoreContext(database, benchLog, benchConfig());
 const sql = database.sql;
 try {
-  console.error(`gerando ${size} mensagens, ${Math.max(100, Math.floor(size / 10))} contatos, 50 operadores…`);
   const t0 = performance.now();
-  const { operators, supervisor: sup } = await generateMessages(sql, size);
+  if (!reuse)
+    console.error(`gerando ${size} mensagens, ${Math.max(100, Math.floor(size / 10))} contatos, 50 operadores…`);
+  const { operators, supervisor: sup } = reuse ? await fixturesOf(sql) : await generateMessages(sql, size);
+  const [counted] = reuse ? await sql<{ n: number }[]>`select count(*)::int as n from messages` : [{ n: size }];
   console.error(`dados prontos em ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 
   const operator = (i: number): Actor => {
@@ -108,6 +115,13 @@ try {
       }
       return hits;
     });
+  // The operator's page by the rule itself (readableBy), one statement: what his search must return.
+  const byRule = (q: string, operatorId: string) => sql<{ id: string }[]>`
+    select m.id from messages m join conversations c on c.id = m.conversation_id
+    where ${matches(q)} and m.deleted_at is null and (c.operator_id = ${operatorId} or (c.status in ('CLOSED', 'EXPIRED')
+      and exists (select 1 from conversations c2 where c2.operator_id = ${operatorId} and c2.status = 'OPEN'
+        and c2.contact_id = c.contact_id and c2.instance_id = c.instance_id)))
+    order by m.created_at desc, m.id desc limit 20`;
   const oneStatement = (q: string) => sql`
     select m.id from messages m where ${matches(q)} and m.deleted_at is null
     order by m.created_at desc, m.id desc limit 21`;
@@ -121,9 +135,19 @@ try {
   const baseTimes: number[] = [];
   let hits = 0;
   let same = 0;
+  let opSame = 0;
+  let opHits = 0;
   for (let round = 0; round < 5; round++) {
     for (const [i, q] of QUERIES.entries()) {
-      opTimes.push(await time(() => searchMessages(core, operator(i + round * 7), { query: q })));
+      const op = operator(i + round * 7);
+      let opIds: string[] = [];
+      opTimes.push(
+        await time(async () => {
+          opIds = (await searchMessages(core, op, { query: q })).items.map((h) => h.id);
+        }),
+      );
+      opHits += opIds.length > 0 ? 1 : 0;
+      if (round === 0 && (await byRule(q, op.id)).map((r) => r.id).join() === opIds.join()) opSame++;
       let verbIds: string[] = [];
       supTimes.push(
         await time(async () => {
@@ -162,7 +186,7 @@ try {
   printResult(
     {
       name: "message-search",
-      messages: size,
+      messages: counted?.n ?? size,
       operator_p95_ms: p(opTimes, 95),
       supervisor_p95_ms: p(supTimes, 95),
       baseline_p95_ms: p(baseTimes, 95),
@@ -170,6 +194,7 @@ try {
     },
     [
       `${hits}/${supTimes.length} buscas da supervisora com resultado, ${same} iguais ao SQL à mão; "reembolso" aparece em ${reembolso?.n ?? 0} mensagens`,
+      `${opHits}/${opTimes.length} buscas do operador com resultado; ${opSame}/${QUERIES.length} iguais à regra (readableBy) em SQL`,
       `operador p50 ${p(opTimes, 50).toFixed(1)} ms, p95 ${p(opTimes, 95).toFixed(1)} ms · supervisora p50 ${p(supTimes, 50).toFixed(1)} ms, p95 ${p(supTimes, 95).toFixed(1)} ms · SQL à mão p95 ${p(baseTimes, 95).toFixed(1)} ms`,
       `uma só consulta ORDER BY ... LIMIT (3 buscas): p95 ${p(oneTimes, 95).toFixed(0)} ms`,
     ],
@@ -177,4 +202,24 @@ try {
 } finally {
   await database.close();
   await db.close();
+}
+
+/** A database generated before: migrated (timed) and kept. */
+async function existingDatabase(name: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const url = withDatabase(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres", name);
+  const t = performance.now();
+  await migrate(url);
+  console.error(`migrações em ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  return { url, close: async () => {} };
+}
+
+/** The operators and the supervisor generateMessages created. */
+async function fixturesOf(sql: Sql): Promise<Pick<MessageFixtures, "operators" | "supervisor">> {
+  const operators = await sql<{ id: string; name: string }[]>`
+    select id, name from users where email like 'op%@bench.local' order by substring(email from 'op(\d+)@')::int`;
+  const [supervisor] = await sql<
+    { id: string; name: string }[]
+  >`select id, name from users where email = 'sup@bench.local'`;
+  if (!supervisor || operators.length === 0) throw new Error("not a message-search database");
+  return { operators, supervisor };
 }

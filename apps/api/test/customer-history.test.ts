@@ -111,6 +111,12 @@ describe("customer history: on (the default)", () => {
     expect(listed.items.find((c) => c.id === ids.past)?.closeNote).toBeNull();
     const contact = await opB.client.contacts.get.query({ id: customer });
     expect(contact.conversations.recent.map((c) => c.id).sort()).toEqual([ids.past, ids.current].sort());
+    // Message search: his own conversation and the history, read-only; never the other number nor customer.
+    const found = await opB.client.messages.search.query({ query: "resposta" });
+    expect(found.items.map((h) => [h.conversationId, h.readOnly])).toEqual([
+      [ids.current, false],
+      [ids.past, true],
+    ]);
   });
 
   it("serves that conversation's media too (the same rule as its messages)", async () => {
@@ -156,6 +162,8 @@ describe("customer history: off", () => {
     expect(listed.items.map((c) => c.id)).toEqual([ids.current]);
     const contact = await opB.client.contacts.get.query({ id: customer });
     expect(contact.conversations.recent.map((c) => c.id)).toEqual([ids.current]);
+    const found = await opB.client.messages.search.query({ query: "resposta" });
+    expect(found.items.map((h) => h.conversationId)).toEqual([ids.current]);
     // His own conversation and A's own history are untouched.
     expect((await opB.client.conversations.get.query({ id: ids.current })).status).toBe("OPEN");
     expect((await opA.client.conversations.get.query({ id: ids.past })).closeNote).toBe("nota de past");

@@ -14,22 +14,26 @@ import {
 let p: Pipeline;
 let operator: Awaited<ReturnType<typeof userWithToken>>;
 const conv: Record<"META" | "EVOLUTION", string> = { META: "", EVOLUTION: "" };
-const IDS = { META: ["wamid.RT-1", "wamid.RT-2"], EVOLUTION: ["3ART00001", "3ART00002"] };
+const IDS = { META: ["wamid.RT-1", "wamid.RT-2", "wamid.RT-3"], EVOLUTION: ["3ART00001", "3ART00002", "3ART00003"] };
 const CUSTOMER = { META: "+5511987654321", EVOLUTION: "+5521998877665" };
 
 beforeAll(async () => {
   p = await startPipeline();
   operator = await userWithToken(p.stack, "OPERATOR");
   for (const provider of ["META", "EVOLUTION"] as const) {
+    // Providers stamp messages in whole seconds: the customer's three come one after the other in one second,
+    // so their times tie and only the order they came in says which is the newest.
+    const at = Math.floor(Date.now() / 1000);
     for (const id of IDS[provider]) {
-      // Providers stamp messages in whole seconds: the second one comes a second later, so it is the newest.
-      if (id === IDS[provider][1]) await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
-      await p.sim.injectInbound(provider, { from: CUSTOMER[provider], body: id, id });
+      await p.sim.injectInbound(provider, { from: CUSTOMER[provider], body: id, id, at });
+      await until(() => messageByProviderId(p.stack, id));
     }
-    const second = await until(() => messageByProviderId(p.stack, IDS[provider][1] ?? ""));
-    await until(() => messageByProviderId(p.stack, IDS[provider][0] ?? ""));
-    conv[provider] = second.conversation_id;
-    await assign(p.stack, second.conversation_id, operator.user.id);
+    const rows = await p.stack.core.sql<{ conversation_id: string; at: string }[]>`
+      select distinct conversation_id, created_at::text as at from messages where provider_message_id in ${p.stack.core.sql(IDS[provider])}`;
+    expect(rows).toHaveLength(1);
+    conv[provider] = rows[0]?.conversation_id ?? "";
+    // Assigning moves nothing a reader sees (it rewrites the messages' copy of the operator, so their rows).
+    await assign(p.stack, conv[provider], operator.user.id);
   }
 });
 afterAll(async () => {
@@ -45,11 +49,11 @@ describe("read receipts", () => {
     await operator.client.conversations.markRead.mutate({ id: conv.META });
     const path = `/${META_PNID}/messages`;
     const read = await until(async () => requests(path).find((r) => (r.body as { status?: string }).status === "read"));
-    expect(read.body).toEqual({ messaging_product: "whatsapp", status: "read", message_id: "wamid.RT-2" });
+    expect(read.body).toEqual({ messaging_product: "whatsapp", status: "read", message_id: "wamid.RT-3" });
     await until(async () => {
       const rows = await p.stack.core.sql`select count(*)::int as n from messages
         where conversation_id = ${conv.META} and direction = 'IN' and read_at is not null`;
-      return rows[0]?.n === 2;
+      return rows[0]?.n === 3;
     });
     await operator.client.conversations.markRead.mutate({ id: conv.META });
     await until(async () => (await listJobs(p.stack.core, { task: "messages/mark_read" })).length === 0);
@@ -57,15 +61,31 @@ describe("read receipts", () => {
     expect(requests(path).filter((r) => (r.body as { status?: string }).status === "read")).toHaveLength(1);
   });
 
-  it("marks both messages read on Evolution in one markMessageAsRead call", async () => {
+  it("marks all three messages read on Evolution in one markMessageAsRead call", async () => {
     await operator.client.conversations.markRead.mutate({ id: conv.EVOLUTION });
     const read = await until(async () => requests(`/chat/markMessageAsRead/${EVO_INSTANCE}`)[0]);
-    // Both arrived in one batch (one created_at): their order in the call is not defined.
     const { readMessages } = read.body as { readMessages: { id: string }[] };
-    expect([...readMessages].sort((a, b) => a.id.localeCompare(b.id))).toEqual([
-      { remoteJid: "5521998877665@s.whatsapp.net", fromMe: false, id: "3ART00001" },
-      { remoteJid: "5521998877665@s.whatsapp.net", fromMe: false, id: "3ART00002" },
-    ]);
+    expect([...readMessages].sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      IDS.EVOLUTION.map((id) => ({ remoteJid: "5521998877665@s.whatsapp.net", fromMe: false, id })),
+    );
+  });
+});
+
+describe("messages of one second", () => {
+  it("are listed in the order the customer sent them, newest first", async () => {
+    for (const provider of ["META", "EVOLUTION"] as const) {
+      const page = await operator.client.messages.list.query({ conversationId: conv[provider] });
+      expect(page.items.map((m) => m.body)).toEqual([...IDS[provider]].reverse());
+      // Paging one by one keeps that order too (the cursor is a message of the same second).
+      const bodies: (string | null)[] = [];
+      let cursor: string | undefined;
+      do {
+        const one = await operator.client.messages.list.query({ conversationId: conv[provider], cursor, limit: 1 });
+        bodies.push(...one.items.map((m) => m.body));
+        cursor = one.nextCursor ?? undefined;
+      } while (cursor);
+      expect(bodies).toEqual([...IDS[provider]].reverse());
+    }
   });
 });
 
@@ -81,7 +101,7 @@ describe("typing indicator", () => {
     expect(typing.body).toEqual({
       messaging_product: "whatsapp",
       status: "read",
-      message_id: "wamid.RT-2",
+      message_id: "wamid.RT-3",
       typing_indicator: { type: "text" },
     });
     const burst = await Promise.all(

@@ -260,11 +260,20 @@ describe("transfer from the chat", () => {
     expect(await failure(opA.client.conversations.transfer.mutate({ id: conv.diego, operatorId: sup.user.id }))).toBe(
       "BAD_REQUEST:OPERATOR_NOT_ACTIVE",
     );
+    // Message search follows the conversation: Ana's before the transfer, Bruno's after (her note included).
+    const searched = async (u: User) => (await u.client.messages.search.query({ query: "segunda via" })).items;
+    expect((await searched(opA)).map((h) => h.conversationId)).toEqual([conv.diego]);
+    expect(await searched(opB)).toEqual([]);
     await opA.client.conversations.transfer.mutate({
       id: conv.diego,
       operatorId: opB.user.id,
       note: "Cliente quer a segunda via, já conferi o CPF",
     });
+    expect((await searched(opB)).map((h) => [h.conversationId, h.mine])).toEqual([
+      [conv.diego, true],
+      [conv.diego, true],
+    ]);
+    expect(await searched(opA)).toEqual([]);
     const event = await until(async () => bEvents.find((e) => e.kind === "conversation.transferred"));
     expect(event.payload).toMatchObject({
       conversationId: conv.diego,
@@ -298,6 +307,9 @@ describe("transfer from the chat", () => {
     const [row] = await p.stack.core.sql<{ status: string; department_id: string }[]>`
       select status, department_id from conversations where id = ${conv.diego}`;
     expect(row).toEqual({ status: "WAITING", department_id: dep.id });
+    // In the queue, nobody's: Bruno no longer finds its messages; staff do.
+    expect((await opB.client.messages.search.query({ query: "segunda via" })).items).toEqual([]);
+    expect((await sup.client.messages.search.query({ query: "segunda via" })).items).toHaveLength(2);
     const timeline = await sup.client.messages.list.query({ conversationId: conv.diego });
     expect(timeline.items[0]).toMatchObject({
       body: "Boleto vencido",

@@ -43,7 +43,7 @@ export async function exportContactData(ctx: Pick<CoreContext, "db" | "now">, ac
             'caption', m.media->'caption', 'state', m.media->'state')) end as media
         from messages m join conversations c on c.id = m.conversation_id
         where c.contact_id = ${id}
-        order by m.created_at, m.id
+        order by m.created_at, m.seq
         limit ${EXPORT_MAX_MESSAGES + 1}`);
       const truncated = messages.length > EXPORT_MAX_MESSAGES;
       if (truncated) messages.length = EXPORT_MAX_MESSAGES;

@@ -32,7 +32,7 @@ export async function listContactNotes(ctx: Pick<CoreContext, "db">, viewer: Act
       .leftJoin(users, eq(users.id, messages.authorId))
       // A literal (not a parameter), as messages_notes_idx's predicate, so each conversation's notes come from that index.
       .where(and(readable, sql`${messages.type} = 'note'`, isNull(messages.deletedAt)))
-      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .orderBy(desc(messages.createdAt), desc(messages.seq))
       .limit(50)
   );
 }

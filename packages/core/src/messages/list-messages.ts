@@ -15,16 +15,19 @@ export type ListMessagesInput = z.input<typeof ListMessagesInput>;
 
 /**
  * Messages of a conversation `viewer` may read, newest first; `nextCursor` pages to older
- * ones. A message the customer deleted comes without its content to operators.
+ * ones (two of one second in the order they came). A message the customer deleted comes without its content to operators.
  */
 export async function listMessages(ctx: Pick<CoreContext, "db">, viewer: Actor, raw: ListMessagesInput) {
   const input = ListMessagesInput.parse(raw);
   await getConversation(ctx, viewer, input.conversationId);
   const where: SQL[] = [eq(messages.conversationId, input.conversationId)];
   if (input.cursor) {
-    // Compare against the stored row: timestamps have microseconds a JS Date would lose.
+    // Compare against the stored row: timestamps have microseconds a JS Date would lose. The plain bound lets
+    // messages_conversation_idx start at the cursor's time.
+    const at = sql`(select m2.created_at from messages m2 where m2.id = ${input.cursor})`;
     where.push(
-      sql`(${messages.createdAt}, ${messages.id}) < (select m2.created_at, m2.id from messages m2 where m2.id = ${input.cursor})`,
+      sql`${messages.createdAt} <= ${at}`,
+      sql`(${messages.createdAt}, ${messages.seq}) < (select m2.created_at, m2.seq from messages m2 where m2.id = ${input.cursor})`,
     );
   }
   const rows = await ctx.db
@@ -32,7 +35,7 @@ export async function listMessages(ctx: Pick<CoreContext, "db">, viewer: Actor, 
     .from(messages)
     .leftJoin(users, eq(users.id, messages.authorId))
     .where(and(...where))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .orderBy(desc(messages.createdAt), desc(messages.seq))
     .limit(input.limit + 1);
   const page = rows.map((r) => ({ ...r.m, authorName: r.authorName })).slice(0, input.limit);
   const last = page[page.length - 1];
@@ -59,6 +62,8 @@ export async function listMessages(ctx: Pick<CoreContext, "db">, viewer: Actor, 
       authorName: m.authorName,
       replyToId: m.replyToId,
       createdAt: m.createdAt,
+      /** Insertion order: the tie-break of two messages of one second (providers stamp whole seconds). */
+      seq: m.seq,
       sentAt: m.sentAt,
       deliveredAt: m.deliveredAt,
       readAt: m.readAt,

@@ -34,7 +34,7 @@ export async function markReadAtProvider(ctx: CoreContext, conversationId: strin
         isNotNull(messages.providerMessageId),
       ),
     )
-    .orderBy(desc(messages.createdAt))
+    .orderBy(desc(messages.createdAt), desc(messages.seq))
     .limit(MAX_MARKED);
   const [newest, ...earlier] = unread;
   if (!newest?.providerMessageId) return;

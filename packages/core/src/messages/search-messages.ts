@@ -3,6 +3,9 @@ import { type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import { isStaff, readableBy } from "../conversations/access";
 import type { Actor, CoreContext } from "../shared/context";
+import { uuidArray } from "../shared/sql-arrays";
+import { extraWalk } from "./extra-walk";
+import { ownSearchHits } from "./search-own-messages";
 
 export const SearchMessagesInput = z.object({
   /** Words as typed ("nota fiscal", "-boleto", "\"segunda via\""): websearch syntax, accents and case ignored. */
@@ -35,6 +38,19 @@ type Row = {
 
 /** Messages the first step tests newest first, one by one (common words fill a page among them). */
 const RECENT = 1000;
+
+/** One pass over the newest messages: the viewer's matches, newest first, and the pass's oldest and newest. */
+type Pass = {
+  n: number;
+  ids: string[];
+  readable: number;
+  edge_id: string | null;
+  edge_at: string | null;
+  /** The oldest and newest message's times, in seconds. */
+  edge_s: number | null;
+  top_s: number | null;
+  tsquery: string;
+};
 /** Windows of the second step: the first sized to fill the page twice over, the next ones 5 times longer; then the rest. */
 const WINDOW_GROWTH = 5;
 const WINDOW_COUNT = 7;
@@ -52,10 +68,13 @@ const WINDOW_COUNT = 7;
  * stops once the page is full (the results are those of one ORDER BY ... LIMIT):
  * 1. the newest RECENT messages (before the cursor), walked on
  *    `messages_created_idx` and tested one by one: a common word fills the page
- *    here, where its GIN posting list alone would be a large read;
- * 2. then time windows before them: the first as long as the page should need,
- *    judged from the newest messages (how many match; how many the viewer may
- *    read), the next ones each 5 times longer, then the rest; each a
+ *    here, where its GIN posting list alone would be a large read; a word a
+ *    little short of a page is sought a few hundred messages further, one by
+ *    one too (`extraWalk`);
+ * 2. then time windows before them: the first as long as 4 pages should need,
+ *    judged from the newest messages (how many of them match and the viewer
+ *    may read, counted in the same pass), the next ones each 5 times longer,
+ *    then the rest; each a
  *    query for all its matches (a MATERIALIZED CTE, so no LIMIT reaches it): the
  *    planner then intersects the GIN bitmap with the created_at range, filters
  *    the word's few matches by date, or tests the range's messages when the word
@@ -74,8 +93,11 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
   const before = (id: string) =>
     sql`(m.created_at, m.id) < (select m2.created_at, m2.id from messages m2 where m2.id = ${id})`;
   const after = input.cursor ? before(input.cursor) : sql`true`;
-  /** The page's rows among `hits` (a CTE of matching message ids and times), with what the console shows. */
-  const pageOf = (hits: SQL, limit: number) => sql`
+  /**
+   * The page's rows among `hits` (a CTE of matching message ids and times), with what the console shows; those of
+   * `recheck` only (an operator's: the rule again, so a stale operator copy could hide a message, never show one).
+   */
+  const pageOf = (hits: SQL, limit: number, recheck: SQL = sql`true`) => sql`
     with hits as materialized (${hits})
     select m.id, m.conversation_id, m.direction, m.type, m.created_at, ${conversations.protocol} as protocol,
       ${conversations.status} as status, ${conversations.operatorId} as operator_id, ${users.name} as author_name,
@@ -86,6 +108,7 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
     join ${conversations} on ${conversations.id} = m.conversation_id
     join ${contacts} on ${contacts.id} = ${conversations.contactId}
     left join ${users} on ${users.id} = m.author_id
+    where ${recheck}
     order by m.created_at desc, m.id desc`;
   const readable = sql`join ${conversations} on ${conversations.id} = m.conversation_id where ${scope}`;
 
@@ -96,26 +119,68 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
     await tx.execute(sql`select set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true),
       set_config('max_parallel_workers_per_gather', '0', true), set_config('enable_hashjoin', 'off', true),
       set_config('enable_mergejoin', 'off', true), set_config('work_mem', '32MB', true)`);
-    const recent = [
-      ...(await tx.execute<{ id: string; created_at: string; n: number; tsquery: string }>(sql`
-        select id, created_at::text as created_at, count(*) over ()::int as n, ${query}::text as tsquery from (
-          select m.id, m.created_at from ${messages} m where ${after}
-          order by m.created_at desc, m.id desc limit ${RECENT}) r
-        order by r.created_at, r.id limit 1`)),
-    ][0];
-    if (!recent) return [];
-    const found = [
-      ...(await tx.execute<Row>(
-        pageOf(
-          sql`select m.id, m.created_at from (
-            select m.id, m.created_at, m.body, m.conversation_id, m.deleted_at from ${messages} m where ${after}
-            order by m.created_at desc, m.id desc limit ${RECENT}) m
-          ${readable} and m.deleted_at is null and ${matches}`,
-          want,
-        ),
-      )),
-    ];
-    if (found.length >= want || recent.n < RECENT) return found;
+    if (viewer.role === "OPERATOR") {
+      const hits = await ownSearchHits(tx, {
+        viewerId: viewer.id,
+        query,
+        matches,
+        after,
+        scope,
+        want,
+        relax: relaxPhrases,
+      });
+      if (hits.length === 0) return [];
+      return [
+        ...(await tx.execute<Row>(
+          pageOf(
+            sql`select m.id, m.created_at from ${messages} m where m.id = any(${uuidArray(hits)}::uuid[])`,
+            want,
+            scope,
+          ),
+        )),
+      ];
+    }
+    const readsIt = readableBy(viewer)
+      ? sql`(select ${scope} from ${conversations} where ${conversations.id} = m.conversation_id)`
+      : sql`true`;
+    // The newest messages, tested one by one in one pass that also says how often the words match there and how
+    // many of those the viewer reads (the conversation looked up for a match only), and where the pass ended.
+    const pass = async (from: SQL, count: number) => {
+      const [r] = await tx.execute<Pass>(sql`
+        select count(*)::int as n, coalesce(array_agg(m.id order by m.created_at desc, m.id desc) filter (where m.mine), '{}') as ids,
+          count(*) filter (where m.mine)::int as readable, (array_agg(m.id order by m.created_at, m.id))[1] as edge_id,
+          min(m.created_at)::text as edge_at, extract(epoch from min(m.created_at))::float8 as edge_s,
+          extract(epoch from max(m.created_at))::float8 as top_s, ${query}::text as tsquery
+        from (select m.id, m.created_at, case when m.deleted_at is null and ${matches} then ${readsIt} else false end as mine
+          from (select m.id, m.created_at, m.body, m.deleted_at, m.conversation_id from ${messages} m where ${from}
+            order by m.created_at desc, m.id desc limit ${count}) m) m`);
+      return r;
+    };
+    const recent = await pass(after, RECENT);
+    if (!recent?.edge_id || !recent.edge_at) return [];
+    // A word a little short of a page there (as common as 1 message in 300 or more): the page is a few hundred
+    // messages further, cheaper tested one by one than its GIN entry read whole (~0.5 µs a match, 10M messages).
+    const more = extraWalk(recent.readable, recent.n, want);
+    const further =
+      more > 0
+        ? await pass(sql`(m.created_at, m.id) < (${recent.edge_at}::timestamptz, ${recent.edge_id}::uuid)`, more)
+        : undefined;
+    const walked = further?.edge_id && further.edge_at ? further : undefined;
+    const edgeAt = walked?.edge_at ?? recent.edge_at;
+    const edgeId = walked?.edge_id ?? recent.edge_id;
+    const newest = [...recent.ids, ...(walked?.ids ?? [])].slice(0, want);
+    const found =
+      newest.length === 0
+        ? []
+        : [
+            ...(await tx.execute<Row>(
+              pageOf(
+                sql`select m.id, m.created_at from ${messages} m where m.id = any(${uuidArray(newest)}::uuid[])`,
+                want,
+              ),
+            )),
+          ];
+    if (found.length >= want || recent.n < RECENT || (walked && walked.n < more)) return found;
     // A phrase ("micro-ondas" is 'micro-ond' <-> 'micr' <-> 'ondas') needs each candidate's text re-read, and its
     // estimate (its words taken as independent) is so low that the planner skips the date range and reads every
     // candidate of every window. The index gets each phrase's first word (no re-read, a fair estimate, implied by
@@ -125,32 +190,23 @@ export async function searchMessages(ctx: Pick<CoreContext, "db">, viewer: Actor
       ? sql`to_tsvector('elsehu_pt'::regconfig, coalesce(m.body, '')) @@ ${relaxed}::tsquery
           and to_tsvector('elsehu_pt'::regconfig, coalesce(m.body, '') || '') @@ ${query}`
       : matches;
-    // Windows end where the one before starts, so each match is in exactly one.
-    // The first window's length: what the newest messages say of the word's frequency and of the viewer's share
-    // (an operator reads about one message in 50), so one index read usually fills the page.
-    const [sample] = [
-      ...(await tx.execute<{ hits: number; mine: number; seconds: number }>(sql`
-        select count(*) filter (where m.deleted_at is null and ${matches})::int as hits,
-          count(*) filter (where ${scope})::int as mine,
-          extract(epoch from max(m.created_at) - min(m.created_at))::float8 as seconds
-        from (select m.created_at, m.body, m.deleted_at, m.conversation_id from ${messages} m where ${after}
-          order by m.created_at desc, m.id desc limit ${RECENT}) m
-        join ${conversations} on ${conversations.id} = m.conversation_id`)),
-    ];
-    const share = (k: number | undefined) => Math.max(k ?? 0, 0.5) / RECENT;
-    const perMessage = Math.max(sample?.seconds ?? 0, 1) / RECENT;
-    const first = Math.max(60, Math.ceil(((2 * want) / (share(sample?.hits) * share(sample?.mine))) * perMessage));
+    // Windows end where the one before starts, so each match is in exactly one. Each reads the words' GIN
+    // entries whole, so the first is long enough for 4 pages at the rate the newest messages gave matches the
+    // viewer reads: most searches end there, in one index read (longer, its created_at bitmap would cost more).
+    const seconds = (recent.top_s ?? 0) - ((walked ?? recent).edge_s ?? 0);
+    const perSecond = Math.max(recent.readable + (walked?.readable ?? 0), 0.5) / Math.max(seconds, 1);
+    const first = Math.max(60, Math.ceil((4 * want) / perSecond));
     // Lengths back from the edge, at most 7 and shorter than 50 years (a date before 4713 BC is an error).
     const ages: string[] = [];
     for (let a = first; ages.length < WINDOW_COUNT && a < 50 * 365 * 86400; a *= WINDOW_GROWTH)
       ages.push(`${a} seconds`);
-    const edge = sql`${recent.created_at}::timestamptz`;
+    const edge = sql`${edgeAt}::timestamptz`;
     const bounds = [...ages.map((a) => sql`m.created_at >= ${edge} - ${a}::interval`), sql`true`];
     for (const [i, lower] of bounds.entries()) {
       // The first window's plain bound is for the planner: a row comparison with a subquery it cannot estimate.
       const upper =
         i === 0
-          ? sql`m.created_at <= ${edge} and ${before(recent.id)}`
+          ? sql`m.created_at <= ${edge} and (m.created_at, m.id) < (${edge}, ${edgeId}::uuid)`
           : sql`m.created_at < ${edge} - ${ages[i - 1] ?? ""}::interval`;
       found.push(
         ...(await tx.execute<Row>(

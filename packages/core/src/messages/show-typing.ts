@@ -32,7 +32,7 @@ export async function showTyping(ctx: CoreContext, conversationId: string): Prom
         isNotNull(messages.providerMessageId),
       ),
     )
-    .orderBy(desc(messages.createdAt))
+    .orderBy(desc(messages.createdAt), desc(messages.seq))
     .limit(1);
   if (conv.instance.provider === "META" && !last?.providerMessageId) return;
   try {

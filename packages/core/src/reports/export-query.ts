@@ -82,7 +82,7 @@ export function exportSelect(f: ParsedFilter & { search?: string }, tz: string, 
     left join tabulations t on t.id = c.tabulation_id
     left join departments d on d.id = c.department_id
     -- Internal notes, oldest first (the partial index messages_notes_idx finds them).
-    left join lateral (select string_agg(n.body, ' | ' order by n.created_at, n.id) as notes
+    left join lateral (select string_agg(n.body, ' | ' order by n.created_at, n.seq) as notes
       from messages n where n.conversation_id = c.id and n.type = 'note') nt on true
     where ${where.join(" and ")}
     order by c.closed_at asc, c.id asc`;

@@ -232,6 +232,13 @@ export const conversations = pgTable(
       )
       .where(sql`${t.status} in ('CLOSED', 'EXPIRED')`),
     index("conversations_contact_idx").on(t.contactId),
+    /*
+     * An operator's message search looks up the customer history the rule grants him by index-only scans of two
+     * partial indexes migration 0027 creates by hand (drizzle has no INCLUDE): conversations_open_contacts_idx
+     * (operator_id) INCLUDE (contact_id, instance_id) on OPEN, his customers now; then
+     * conversations_finished_contact_idx (contact_id, instance_id) INCLUDE (operator_id, status, id) on CLOSED
+     * and EXPIRED, their finished conversations, without a table read per customer.
+     */
     uniqueIndex("conversations_protocol_idx").on(t.protocol),
     index("conversations_tags_idx").using("gin", t.tags),
     /*
@@ -289,6 +296,18 @@ export const messages = pgTable(
     conversationId: uuid("conversation_id")
       .notNull()
       .references(() => conversations.id),
+    /**
+     * The conversation's operator, copied for message search (an operator's search reads his messages only).
+     * Kept by triggers (migration 0027), never written by the code: set from the conversation on insert, and
+     * rewritten on the conversation's messages whenever its operator changes (assignment, transfer, requeue).
+     */
+    operatorId: uuid("operator_id"),
+    /**
+     * Insertion order: the tie-break wherever "newest" is chosen, as providers stamp `created_at` in whole
+     * seconds (two messages of one second tie). Never the physical order: rows move when updated (a status, the
+     * operator copy above rewritten on a transfer).
+     */
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity(),
     instanceId: uuid("instance_id")
       .notNull()
       .references(() => serviceInstances.id),
@@ -327,13 +346,21 @@ export const messages = pgTable(
     /**
      * messages.search: Portuguese full text, accents ignored (the `elsehu_pt` configuration: unaccent, then the
      * Portuguese stemmer; created by migration 0019). GIN on tsvector is exact for plain queries: no recheck.
+     * With the operator (btree_gin) first: an operator's search is one scan of his matches only (GIN intersects
+     * his entry with the words'), and staff use the words alone, as efficiently (a GIN column order is moot).
      */
-    index("messages_search_idx").using("gin", sql`to_tsvector('elsehu_pt'::regconfig, coalesce(${t.body}, ''))`),
+    index("messages_search_idx").using(
+      "gin",
+      t.operatorId,
+      sql`to_tsvector('elsehu_pt'::regconfig, coalesce(${t.body}, ''))`,
+    ),
     /**
      * Newest messages first, for message search: it walks the newest few hundred here (a common word fills its
      * page among them) and bounds its GIN searches by created_at ranges (a day, a week, ...) it ANDs with this.
      */
     index("messages_created_idx").on(t.createdAt, t.id),
+    /** An operator's messages newest first: his search walks his newest few hundred here, as staff's does above. */
+    index("messages_operator_created_idx").on(t.operatorId, t.createdAt, t.id),
   ],
 );
 

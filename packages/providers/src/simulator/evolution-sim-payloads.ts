@@ -16,6 +16,8 @@ export function evolutionMessageData(
     pushName: string;
     status: string;
     source: string;
+    /** Whole seconds (default now). */
+    at?: number;
   },
 ): Loose {
   const data: Loose = { key: fields.key, pushName: fields.pushName, status: fields.status, message: fields.message };
@@ -23,7 +25,7 @@ export function evolutionMessageData(
   return {
     ...data,
     messageType: fields.messageType,
-    messageTimestamp: nowSeconds(),
+    messageTimestamp: fields.at ?? nowSeconds(),
     instanceId: instance.instanceId,
     source: fields.source,
   };
@@ -130,6 +132,7 @@ export function evolutionInboundData(
       pushName,
       status: "DELIVERY_ACK",
       source: "android",
+      at: input.at,
     }),
     id,
   };

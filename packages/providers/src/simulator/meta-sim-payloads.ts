@@ -60,7 +60,7 @@ export function metaInboundBody(state: SimulatorState, input: InboundInput): { b
   const from = normalizePhone(input.from)?.key ?? input.from.replace(/\D/g, "");
   const type = input.type ?? "text";
   const id = input.id ?? wamid();
-  const message: Record<string, unknown> = { from, id, timestamp: String(nowSeconds()), type };
+  const message: Record<string, unknown> = { from, id, timestamp: String(input.at ?? nowSeconds()), type };
   if (input.bsuid) message.from_user_id = input.bsuid;
   if (input.replyTo) message.context = { from: DISPLAY_PHONE, id: input.replyTo };
   if (type === "text") message.text = { body: input.body ?? "" };

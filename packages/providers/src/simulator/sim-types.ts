@@ -80,6 +80,8 @@ export interface InboundInput {
   name?: string;
   /** Provider message id to use (lets a test replay a duplicate); generated otherwise. */
   id?: string;
+  /** The provider's timestamp, in whole seconds as providers stamp it (default now): messages of one second. */
+  at?: number;
   replyTo?: string;
   /** Meta: add `user_id` / `from_user_id`. */
   bsuid?: string;

@@ -38,5 +38,6 @@ function newestFirst(a: Message, b: Message): number {
   const ta = String(a.createdAt);
   const tb = String(b.createdAt);
   if (ta !== tb) return ta < tb ? 1 : -1;
-  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+  // Two of one second (providers stamp whole seconds): the later inserted is the newer, as the server orders them.
+  return b.seq - a.seq;
 }
