@@ -7,8 +7,8 @@ import { customerSays } from "./message-kinds-payloads";
 
 /**
  * WhatsApp stamps messages to the second: a customer's burst shares one timestamp. The chat
- * keeps such messages in one order (by id) whether they arrive live, one by one, or are read
- * back from the server after a reload, and paging through them loses or repeats none.
+ * keeps such messages in the order they came (messages.seq) whether they arrive live, one by
+ * one, or are read back from the server after a reload, and paging through them loses or repeats none.
  */
 let stack: BrowserStack;
 
@@ -25,7 +25,7 @@ const shown = (page: Page) =>
     .then((texts) => texts.filter((t) => t.startsWith("Parte ")));
 
 describe("messages with the same timestamp", { timeout: 120_000 }, () => {
-  it("keep one order, by id, live and after a reload", async () => {
+  it("keep the order they came in, live and after a reload", async () => {
     const op = await userWithToken(stack, "OPERATOR", { name: "Operadora Ordem" });
     const page = await stack.signedIn(op, { width: 1280, height: 860 });
     await expect.poll(async () => (await op.client.presence.me.query()).presence).toBe("ONLINE");
@@ -45,17 +45,18 @@ describe("messages with the same timestamp", { timeout: 120_000 }, () => {
       await chatLog(page).getByText(`Parte ${n}`, { exact: true }).waitFor();
     }
     const rows = await stack.core.sql<{ body: string; conversation_id: string; at: string }[]>`
-      select body, conversation_id, created_at::text as at from messages where body like 'Parte %' order by id`;
+      select body, conversation_id, created_at::text as at from messages where body like 'Parte %' order by seq`;
     expect(new Set(rows.map((r) => r.at)).size).toBe(1);
-    const byId = rows.map((r) => r.body);
-    await expect.poll(() => shown(page)).toEqual(byId);
+    const arrived = rows.map((r) => r.body);
+    expect(arrived).toEqual(["Parte 1", "Parte 2", "Parte 3", "Parte 4", "Parte 5"]);
+    await expect.poll(() => shown(page)).toEqual(arrived);
 
     // The server's order, read back after a reload, is the same.
     await page.reload();
     await openChat(page, "Rita Rajada");
-    await expect.poll(() => shown(page)).toEqual(byId);
+    await expect.poll(() => shown(page)).toEqual(arrived);
 
-    // Paging two by two through the tie: every message once, newest first, ties by id descending.
+    // Paging two by two through the tie: every message once, newest first, the last to come first.
     const conversationId = rows[0]?.conversation_id ?? "";
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -64,7 +65,7 @@ describe("messages with the same timestamp", { timeout: 120_000 }, () => {
       seen.push(...page2.items.map((m) => m.body ?? ""));
       cursor = page2.nextCursor ?? undefined;
     } while (cursor);
-    expect(seen.filter((b) => b.startsWith("Parte "))).toEqual([...byId].reverse());
+    expect(seen.filter((b) => b.startsWith("Parte "))).toEqual([...arrived].reverse());
     await page.context().close();
   });
 });
