@@ -1,4 +1,4 @@
-import { backdateCrontab } from "@elsehu/core";
+import { backdateCrontab, listJobs, removeJobs } from "@elsehu/core";
 import { type Simulator, startSimulator } from "@elsehu/providers/simulator";
 import {
   campaignGround,
@@ -74,6 +74,12 @@ describe("the worker's crontab", () => {
 
     // A first worker installs graphile-worker's schema; the lines are then known since 5 minutes ago.
     await (await startWorker(workerOptions(false))).stop();
+    // The arrivals' assignment jobs, when that worker stopped before running them, would give the idle
+    // conversation to the operator made below before the expiry ran (a loaded CI did): they go.
+    await removeJobs(
+      stack.core,
+      (await listJobs(stack.core, { task: "conversations/assign_waiting" })).map((j) => j.id),
+    );
     for (const line of LINES) await backdateCrontab(stack.core, line, new Date(Date.now() - 5 * 60_000));
     // (Made after the first worker, which would have given him the waiting conversations.)
     // An operator left ONLINE by an API process that died: no live socket, last seen 2 minutes ago.
