@@ -12,7 +12,7 @@ import { menuMessage } from "../routing/menu";
 import type { CoreContext } from "../shared/context";
 import { uuidArray } from "../shared/sql-arrays";
 import { contentOf } from "./ingest-inbound";
-import type { PlainInbound } from "./ingest-inbound-batch";
+import { identityLookups, type PlainInbound } from "./ingest-inbound-batch";
 import { searchTextOf, senderIdentities } from "./upsert-sender";
 
 /** Raised inside the batch when a concurrent writer took one of its rows: the batch rolls back, its messages go one by one. */
@@ -120,15 +120,7 @@ async function openConversations(
       select * from jsonb_to_recordset(${input}::jsonb) as r(ord int, instance_id uuid, provider text,
         wa_id text, bsuid text, jid text, lid text, phone_key text, name text, pmid text)
     ), ident as materialized (
-      select i.*,
-        (select contact_id from contact_identities
-          where provider = i.provider::provider_kind and kind = 'wa_id' and external_id = i.wa_id) as by_wa_id,
-        (select contact_id from contact_identities
-          where provider = i.provider::provider_kind and kind = 'bsuid' and external_id = i.bsuid) as by_bsuid,
-        (select contact_id from contact_identities
-          where provider = i.provider::provider_kind and kind = 'jid' and external_id = i.jid) as by_jid,
-        (select contact_id from contact_identities
-          where provider = i.provider::provider_kind and kind = 'lid' and external_id = i.lid) as by_lid
+      select i.*, ${identityLookups(tx)}
       from input i
       where not exists (select 1 from messages m where m.instance_id = i.instance_id and m.provider_message_id = i.pmid)
     ), who as materialized (

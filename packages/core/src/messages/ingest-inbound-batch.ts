@@ -99,15 +99,7 @@ export async function ingestPlainInbound(
         created_at timestamptz, menu_dep uuid)
     ), ident as materialized (
       -- One unique-index lookup per identity the sender carries (none: null).
-      select i.ord, i.instance_id, i.wa_id, i.bsuid, i.jid, i.lid, i.name,
-        (select contact_id from contact_identities
-          where provider = i.provider::provider_kind and kind = 'wa_id' and external_id = i.wa_id) as by_wa_id,
-        (select contact_id from contact_identities
-          where provider = i.provider::provider_kind and kind = 'bsuid' and external_id = i.bsuid) as by_bsuid,
-        (select contact_id from contact_identities
-          where provider = i.provider::provider_kind and kind = 'jid' and external_id = i.jid) as by_jid,
-        (select contact_id from contact_identities
-          where provider = i.provider::provider_kind and kind = 'lid' and external_id = i.lid) as by_lid
+      select i.ord, i.instance_id, i.wa_id, i.bsuid, i.jid, i.lid, i.name, ${identityLookups(q)}
       from input i
     ), known as materialized (
       -- Every identity known, all of one contact, and that contact's active conversation on the instance.
@@ -201,6 +193,17 @@ export async function ingestPlainInbound(
     : await statement(ctx.sql);
   for (const ord of result?.handled ?? []) handled[ord] = true;
   return { handled };
+}
+
+/**
+ * Select-list columns `by_wa_id`, `by_bsuid`, `by_jid`, `by_lid`: the contact each identity of input row `i`
+ * (columns provider, wa_id, bsuid, jid, lid) belongs to, one unique-index lookup each (none: null).
+ */
+export function identityLookups(q: Sql | TransactionSql) {
+  const by = (kind: string, column: string) => q`(select contact_id from contact_identities
+    where provider = i.provider::provider_kind and kind = ${kind} and external_id = i.${q(column)})`;
+  return q`${by("wa_id", "wa_id")} as by_wa_id, ${by("bsuid", "bsuid")} as by_bsuid,
+    ${by("jid", "jid")} as by_jid, ${by("lid", "lid")} as by_lid`;
 }
 
 /** A conversation the batch sent from the menu to a department. */
